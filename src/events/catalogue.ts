@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { errorInfoSchema, jsonSchema, stateValueSchema, usageSchema } from './common.js';
+
+const id = z.string().min(1);
+
+/** Definition of a workflow as recorded in RunStarted: enough to draw its statechart. */
+export const workflowInfoSchema = z.object({
+  name: z.string(),
+  kind: z.string(),
+  version: z.string().default('1'),
+  definition: jsonSchema,
+});
+
+export const runOptionsSchema = z.object({
+  maxRetries: z.number().int().nonnegative(),
+  retryDelayMs: z.number().nonnegative(),
+  stepTimeoutMs: z.number().positive().optional(),
+  maxTurns: z.number().int().positive(),
+});
+
+/** Data schemas of every event type, keyed by type. Names are the contract (design.md). */
+export const eventDataSchemas = {
+  RunStarted: z.object({
+    runId: id,
+    workflow: workflowInfoSchema,
+    input: z.string(),
+    options: runOptionsSchema,
+    model: z.string(),
+    traceId: z.string(),
+    parentRunId: z.string().optional(),
+    branch: z.string().optional(),
+    forkOf: z.object({ runId: id, position: z.number().int().nonnegative() }).optional(),
+  }),
+  Transitioned: z.object({
+    actorId: id,
+    from: stateValueSchema.nullable(),
+    to: stateValueSchema,
+    event: z.string(),
+  }),
+  TaskSent: z.object({
+    stepId: id,
+    agentId: id,
+    input: jsonSchema,
+    attempt: z.number().int().positive(),
+  }),
+  ModelCalled: z.object({
+    stepId: id,
+    callId: id,
+    model: z.string(),
+    requestDigest: z.string(),
+  }),
+  ModelResponded: z.object({
+    stepId: id,
+    callId: id,
+    model: z.string(),
+    response: z.object({ output: z.array(jsonSchema), usage: usageSchema, responseId: z.string().optional() }),
+  }),
+  ModelFailed: z.object({
+    stepId: id,
+    callId: id,
+    model: z.string(),
+    error: errorInfoSchema,
+    retryable: z.boolean(),
+  }),
+  ToolCalled: z.object({ stepId: id, callId: id, tool: z.string(), arguments: z.string() }),
+  ToolReturned: z.object({ stepId: id, callId: id, tool: z.string(), output: jsonSchema }),
+  ToolFailed: z.object({ stepId: id, callId: id, tool: z.string(), error: errorInfoSchema }),
+  HandoffRequested: z.object({ stepId: id, from: id, to: id, input: jsonSchema }),
+  BranchTaken: z.object({ stepId: id, branch: z.string(), reason: z.string() }),
+  StepCompleted: z.object({
+    stepId: id,
+    agentId: id,
+    output: jsonSchema,
+    usage: usageSchema,
+    attempt: z.number().int().positive(),
+  }),
+  StepFailed: z.object({
+    stepId: id,
+    agentId: id,
+    error: errorInfoSchema,
+    attempt: z.number().int().positive(),
+    willRetry: z.boolean(),
+    retryInMs: z.number().nonnegative().optional(),
+  }),
+  ChildRunStarted: z.object({ childRunId: id, branch: z.string() }),
+  ChildRunFinished: z.object({
+    childRunId: id,
+    branch: z.string(),
+    status: z.enum(['completed', 'partial', 'failed', 'cancelled']),
+    output: jsonSchema.optional(),
+    error: errorInfoSchema.optional(),
+  }),
+  SpanRecorded: z.object({
+    traceId: z.string(),
+    spanId: z.string(),
+    parentId: z.string().nullable(),
+    spanType: z.string(),
+    name: z.string(),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    data: jsonSchema,
+  }),
+  RunCompleted: z.object({
+    output: jsonSchema,
+    partial: z.boolean(),
+    usage: usageSchema,
+    durationMs: z.number().nonnegative(),
+  }),
+  RunFailed: z.object({ error: errorInfoSchema, usage: usageSchema, durationMs: z.number().nonnegative() }),
+  RunCancelled: z.object({ reason: z.string(), usage: usageSchema, durationMs: z.number().nonnegative() }),
+} as const;
+
+/** Every event type name of the catalogue. */
+export type EventType = keyof typeof eventDataSchemas;
+/** The data payload of event type `T`. */
+export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
+/** Every catalogue type name, in catalogue order. */
+export const eventTypes = Object.keys(eventDataSchemas) as EventType[];
+
+/** Current schema version of every event type; bump it and add an upcaster when a payload changes. */
+export const currentSchemaVersion = 1;

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { currentSchemaVersion, eventDataSchemas } from './catalogue.js';
+import { MAX_EVENT_BYTES, metadataSchema, type EventMetadata, type NewEvent, type RecordedEvent } from './envelope.js';
+import { CorruptEventError, EventValidationError, type EventLocation } from './errors.js';
+
+/** An event ready to be written: validated, with its JSON already serialised once. */
+export interface EncodedEvent {
+  eventId: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+/** A stored row as an adapter reads it, before decoding. */
+export interface RawEvent extends EventLocation {
+  eventId: string;
+  type: string;
+  data: string | unknown;
+  metadata: string | unknown;
+}
+
+/** Upgrades a payload from `fromVersion` to `fromVersion + 1`. */
+export type Upcaster = (data: unknown) => unknown;
+
+/**
+ * Validates and serialises events on write, parses, upcasts and validates them on read.
+ * Stores are given one; the default speaks the aigen catalogue.
+ */
+export interface EventCodec {
+  encode(event: NewEvent): EncodedEvent;
+  decode(raw: RawEvent): RecordedEvent;
+}
+
+/** Options of {@link createCodec}. */
+export interface CodecOptions {
+  /** zod schema of each event type's data. */
+  schemas: Record<string, z.ZodType>;
+  /** Current schema version of stored payloads. */
+  version: number;
+  /** Upcasters per type, keyed by the version they upgrade from. */
+  upcasters?: Record<string, Record<number, Upcaster>>;
+  /** Clock used for `recordedAt` when the caller gave none. */
+  now?: () => Date;
+}
+
+function issuePath(prefix: string, err: z.ZodError): string {
+  const first = err.issues[0];
+  if (!first) return `${prefix}: invalid`;
+  const path = first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return `${prefix}${path}: ${first.message}`;
+}
+
+function stringify(value: unknown, where: string): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (e) {
+    throw new EventValidationError(`${where} is not JSON-serialisable: ${(e as Error).message}`, { path: where, cause: e });
+  }
+  if (json === undefined) throw new EventValidationError(`${where} is not JSON-serialisable`, { path: where });
+  return json;
+}
+
+/**
+ * Build a codec for a catalogue of event schemas.
+ * @example
+ * ```ts
+ * const codec = createCodec({ schemas: { Ping: z.object({ n: z.number() }) }, version: 1 });
+ * codec.encode({ type: 'Ping', data: { n: 1 } });
+ * ```
+ */
+export function createCodec(options: CodecOptions): EventCodec {
+  const { schemas, version } = options;
+  const now = options.now ?? (() => new Date());
+  const upcasters = options.upcasters ?? {};
+
+  return {
+    encode(event) {
+      if (event === null || typeof event !== 'object') throw new EventValidationError('event must be an object');
+      const schema = schemas[event.type];
+      if (!schema) {
+        throw new EventValidationError(`unknown event type '${String(event.type)}'`, { path: 'type' });
+      }
+      const parsed = schema.safeParse(event.data);
+      if (!parsed.success) {
+        throw new EventValidationError(issuePath(`${event.type}.data`, parsed.error), { path: `${event.type}.data` });
+      }
+      const metadata: EventMetadata = {
+        ...event.metadata,
+        recordedAt: event.metadata?.recordedAt ?? now().toISOString(),
+        schemaVersion: event.metadata?.schemaVersion ?? version,
+      };
+      const checked = metadataSchema.safeParse(metadata);
+      if (!checked.success) {
+        throw new EventValidationError(issuePath(`${event.type}.metadata`, checked.error), { path: `${event.type}.metadata` });
+      }
+      const data = stringify(parsed.data, `${event.type}.data`);
+      const meta = stringify(checked.data, `${event.type}.metadata`);
+      const bytes = Buffer.byteLength(data) + Buffer.byteLength(meta);
+      if (bytes > MAX_EVENT_BYTES) {
+        throw new EventValidationError(
+          `${event.type} is ${bytes} bytes serialised; the limit is ${MAX_EVENT_BYTES} bytes`,
+          { path: `${event.type}.data` },
+        );
+      }
+      const eventId = event.eventId ?? randomUUID();
+      return { eventId, type: event.type, data, metadata: meta };
+    },
+
+    decode(raw) {
+      const location: EventLocation = {
+        streamId: raw.streamId,
+        streamPosition: raw.streamPosition,
+        globalPosition: raw.globalPosition,
+      };
+      const schema = schemas[raw.type];
+      if (!schema) throw new CorruptEventError(location, `unknown event type '${raw.type}'`);
+      let data: unknown;
+      let metadata: unknown;
+      try {
+        data = typeof raw.data === 'string' ? JSON.parse(raw.data) : raw.data;
+        metadata = typeof raw.metadata === 'string' ? JSON.parse(raw.metadata) : raw.metadata;
+      } catch (e) {
+        throw new CorruptEventError(location, `invalid JSON (${(e as Error).message})`, { cause: e });
+      }
+      const meta = metadataSchema.safeParse(metadata);
+      if (!meta.success) throw new CorruptEventError(location, issuePath(`${raw.type}.metadata`, meta.error));
+      let v = meta.data.schemaVersion;
+      if (v > version) {
+        throw new CorruptEventError(location, `schemaVersion ${v} is newer than this build understands (${version})`);
+      }
+      while (v < version) {
+        const up = upcasters[raw.type]?.[v];
+        if (!up) throw new CorruptEventError(location, `no upcaster for ${raw.type} from schemaVersion ${v}`);
+        data = up(data);
+        v += 1;
+      }
+      const parsed = schema.safeParse(data);
+      if (!parsed.success) throw new CorruptEventError(location, issuePath(`${raw.type}.data`, parsed.error));
+      return {
+        eventId: raw.eventId,
+        streamId: raw.streamId,
+        streamPosition: raw.streamPosition,
+        globalPosition: raw.globalPosition,
+        type: raw.type,
+        data: parsed.data,
+        metadata: { ...meta.data, schemaVersion: v },
+      };
+    },
+  };
+}
+
+/** The codec of the aigen event catalogue, used by every store unless told otherwise. */
+export const aigenCodec: EventCodec = createCodec({ schemas: eventDataSchemas, version: currentSchemaVersion });

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { EventData, EventType } from './catalogue.js';
+
+/**
+ * Metadata every recorded event carries. `recordedAt` and `schemaVersion` are filled by the
+ * store when missing; the runtime sets the rest.
+ */
+export const metadataSchema = z.looseObject({
+  runId: z.string().optional(),
+  rootRunId: z.string().optional(),
+  causationId: z.string().optional(),
+  actorId: z.string().optional(),
+  traceId: z.string().optional(),
+  recordedAt: z.string(),
+  schemaVersion: z.number().int().positive(),
+});
+export type EventMetadata = z.infer<typeof metadataSchema>;
+
+/**
+ * An event as read back from a store.
+ * `globalPosition` is an opaque, totally ordered token of the store that wrote it: pass it back
+ * as `from` to read or subscribe after it; never do arithmetic on it.
+ */
+export interface RecordedEvent<T extends string = string, D = unknown> {
+  eventId: string;
+  streamId: string;
+  streamPosition: number;
+  globalPosition: string;
+  type: T;
+  data: D;
+  metadata: EventMetadata;
+}
+
+/** Any event of the aigen catalogue, narrowed by `type`. */
+export type AigenEvent = { [K in EventType]: RecordedEvent<K, EventData<K>> }[EventType];
+
+/** An event to append. `eventId` defaults to a random UUID; metadata gaps are filled by the store. */
+export interface NewEvent<T extends string = string, D = unknown> {
+  eventId?: string;
+  type: T;
+  data: D;
+  metadata?: Partial<EventMetadata>;
+}
+
+/** A catalogue event to append, typed by its `type`. */
+export type NewAigenEvent = { [K in EventType]: NewEvent<K, EventData<K>> }[EventType];
+
+/** Maximum size of one event's serialised data + metadata. */
+export const MAX_EVENT_BYTES = 1024 * 1024;

@@ -1,0 +1,6 @@
+export * from './catalogue.js';
+export * from './codec.js';
+export * from './common.js';
+export * from './envelope.js';
+export * from './errors.js';
+export * from './streams.js';

@@ -1,0 +1,42 @@
+import type { Observable } from 'rxjs';
+import type { EncodedEvent, RawEvent } from '../events/codec.js';
+import type { AppendResult, EventFilter, ExpectedVersion } from './eventStore.js';
+
+/** A global read's filter: the public {@link EventFilter} plus an exact stream id. */
+export interface DriverFilter extends EventFilter {
+  streamId?: string | undefined;
+}
+
+/** One caller's append, already validated and serialised. */
+export interface AppendRequest {
+  streamId: string;
+  events: EncodedEvent[];
+  expectedVersion: ExpectedVersion;
+}
+
+/**
+ * What an adapter implements; {@link DriverEventStore} turns it into an {@link EventStore}
+ * (validation, group commit, paging, decoding and subscriptions are shared).
+ */
+export interface StoreDriver {
+  readonly kind: string;
+  /**
+   * Write a batch of appends in one transaction. Each request gets its own outcome: its
+   * result, or the error (e.g. `ConcurrencyError`) that rejected it alone.
+   */
+  commit(batch: readonly AppendRequest[]): Promise<Array<AppendResult | Error>>;
+  /** Up to `limit` rows of one stream between inclusive positions, in the given direction. */
+  readStream(
+    streamId: string,
+    range: { from: number; to: number; direction: 'forwards' | 'backwards'; limit: number },
+  ): Promise<RawEvent[]>;
+  /** Up to `limit` rows strictly after `after` (or from the start) that match `filter`, in global order. */
+  readAll(after: string | undefined, limit: number, filter: DriverFilter | undefined): Promise<RawEvent[]>;
+  streamVersion(streamId: string): Promise<number | undefined>;
+  headPosition(): Promise<string | undefined>;
+  /** Emits whenever new events may be readable (local commits, database notifications). */
+  readonly wake$: Observable<void>;
+  /** How often subscribers poll when no wake-up arrives (other processes' appends). */
+  readonly pollIntervalMs: number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,116 @@
+import type { Observable } from 'rxjs';
+import { aigenCodec, type EventCodec } from '../events/codec.js';
+import type { NewEvent, RecordedEvent } from '../events/envelope.js';
+import { EventValidationError } from '../events/errors.js';
+import { assertStreamId } from '../events/streams.js';
+import type { DriverFilter, StoreDriver } from './driver.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeOptions,
+} from './eventStore.js';
+import { GroupCommitter } from './groupCommit.js';
+import { catchUpThenLive } from './subscription.js';
+
+const PAGE = 500;
+
+/**
+ * The {@link EventStore} every adapter shares: validation on write and read through the codec,
+ * group commit, paged reads and catch-up-then-live subscriptions over a {@link StoreDriver}.
+ */
+export class DriverEventStore implements EventStore {
+  private readonly committer: GroupCommitter;
+  private closed = false;
+
+  constructor(
+    private readonly driver: StoreDriver,
+    private readonly codec: EventCodec = aigenCodec,
+  ) {
+    this.committer = new GroupCommitter((batch) => driver.commit(batch));
+  }
+
+  get kind(): string {
+    return this.driver.kind;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    assertStreamId(streamId);
+    if (!Array.isArray(events)) throw new EventValidationError('events must be an array', { path: 'events' });
+    const encoded = events.map((e) => this.codec.encode(e));
+    const ids = new Set(encoded.map((e) => e.eventId));
+    if (ids.size !== encoded.length) {
+      throw new EventValidationError('the same eventId appears twice in one append', { path: 'events[].eventId' });
+    }
+    const expectedVersion = options?.expectedVersion ?? 'any';
+    if (typeof expectedVersion === 'number' && (!Number.isInteger(expectedVersion) || expectedVersion < 0)) {
+      throw new EventValidationError(`expectedVersion must be a stream position >= 0, got ${expectedVersion}`, {
+        path: 'expectedVersion',
+      });
+    }
+    if (this.closed) throw new Error('event store is closed');
+    return this.committer.submit({ streamId, events: encoded, expectedVersion });
+  }
+
+  async *readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    assertStreamId(streamId);
+    const direction = options.direction ?? 'forwards';
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    let from = options.from ?? (direction === 'forwards' ? 0 : Number.MAX_SAFE_INTEGER);
+    const to = options.to ?? (direction === 'forwards' ? Number.MAX_SAFE_INTEGER : 0);
+    while (remaining > 0) {
+      const limit = Math.min(PAGE, remaining);
+      const rows = await this.driver.readStream(streamId, { from, to, direction, limit });
+      for (const row of rows) yield this.codec.decode(row);
+      remaining -= rows.length;
+      if (rows.length < limit) return;
+      const last = rows[rows.length - 1]!.streamPosition;
+      from = direction === 'forwards' ? last + 1 : last - 1;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    let after = options.from === undefined || options.from === 'start' ? undefined : options.from;
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      const limit = Math.min(PAGE, remaining);
+      const rows = await this.driver.readAll(after, limit, options.filter);
+      for (const row of rows) yield this.codec.decode(row);
+      remaining -= rows.length;
+      if (rows.length < limit) return;
+      after = rows[rows.length - 1]!.globalPosition;
+    }
+  }
+
+  streamVersion(streamId: string): Promise<number | undefined> {
+    assertStreamId(streamId);
+    return this.driver.streamVersion(streamId);
+  }
+
+  headPosition(): Promise<string | undefined> {
+    return this.driver.headPosition();
+  }
+
+  subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
+    const filter: DriverFilter = { ...options.filter, streamId: options.streamId };
+    return catchUpThenLive(
+      {
+        readAfter: async (after, limit) =>
+          (await this.driver.readAll(after, limit, filter)).map((row) => this.codec.decode(row)),
+        headPosition: () => this.driver.headPosition(),
+        wake$: this.driver.wake$,
+        pollIntervalMs: this.driver.pollIntervalMs,
+      },
+      options.from ?? 'start',
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.committer.drain();
+    await this.driver.close();
+  }
+}

@@ -1,0 +1,53 @@
+import { AigenError } from '../errors.js';
+import type { ExpectedVersion } from './eventStore.js';
+
+/**
+ * An append's `expectedVersion` did not match the stream; nothing was written.
+ * `actual` is the stream position of the last event, or `'no_stream'`.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ConcurrencyError) console.log(e.streamId, e.expected, e.actual); }
+ * ```
+ */
+export class ConcurrencyError extends AigenError {
+  readonly code = 'WRONG_EXPECTED_VERSION';
+  readonly kind = 'user' as const;
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`wrong expected version for stream '${streamId}': expected ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+/**
+ * Some event ids of an append are already stored, but not as the same events at the same
+ * positions, so the append is neither new nor an idempotent retry.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof DuplicateEventIdError) console.log(e.eventId); }
+ * ```
+ */
+export class DuplicateEventIdError extends AigenError {
+  readonly code = 'DUPLICATE_EVENT_ID';
+  readonly kind = 'user' as const;
+  constructor(
+    readonly streamId: string,
+    readonly eventId: string,
+  ) {
+    super(`event id ${eventId} is already stored elsewhere; append to '${streamId}' rejected`);
+  }
+}
+
+/**
+ * A store URL uses a scheme no adapter handles.
+ * @example
+ * ```ts
+ * await openStore('mysql://x'); // UnknownStoreError: unknown store URL scheme 'mysql:' …
+ * ```
+ */
+export class UnknownStoreError extends AigenError {
+  readonly code = 'UNKNOWN_STORE';
+  readonly kind = 'user' as const;
+}

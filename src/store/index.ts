@@ -1,0 +1,6 @@
+export * from './eventStore.js';
+export * from './errors.js';
+export * from './openStore.js';
+export { DriverEventStore } from './driverStore.js';
+export type { StoreDriver, AppendRequest, DriverFilter } from './driver.js';
+export { createMemoryStore } from './memory/index.js';

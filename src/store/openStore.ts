@@ -1,0 +1,44 @@
+import type { EventCodec } from '../events/codec.js';
+import { UnknownStoreError } from './errors.js';
+import type { EventStore } from './eventStore.js';
+
+/** The store used when neither `--store` nor `AIGEN_STORE` says otherwise. */
+export const DEFAULT_STORE_URL = 'sqlite:.aigen/aigen.db';
+
+/** Options of {@link openStore}. */
+export interface OpenStoreOptions {
+  codec?: EventCodec;
+}
+
+/**
+ * Open an event store by URL: `memory:`, `sqlite:<path>[?durability=normal]`,
+ * `postgres://…[?schema=name]`. Adapters are loaded on demand, so core code never imports a
+ * database driver. An unknown scheme or an unreachable database is a clear error.
+ *
+ * @example
+ * ```ts
+ * const store = await openStore(process.env.AIGEN_STORE ?? DEFAULT_STORE_URL);
+ * ```
+ */
+export async function openStore(url: string = DEFAULT_STORE_URL, options: OpenStoreOptions = {}): Promise<EventStore> {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  switch (scheme) {
+    case 'memory': {
+      const { createMemoryStore } = await import('./memory/index.js');
+      return createMemoryStore(options);
+    }
+    case 'sqlite': {
+      const { openSqliteStoreUrl } = await import('./sqlite/index.js');
+      return openSqliteStoreUrl(url, options);
+    }
+    case 'postgres':
+    case 'postgresql': {
+      const { openPostgresStoreUrl } = await import('./postgres/index.js');
+      return openPostgresStoreUrl(url, options);
+    }
+    default:
+      throw new UnknownStoreError(
+        `unknown store URL ${scheme ? `scheme '${scheme}:'` : `'${url}'`}; use memory:, sqlite:<path> or postgres://…`,
+      );
+  }
+}

@@ -1,0 +1,76 @@
+import { Observable } from 'rxjs';
+import type { RecordedEvent } from '../events/envelope.js';
+import type { GlobalFrom } from './eventStore.js';
+
+/** What {@link catchUpThenLive} needs from a store. */
+export interface LiveSource {
+  /** Decoded events strictly after `after` (or from the start), in global order, at most `limit`. */
+  readAfter(after: string | undefined, limit: number): Promise<RecordedEvent[]>;
+  headPosition(): Promise<string | undefined>;
+  /** Emits when new events may be readable. */
+  /** Emits when new events may be readable; completes when the store closes. */
+  wake$: Observable<void>;
+  pollIntervalMs: number;
+}
+
+const PAGE = 500;
+
+/**
+ * One reading loop for catch-up and live alike: read a page after the last delivered position,
+ * deliver it, and when the page was short wait for a wake-up or the poll interval. Because the
+ * live phase reads the store exactly as catch-up does, the hand-over can neither skip nor repeat
+ * an event, whoever appended it. A wake-up that arrives during a read triggers another read.
+ */
+export function catchUpThenLive(source: LiveSource, from: GlobalFrom): Observable<RecordedEvent> {
+  return new Observable<RecordedEvent>((subscriber) => {
+    let closed = false;
+    let dirty = false;
+    let wakeUp: (() => void) | undefined;
+    // The store completes wake$ when it closes: its subscriptions complete too.
+    const wakeSub = source.wake$.subscribe({
+      next: () => {
+        dirty = true;
+        wakeUp?.();
+      },
+      complete: () => {
+        closed = true;
+        wakeUp?.();
+        subscriber.complete();
+      },
+    });
+
+    const sleep = () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, source.pollIntervalMs);
+        function done() {
+          clearTimeout(timer);
+          wakeUp = undefined;
+          resolve();
+        }
+        wakeUp = done;
+      });
+
+    const run = async () => {
+      let after: string | undefined = from === 'start' ? undefined : from === 'end' ? await source.headPosition() : from;
+      while (!closed) {
+        dirty = false;
+        const page = await source.readAfter(after, PAGE);
+        for (const event of page) {
+          if (closed) return;
+          subscriber.next(event);
+          after = event.globalPosition;
+        }
+        if (page.length < PAGE && !dirty && !closed) await sleep();
+      }
+    };
+    run().catch((err: unknown) => {
+      if (!closed) subscriber.error(err);
+    });
+
+    return () => {
+      closed = true;
+      wakeSub.unsubscribe();
+      wakeUp?.();
+    };
+  });
+}

@@ -1,0 +1,1 @@
+export { createMemoryStore, MemoryDriver } from '../store/memory/index.js';
