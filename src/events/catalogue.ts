@@ -33,6 +33,8 @@ export const eventDataSchemas = {
   }),
   Transitioned: z.object({
     actorId: id,
+    /** Id of the machine the actor runs (a key of the run's definition.machines). */
+    machine: z.string().optional(),
     from: stateValueSchema.nullable(),
     to: stateValueSchema,
     event: z.string(),

@@ -1,0 +1,68 @@
+import type { FunctionTool, ModelSettings } from '@openai/agents';
+import type { z } from 'zod';
+import { ValidationError } from '../errors.js';
+
+/** Anything a workflow step can run: an agent, or a whole workflow (nesting). */
+export type AgentOutputType = 'text' | z.ZodObject;
+
+/** Options of an {@link AigenAgent}. */
+export interface AgentOptions {
+  /** Unique id within a workflow; defaults to the type. */
+  agentId?: string;
+  instructions?: string;
+  /** Model name; defaults to the run's model (`offline` unless told otherwise). */
+  model?: string;
+  modelSettings?: ModelSettings;
+  /** Function tools: SDK tools, or names registered with `registerTool`. */
+  tools?: Array<FunctionTool<unknown, never> | string>;
+  /** Agent ids this agent may hand over to. */
+  handoffs?: string[];
+  outputType?: AgentOutputType;
+  /** One line that tells other agents (and handoff tool descriptions) what this agent does. */
+  description?: string;
+}
+
+/**
+ * An agent of a workflow: the configuration of one `@openai/agents` Agent that an agent actor
+ * runs. Create them with `createAgent(type, options)`.
+ * @example
+ * ```ts
+ * const triage = createAgent('orchestrator');
+ * triage.addHandoff('research');
+ * ```
+ */
+export class AigenAgent {
+  readonly agentId: string;
+  readonly type: string;
+  instructions: string;
+  model: string | undefined;
+  modelSettings: ModelSettings;
+  tools: Array<FunctionTool<unknown, never> | string>;
+  readonly handoffs: string[];
+  outputType: AgentOutputType;
+  description: string;
+
+  constructor(type: string, options: AgentOptions & { instructions: string }) {
+    if (!type) throw new ValidationError('agent type must not be empty', { path: 'type' });
+    this.type = type;
+    this.agentId = options.agentId ?? type;
+    if (!/^[A-Za-z0-9_.-]+$/.test(this.agentId)) {
+      throw new ValidationError(`agent id '${this.agentId}' may only hold letters, digits, '_', '.', '-'`, {
+        path: 'agentId',
+      });
+    }
+    this.instructions = options.instructions;
+    this.model = options.model;
+    this.modelSettings = options.modelSettings ?? {};
+    this.tools = options.tools ?? [];
+    this.handoffs = [...(options.handoffs ?? [])];
+    this.outputType = options.outputType ?? 'text';
+    this.description = options.description ?? `${type} agent`;
+  }
+
+  /** Allow this agent to hand the conversation over to another agent of the workflow. */
+  addHandoff(agentId: string): this {
+    if (!this.handoffs.includes(agentId)) this.handoffs.push(agentId);
+    return this;
+  }
+}

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import type { Model, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
+import type { Usage } from '../events/common.js';
+import type { RunRecorder } from '../runtime/recorder.js';
+import { isRetryable, toErrorInfo } from '../runtime/errorInfo.js';
+
+/** Where a model call belongs: the step and attempt of one agent actor. */
+export interface ModelCallScope {
+  recorder: RunRecorder;
+  stepId: string;
+  attempt: number;
+  actorId: string;
+  modelName: string;
+}
+
+/** JSON-safe copy (drops undefined, functions) so recorded payloads validate. */
+export function toJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value ?? null)) as T;
+}
+
+/** Stable digest of what was asked, so replays can tell a changed prompt from the same one. */
+export function requestDigest(request: ModelRequest): string {
+  const material = {
+    systemInstructions: request.systemInstructions ?? null,
+    input: request.input,
+    tools: request.tools.map((t) => t.name),
+    handoffs: request.handoffs.map((h) => h.toolName),
+    outputType: request.outputType,
+  };
+  return createHash('sha256').update(JSON.stringify(material)).digest('hex').slice(0, 32);
+}
+
+/** Token usage of a model response in the catalogue's shape. */
+export function usageOf(usage: ModelResponse['usage'] | undefined): Usage {
+  return {
+    requests: usage?.requests ?? 1,
+    inputTokens: usage?.inputTokens ?? 0,
+    outputTokens: usage?.outputTokens ?? 0,
+    totalTokens: usage?.totalTokens ?? 0,
+  };
+}
+
+/**
+ * Wraps the model of one agent step: ModelCalled is recorded before the request, and the
+ * response is durable as ModelResponded (or ModelFailed) before the SDK runner sees it
+ * (write-ahead). Nothing of the request's transport (keys, headers) is recorded.
+ */
+export class RecordingModel implements Model {
+  private calls = 0;
+
+  constructor(
+    private readonly inner: Model,
+    private readonly scope: ModelCallScope,
+  ) {}
+
+  async getResponse(request: ModelRequest): Promise<ModelResponse> {
+    const { recorder, stepId, attempt, actorId, modelName } = this.scope;
+    this.calls += 1;
+    const callId = `${stepId}.${attempt}.${this.calls}`;
+    recorder.record('ModelCalled', { stepId, callId, model: modelName, requestDigest: requestDigest(request) }, { actorId });
+    let response: ModelResponse;
+    try {
+      response = await this.inner.getResponse(request);
+    } catch (err) {
+      await recorder.durable(
+        'ModelFailed',
+        { stepId, callId, model: modelName, error: toErrorInfo(err), retryable: isRetryable(err) },
+        { actorId },
+      );
+      throw err;
+    }
+    await recorder.durable(
+      'ModelResponded',
+      {
+        stepId,
+        callId,
+        model: modelName,
+        response: {
+          output: toJson(response.output) as never[],
+          usage: usageOf(response.usage),
+          ...(response.responseId ? { responseId: response.responseId } : {}),
+        },
+      },
+      { actorId },
+    );
+    return response;
+  }
+
+  /** Streaming is served from the recorded, complete response so recording stays write-ahead. */
+  async *getStreamedResponse(request: ModelRequest): AsyncIterable<StreamEvent> {
+    const response = await this.getResponse(request);
+    yield {
+      type: 'response_done',
+      response: {
+        id: response.responseId ?? 'offline',
+        usage: {
+          requests: response.usage.requests,
+          inputTokens: response.usage.inputTokens,
+          outputTokens: response.usage.outputTokens,
+          totalTokens: response.usage.totalTokens,
+        },
+        output: response.output,
+      },
+    } as StreamEvent;
+  }
+}

@@ -1,0 +1,46 @@
+import { OpenAIProvider, type Model } from '@openai/agents';
+import type { AigenAgent } from '../actors/agent.js';
+import { MissingApiKeyError } from '../runtime/errors.js';
+import { failuresFromEnv, isOfflineModelName, OfflineModel } from './offline/index.js';
+
+/** Turns a model name into the SDK Model that serves one agent of one run. */
+export type ModelResolver = (modelName: string, agent: AigenAgent) => Model | Promise<Model>;
+
+/** The model used when neither the agent, the run nor `AIGEN_MODEL` names one. */
+export const DEFAULT_MODEL = 'offline';
+
+/**
+ * Fail before a run starts when a model needs a key that is not there.
+ * @example
+ * ```ts
+ * assertModelAvailable('gpt-4.1-mini', process.env); // throws MissingApiKeyError without OPENAI_API_KEY
+ * ```
+ */
+export function assertModelAvailable(modelName: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (!isOfflineModelName(modelName) && !env.OPENAI_API_KEY) throw new MissingApiKeyError(modelName);
+}
+
+/**
+ * The default resolver: `offline` (and `offline:<variant>`) is the built-in deterministic model,
+ * one instance per agent per run; any other name goes to OpenAI through `@openai/agents`
+ * with `OPENAI_API_KEY`, `OPENAI_BASE_URL`, and `AIGEN_OPENAI_API=responses|chat_completions`.
+ * @example
+ * ```ts
+ * const engine = new WorkflowEngine({ store, modelResolver: defaultModelResolver(process.env) });
+ * ```
+ */
+export function defaultModelResolver(env: NodeJS.ProcessEnv = process.env): ModelResolver {
+  let provider: OpenAIProvider | undefined;
+  return (modelName, agent) => {
+    if (isOfflineModelName(modelName)) {
+      return new OfflineModel({ role: agent.type, failures: failuresFromEnv(agent.type, env) });
+    }
+    assertModelAvailable(modelName, env);
+    provider ??= new OpenAIProvider({
+      apiKey: env.OPENAI_API_KEY,
+      ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+      useResponses: (env.AIGEN_OPENAI_API ?? 'responses') !== 'chat_completions',
+    });
+    return provider.getModel(modelName);
+  };
+}

@@ -1,0 +1,80 @@
+import {
+  addTraceProcessor,
+  setTraceProcessors,
+  type Span,
+  type Trace,
+  type TracingProcessor,
+} from '@openai/agents';
+import type { RunRecorder } from '../runtime/recorder.js';
+import { toJson } from './recordingModel.js';
+
+const recorders = new Map<string, RunRecorder>();
+
+/** Records every finished `@openai/agents` span of a registered trace as a SpanRecorded event. */
+class SpanRecordingProcessor implements TracingProcessor {
+  onTraceStart(_trace: Trace): Promise<void> {
+    return Promise.resolve();
+  }
+  onTraceEnd(_trace: Trace): Promise<void> {
+    return Promise.resolve();
+  }
+  onSpanStart(_span: Span<never>): Promise<void> {
+    return Promise.resolve();
+  }
+  onSpanEnd(span: Span<never>): Promise<void> {
+    const recorder = recorders.get(span.traceId);
+    if (!recorder || recorder.error) return Promise.resolve();
+    const json = span.toJSON() as {
+      id: string;
+      trace_id: string;
+      parent_id: string | null;
+      started_at: string | null;
+      ended_at: string | null;
+      span_data: { type?: string; name?: string } & Record<string, unknown>;
+      error: unknown;
+    } | null;
+    if (!json) return Promise.resolve();
+    const data = json.span_data ?? {};
+    recorder.record('SpanRecorded', {
+      traceId: json.trace_id,
+      spanId: json.id,
+      parentId: json.parent_id ?? null,
+      spanType: String(data.type ?? 'custom'),
+      name: String(data.name ?? data.type ?? 'span'),
+      startedAt: json.started_at ?? null,
+      endedAt: json.ended_at ?? null,
+      data: toJson({ ...data, ...(json.error ? { error: json.error } : {}) }) as never,
+    });
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+let installed = false;
+
+/**
+ * Install the span recorder once per process. With `OPENAI_API_KEY` set (and tracing not
+ * disabled) the SDK's OpenAI exporter stays on beside it; without a key it is replaced, so
+ * nothing tries to export.
+ */
+export function installSpanRecorder(env: NodeJS.ProcessEnv = process.env): void {
+  if (installed) return;
+  installed = true;
+  const processor = new SpanRecordingProcessor();
+  const exportOn = Boolean(env.OPENAI_API_KEY) && env.OPENAI_AGENTS_DISABLE_TRACING !== '1';
+  if (exportOn) addTraceProcessor(processor);
+  else setTraceProcessors([processor]);
+}
+
+/** Route spans of `traceId` to a run's recorder until the returned function is called. */
+export function routeSpans(traceId: string, recorder: RunRecorder): () => void {
+  recorders.set(traceId, recorder);
+  return () => {
+    recorders.delete(traceId);
+  };
+}

@@ -1,0 +1,30 @@
+import type { ErrorInfo } from '../events/common.js';
+import { errorMessage } from '../errors.js';
+
+/** Serialise any thrown value for an event, without stack traces or secrets. */
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return {
+      code: typeof code === 'string' && code ? code : err.name === 'Error' ? 'ERROR' : err.name,
+      message: redact(err.message),
+      name: err.name,
+    };
+  }
+  return { code: 'ERROR', message: redact(errorMessage(err)) };
+}
+
+/** Remove anything that looks like an API key or bearer token from a message. */
+export function redact(text: string): string {
+  return text.replace(/\b(sk-[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+/g, '$1…').replace(/(Bearer\s+)\S+/gi, '$1[redacted]');
+}
+
+/** Whether a failed model or step call is worth retrying (rate limits, 5xx, timeouts, network). */
+export function isRetryable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { retryable?: unknown; status?: unknown; code?: unknown; name?: unknown };
+  if (typeof e.retryable === 'boolean') return e.retryable;
+  if (typeof e.status === 'number') return e.status === 408 || e.status === 409 || e.status === 429 || e.status >= 500;
+  if (e.name === 'AbortError') return false;
+  return ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'STEP_TIMEOUT', 'EPIPE'].includes(String(e.code));
+}

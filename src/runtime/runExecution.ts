@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { generateTraceId, Runner, withTrace } from '@openai/agents';
+import { createActor, type AnyActorRef } from 'xstate';
+import { createAgentMachine } from '../actors/agentMachine.js';
+import { addUsage, zeroUsage, type ErrorInfo, type Usage } from '../events/common.js';
+import { exportDefinition } from '../machines/definition.js';
+import type { RunServices, Workflow } from '../machines/workflow.js';
+import type { ModelResolver } from '../models/resolveModel.js';
+import { routeSpans } from '../models/tracing.js';
+import type { EventStore } from '../store/eventStore.js';
+import type { Clock } from './clock.js';
+import type { Context } from './context.js';
+import { toErrorInfo } from './errorInfo.js';
+import { createTransitionInspector } from './inspector.js';
+import type { StepOutcome } from './outcome.js';
+import { RunRecorder } from './recorder.js';
+import { createStepRunner, type RetryPolicy } from './stepRunner.js';
+
+/** How a run ended. */
+export type RunStatusValue = 'completed' | 'partial' | 'failed' | 'cancelled';
+
+/** What `engine.execute()` returns (the seed's result, camelCased). */
+export interface ExecuteResult {
+  /** Identifies this execution; the same as `runId`. */
+  workflowId: string;
+  runId: string;
+  workflow: string;
+  status: RunStatusValue;
+  /** The final content (the best partial content when `partial`). */
+  result: unknown;
+  partial: boolean;
+  error?: ErrorInfo;
+  usage: Usage;
+  durationMs: number;
+}
+
+/** Everything one run needs, resolved by the engine. */
+export interface RunParams {
+  store: EventStore;
+  workflow: Workflow;
+  input: string;
+  context: Context;
+  model: string;
+  retry: RetryPolicy;
+  stepTimeoutMs: number | undefined;
+  maxTurns: number;
+  clock: Clock;
+  random: () => number;
+  modelResolver: ModelResolver;
+  runner: Runner;
+  runId: string;
+  parentRunId?: string;
+  rootRunId?: string;
+  branch?: string;
+  /** Starts a child run (parallel branches); provided by the engine. */
+  startChild: (workflow: Workflow, input: string, parent: { runId: string; rootRunId: string; branch: string }) => RunHandle;
+}
+
+/** A run in progress. */
+export interface RunHandle {
+  runId: string;
+  /** Resolves once RunStarted is durable (rejects if it could not be written). */
+  started: Promise<void>;
+  /** Resolves when the run has ended and its last event is durable. */
+  done: Promise<ExecuteResult>;
+  cancel(reason: string): Promise<void>;
+}
+
+/**
+ * Execute one run: record RunStarted, run the workflow machine with its agent actors under one
+ * SDK trace, record every transition, then RunCompleted / RunFailed / RunCancelled.
+ */
+export function startRun(p: RunParams): RunHandle {
+  const traceId = generateTraceId();
+  const rootRunId = p.rootRunId ?? p.runId;
+  const recorder = new RunRecorder(p.store, { runId: p.runId, rootRunId, traceId });
+  const startedAt = p.clock.now();
+  let usage = zeroUsage();
+  let stepSeq = 0;
+  let actor: AnyActorRef | undefined;
+  let finish: ((r: ExecuteResult) => void) | undefined;
+  let cancelled: string | undefined;
+
+  const services: RunServices = {
+    agentMachine: createAgentMachine(
+      createStepRunner({
+        recorder,
+        runner: p.runner,
+        resolveModel: p.modelResolver,
+        defaultModel: p.model,
+        retry: p.retry,
+        stepTimeoutMs: p.stepTimeoutMs,
+        maxTurns: p.maxTurns,
+        clock: p.clock,
+        random: p.random,
+        onStepCompleted: (agentId, text, u) => {
+          usage = addUsage(usage, u);
+          p.context.storeOutput(agentId, text);
+        },
+      }),
+    ),
+    nextStepId: (agentId) => `${++stepSeq}-${agentId}`,
+    recordBranch: (stepId, branch, reason) => recorder.durable('BranchTaken', { stepId, branch, reason }),
+    runChild: async (workflow, branch, input, signal) => {
+      const child = p.startChild(workflow, input, { runId: p.runId, rootRunId, branch });
+      const onAbort = () => void child.cancel('parent run cancelled');
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await child.started;
+        await recorder.durable('ChildRunStarted', { childRunId: child.runId, branch });
+        const r = await child.done;
+        usage = addUsage(usage, r.usage);
+        const text = typeof r.result === 'string' ? r.result : JSON.stringify(r.result ?? null);
+        await recorder.durable('ChildRunFinished', {
+          childRunId: child.runId,
+          branch,
+          status: r.status,
+          output: text,
+          ...(r.error ? { error: r.error } : {}),
+        });
+        return { ok: r.status === 'completed' || r.status === 'partial', text, output: r.result, partial: r.partial, ...(r.error ? { error: r.error } : {}) };
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    },
+    maxTurns: p.maxTurns,
+  };
+
+  const machine = p.workflow.build({ services, prefix: '' });
+  const durationMs = () => Math.max(0, p.clock.now() - startedAt);
+  const result = (status: RunStatusValue, outcome: Partial<StepOutcome>, error?: ErrorInfo): ExecuteResult => ({
+    workflowId: p.runId,
+    runId: p.runId,
+    workflow: p.workflow.name,
+    status,
+    result: outcome.output ?? outcome.text ?? null,
+    partial: status === 'partial',
+    ...(error ? { error } : {}),
+    usage,
+    durationMs: durationMs(),
+  });
+
+  const started = recorder.durable('RunStarted', {
+    runId: p.runId,
+    workflow: { name: p.workflow.name, kind: p.workflow.kind, version: p.workflow.version, definition: exportDefinition(machine) as never },
+    input: p.input,
+    options: { maxRetries: p.retry.maxRetries, retryDelayMs: p.retry.retryDelayMs, maxTurns: p.maxTurns, ...(p.stepTimeoutMs ? { stepTimeoutMs: p.stepTimeoutMs } : {}) },
+    model: p.model,
+    traceId,
+    ...(p.parentRunId ? { parentRunId: p.parentRunId } : {}),
+    ...(p.branch ? { branch: p.branch } : {}),
+  });
+
+  const done = started.then(async () => {
+    const unroute = routeSpans(traceId, recorder);
+    try {
+      const outcome = await withTrace(
+        `Workflow: ${p.workflow.name}`,
+        () =>
+          new Promise<StepOutcome | { cancelled: string } | { crashed: unknown }>((resolve) => {
+            finish = (r) => resolve({ cancelled: r.error?.message ?? 'cancelled' });
+            const a = createActor(machine, {
+              input: { input: p.input },
+              clock: p.clock,
+              inspect: createTransitionInspector(recorder, 'workflow'),
+            });
+            actor = a;
+            a.subscribe({
+              next: (snap: { status: string; output?: unknown }) => {
+                if (snap.status === 'done') resolve(snap.output as StepOutcome);
+              },
+              error: (err: unknown) => resolve({ crashed: err }),
+            });
+            a.start();
+          }),
+        { traceId },
+      );
+      await recorder.flush().catch(() => undefined);
+      if ('cancelled' in outcome) {
+        const r = result('cancelled', {}, { code: 'RUN_CANCELLED', message: outcome.cancelled });
+        await recorder.durable('RunCancelled', { reason: outcome.cancelled, usage: r.usage, durationMs: r.durationMs });
+        return r;
+      }
+      if ('crashed' in outcome || recorder.error) {
+        const error = toErrorInfo(recorder.error ?? (outcome as { crashed: unknown }).crashed);
+        const r = result('failed', {}, error);
+        if (!recorder.error) await recorder.durable('RunFailed', { error, usage: r.usage, durationMs: r.durationMs });
+        return r;
+      }
+      if (!outcome.ok) {
+        const error = outcome.error ?? { code: 'WORKFLOW_FAILED', message: 'workflow failed' };
+        const r = result('failed', outcome, error);
+        await recorder.durable('RunFailed', { error, usage: r.usage, durationMs: r.durationMs });
+        return r;
+      }
+      const r = result(outcome.partial ? 'partial' : 'completed', outcome, outcome.error);
+      await recorder.durable('RunCompleted', { output: (r.result ?? null) as never, partial: r.partial, usage: r.usage, durationMs: r.durationMs });
+      return r;
+    } catch (err) {
+      return result('failed', {}, toErrorInfo(recorder.error ?? err));
+    } finally {
+      actor?.stop();
+      unroute();
+    }
+  });
+
+  return {
+    runId: p.runId,
+    started,
+    done,
+    cancel: async (reason) => {
+      if (cancelled !== undefined) return;
+      cancelled = reason;
+      await started.catch(() => undefined);
+      actor?.stop();
+      finish?.(result('cancelled', {}, { code: 'RUN_CANCELLED', message: reason }));
+      await done;
+    },
+  };
+}
+
+/** A fresh run id. */
+export function newRunId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,115 @@
+import type { Model, Runner } from '@openai/agents';
+import type { AgentAttempt, StepRunner } from '../actors/agentMachine.js';
+import type { AigenAgent } from '../actors/agent.js';
+import { handoffTarget, lastAssistantText, toSdkAgent } from '../actors/sdkAgent.js';
+import { addUsage, zeroUsage, type Usage } from '../events/common.js';
+import { RecordingModel, toJson, usageOf } from '../models/recordingModel.js';
+import type { Clock } from './clock.js';
+import { toErrorInfo } from './errorInfo.js';
+import { RunCancelledError, StepTimeoutError } from './errors.js';
+import { StepAttemptError, type StepOutcome } from './outcome.js';
+import type { RunRecorder } from './recorder.js';
+
+/** Retry policy of agent steps: exponential backoff from `retryDelayMs`, optional jitter. */
+export interface RetryPolicy {
+  maxRetries: number;
+  retryDelayMs: number;
+  jitter: boolean;
+}
+
+/** What the step runner of one run needs. */
+export interface StepRunnerDeps {
+  recorder: RunRecorder;
+  runner: Runner;
+  resolveModel: (modelName: string, agent: AigenAgent) => Model | Promise<Model>;
+  defaultModel: string;
+  retry: RetryPolicy;
+  stepTimeoutMs: number | undefined;
+  maxTurns: number;
+  clock: Clock;
+  random: () => number;
+  onStepCompleted: (agentId: string, text: string, usage: Usage) => void;
+}
+
+/** Backoff before attempt `attempt + 1`: retryDelayMs × 2^(attempt-1), ±25 % jitter when enabled. */
+export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number): number {
+  const base = policy.retryDelayMs * 2 ** (attempt - 1);
+  return Math.round(policy.jitter ? base * (0.75 + random() * 0.5) : base);
+}
+
+function linkedSignal(parent: AbortSignal, clock: Clock, timeoutMs: number | undefined, stepId: string) {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(new RunCancelledError(`step ${stepId} cancelled`));
+  if (parent.aborted) onAbort();
+  else parent.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : clock.setTimeout(
+          () => controller.abort(new StepTimeoutError(`step ${stepId} took longer than ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      parent.removeEventListener('abort', onAbort);
+      if (timer !== undefined) clock.clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Runs one attempt of an agent step through the `@openai/agents` Runner and records it:
+ * TaskSent, model and tool events (write-ahead), HandoffRequested, then StepCompleted or
+ * StepFailed (with the retry decision). A failure becomes a {@link StepAttemptError}.
+ */
+export function createStepRunner(deps: StepRunnerDeps): StepRunner {
+  return async (task: AgentAttempt, parentSignal: AbortSignal): Promise<StepOutcome> => {
+    const { agent, stepId, actorId, attempt } = task;
+    const { recorder } = deps;
+    const meta = { actorId };
+    recorder.record('TaskSent', { stepId, agentId: agent.agentId, input: toJson(task.input) as never, attempt }, meta);
+    const modelName = agent.model ?? deps.defaultModel;
+    const { signal, dispose } = linkedSignal(parentSignal, deps.clock, deps.stepTimeoutMs, stepId);
+    try {
+      const model = new RecordingModel(await deps.resolveModel(modelName, agent), { recorder, stepId, attempt, actorId, modelName });
+      const { sdk, transfers } = toSdkAgent(agent, model, { recorder, stepId, actorId });
+      const result = await deps.runner.run(sdk, task.input, { signal, maxTurns: deps.maxTurns });
+      const usage = result.rawResponses.reduce((sum, r) => addUsage(sum, usageOf(r.usage)), zeroUsage());
+      const handoffTo = handoffTarget(result.newItems, transfers);
+      const finalOutput: unknown = result.finalOutput;
+      const text = handoffTo
+        ? lastAssistantText(result.newItems)
+        : typeof finalOutput === 'string'
+          ? finalOutput
+          : JSON.stringify(finalOutput ?? null);
+      const output = handoffTo || typeof finalOutput === 'string' ? text : toJson(finalOutput);
+      if (handoffTo) {
+        await recorder.durable('HandoffRequested', { stepId, from: agent.agentId, to: handoffTo, input: text }, meta);
+      }
+      await recorder.durable('StepCompleted', { stepId, agentId: agent.agentId, output: output as never, usage, attempt }, meta);
+      deps.onStepCompleted(agent.agentId, text, usage);
+      return { ok: true, stepId, text, output, usage, ...(handoffTo ? { handoffTo, history: result.history } : {}) };
+    } catch (err) {
+      const cause: unknown = signal.aborted ? (signal.reason ?? err) : err;
+      if (recorder.error) throw new StepAttemptError(toErrorInfo(recorder.error), false, 0);
+      // A cancelled run records RunCancelled itself; its aborted step records nothing more.
+      if (parentSignal.aborted) throw new StepAttemptError(toErrorInfo(cause), false, 0);
+      const cancelled = cause instanceof RunCancelledError;
+      const willRetry = !cancelled && attempt <= deps.retry.maxRetries;
+      const retryInMs = willRetry ? backoffMs(deps.retry, attempt, deps.random) : 0;
+      const info = toErrorInfo(cause);
+      await recorder
+        .durable(
+          'StepFailed',
+          { stepId, agentId: agent.agentId, error: info, attempt, willRetry, ...(willRetry ? { retryInMs } : {}) },
+          meta,
+        )
+        .catch(() => undefined);
+      if (recorder.error) throw new StepAttemptError(toErrorInfo(recorder.error), false, 0);
+      throw new StepAttemptError(info, willRetry, retryInMs);
+    } finally {
+      dispose();
+    }
+  };
+}
