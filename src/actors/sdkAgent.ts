@@ -8,7 +8,7 @@ import { getTool } from './tools.js';
 
 /** The SDK's handoff tool name for an agent: `transfer_to_<name>` with non-word characters as `_`. */
 export function transferToolName(agentId: string): string {
-  return `transfer_to_${agentId.replace(/[^a-zA-Z0-9]/g, '_').toLowerCase()}`;
+  return `transfer_to_${agentId.replace(/[^a-zA-Z0-9]/g, '_')}`;
 }
 
 interface ToolScope {
@@ -35,7 +35,7 @@ export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope)
         throw err;
       }
       await scope.recorder.durable('ToolReturned', { ...base, output: toJson(output) as never }, { actorId: scope.actorId });
-      return output as never;
+      return output;
     },
   };
 }

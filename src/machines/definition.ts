@@ -39,8 +39,10 @@ function exportState(node: AnyStateNode, machines: Record<string, MachineDefinit
       transitions.push({ event, targets: (def.target ?? []).map((t) => t.id), guarded: def.guard !== undefined });
     }
   }
-  const invoke = node.invoke.map((inv) => {
-    const src: unknown = inv.src;
+  const configs = ([] as Array<{ src?: unknown }>).concat((node.config.invoke ?? []) as never);
+  const invoke = node.invoke.map((inv, i) => {
+    // node.invoke names inline logic by a generated key; the config keeps the logic itself.
+    const src: unknown = configs[i]?.src ?? inv.src;
     if (isMachine(src)) {
       addMachine(src, machines);
       return { id: inv.id, src: src.id };

@@ -58,15 +58,16 @@ class SpanRecordingProcessor implements TracingProcessor {
 let installed = false;
 
 /**
- * Install the span recorder once per process. With `OPENAI_API_KEY` set (and tracing not
- * disabled) the SDK's OpenAI exporter stays on beside it; without a key it is replaced, so
- * nothing tries to export.
+ * Install the span recorder once per process. The SDK's OpenAI trace exporter stays on beside
+ * it when `OPENAI_API_KEY` is set for OpenAI itself (no `OPENAI_BASE_URL` pointing elsewhere)
+ * and `AIGEN_TRACE_EXPORT` is not `0`; otherwise it is removed, so nothing tries to export.
  */
 export function installSpanRecorder(env: NodeJS.ProcessEnv = process.env): void {
   if (installed) return;
   installed = true;
   const processor = new SpanRecordingProcessor();
-  const exportOn = Boolean(env.OPENAI_API_KEY) && env.OPENAI_AGENTS_DISABLE_TRACING !== '1';
+  const openaiItself = !env.OPENAI_BASE_URL || /^https:\/\/api\.openai\.com\b/.test(env.OPENAI_BASE_URL);
+  const exportOn = Boolean(env.OPENAI_API_KEY) && openaiItself && env.AIGEN_TRACE_EXPORT !== '0';
   if (exportOn) addTraceProcessor(processor);
   else setTraceProcessors([processor]);
 }

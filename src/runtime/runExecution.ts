@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { generateTraceId, Runner, withTrace } from '@openai/agents';
+import type { Runner} from '@openai/agents';
+import { generateTraceId, withTrace } from '@openai/agents';
 import { createActor, type AnyActorRef } from 'xstate';
 import { createAgentMachine } from '../actors/agentMachine.js';
 import { addUsage, zeroUsage, type ErrorInfo, type Usage } from '../events/common.js';

@@ -1,0 +1,60 @@
+/**
+ * aigen: an event-sourced actor runtime for AI-agent workflows.
+ * Every export is documented at its definition, with an example.
+ */
+export { AigenError, ValidationError, NotFoundError, StoreUnavailableError, errorMessage } from './errors.js';
+
+// Events
+export {
+  eventDataSchemas,
+  eventTypes,
+  currentSchemaVersion,
+  type EventType,
+  type EventData,
+} from './events/catalogue.js';
+export { aigenCodec, createCodec, type EventCodec, type EncodedEvent, type RawEvent, type Upcaster } from './events/codec.js';
+export { addUsage, zeroUsage, type Usage, type ErrorInfo, type StateValue } from './events/common.js';
+export {
+  MAX_EVENT_BYTES,
+  metadataSchema,
+  type AigenEvent,
+  type EventMetadata,
+  type NewAigenEvent,
+  type NewEvent,
+  type RecordedEvent,
+} from './events/envelope.js';
+export { CorruptEventError, EventValidationError, type EventLocation } from './events/errors.js';
+export { runStreamId, runIdOfStream, streamCategory, RUN_CATEGORY } from './events/streams.js';
+
+// Store
+export * from './store/index.js';
+
+// Agents
+export { AigenAgent, type AgentOptions, type AgentOutputType } from './actors/agent.js';
+export { createAgent, registerAgentFactory, listAgentTypes, hasAgentType, type AgentFactory, type AgentTypeMeta } from './actors/registry.js';
+export { registerTool, getTool, listTools } from './actors/tools.js';
+export { builtinAgentTypes } from './actors/builtins.js';
+
+// Workflows
+export { Workflow, type Step, type RunServices, type BuildContext } from './machines/workflow.js';
+export { DeterministicWorkflow, frameNext, type DeterministicWorkflowOptions } from './machines/deterministic.js';
+export { HandoffWorkflow, type HandoffWorkflowOptions } from './machines/handoff.js';
+export { BranchingWorkflow, extractContentType, type BranchExtractor, type BranchingWorkflowOptions } from './machines/branching.js';
+export { ParallelWorkflow, aggregationInput, type ParallelWorkflowOptions } from './machines/parallel.js';
+export { LoopWorkflow, approvesDraft, type ApprovalRule, type LoopWorkflowOptions } from './machines/loop.js';
+export { exportDefinition, type WorkflowDefinition, type MachineDefinition, type StateDefinition } from './machines/definition.js';
+
+// Models
+export { defaultModelResolver, assertModelAvailable, DEFAULT_MODEL, type ModelResolver } from './models/resolveModel.js';
+
+// Runtime
+export { WorkflowEngine, type EngineOptions, type RunOptions } from './runtime/engine.js';
+export { Context } from './runtime/context.js';
+export { systemClock, type Clock } from './runtime/clock.js';
+export { WorkflowError, MaxTurnsExceededError, MissingApiKeyError, StepTimeoutError, RunCancelledError } from './runtime/errors.js';
+export type { ExecuteResult, RunStatusValue } from './runtime/runExecution.js';
+
+// Projections
+export { foldRunStatus, applyStatus, type RunStatus, type StepView, type RunLifecycle } from './projections/status.js';
+export { createWorkflow, registerWorkflowFactory, listWorkflows, type WorkflowFactory, type WorkflowMeta } from './machines/factory.js';
+export { domainWorkflow, type FactoryOptions } from './machines/builtins.js';
