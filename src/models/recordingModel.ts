@@ -62,6 +62,8 @@ export class RecordingModel implements Model {
     try {
       response = await this.inner.getResponse(request);
     } catch (err) {
+      // An aborted call (run cancelled, step timed out) is not a model failure; the step records why.
+      if (request.signal?.aborted) throw err;
       await recorder.durable(
         'ModelFailed',
         { stepId, callId, model: modelName, error: toErrorInfo(err), retryable: isRetryable(err) },

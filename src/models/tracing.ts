@@ -1,6 +1,7 @@
 import {
   addTraceProcessor,
   setTraceProcessors,
+  setTracingDisabled,
   type Span,
   type Trace,
   type TracingProcessor,
@@ -70,6 +71,10 @@ export function installSpanRecorder(env: NodeJS.ProcessEnv = process.env): void 
   const exportOn = Boolean(env.OPENAI_API_KEY) && openaiItself && env.AIGEN_TRACE_EXPORT !== '0';
   if (exportOn) addTraceProcessor(processor);
   else setTraceProcessors([processor]);
+  // The SDK turns tracing off under NODE_ENV=test; spans are recorded locally, so keep it on
+  // unless the user turned it off explicitly.
+  const off = env.OPENAI_AGENTS_DISABLE_TRACING;
+  setTracingDisabled(off === '1' || off?.toLowerCase() === 'true');
 }
 
 /** Route spans of `traceId` to a run's recorder until the returned function is called. */

@@ -176,6 +176,8 @@ export function startRun(p: RunParams): RunHandle {
           }),
         { traceId },
       );
+      // Nothing more belongs to this run after its terminal event: late spans of aborted steps are dropped.
+      unroute();
       await recorder.flush().catch(() => undefined);
       if ('cancelled' in outcome) {
         const r = result('cancelled', {}, { code: 'RUN_CANCELLED', message: outcome.cancelled });

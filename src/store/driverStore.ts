@@ -39,7 +39,7 @@ export class DriverEventStore implements EventStore {
   async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     assertStreamId(streamId);
     if (!Array.isArray(events)) throw new EventValidationError('events must be an array', { path: 'events' });
-    const encoded = events.map((e) => this.codec.encode(e));
+    const encoded = (events as readonly NewEvent[]).map((e) => this.codec.encode(e));
     const ids = new Set(encoded.map((e) => e.eventId));
     if (ids.size !== encoded.length) {
       throw new EventValidationError('the same eventId appears twice in one append', { path: 'events[].eventId' });
@@ -97,8 +97,8 @@ export class DriverEventStore implements EventStore {
     const filter: DriverFilter = { ...options.filter, streamId: options.streamId };
     return catchUpThenLive(
       {
-        readAfter: async (after, limit) =>
-          (await this.driver.readAll(after, limit, filter)).map((row) => this.codec.decode(row)),
+        readAfter: (after, limit) => this.driver.readAll(after, limit, filter),
+        decode: (row) => this.codec.decode(row),
         headPosition: () => this.driver.headPosition(),
         wake$: this.driver.wake$,
         pollIntervalMs: this.driver.pollIntervalMs,

@@ -42,6 +42,8 @@ export interface EventFilter {
  * Where a global read or subscription starts: `'start'`, `'end'` (subscriptions only: new events
  * from now on), or a global position token, meaning *after* that event (checkpoint semantics).
  */
+// The literals document the special values; any other string is a position token.
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
 export type GlobalFrom = 'start' | 'end' | string;
 
 /** Options of {@link EventStore.readAll}. */

@@ -2,12 +2,16 @@ import { Observable } from 'rxjs';
 import type { RecordedEvent } from '../events/envelope.js';
 import type { GlobalFrom } from './eventStore.js';
 
-/** What {@link catchUpThenLive} needs from a store. */
-export interface LiveSource {
-  /** Decoded events strictly after `after` (or from the start), in global order, at most `limit`. */
-  readAfter(after: string | undefined, limit: number): Promise<RecordedEvent[]>;
+/** What {@link catchUpThenLive} needs from a store. `R` is a stored row, decoded one at a time. */
+export interface LiveSource<R extends { globalPosition: string } = RecordedEvent> {
+  /** Rows strictly after `after` (or from the start), in global order, at most `limit`. */
+  readAfter(after: string | undefined, limit: number): Promise<R[]>;
+  /**
+   * Turn a row into an event; may throw (e.g. `CorruptEventError`). Rows are decoded one by one
+   * as they are delivered, so the events before a bad row still reach the subscriber.
+   */
+  decode(row: R): RecordedEvent;
   headPosition(): Promise<string | undefined>;
-  /** Emits when new events may be readable. */
   /** Emits when new events may be readable; completes when the store closes. */
   wake$: Observable<void>;
   pollIntervalMs: number;
@@ -21,7 +25,10 @@ const PAGE = 500;
  * live phase reads the store exactly as catch-up does, the hand-over can neither skip nor repeat
  * an event, whoever appended it. A wake-up that arrives during a read triggers another read.
  */
-export function catchUpThenLive(source: LiveSource, from: GlobalFrom): Observable<RecordedEvent> {
+export function catchUpThenLive<R extends { globalPosition: string }>(
+  source: LiveSource<R>,
+  from: GlobalFrom,
+): Observable<RecordedEvent> {
   return new Observable<RecordedEvent>((subscriber) => {
     let closed = false;
     let dirty = false;
@@ -55,8 +62,9 @@ export function catchUpThenLive(source: LiveSource, from: GlobalFrom): Observabl
       while (!closed) {
         dirty = false;
         const page = await source.readAfter(after, PAGE);
-        for (const event of page) {
+        for (const row of page) {
           if (closed) return;
+          const event = source.decode(row);
           subscriber.next(event);
           after = event.globalPosition;
         }

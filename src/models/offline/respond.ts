@@ -1,0 +1,158 @@
+import { Usage } from '@openai/agents';
+import type { AgentOutputItem, AssistantMessageItem, FunctionCallItem, ModelRequest, ModelResponse, SerializedTool } from '@openai/agents';
+import { classify } from './classify.js';
+import { composeRoleText, criticApproves, makeContext, routingMessage } from './compose/index.js';
+import type { ComposeContext } from './compose/index.js';
+import { readConversation } from './conversation.js';
+import type { Conversation } from './conversation.js';
+import { Chooser, hashHex } from './hash.js';
+import { flavorFromName, pickTarget, resolveRole, roleFromName } from './roles.js';
+import type { OfflineRole } from './roles.js';
+import { fillSchema } from './schema.js';
+import { tokenCount } from './text.js';
+
+/** Settings of one offline model instance that shape its answers. */
+export interface RespondSettings {
+  /** The agent type given by the runtime; inferred from the instructions when absent. */
+  readonly role: string | undefined;
+  readonly seed: number;
+  readonly approveAfterRevisions: number;
+}
+
+/**
+ * The offline model's whole decision for one request, as a pure function: call the agent's
+ * first ordinary tool until its result is in, then write the role text (or JSON for a
+ * structured output type), and hand off through a `transfer_to_…` tool when the rules say so.
+ *
+ * @example
+ * ```ts
+ * const response = respond({ input: 'quantum computing', tools: [], handoffs: [], outputType: 'text', modelSettings: {}, tracing: false },
+ *   { role: 'research', seed: 0, approveAfterRevisions: 1 });
+ * response.output[0]; // { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Research findings on …' }], … }
+ * ```
+ */
+export function respond(request: ModelRequest, settings: RespondSettings): ModelResponse {
+  const conversation = readConversation(request.input);
+  const role = resolveRole(settings.role, request.systemInstructions);
+  const salt = `${settings.seed}|${role}|${request.systemInstructions ?? ''}|${conversation.fullText}`;
+  const toolChoice = request.modelSettings.toolChoice;
+  const functions = request.tools.filter((t): t is Extract<SerializedTool, { type: 'function' }> => t.type === 'function');
+  const transfers = unique([
+    ...functions.filter((t) => t.name.startsWith('transfer_to_')).map((t) => t.name),
+    ...request.handoffs.map((h) => h.toolName),
+  ]);
+  const ordinary = functions.filter((t) => !transfers.includes(t.name));
+  const tool = ordinary.find((t) => t.name === toolChoice) ?? ordinary[0];
+  const mayCall = toolChoice !== 'none';
+
+  const output: AgentOutputItem[] = [];
+  if (mayCall && tool && !conversation.toolResults.has(tool.name)) {
+    const args = fillSchema(tool.parameters, {
+      subject: conversation.subject,
+      title: conversation.subject,
+      text: conversation.topic,
+      rng: new Chooser(`${tool.name}|${conversation.topic}`, settings.seed),
+    });
+    output.push(functionCall(tool.name, JSON.stringify(args ?? {}), salt));
+    return finish(request, conversation, output, salt);
+  }
+
+  const ctx = makeContext({
+    role,
+    flavor: flavorFromName(settings.role),
+    conversation,
+    seed: settings.seed,
+    approveAfterRevisions: settings.approveAfterRevisions,
+    toolName: tool?.name,
+  });
+  const candidates = mayCall ? transferCandidates(transfers, conversation, role) : [];
+  const route = role === 'orchestrator' ? pickTarget(candidates, conversation.topic) : undefined;
+  if (route !== undefined) {
+    output.push(message(routingMessage(ctx, route), salt), functionCall(route, '{}', salt));
+    return finish(request, conversation, output, salt);
+  }
+  output.push(message(finalText(request, ctx), salt));
+  const target = role === 'critic' ? criticTarget(candidates, criticApproves(ctx)) : candidates[0];
+  if (target !== undefined) output.push(functionCall(target, '{}', salt));
+  return finish(request, conversation, output, salt);
+}
+
+/** The role text, or a JSON document satisfying a structured output type. */
+function finalText(request: ModelRequest, ctx: ComposeContext): string {
+  const text = composeRoleText(ctx);
+  if (request.outputType === 'text') return text;
+  const approved = ctx.role === 'critic' ? criticApproves(ctx) : undefined;
+  const preferred =
+    ctx.role === 'strategy'
+      ? [classify(ctx.conversation.topic).label]
+      : approved === undefined
+        ? []
+        : approved
+          ? ['approve', 'approved', 'accept', 'accepted', 'pass', 'done']
+          : ['revise', 'revision', 'needs_revision', 'reject', 'rejected', 'fail'];
+  const value = fillSchema(request.outputType.schema, {
+    subject: ctx.subject,
+    title: ctx.title,
+    text,
+    rng: ctx.rng,
+    preferred,
+    ...(approved === undefined ? {} : { approved }),
+  });
+  return JSON.stringify(value);
+}
+
+/**
+ * Transfer tools still worth calling: those not yet called in this conversation (so a handoff
+ * chain cannot loop), except that a writer revising after a critique may go back to a critic.
+ */
+function transferCandidates(transfers: readonly string[], conversation: Conversation, role: OfflineRole): string[] {
+  const revising = role === 'writer' && /^\s*Critique:/im.test(conversation.text);
+  return transfers.filter(
+    (name) => !conversation.calledTools.includes(name) || (revising && roleOfTransfer(name) === 'critic'),
+  );
+}
+
+/** A critic hands a critique back to a writer; an approval goes on to anyone but a writer. */
+function criticTarget(candidates: readonly string[], approved: boolean): string | undefined {
+  if (approved) return candidates.find((name) => roleOfTransfer(name) !== 'writer');
+  return candidates.find((name) => roleOfTransfer(name) === 'writer') ?? candidates[0];
+}
+
+function roleOfTransfer(name: string): OfflineRole | undefined {
+  return roleFromName(name.replace(/^transfer_to_/, ''));
+}
+
+function message(text: string, salt: string): AssistantMessageItem {
+  return {
+    type: 'message',
+    id: `msg_${hashHex(`msg|${salt}`)}`,
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text }],
+  };
+}
+
+function functionCall(name: string, args: string, salt: string): FunctionCallItem {
+  return { type: 'function_call', callId: `call_${hashHex(`${name}|${salt}`)}`, name, arguments: args, status: 'completed' };
+}
+
+function finish(request: ModelRequest, conversation: Conversation, output: AgentOutputItem[], salt: string): ModelResponse {
+  const inputTokens = tokenCount(`${request.systemInstructions ?? ''}${conversation.fullText}`);
+  const outputTokens = output.reduce((sum, item) => {
+    if (item.type === 'function_call') return sum + tokenCount(item.name + item.arguments);
+    if (item.type === 'message' && item.role === 'assistant') {
+      return sum + item.content.reduce((n, part) => n + (part.type === 'output_text' ? tokenCount(part.text) : 0), 0);
+    }
+    return sum;
+  }, 0);
+  const material = JSON.stringify([salt, request.tools.map((t) => t.name), request.handoffs.map((h) => h.toolName), request.outputType]);
+  return {
+    usage: new Usage({ requests: 1, inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }),
+    output,
+    responseId: `resp_offline_${hashHex(material)}`,
+  };
+}
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,107 @@
+import { Pool } from 'pg';
+import type { EventCodec } from '../../events/codec.js';
+import { StoreUnavailableError, ValidationError } from '../../errors.js';
+import { DriverEventStore } from '../driverStore.js';
+import { Listener } from './listener.js';
+import { PostgresDriver, type PostgresDriverOptions } from './postgresDriver.js';
+import { DEFAULT_SCHEMA, migrate, schemaNames } from './schema.js';
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions extends PostgresDriverOptions {
+  /** A `pg` connection string, e.g. `postgres://user:pass@localhost:5432/aigen`. */
+  connectionString: string;
+  /** Schema holding the store's tables (created when missing). Default `public`. */
+  schema?: string;
+  codec?: EventCodec;
+  /** Maximum connections of the pool (the LISTEN connection comes on top). Default 10. */
+  poolSize?: number;
+  /** How long opening a connection may take before the store counts as unreachable. Default 5000 ms. */
+  connectTimeoutMs?: number;
+}
+
+/** The connection string with any password masked, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
+}
+
+/** Node reports some connection failures as an AggregateError with an empty message. */
+function explain(err: unknown): unknown {
+  if (!(err instanceof Error) || err.message !== '') return err;
+  const parts = err instanceof AggregateError ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))) : [];
+  const code = (err as { code?: unknown }).code;
+  return new Error(parts.join('; ') || (typeof code === 'string' ? code : 'connection failed'), { cause: err });
+}
+
+/**
+ * Open a PostgreSQL event store: creates the schema and tables on first use (idempotent, safe
+ * from several processes at once) and LISTENs for other processes' appends. An unreachable
+ * database fails here with a {@link StoreUnavailableError}.
+ * @example
+ * ```ts
+ * const store = await openPostgresStore({ connectionString: 'postgres://localhost/aigen', schema: 'aigen' });
+ * ```
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<DriverEventStore> {
+  const names = schemaNames(options.schema ?? DEFAULT_SCHEMA);
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isInteger(poolSize) || poolSize < 1) {
+    throw new ValidationError(`postgres poolSize must be a positive integer, got ${String(poolSize)}`, { path: 'poolSize' });
+  }
+  const target = `${redactUrl(options.connectionString)}${names.schema === DEFAULT_SCHEMA ? '' : ` (schema ${names.schema})`}`;
+  const config = { connectionString: options.connectionString, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000 };
+  const pool = new Pool({ ...config, max: poolSize });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const driver = new PostgresDriver(pool, names, target, options);
+  const listener = new Listener(config, names.channel, () => driver.wake$.next());
+  driver.onClose(() => listener.close());
+  try {
+    await migrate(pool, names);
+    await listener.start();
+  } catch (err) {
+    await driver.close().catch(() => undefined);
+    throw new StoreUnavailableError(target, { cause: explain(err) });
+  }
+  return new DriverEventStore(driver, options.codec);
+}
+
+/**
+ * Split a `postgres://…` / `postgresql://…` store URL into the connection string handed to `pg`
+ * and the `schema` query parameter (removed from the connection string).
+ * @example
+ * ```ts
+ * parsePostgresUrl('postgres://localhost/aigen?schema=runs'); // { connectionString: 'postgres://localhost/aigen', schema: 'runs' }
+ * ```
+ */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ValidationError(`not a valid postgres store URL: '${redactUrl(url)}'`, { path: 'url' });
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new ValidationError(`not a postgres store URL: '${redactUrl(url)}'`, { path: 'url' });
+  }
+  const schema = u.searchParams.get('schema') ?? DEFAULT_SCHEMA;
+  u.searchParams.delete('schema');
+  return { connectionString: u.toString(), schema };
+}
+
+/** Open a postgres store from its URL; see {@link parsePostgresUrl}. Used by `openStore`. */
+export function openPostgresStoreUrl(
+  url: string,
+  options: { codec?: EventCodec } & PostgresDriverOptions = {},
+): Promise<DriverEventStore> {
+  const { connectionString, schema } = parsePostgresUrl(url);
+  return openPostgresStore({ ...options, connectionString, schema });
+}
+
+export { PostgresDriver, type PostgresDriverOptions } from './postgresDriver.js';
+export { decodePosition, encodePosition } from './position.js';

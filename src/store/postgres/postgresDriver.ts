@@ -1,0 +1,212 @@
+import type { Pool, PoolClient } from 'pg';
+import { Subject } from 'rxjs';
+import type { RawEvent } from '../../events/codec.js';
+import { StoreUnavailableError, ValidationError } from '../../errors.js';
+import type { AppendRequest, DriverFilter, StoreDriver } from '../driver.js';
+import type { AppendResult } from '../eventStore.js';
+import { decodePosition, encodePosition } from './position.js';
+import type { SchemaNames } from './schema.js';
+import { storable, writeBatch } from './writeBatch.js';
+
+/** Tuning of {@link PostgresDriver}. */
+export interface PostgresDriverOptions {
+  /** Subscribers' fallback poll when no notification arrives. Default 150 ms. */
+  pollIntervalMs?: number;
+  /**
+   * How long a read at the tail of the log may wait for transactions older than the newest
+   * committed event to finish, so that a read right after an acknowledged append sees it.
+   * Default 2000 ms; 0 never waits (the read then returns only what is already safe).
+   */
+  visibilityWaitMs?: number;
+}
+
+/** Deadlock, serialisation failure, unique violation (an event id raced in by another stream). */
+const RETRYABLE = new Set(['40P01', '40001', '23505']);
+const ATTEMPTS = 5;
+const SAFE = 'true';
+// Casts to text keep xid8/bigint exact; they shadow the column names in ORDER BY, hence `e.`.
+const COLUMNS = `event_id::text, stream_id, stream_position, transaction_id::text, global_position::text, type, data, metadata`;
+
+interface Row {
+  event_id: string;
+  stream_id: string;
+  stream_position: string;
+  transaction_id: string;
+  global_position: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const toRaw = (r: Row): RawEvent => ({
+  eventId: r.event_id,
+  streamId: r.stream_id,
+  streamPosition: Number(r.stream_position),
+  globalPosition: encodePosition(r.transaction_id, r.global_position),
+  type: r.type,
+  data: r.data,
+  metadata: r.metadata,
+});
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A {@link StoreDriver} over a `pg` pool. Each batch is one READ COMMITTED transaction
+ * ({@link writeBatch}). Global reads follow `(transaction_id, global_position)` and only see rows
+ * whose transaction is below the snapshot's xmin, so no reader ever skips a late commit.
+ */
+export class PostgresDriver implements StoreDriver {
+  readonly kind = 'postgres';
+  readonly wake$ = new Subject<void>();
+  readonly pollIntervalMs: number;
+  private readonly visibilityWaitMs: number;
+  private closed = false;
+  private closers: Array<() => Promise<void>> = [];
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly names: SchemaNames,
+    private readonly target: string,
+    options: PostgresDriverOptions = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 150;
+    this.visibilityWaitMs = options.visibilityWaitMs ?? 2000;
+  }
+
+  /** Run `close` (e.g. stopping the LISTEN connection) when the driver closes. */
+  onClose(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
+  async commit(batch: readonly AppendRequest[]): Promise<Array<AppendResult | Error>> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.connect(batch.length);
+      try {
+        await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+        const outcomes = await writeBatch(client, this.names, batch);
+        await client.query('COMMIT');
+        client.release();
+        if (outcomes.some((o) => !(o instanceof Error) && o.positions.length > 0)) this.wake$.next();
+        return outcomes;
+      } catch (err) {
+        let broken = false;
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        client.release(broken);
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'string' && RETRYABLE.has(code) && attempt < ATTEMPTS) continue;
+        throw new StoreUnavailableError(`${this.target} (commit of ${batch.length} appends)`, { cause: err });
+      }
+    }
+  }
+
+  readStream(
+    streamId: string,
+    range: { from: number; to: number; direction: 'forwards' | 'backwards'; limit: number },
+  ): Promise<RawEvent[]> {
+    const forwards = range.direction === 'forwards';
+    const lo = Math.max(0, Math.ceil(forwards ? range.from : range.to));
+    const hi = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(forwards ? range.to : range.from));
+    const limit = Math.floor(range.limit);
+    if (!storable(streamId) || !(lo <= hi) || !(limit > 0)) return Promise.resolve([]);
+    return this.rows(
+      `SELECT ${COLUMNS} FROM ${this.names.events} AS e
+       WHERE stream_id = $1 AND stream_position BETWEEN $2 AND $3
+       ORDER BY e.stream_position ${forwards ? 'ASC' : 'DESC'} LIMIT $4`,
+      [streamId, lo, hi, limit],
+    );
+  }
+
+  async readAll(after: string | undefined, limit: number, filter: DriverFilter | undefined): Promise<RawEvent[]> {
+    const where = [SAFE];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (after !== undefined) {
+      const p = decodePosition(after);
+      where.push(`(e.transaction_id, e.global_position) > (${param(p.xid)}::xid8, ${param(p.seq)}::bigint)`);
+    }
+    if (filter?.streamId !== undefined) where.push(`stream_id = ${param(filter.streamId)}`);
+    if (filter?.streamPrefix) {
+      const p = param(filter.streamPrefix);
+      where.push(`stream_id >= ${p} AND starts_with(stream_id, ${p})`);
+    }
+    if (filter?.types) where.push(`type = ANY(${param(filter.types.filter(storable))}::text[])`);
+    const unmatchable = [filter?.streamId, filter?.streamPrefix].some((s) => s !== undefined && !storable(s));
+    const n = Math.floor(limit);
+    if (unmatchable || !(n > 0)) return [];
+    const sql = `SELECT ${COLUMNS} FROM ${this.names.events} AS e WHERE ${where.join(' AND ')}
+      ORDER BY e.transaction_id, e.global_position LIMIT ${param(n)}`;
+    const rows = await this.rows(sql, params);
+    // A short page is the visible tail: let older in-flight transactions finish, then re-read.
+    return rows.length < n && (await this.settle()) ? this.rows(sql, params) : rows;
+  }
+
+  async streamVersion(streamId: string): Promise<number | undefined> {
+    if (!storable(streamId)) return undefined;
+    const r = await this.query<{ version: string }>(`SELECT version FROM ${this.names.streams} WHERE stream_id = $1`, [
+      streamId,
+    ]);
+    const v = r[0] === undefined ? -1 : Number(r[0].version);
+    return v < 0 ? undefined : v;
+  }
+
+  async headPosition(): Promise<string | undefined> {
+    await this.settle();
+    const r = await this.query<{ transaction_id: string; global_position: string }>(
+      `SELECT transaction_id::text, global_position::text FROM ${this.names.events} AS e WHERE ${SAFE}
+       ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`,
+    );
+    return r[0] && encodePosition(r[0].transaction_id, r[0].global_position);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wake$.complete();
+    for (const close of this.closers) await close();
+    await this.pool.end();
+  }
+
+  /**
+   * When committed events exist whose transaction is not yet below xmin (an older transaction
+   * is still open), wait until they are, at most `visibilityWaitMs`. True when there were some.
+   */
+  private async settle(): Promise<boolean> {
+    if (this.visibilityWaitMs <= 0) return false;
+    const [first] = await this.query<{ top: string | null; pending: boolean | null }>(
+      `SELECT t.top::text AS top, t.top >= pg_snapshot_xmin(pg_current_snapshot()) AS pending
+       FROM (SELECT (SELECT e.transaction_id FROM ${this.names.events} AS e ORDER BY e.transaction_id DESC LIMIT 1) AS top) AS t`,
+    );
+    if (!first?.pending || first.top === null) return false;
+    const deadline = Date.now() + this.visibilityWaitMs;
+    for (let pause = 2; !this.closed && Date.now() < deadline; pause = Math.min(pause * 2, 50)) {
+      await sleep(pause);
+      const [r] = await this.query<{ settled: boolean }>(
+        'SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS settled',
+        [first.top],
+      );
+      if (r?.settled) break;
+    }
+    return true;
+  }
+
+  private async rows(sql: string, params: unknown[]): Promise<RawEvent[]> {
+    return (await this.query<Row>(sql, params)).map(toRaw);
+  }
+
+  private async query<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (err) {
+      if (err instanceof ValidationError) throw err;
+      throw new StoreUnavailableError(this.target, { cause: err });
+    }
+  }
+
+  private async connect(count: number): Promise<PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      throw new StoreUnavailableError(`${this.target} (commit of ${count} appends)`, { cause: err });
+    }
+  }
+}

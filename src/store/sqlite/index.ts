@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventCodec } from '../../events/codec.js';
+import { StoreUnavailableError, ValidationError } from '../../errors.js';
+import { DriverEventStore } from '../driverStore.js';
+import { prepareDatabase } from './schema.js';
+import { SqliteDriver } from './sqliteDriver.js';
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * `'full'` (default): `synchronous=FULL`, an acknowledged append survives power loss.
+   * `'normal'`: `synchronous=NORMAL`, faster; survives a process crash, may lose the last
+   * commits on power loss.
+   */
+  durability?: 'full' | 'normal';
+  codec?: EventCodec;
+  /** How long a write waits for another process's lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Open (creating when needed) an embedded SQLite event store at `path` (`':memory:'` for a
+ * private in-memory database). Several processes may share the file.
+ * @example
+ * ```ts
+ * const store = openSqliteStore('.aigen/aigen.db', { durability: 'normal' });
+ * ```
+ */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): DriverEventStore {
+  const durability = options.durability ?? 'full';
+  if (durability !== 'full' && durability !== 'normal') {
+    throw new ValidationError(`sqlite durability must be 'full' or 'normal', got '${String(durability)}'`, {
+      path: 'durability',
+    });
+  }
+  if (path === '') throw new ValidationError('sqlite store path is empty', { path: 'path' });
+  const inMemory = path === ':memory:';
+  const target = `sqlite:${inMemory ? path : resolve(path)}`;
+  let db: Database.Database | undefined;
+  try {
+    if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+    db = new Database(path);
+    prepareDatabase(db, durability, options.busyTimeoutMs);
+    return new DriverEventStore(new SqliteDriver(db, target), options.codec);
+  } catch (err) {
+    db?.close();
+    throw new StoreUnavailableError(target, { cause: err });
+  }
+}
+
+/**
+ * Parse a `sqlite:` store URL: `sqlite:<path>`, `sqlite:///<absolute path>`, `sqlite::memory:`,
+ * with an optional `?durability=full|normal`.
+ * @example
+ * ```ts
+ * parseSqliteUrl('sqlite:.aigen/aigen.db?durability=normal'); // { path: '.aigen/aigen.db', durability: 'normal' }
+ * ```
+ */
+export function parseSqliteUrl(url: string): { path: string; durability: 'full' | 'normal' } {
+  const m = /^sqlite:(.*)$/is.exec(url);
+  if (!m) throw new ValidationError(`not a sqlite store URL: '${url}'`, { path: 'url' });
+  const rest = m[1] ?? '';
+  const q = rest.indexOf('?');
+  let path = q < 0 ? rest : rest.slice(0, q);
+  if (path.startsWith('//')) path = path.slice(2);
+  if (path === '') throw new ValidationError(`sqlite store URL '${url}' has no path; e.g. sqlite:.aigen/aigen.db`, { path: 'url' });
+  let durability: 'full' | 'normal' = 'full';
+  for (const [key, value] of new URLSearchParams(q < 0 ? '' : rest.slice(q + 1))) {
+    if (key === 'durability' && (value === 'full' || value === 'normal')) durability = value;
+    else if (key === 'durability') {
+      throw new ValidationError(`sqlite durability must be 'full' or 'normal', got '${value}'`, { path: 'url' });
+    } else throw new ValidationError(`unknown sqlite store URL option '${key}'`, { path: 'url' });
+  }
+  return { path, durability };
+}
+
+/** Open a sqlite store from its URL; see {@link parseSqliteUrl}. Used by `openStore`. */
+export function openSqliteStoreUrl(url: string, options: { codec?: EventCodec } = {}): DriverEventStore {
+  const { path, durability } = parseSqliteUrl(url);
+  return openSqliteStore(path, { durability, codec: options.codec });
+}
