@@ -24,6 +24,7 @@ export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password !== '') u.password = '***';
+    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
     return u.toString();
   } catch {
     return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');

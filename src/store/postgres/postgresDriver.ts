@@ -4,9 +4,10 @@ import type { RawEvent } from '../../events/codec.js';
 import { StoreUnavailableError, ValidationError } from '../../errors.js';
 import type { AppendRequest, DriverFilter, StoreDriver } from '../driver.js';
 import type { AppendResult } from '../eventStore.js';
-import { decodePosition, encodePosition } from './position.js';
+import { encodePosition } from './position.js';
+import { globalQuery, SAFE, storable, streamQuery, toRaw, type EventRow } from './queries.js';
 import type { SchemaNames } from './schema.js';
-import { storable, writeBatch } from './writeBatch.js';
+import { writeBatch } from './writeBatch.js';
 
 /** Tuning of {@link PostgresDriver}. */
 export interface PostgresDriverOptions {
@@ -23,30 +24,6 @@ export interface PostgresDriverOptions {
 /** Deadlock, serialisation failure, unique violation (an event id raced in by another stream). */
 const RETRYABLE = new Set(['40P01', '40001', '23505']);
 const ATTEMPTS = 5;
-const SAFE = 'true';
-// Casts to text keep xid8/bigint exact; they shadow the column names in ORDER BY, hence `e.`.
-const COLUMNS = `event_id::text, stream_id, stream_position, transaction_id::text, global_position::text, type, data, metadata`;
-
-interface Row {
-  event_id: string;
-  stream_id: string;
-  stream_position: string;
-  transaction_id: string;
-  global_position: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
-
-const toRaw = (r: Row): RawEvent => ({
-  eventId: r.event_id,
-  streamId: r.stream_id,
-  streamPosition: Number(r.stream_position),
-  globalPosition: encodePosition(r.transaction_id, r.global_position),
-  type: r.type,
-  data: r.data,
-  metadata: r.metadata,
-});
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -99,45 +76,21 @@ export class PostgresDriver implements StoreDriver {
     }
   }
 
-  readStream(
+  async readStream(
     streamId: string,
     range: { from: number; to: number; direction: 'forwards' | 'backwards'; limit: number },
   ): Promise<RawEvent[]> {
-    const forwards = range.direction === 'forwards';
-    const lo = Math.max(0, Math.ceil(forwards ? range.from : range.to));
-    const hi = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(forwards ? range.to : range.from));
-    const limit = Math.floor(range.limit);
-    if (!storable(streamId) || !(lo <= hi) || !(limit > 0)) return Promise.resolve([]);
-    return this.rows(
-      `SELECT ${COLUMNS} FROM ${this.names.events} AS e
-       WHERE stream_id = $1 AND stream_position BETWEEN $2 AND $3
-       ORDER BY e.stream_position ${forwards ? 'ASC' : 'DESC'} LIMIT $4`,
-      [streamId, lo, hi, limit],
-    );
+    const q = streamQuery(this.names, streamId, range);
+    return q ? (await this.query<EventRow>(q.sql, q.params)).map(toRaw) : [];
   }
 
   async readAll(after: string | undefined, limit: number, filter: DriverFilter | undefined): Promise<RawEvent[]> {
-    const where = [SAFE];
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    if (after !== undefined) {
-      const p = decodePosition(after);
-      where.push(`(e.transaction_id, e.global_position) > (${param(p.xid)}::xid8, ${param(p.seq)}::bigint)`);
-    }
-    if (filter?.streamId !== undefined) where.push(`stream_id = ${param(filter.streamId)}`);
-    if (filter?.streamPrefix) {
-      const p = param(filter.streamPrefix);
-      where.push(`stream_id >= ${p} AND starts_with(stream_id, ${p})`);
-    }
-    if (filter?.types) where.push(`type = ANY(${param(filter.types.filter(storable))}::text[])`);
-    const unmatchable = [filter?.streamId, filter?.streamPrefix].some((s) => s !== undefined && !storable(s));
-    const n = Math.floor(limit);
-    if (unmatchable || !(n > 0)) return [];
-    const sql = `SELECT ${COLUMNS} FROM ${this.names.events} AS e WHERE ${where.join(' AND ')}
-      ORDER BY e.transaction_id, e.global_position LIMIT ${param(n)}`;
-    const rows = await this.rows(sql, params);
+    const q = globalQuery(this.names, after, limit, filter);
+    if (!q) return [];
+    let rows = await this.query<EventRow>(q.sql, q.params);
     // A short page is the visible tail: let older in-flight transactions finish, then re-read.
-    return rows.length < n && (await this.settle()) ? this.rows(sql, params) : rows;
+    if (rows.length < limit && (await this.settle())) rows = await this.query<EventRow>(q.sql, q.params);
+    return rows.map(toRaw);
   }
 
   async streamVersion(streamId: string): Promise<number | undefined> {
@@ -187,10 +140,6 @@ export class PostgresDriver implements StoreDriver {
       if (r?.settled) break;
     }
     return true;
-  }
-
-  private async rows(sql: string, params: unknown[]): Promise<RawEvent[]> {
-    return (await this.query<Row>(sql, params)).map(toRaw);
   }
 
   private async query<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {

@@ -79,10 +79,11 @@ export async function migrate(pool: Pool, names: SchemaNames): Promise<void> {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`aigen:migrate:${names.schema}`]);
     await client.query(migrationSql(names));
     await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
     client.release();
+  } catch (err) {
+    let broken = false;
+    await client.query('ROLLBACK').catch(() => (broken = true));
+    client.release(broken);
+    throw err;
   }
 }

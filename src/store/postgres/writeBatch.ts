@@ -5,15 +5,11 @@ import type { AppendRequest } from '../driver.js';
 import type { AppendResult } from '../eventStore.js';
 import { planAppend, type StoredId } from '../planAppend.js';
 import { encodePosition } from './position.js';
+import { storable } from './queries.js';
 import type { SchemaNames } from './schema.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PENDING = '\u0000pending:';
-
-/** False for text PostgreSQL cannot store exactly: NUL characters and lone UTF-16 surrogates. */
-export function storable(text: string): boolean {
-  return !/\u0000|\p{Cs}/u.test(text);
-}
 
 /** A request PostgreSQL cannot store as given fails alone, before any SQL runs. */
 function reject(req: AppendRequest): Error | undefined {

@@ -69,39 +69,28 @@ export class SqliteDriver implements StoreDriver {
   }
 
   /**
-   * One batch inside its transaction. Stream versions and already stored event ids are looked up
-   * for the whole batch in two queries, then kept current in maps as requests are written, so two
-   * appends to the same stream (or with the same ids) in one batch see each other.
+   * One batch inside its transaction. Lookups run on the same connection, so they see the rows
+   * written earlier in the batch; `versions` caches each stream's version as requests are written.
    */
   private commitInTransaction(batch: readonly AppendRequest[]): Array<AppendResult | Error> {
-    const streams = [...new Set(batch.map((r) => r.streamId))];
-    const versions = new Map<string, number>(
-      (this.stmt(`SELECT stream_id AS streamId, MAX(stream_position) AS v FROM events
-          WHERE stream_id IN (SELECT value FROM json_each(?)) GROUP BY stream_id`).all(JSON.stringify(streams)) as Array<{
-        streamId: string;
-        v: number;
-      }>).map((r) => [r.streamId, r.v]),
-    );
-    const known = new Map<string, StoredId>();
-    const idRows = this.stmt(`SELECT event_id AS eventId, stream_id AS streamId, stream_position AS streamPosition,
-        global_position AS globalPosition FROM events WHERE event_id IN (SELECT value FROM json_each(?))`).all(
-      JSON.stringify(batch.flatMap((r) => r.events.map((e) => e.eventId))),
-    ) as Row[];
-    for (const r of idRows) known.set(r.eventId, { ...r, globalPosition: String(r.globalPosition) });
+    const versions = new Map<string, number>();
+    const byId = this.stmt(`SELECT stream_id AS streamId, stream_position AS streamPosition,
+      global_position AS globalPosition FROM events WHERE event_id = ?`);
     const insert = this.stmt(
       'INSERT INTO events (event_id, stream_id, stream_position, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    const stored = (eventId: string): StoredId | undefined => {
+      const r = byId.get(eventId) as { streamId: string; streamPosition: number; globalPosition: number } | undefined;
+      return r && { ...r, globalPosition: String(r.globalPosition) };
+    };
     return batch.map((req) => {
-      const actual = versions.get(req.streamId) ?? -1;
-      const plan = planAppend(req.streamId, req.events, req.expectedVersion, actual, (id) => known.get(id));
+      const actual = versions.get(req.streamId) ?? this.version(req.streamId) ?? -1;
+      const plan = planAppend(req.streamId, req.events, req.expectedVersion, actual, stored);
       if (plan.kind === 'error') return plan.error;
       if (plan.kind === 'done') return plan.result;
       const positions = req.events.map((e, i) => {
-        const streamPosition = plan.startPosition + i;
-        const info = insert.run(e.eventId, req.streamId, streamPosition, e.type, e.data, e.metadata);
-        const globalPosition = String(info.lastInsertRowid);
-        known.set(e.eventId, { streamId: req.streamId, streamPosition, globalPosition });
-        return globalPosition;
+        const info = insert.run(e.eventId, req.streamId, plan.startPosition + i, e.type, e.data, e.metadata);
+        return String(info.lastInsertRowid);
       });
       const last = plan.startPosition + req.events.length - 1;
       versions.set(req.streamId, last);
@@ -138,8 +127,12 @@ export class SqliteDriver implements StoreDriver {
         params.prefix = filter.streamPrefix;
       }
       if (filter?.types !== undefined) {
-        where.push('type IN (SELECT value FROM json_each(@types))');
-        params.types = JSON.stringify(filter.types);
+        // Walk an index in global order, never sort: (type, position) for one type and no stream,
+        // else the stream's index or the rowid with the types as a filter (`+type` skips its index).
+        const oneType = filter.types.length === 1 && filter.streamId === undefined;
+        where.push(oneType ? 'type = @type' : '+type IN (SELECT value FROM json_each(@types))');
+        if (oneType) params.type = filter.types[0];
+        else params.types = JSON.stringify(filter.types);
       }
       const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY global_position ASC LIMIT @limit`;
       return (this.stmt(sql).all(params) as Row[]).map(toRaw);
