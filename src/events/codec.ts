@@ -73,6 +73,18 @@ function stringify(value: unknown, where: string): string {
 export function createCodec(options: CodecOptions): EventCodec {
   const { schemas, version } = options;
   const now = options.now ?? (() => new Date());
+  // toISOString is costly on the append hot path; one string per millisecond is enough.
+  let lastMs = -1;
+  let lastIso = '';
+  const isoNow = () => {
+    const d = now();
+    const ms = d.getTime();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = d.toISOString();
+    }
+    return lastIso;
+  };
   const upcasters = options.upcasters ?? {};
 
   return {
@@ -88,7 +100,7 @@ export function createCodec(options: CodecOptions): EventCodec {
       }
       const metadata: EventMetadata = {
         ...event.metadata,
-        recordedAt: event.metadata?.recordedAt ?? now().toISOString(),
+        recordedAt: event.metadata?.recordedAt ?? isoNow(),
         schemaVersion: event.metadata?.schemaVersion ?? version,
       };
       const checked = metadataSchema.safeParse(metadata);
@@ -97,7 +109,8 @@ export function createCodec(options: CodecOptions): EventCodec {
       }
       const data = stringify(parsed.data, `${event.type}.data`);
       const meta = stringify(checked.data, `${event.type}.metadata`);
-      const bytes = Buffer.byteLength(data) + Buffer.byteLength(meta);
+      // UTF-8 needs at most 3 bytes per UTF-16 unit: count bytes only when that bound is over.
+      const bytes = (data.length + meta.length) * 3 <= MAX_EVENT_BYTES ? 0 : Buffer.byteLength(data) + Buffer.byteLength(meta);
       if (bytes > MAX_EVENT_BYTES) {
         throw new EventValidationError(
           `${event.type} is ${bytes} bytes serialised; the limit is ${MAX_EVENT_BYTES} bytes`,

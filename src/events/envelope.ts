@@ -5,7 +5,7 @@ import type { EventData, EventType } from './catalogue.js';
  * Metadata every recorded event carries. `recordedAt` and `schemaVersion` are filled by the
  * store when missing; the runtime sets the rest.
  */
-export const metadataSchema = z.looseObject({
+export const metadataSchema = z.strictObject({
   runId: z.string().optional(),
   rootRunId: z.string().optional(),
   causationId: z.string().optional(),
@@ -13,6 +13,8 @@ export const metadataSchema = z.looseObject({
   traceId: z.string().optional(),
   recordedAt: z.string(),
   schemaVersion: z.number().int().positive(),
+  /** Free-form string labels of the caller (correlation ids, tenant, …). */
+  tags: z.record(z.string(), z.string()).optional(),
 });
 export type EventMetadata = z.infer<typeof metadataSchema>;
 

@@ -1,7 +1,14 @@
 import type { AgentInputItem } from '@openai/agents';
 import { clip, dedent } from './text.js';
 
-/** What the offline model reads out of a request's input. */
+/**
+ * What the offline model reads out of a request's input (see {@link readConversation}).
+ *
+ * @example
+ * ```ts
+ * const { topic, previous } = readConversation(request.input);
+ * ```
+ */
 export interface Conversation {
   /** Message text (user, assistant, system) in order, blank-line separated. */
   readonly text: string;
@@ -13,7 +20,10 @@ export interface Conversation {
   readonly topic: string;
   /** The topic reduced to a short noun phrase for titles ("quantum computing"). */
   readonly subject: string;
-  /** The previous agent's output (`Previous agent '…' output:` block, else the latest assistant message). */
+  /**
+   * The previous agent's output: the `Previous agent '…' output:` block, else the latest
+   * assistant message that is a piece of work (not a critique, approval or routing note).
+   */
   readonly previous: string | undefined;
   /** Names of the function calls already present in the input, in order. */
   readonly calledTools: readonly string[];
@@ -21,6 +31,10 @@ export interface Conversation {
   readonly toolResults: ReadonlyMap<string, string>;
 }
 
+const COMMON_FIRST_WORDS = new Set([
+  'the', 'a', 'an', 'what', 'how', 'why', 'when', 'where', 'which', 'who', 'tips', 'ideas', 'ways', 'guide', 'best',
+  'top', 'is', 'are', 'can', 'should', 'do', 'does', 'my', 'our', 'your', 'some', 'this', 'that', 'these', 'those',
+]);
 const REQUEST_VERBS =
   '(?:please\\s+)?(?:generate|write|create|produce|draft|compose|research|explain|describe|tell\\s+me|give\\s+me|summari[sz]e|analy[sz]e|review|edit|investigate|make|prepare|outline|build|develop|discuss|explore|report|find|look\\s+into|plan|classify|critique)';
 const ABOUT_RE = new RegExp(`^${REQUEST_VERBS}\\b[^.?!]{0,60}?\\b(?:about|on|regarding|concerning|covering)\\s+(.+)$`, 'i');
@@ -43,7 +57,7 @@ export function readConversation(input: string | readonly AgentInputItem[]): Con
   const namesByCallId = new Map<string, string>();
   const toolResults = new Map<string, string>();
   let latestUser = '';
-  let latestAssistant: string | undefined;
+  const assistant: string[] = [];
 
   if (typeof input === 'string') {
     messages.push(input);
@@ -58,7 +72,7 @@ export function readConversation(input: string | readonly AgentInputItem[]): Con
         messages.push(text);
         full.push(text);
         if (raw.role === 'user') latestUser = text;
-        if (raw.role === 'assistant' && text.trim() !== '') latestAssistant = text;
+        if (raw.role === 'assistant' && text.trim() !== '') assistant.push(text);
       } else if (type === 'function_call' && typeof raw.name === 'string') {
         calledTools.push(raw.name);
         const callId = str(raw.callId) ?? str(raw.call_id);
@@ -82,7 +96,7 @@ export function readConversation(input: string | readonly AgentInputItem[]): Con
     latestUser,
     topic,
     subject: subjectOf(topic),
-    previous: framed.previous ?? latestAssistant,
+    previous: framed.previous ?? latestContent(assistant),
     calledTools,
     toolResults,
   };
@@ -129,8 +143,22 @@ export function subjectOf(topic: string): string {
   const verb = about ? undefined : VERB_RE.exec(s);
   s = about?.[1] ?? verb?.[1] ?? s;
   s = s.replace(/^(?:(?:an?\s+)?(?:article|essay|blog post|post|report|summary|piece|content|overview)\s+(?:about|on)\s+)/i, '');
+  const colon = s.indexOf(':');
+  if (colon > 0 && s.slice(0, colon).trim().includes(' ')) s = s.slice(0, colon);
   s = s.replace(/[\s.?!:;,]+$/, '').replace(/^["'“”]+|["'“”]+$/g, '').trim();
+  // "Tips for …", "The impact of …" read mid-sentence, so lower a common first word
+  s = s.replace(/^([A-Z][a-z]+)\b/, (word) => (COMMON_FIRST_WORDS.has(word.toLowerCase()) ? word.toLowerCase() : word));
   return clip(s, 80) || 'the topic';
+}
+
+/**
+ * The latest assistant message that is a piece of work rather than a note about it: critiques,
+ * approvals and one-line routing messages are skipped (falling back to the latest message).
+ */
+function latestContent(messages: readonly string[]): string | undefined {
+  const isNote = (m: string): boolean =>
+    /^\s*Critique:/i.test(m) || (/excellent/i.test(m) && /no improvements needed/i.test(m)) || (!m.trim().includes('\n') && m.length < 240);
+  return [...messages].reverse().find((m) => !isNote(m)) ?? messages.at(-1);
 }
 
 function str(value: unknown): string | undefined {

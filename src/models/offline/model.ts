@@ -9,7 +9,14 @@ import { OfflineModelError } from './errors.js';
 import { respond } from './respond.js';
 import { resolveRole, roleFromName } from './roles.js';
 
-/** Options of {@link OfflineModel}; every one is optional. */
+/**
+ * Options of {@link OfflineModel}; every one is optional.
+ *
+ * @example
+ * ```ts
+ * const options: OfflineModelOptions = { role: 'critic', approveAfterRevisions: 2, latencyMs: 100, seed: 42 };
+ * ```
+ */
 export interface OfflineModelOptions {
   /**
    * The agent type the runtime runs (`research`, `writer`, `technical_editor`, …). Custom types

@@ -80,7 +80,14 @@ export function sentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** Make a sentence end with terminal punctuation. */
+/**
+ * Make a sentence end with terminal punctuation.
+ *
+ * @example
+ * ```ts
+ * asSentence('Costs fell'); // 'Costs fell.'
+ * ```
+ */
 export function asSentence(text: string): string {
   const t = text.trim().replace(/[,;:]+$/, '');
   return /[.!?…]$/.test(t) ? t : `${t}.`;
@@ -151,4 +158,23 @@ export function countOccurrences(text: string, needle: string): number {
   let count = 0;
   for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) count++;
   return count;
+}
+
+/**
+ * How many revisions a conversation has been through: the number of `(revision ` markers, or
+ * the highest `(revision K)` / `Reviewed revision K` number when that is larger (framings that
+ * pass only the latest draft or only the critique still count up).
+ *
+ * @example
+ * ```ts
+ * revisionLevel('Revised draft (revision 1):\n…\nRevised draft (revision 2):'); // 2
+ * revisionLevel('Critique: …\nReviewed revision 2 of the draft.'); // 2
+ * ```
+ */
+export function revisionLevel(text: string): number {
+  let level = countOccurrences(text, '(revision ');
+  for (const m of text.matchAll(/\(revision (\d+)\)|\bReviewed revision (\d+)\b/g)) {
+    level = Math.max(level, Number(m[1] ?? m[2] ?? 0));
+  }
+  return level;
 }

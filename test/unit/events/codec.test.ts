@@ -67,9 +67,11 @@ describe('codec: encode', () => {
     const loop: Record<string, unknown> = {};
     loop.loop = loop;
     expect(thrown(() => aigenCodec.encode(task(loop))).message).toMatch(/^TaskSent\.data is not JSON-serialisable/);
-    const err = thrown(() => aigenCodec.encode({ type: 'Transitioned', data: transitioned, metadata: { n: 1n } }));
+    const err = thrown(() => aigenCodec.encode({ type: 'Transitioned', data: transitioned, metadata: { tags: { n: 1n } } as never }));
     expect(err).toBeInstanceOf(EventValidationError);
-    expect(err.message).toMatch(/^Transitioned\.metadata is not JSON-serialisable/);
+    expect(err.message).toMatch(/^Transitioned\.metadata\.tags\.n: /);
+    const unknown = thrown(() => aigenCodec.encode({ type: 'Transitioned', data: transitioned, metadata: { colour: 'red' } as never }));
+    expect(unknown.message).toMatch(/^Transitioned\.metadata: Unrecognized key/);
   });
 
   it('rejects an event over the size limit, naming type and limit', () => {

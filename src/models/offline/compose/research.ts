@@ -4,15 +4,15 @@ import { fill, toolSentence } from './context.js';
 
 const GENERAL_FINDINGS = [
   'Interest in {s} has grown steadily over the past decade, driven by practitioners as much as by researchers.',
-  'The core ideas behind {s} are well established, but practical adoption still depends on cost, tooling and available expertise.',
+  'The core ideas behind {s} are well established, but how they play out in practice depends on context, resources and expertise.',
   'Most experts agree that the biggest open questions around {s} concern scale, reliability and long-term impact.',
   'Case studies suggest that groups working on {s} do best when they start small and iterate on measured results.',
   'Common misconceptions about {s} overstate short-term gains and understate the effort of getting the details right.',
-  'Recent surveys point to a widening gap between early adopters of {s} and those still evaluating it.',
+  'Recent surveys point to a widening gap between what specialists know about {s} and what most people assume.',
   'Questions of regulation, ethics and public trust are becoming more prominent in discussions of {s}.',
-  'The cost of getting started with {s} has fallen, which makes experimentation accessible to smaller teams and individuals.',
+  'Good introductory material on {s} is easier to find than ever, which lowers the barrier for newcomers.',
   'Education remains a bottleneck: demand for people who understand {s} outpaces supply.',
-  'Comparisons with adjacent fields suggest {s} will complement existing approaches rather than replace them.',
+  'Comparisons with related subjects suggest {s} is best understood alongside them rather than in isolation.',
 ] as const;
 
 const TECHNICAL_FINDINGS = [

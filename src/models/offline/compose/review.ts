@@ -1,5 +1,5 @@
 import { classify, scrubOtherClasses } from '../classify.js';
-import { clip, countOccurrences, keyPoints, paragraphs, sentences } from '../text.js';
+import { clip, keyPoints, paragraphs, revisionLevel, sentences } from '../text.js';
 import type { ComposeContext } from './context.js';
 import { fill, toolSentence } from './context.js';
 import { researchFindings } from './research.js';
@@ -37,19 +37,29 @@ export function composeCritic(ctx: ComposeContext): string {
     'There is a good piece in this draft on {s}; a few changes would make it much stronger.',
   ] as const);
   const tool = toolSentence(ctx);
+  const level = revisionLevel(ctx.conversation.text);
   const text = [
     `Critique: ${fill(opener, ctx)}`,
     ...picks.map((p, i) => `${i + 1}. ${p}`),
     ...(tool ? [tool] : []),
     'Please revise the draft to address these points.',
+    // lets a writer that only sees this critique number its next revision correctly
+    ...(level > 0 ? [`Reviewed revision ${level} of the draft.`] : []),
   ].join('\n');
   // Never let the subject or tool output smuggle in an approval phrase.
   return text.replace(/excellent/gi, 'outstanding').replace(/no improvements needed/gi, 'few improvements left');
 }
 
-/** Whether the critic approves: enough `(revision ` markers in its input. */
+/**
+ * Whether the critic approves: enough `(revision ` markers in its input (see `revisionLevel`).
+ *
+ * @example
+ * ```ts
+ * criticApproves(ctx); // true once the input holds `approveAfterRevisions` revision markers
+ * ```
+ */
 export function criticApproves(ctx: ComposeContext): boolean {
-  return countOccurrences(ctx.conversation.text, '(revision ') >= ctx.approveAfterRevisions;
+  return revisionLevel(ctx.conversation.text) >= ctx.approveAfterRevisions;
 }
 
 const REASONS = {

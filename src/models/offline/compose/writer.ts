@@ -1,4 +1,4 @@
-import { asSentence, clip, countOccurrences, keyPoints } from '../text.js';
+import { asSentence, clip, keyPoints, revisionLevel } from '../text.js';
 import type { ComposeContext } from './context.js';
 import { fill, toolSentence } from './context.js';
 import { researchFindings } from './research.js';
@@ -37,14 +37,14 @@ const CONCLUSIONS = [
 const ADDITIONS = [
   'A concrete example makes this tangible. Picture a small team taking on {s} for one well-defined problem: they set a clear goal, measure the result after a few weeks, and decide on the evidence whether to go further.',
   'The evidence deserves a closer look as well. Independent reviews of {s} broadly agree on the direction of travel, even where they differ on pace, and that agreement is the firmest ground to stand on.',
-  'It is also worth being plain about the limits. Not every situation calls for {s}, and the strongest accounts of it are candid about where it falls short and what it costs.',
+  'It is also worth being plain about the limits. The strongest accounts of {s} are candid about what remains uncertain and where the evidence is still thin.',
 ] as const;
 
 /**
  * The writer role's answer: an article with a title and at least three paragraphs built from
  * the previous agent's points. When the input carries a critique (a line starting `Critique:`),
  * a revised draft headed `Revised draft (revision K):` with K = 1 + the number of
- * `(revision ` markers already in the input.
+ * `(revision ` markers already in the input (see `revisionLevel`).
  *
  * @example
  * ```ts
@@ -72,7 +72,7 @@ export function composeWriter(ctx: ComposeContext): string {
     fill(ctx.rng.pick('conclusion', CONCLUSIONS), ctx),
   ];
   if (critique === undefined) return article.join('\n\n');
-  const revision = countOccurrences(conv.text, '(revision ') + 1;
+  const revision = revisionLevel(conv.text) + 1;
   const addressed = critique.length > 0 ? critique : ['Tightened the structure and clarified the main argument.'];
   article.splice(article.length - 1, 0, fill(ctx.rng.pick(`addition-${revision}`, ADDITIONS), ctx));
   return [
