@@ -58,3 +58,26 @@ export type { ExecuteResult, RunStatusValue } from './runtime/runExecution.js';
 export { foldRunStatus, applyStatus, type RunStatus, type StepView, type RunLifecycle } from './projections/status.js';
 export { createWorkflow, registerWorkflowFactory, listWorkflows, type WorkflowFactory, type WorkflowMeta } from './machines/factory.js';
 export { domainWorkflow, type FactoryOptions } from './machines/builtins.js';
+
+// Workflow files (importing them also lets createWorkflow take a file path)
+export { setWorkflowFileResolver, type WorkflowFileResolver } from './machines/factory.js';
+export {
+  WorkflowFileError,
+  loadWorkflowFile,
+  parseWorkflowSource,
+  isWorkflowFilePath,
+  workflowFileSchema,
+  workflowKinds,
+  type ParseWorkflowOptions,
+  type WorkflowKind,
+  type WorkflowSpec,
+  type StepSpec,
+  type AgentSpec,
+  type RetrySpec,
+  type BranchRuleSpec,
+  type FileIssue,
+} from './config/index.js';
+export { RunFinishedError, RunBusyError } from './runtime/errors.js';
+export { ReplayDivergenceError } from './runtime/replay/replayRecorder.js';
+export { diffJson, type Divergence } from './runtime/replay/compare.js';
+export { LiveCallInReplayError, type ReplayResult, type ForkOptions } from './runtime/replay/engineSupport.js';

@@ -1,8 +1,9 @@
 import { Agent, tool, type AgentInputItem, type FunctionTool, type Model, type RunItem } from '@openai/agents';
 import { z } from 'zod';
-import type { RunRecorder } from '../runtime/recorder.js';
+import type { Recorder } from '../runtime/recorder.js';
 import { toErrorInfo } from '../runtime/errorInfo.js';
 import { toJson } from '../models/recordingModel.js';
+import type { AnswerSource } from '../runtime/replay/answers.js';
 import type { AgentOutputType, AigenAgent } from './agent.js';
 import { getTool } from './tools.js';
 
@@ -12,9 +13,11 @@ export function transferToolName(agentId: string): string {
 }
 
 interface ToolScope {
-  recorder: RunRecorder;
+  recorder: Recorder;
   stepId: string;
   actorId: string;
+  /** Recorded tool results (replay, resume, fork): used instead of running the tool. */
+  answers?: AnswerSource;
 }
 
 /** Wrap a function tool so each call is recorded: ToolCalled, then ToolReturned durable before the model sees it. */
@@ -27,9 +30,13 @@ export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope)
       const callId = details?.toolCall?.callId ?? `${scope.stepId}.tool.${calls}`;
       const base = { stepId: scope.stepId, callId, tool: t.name };
       scope.recorder.record('ToolCalled', { ...base, arguments: input }, { actorId: scope.actorId });
+      // A replay that already diverged must not run a live tool.
+      if (scope.recorder.error) throw scope.recorder.error;
       let output: unknown;
       try {
-        output = await t.invoke(runContext, input, details);
+        const recorded = scope.answers?.tool(callId);
+        if (recorded && !recorded.ok) throw recorded.error;
+        output = recorded ? recorded.value : await t.invoke(runContext, input, details);
       } catch (err) {
         await scope.recorder.durable('ToolFailed', { ...base, error: toErrorInfo(err) }, { actorId: scope.actorId });
         throw err;

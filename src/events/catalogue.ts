@@ -102,6 +102,11 @@ export const eventDataSchemas = {
     endedAt: z.string().nullable(),
     data: jsonSchema,
   }),
+  RunResumed: z.object({
+    /** Stream position of the last event before the resume: the log re-execution rebuilds from. */
+    fromPosition: z.number().int().min(-1),
+    reason: z.string(),
+  }),
   RunCompleted: z.object({
     output: jsonSchema,
     partial: z.boolean(),

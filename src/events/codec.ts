@@ -4,6 +4,8 @@ import { currentSchemaVersion, eventDataSchemas } from './catalogue.js';
 import { MAX_EVENT_BYTES, metadataSchema, type EventMetadata, type NewEvent, type RecordedEvent } from './envelope.js';
 import { CorruptEventError, EventValidationError, type EventLocation } from './errors.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** An event ready to be written: validated, with its JSON already serialised once. */
 export interface EncodedEvent {
   eventId: string;
@@ -16,8 +18,10 @@ export interface EncodedEvent {
 export interface RawEvent extends EventLocation {
   eventId: string;
   type: string;
-  data: string | unknown;
-  metadata: string | unknown;
+  /** JSON text, or an already parsed value (e.g. a jsonb column). */
+  data: unknown;
+  /** JSON text, or an already parsed value. */
+  metadata: unknown;
 }
 
 /** Upgrades a payload from `fromVersion` to `fromVersion + 1`. */
@@ -118,6 +122,9 @@ export function createCodec(options: CodecOptions): EventCodec {
         );
       }
       const eventId = event.eventId ?? randomUUID();
+      if (event.eventId !== undefined && !UUID.test(eventId)) {
+        throw new EventValidationError(`${event.type}.eventId: must be a UUID, got '${String(eventId)}'`, { path: `${event.type}.eventId` });
+      }
       return { eventId, type: event.type, data, metadata: meta };
     },
 

@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { Model, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
 import type { Usage } from '../events/common.js';
-import type { RunRecorder } from '../runtime/recorder.js';
+import type { Recorder } from '../runtime/recorder.js';
+import type { AnswerSource } from '../runtime/replay/answers.js';
+import { RecordedError } from '../runtime/replay/answers.js';
 import { isRetryable, toErrorInfo } from '../runtime/errorInfo.js';
 
 /** Where a model call belongs: the step and attempt of one agent actor. */
 export interface ModelCallScope {
-  recorder: RunRecorder;
+  recorder: Recorder;
   stepId: string;
   attempt: number;
   actorId: string;
   modelName: string;
+  /** Recorded answers (replay, resume, fork): used instead of calling the model. */
+  answers?: AnswerSource;
 }
 
 /** JSON-safe copy (drops undefined, functions) so recorded payloads validate. */
@@ -58,9 +62,11 @@ export class RecordingModel implements Model {
     this.calls += 1;
     const callId = `${stepId}.${attempt}.${this.calls}`;
     recorder.record('ModelCalled', { stepId, callId, model: modelName, requestDigest: requestDigest(request) }, { actorId });
+    // A replay that already diverged must not reach a live model.
+    if (recorder.error) throw recorder.error;
     let response: ModelResponse;
     try {
-      response = await this.inner.getResponse(request);
+      response = await this.answer(callId, request);
     } catch (err) {
       // An aborted call (run cancelled, step timed out) is not a model failure; the step records why.
       if (request.signal?.aborted) throw err;
@@ -86,6 +92,17 @@ export class RecordingModel implements Model {
       { actorId },
     );
     return response;
+  }
+
+  /** The recorded answer to this call when there is one, else the live model's. */
+  private answer(callId: string, request: ModelRequest): Promise<ModelResponse> {
+    const { answers, stepId, attempt } = this.scope;
+    const recorded = answers?.model(callId);
+    if (recorded) return recorded.ok ? Promise.resolve(recorded.value) : Promise.reject(recorded.error);
+    // Called but never answered, and the attempt failed anyway (timeout, cancel): fail the same way.
+    const failed = answers?.stepFailure(stepId, attempt);
+    if (failed) return Promise.reject(new RecordedError(failed.error));
+    return this.inner.getResponse(request);
   }
 
   /** Streaming is served from the recorded, complete response so recording stays write-ahead. */

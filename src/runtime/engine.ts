@@ -8,6 +8,13 @@ import { foldRunStatus, type RunStatus } from '../projections/status.js';
 import type { EventStore } from '../store/eventStore.js';
 import { systemClock, type Clock } from './clock.js';
 import { Context } from './context.js';
+import type { RecordedEvent } from '../events/envelope.js';
+import { createWorkflow } from '../machines/factory.js';
+import { ConcurrencyError } from '../store/errors.js';
+import { RunBusyError, RunFinishedError } from './errors.js';
+import { refuseLiveModels, runOptionsOf, runStartedOf, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
+import { isFinished, modeParams, type ExecutionMode } from './replay/modes.js';
+import type { ReplayRecorder } from './replay/replayRecorder.js';
 import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
 
 /** Options of {@link WorkflowEngine}. */
@@ -137,11 +144,11 @@ export class WorkflowEngine {
     return foldRunStatus(events);
   }
 
-  private launch(workflow: Workflow, input: string, context: Context, options: RunOptions): RunHandle {
+  private launch(workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode = { kind: 'live' }): RunHandle {
     if (typeof input !== 'string') throw new ValidationError('input must be a string', { path: 'input' });
     const model = options.model ?? this.options.model;
-    for (const agent of workflow.agents()) assertModelAvailable(agent.model ?? model, this.options.env);
-    const params = (runId: string, wf: Workflow, text: string, ctx: Context): RunParams => ({
+    if (mode.kind !== 'verify') for (const agent of workflow.agents()) assertModelAvailable(agent.model ?? model, this.options.env);
+    const params = (runId: string, wf: Workflow, text: string, ctx: Context, runMode: ExecutionMode): RunParams => ({
       store: this.store,
       workflow: wf,
       input: text,
@@ -156,20 +163,143 @@ export class WorkflowEngine {
       maxTurns: this.options.maxTurns,
       clock: this.options.clock,
       random: this.options.random,
-      modelResolver: this.options.modelResolver,
+      modelResolver: runMode.kind === 'verify' ? refuseLiveModels : this.options.modelResolver,
       runner: this.runner,
       runId,
-      startChild: (childWf, childInput, parent) =>
-        this.track(
+      startChild: async (childWf, childInput, parent) => {
+        const childId = `${parent.runId}.${parent.branch}`;
+        const childMode = await this.childMode(runMode, childId, parent.branch);
+        return this.track(
           startRun({
-            ...params(`${parent.runId}.${parent.branch}`, childWf, childInput, new Context()),
+            ...params(childId, childWf, childInput, new Context(), childMode),
             parentRunId: parent.runId,
             rootRunId: parent.rootRunId,
             branch: parent.branch,
           }),
-        ),
+        );
+      },
+      ...modeParams(runMode, this.store, this.options.clock),
     });
-    return this.track(startRun(params(options.runId ?? newRunId(), workflow, input, context)));
+    return this.track(startRun(params(options.runId ?? newRunId(), workflow, input, context, mode)));
+  }
+
+  /** The mode a parallel branch runs in, given its parent's. */
+  private async childMode(parent: ExecutionMode, childRunId: string, branch: string): Promise<ExecutionMode> {
+    switch (parent.kind) {
+      case 'live':
+        return parent;
+      case 'verify':
+        return { kind: 'verify', log: await this.readRun(childRunId) };
+      case 'resume': {
+        const log = await this.readRun(childRunId, { allowMissing: true });
+        if (log.length === 0) return { kind: 'live' };
+        if (isFinished(log)) return { kind: 'verify', log };
+        return { kind: 'resume', log, claimedVersion: await this.claim(childRunId, log) };
+      }
+      case 'fork': {
+        const sourceChild = `${parent.source.runId}.${branch}`;
+        const finished = parent.log.find((e) => e.type === 'ChildRunFinished' && (e.data as { childRunId: string }).childRunId === sourceChild);
+        const usable = finished !== undefined && finished.streamPosition <= parent.upTo;
+        const log = usable ? await this.readRun(sourceChild) : [];
+        return { kind: 'fork', log, upTo: usable ? Number.POSITIVE_INFINITY : -1, source: { runId: sourceChild, position: log.length - 1 } };
+      }
+    }
+  }
+
+  /**
+   * Re-execute a recorded run with the current workflow code, answering every model call, tool
+   * call and delay from its log, and compare what it produces with what was recorded. Makes no
+   * model or tool call and writes nothing.
+   * @example
+   * ```ts
+   * const { match, matchedEvents, divergence } = await engine.replay(runId);
+   * ```
+   */
+  async replay(runId: string, options: { workflow?: Workflow } = {}): Promise<ReplayResult> {
+    const log = await this.readRun(runId);
+    const started = runStartedOf(log);
+    const workflow = options.workflow ?? createWorkflow(started.workflow.name);
+    const handle = this.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'verify', log });
+    await handle.started;
+    const result = await handle.done;
+    const recorder = handle.recorder as ReplayRecorder;
+    const divergence = recorder.checkComplete();
+    return { match: divergence === undefined, matchedEvents: recorder.matched, ...(divergence ? { divergence } : {}), result };
+  }
+
+  /**
+   * Continue a run whose process died: rebuilt by re-execution from its log (no recorded step
+   * runs again), then live from its end. Refuses a finished run, and a run another process is
+   * writing (its append and ours cannot both succeed).
+   * @example
+   * ```ts
+   * const result = await engine.resume(runId);
+   * ```
+   */
+  async resume(runId: string, options: { workflow?: Workflow } = {}): Promise<ExecuteResult> {
+    const log = await this.readRun(runId);
+    const started = runStartedOf(log);
+    if (isFinished(log)) throw new RunFinishedError(runId, log[log.length - 1]!.type);
+    const workflow = options.workflow ?? createWorkflow(started.workflow.name);
+    const claimedVersion = await this.claim(runId, log);
+    const handle = this.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'resume', log, claimedVersion });
+    await handle.started;
+    return handle.done;
+  }
+
+  /**
+   * Start a new run that re-executes `runId`'s recorded answers up to stream position `at`,
+   * then continues live, optionally with another model or changed agent instructions.
+   * @example
+   * ```ts
+   * const fork = await engine.fork(runId, { at: 12, instructions: { writer: 'Write in haiku.' } });
+   * ```
+   */
+  async fork(runId: string, options: ForkOptions): Promise<ExecuteResult> {
+    const log = await this.readRun(runId);
+    const started = runStartedOf(log);
+    const last = log[log.length - 1]!.streamPosition;
+    if (!Number.isInteger(options.at) || options.at < 0 || options.at > last) {
+      throw new ValidationError(`fork position must be a stream position from 0 to ${last}, got ${options.at}`, { path: 'at' });
+    }
+    const workflow = options.workflow ?? createWorkflow(started.workflow.name);
+    const agents = new Map(workflow.agents().map((a) => [a.agentId, a]));
+    for (const [agentId, text] of Object.entries(options.instructions ?? {})) {
+      const agent = agents.get(agentId);
+      if (!agent) throw new NotFoundError('agent', agentId, { hint: `agents of ${workflow.name}: ${[...agents.keys()].join(', ')}` });
+      agent.instructions = text;
+    }
+    if (options.model) for (const agent of agents.values()) agent.model = options.model;
+    const runOptions = { ...runOptionsOf(started, newRunId()), ...(options.model ? { model: options.model } : {}) };
+    const handle = this.launch(workflow, started.input, new Context(), runOptions, {
+      kind: 'fork',
+      log,
+      upTo: options.at,
+      source: { runId, position: options.at },
+    });
+    await handle.started;
+    return handle.done;
+  }
+
+  /** Append the resume claim after the log's last event; a concurrent writer makes it fail. */
+  private async claim(runId: string, log: readonly RecordedEvent[]): Promise<number> {
+    const last = log[log.length - 1]!.streamPosition;
+    try {
+      const r = await this.store.append(runStreamId(runId), [{ type: 'RunResumed', data: { fromPosition: last, reason: 'resume' } }], {
+        expectedVersion: last,
+      });
+      return r.nextExpectedVersion;
+    } catch (err) {
+      if (err instanceof ConcurrencyError) throw new RunBusyError(runId, { cause: err });
+      throw err;
+    }
+  }
+
+  private async readRun(runId: string, options: { allowMissing?: boolean } = {}): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    for await (const e of this.store.readStream(runStreamId(runId))) events.push(e);
+    if (events.length === 0 && !options.allowMissing) throw new NotFoundError('run', runId);
+    return events;
   }
 
   private track(handle: RunHandle): RunHandle {

@@ -71,3 +71,33 @@ export class RunCancelledError extends AigenError {
   readonly code = 'RUN_CANCELLED';
   readonly kind = 'user' as const;
 }
+
+/**
+ * A run that already ended cannot be resumed.
+ * @example
+ * ```ts
+ * await engine.resume(finishedRunId); // RunFinishedError: run … already ended (RunCompleted)
+ * ```
+ */
+export class RunFinishedError extends AigenError {
+  readonly code = 'RUN_FINISHED';
+  readonly kind = 'user' as const;
+  constructor(runId: string, terminal: string) {
+    super(`run ${runId} already ended (${terminal}); fork it to run it again`);
+  }
+}
+
+/**
+ * Another process is writing the run (its append and ours collided), so it is not resumed.
+ * @example
+ * ```ts
+ * await Promise.allSettled([engine.resume(id), other.resume(id)]); // one of them: RUN_BUSY
+ * ```
+ */
+export class RunBusyError extends AigenError {
+  readonly code = 'RUN_BUSY';
+  readonly kind = 'user' as const;
+  constructor(runId: string, options?: { cause?: unknown }) {
+    super(`run ${runId} is being written by another process; not resumed`, options);
+  }
+}

@@ -1,6 +1,6 @@
 import type { InspectionEvent } from 'xstate';
 import type { StateValue } from '../events/common.js';
-import type { RunRecorder } from './recorder.js';
+import type { Recorder } from './recorder.js';
 
 interface Seen {
   sessionId: string;
@@ -13,7 +13,7 @@ interface Seen {
  * (the workflow, nested workflows, agent actors) into a Transitioned event. It only buffers
  * through the recorder: no I/O inside the callback.
  */
-export function createTransitionInspector(recorder: RunRecorder, rootActorId: string) {
+export function createTransitionInspector(recorder: Recorder, rootActorId: string) {
   const seen = new Map<string, Seen>();
   let rootSession: string | undefined;
   return (ev: InspectionEvent): void => {

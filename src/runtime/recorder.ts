@@ -11,6 +11,22 @@ export interface RunIdentity {
 }
 
 /**
+ * Where a run's events go: appended by a {@link RunRecorder}, or compared with a recorded log
+ * (then appended after its end) by a replay recorder.
+ */
+export interface Recorder {
+  readonly identity: RunIdentity;
+  /** The error that broke this recorder (a failed append, a replay divergence), if any. */
+  readonly error: Error | undefined;
+  /** Buffer an event; never does I/O. */
+  record<T extends EventType>(type: T, data: EventData<T>, meta?: Partial<EventMetadata>): void;
+  /** Record an event and wait until it (and everything before it) is durable. */
+  durable<T extends EventType>(type: T, data: EventData<T>, meta?: Partial<EventMetadata>): Promise<void>;
+  /** Resolves when everything recorded so far is durable. */
+  flush(): Promise<void>;
+}
+
+/**
  * The single writer of one run's stream. `record()` only buffers (safe inside an XState
  * inspection callback: no I/O); buffered events are flushed in order, in batches, on the next
  * turn of the event loop. `durable()` records and resolves once the event is in the store:
@@ -18,7 +34,7 @@ export interface RunIdentity {
  * version, so a second writer of the same run fails fast instead of corrupting the stream.
  * After a failed append the recorder is broken: every later `durable()` rejects.
  */
-export class RunRecorder {
+export class RunRecorder implements Recorder {
   readonly streamId: string;
   private buffer: NewEvent[] = [];
   private writing: Promise<void> = Promise.resolve();

@@ -14,7 +14,8 @@ import type { Context } from './context.js';
 import { toErrorInfo } from './errorInfo.js';
 import { createTransitionInspector } from './inspector.js';
 import type { StepOutcome } from './outcome.js';
-import { RunRecorder } from './recorder.js';
+import { RunRecorder, type Recorder, type RunIdentity } from './recorder.js';
+import type { AnswerSource } from './replay/answers.js';
 import { createStepRunner, type RetryPolicy } from './stepRunner.js';
 
 /** How a run ended. */
@@ -54,7 +55,16 @@ export interface RunParams {
   rootRunId?: string;
   branch?: string;
   /** Starts a child run (parallel branches); provided by the engine. */
-  startChild: (workflow: Workflow, input: string, parent: { runId: string; rootRunId: string; branch: string }) => RunHandle;
+  startChild: (workflow: Workflow, input: string, parent: { runId: string; rootRunId: string; branch: string }) => RunHandle | Promise<RunHandle>;
+  /** Where events go (default: appended to the run's stream); replay compares instead. */
+  recorder?: (identity: RunIdentity) => Recorder;
+  /** Recorded facts to answer model calls, tool calls and retry delays from. */
+  answers?: AnswerSource;
+  /** Reuse a recorded trace id (replay, resume). */
+  traceId?: string;
+  /** Clock of XState delays (retry backoff); replay makes recorded delays instant. */
+  actorClock?: Clock;
+  forkOf?: { runId: string; position: number };
 }
 
 /** A run in progress. */
@@ -65,6 +75,8 @@ export interface RunHandle {
   /** Resolves when the run has ended and its last event is durable. */
   done: Promise<ExecuteResult>;
   cancel(reason: string): Promise<void>;
+  /** Where this run's events went. */
+  recorder: Recorder;
 }
 
 /**
@@ -72,9 +84,10 @@ export interface RunHandle {
  * SDK trace, record every transition, then RunCompleted / RunFailed / RunCancelled.
  */
 export function startRun(p: RunParams): RunHandle {
-  const traceId = generateTraceId();
+  const traceId = p.traceId ?? generateTraceId();
   const rootRunId = p.rootRunId ?? p.runId;
-  const recorder = new RunRecorder(p.store, { runId: p.runId, rootRunId, traceId });
+  const identity: RunIdentity = { runId: p.runId, rootRunId, traceId };
+  const recorder = p.recorder?.(identity) ?? new RunRecorder(p.store, identity);
   const startedAt = p.clock.now();
   let usage = zeroUsage();
   let stepSeq = 0;
@@ -98,12 +111,13 @@ export function startRun(p: RunParams): RunHandle {
           usage = addUsage(usage, u);
           p.context.storeOutput(agentId, text);
         },
+        ...(p.answers ? { answers: p.answers } : {}),
       }),
     ),
     nextStepId: (agentId) => `${++stepSeq}-${agentId}`,
     recordBranch: (stepId, branch, reason) => recorder.durable('BranchTaken', { stepId, branch, reason }),
     runChild: async (workflow, branch, input, signal) => {
-      const child = p.startChild(workflow, input, { runId: p.runId, rootRunId, branch });
+      const child = await p.startChild(workflow, input, { runId: p.runId, rootRunId, branch });
       const onAbort = () => void child.cancel('parent run cancelled');
       signal.addEventListener('abort', onAbort, { once: true });
       try {
@@ -150,6 +164,7 @@ export function startRun(p: RunParams): RunHandle {
     traceId,
     ...(p.parentRunId ? { parentRunId: p.parentRunId } : {}),
     ...(p.branch ? { branch: p.branch } : {}),
+    ...(p.forkOf ? { forkOf: p.forkOf } : {}),
   });
 
   const done = started.then(async () => {
@@ -162,7 +177,7 @@ export function startRun(p: RunParams): RunHandle {
             finish = (r) => resolve({ cancelled: r.error?.message ?? 'cancelled' });
             const a = createActor(machine, {
               input: { input: p.input },
-              clock: p.clock,
+              clock: p.actorClock ?? p.clock,
               inspect: createTransitionInspector(recorder, 'workflow'),
             });
             actor = a;
@@ -211,6 +226,7 @@ export function startRun(p: RunParams): RunHandle {
     runId: p.runId,
     started,
     done,
+    recorder,
     cancel: async (reason) => {
       if (cancelled !== undefined) return;
       cancelled = reason;

@@ -8,7 +8,8 @@ import type { Clock } from './clock.js';
 import { toErrorInfo } from './errorInfo.js';
 import { RunCancelledError, StepTimeoutError } from './errors.js';
 import { StepAttemptError, type StepOutcome } from './outcome.js';
-import type { RunRecorder } from './recorder.js';
+import type { Recorder } from './recorder.js';
+import type { AnswerSource } from './replay/answers.js';
 
 /** Retry policy of agent steps: exponential backoff from `retryDelayMs`, optional jitter. */
 export interface RetryPolicy {
@@ -19,7 +20,7 @@ export interface RetryPolicy {
 
 /** What the step runner of one run needs. */
 export interface StepRunnerDeps {
-  recorder: RunRecorder;
+  recorder: Recorder;
   runner: Runner;
   resolveModel: (modelName: string, agent: AigenAgent) => Model | Promise<Model>;
   defaultModel: string;
@@ -29,6 +30,8 @@ export interface StepRunnerDeps {
   clock: Clock;
   random: () => number;
   onStepCompleted: (agentId: string, text: string, usage: Usage) => void;
+  /** Recorded facts to answer from (replay, resume, fork). */
+  answers?: AnswerSource;
 }
 
 /** Backoff before attempt `attempt + 1`: retryDelayMs × 2^(attempt-1), ±25 % jitter when enabled. */
@@ -72,8 +75,8 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     const modelName = agent.model ?? deps.defaultModel;
     const { signal, dispose } = linkedSignal(parentSignal, deps.clock, deps.stepTimeoutMs, stepId);
     try {
-      const model = new RecordingModel(await deps.resolveModel(modelName, agent), { recorder, stepId, attempt, actorId, modelName });
-      const { sdk, transfers } = toSdkAgent(agent, model, { recorder, stepId, actorId });
+      const model = new RecordingModel(await deps.resolveModel(modelName, agent), { recorder, stepId, attempt, actorId, modelName, ...(deps.answers ? { answers: deps.answers } : {}) });
+      const { sdk, transfers } = toSdkAgent(agent, model, { recorder, stepId, actorId, ...(deps.answers ? { answers: deps.answers } : {}) });
       const result = await deps.runner.run(sdk, task.input, { signal, maxTurns: deps.maxTurns });
       const usage = result.rawResponses.reduce((sum, r) => addUsage(sum, usageOf(r.usage)), zeroUsage());
       const handoffTo = handoffTarget(result.newItems, transfers);
@@ -97,7 +100,8 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       if (parentSignal.aborted) throw new StepAttemptError(toErrorInfo(cause), false, 0);
       const cancelled = cause instanceof RunCancelledError;
       const willRetry = !cancelled && attempt <= deps.retry.maxRetries;
-      const retryInMs = willRetry ? backoffMs(deps.retry, attempt, deps.random) : 0;
+      const recordedDelay = deps.answers?.stepFailure(stepId, attempt)?.retryInMs;
+      const retryInMs = willRetry ? (recordedDelay ?? backoffMs(deps.retry, attempt, deps.random)) : 0;
       const info = toErrorInfo(cause);
       await recorder
         .durable(

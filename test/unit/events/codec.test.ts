@@ -91,14 +91,17 @@ describe('codec: encode', () => {
     expect(e.eventId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.parse(e.data)).toEqual({ n: 1 });
     expect(JSON.parse(e.metadata)).toEqual({ runId: 'r', recordedAt: '2025-05-05T05:05:05.000Z', schemaVersion: 3 });
-    expect(codec.encode({ eventId: 'mine', type: 'Ping', data: { n: 2 } }).eventId).toBe('mine');
+    const mine = '0b7e1c8a-3f7d-4c55-9d0e-5a1f2b3c4d5e';
+    expect(codec.encode({ eventId: mine, type: 'Ping', data: { n: 2 } }).eventId).toBe(mine);
+    expect(() => codec.encode({ eventId: 'mine', type: 'Ping', data: { n: 2 } })).toThrow(/^Ping\.eventId: must be a UUID/);
   });
 });
 
 describe('codec: decode', () => {
   it('round-trips an encoded event with its location', () => {
-    const enc = aigenCodec.encode({ eventId: 'e-9', type: 'Transitioned', data: transitioned });
-    expect(aigenCodec.decode({ ...at, ...enc })).toMatchObject({ ...at, eventId: 'e-9', type: 'Transitioned', data: transitioned });
+    const id = '9e9e9e9e-0000-4000-8000-000000000009';
+    const enc = aigenCodec.encode({ eventId: id, type: 'Transitioned', data: transitioned });
+    expect(aigenCodec.decode({ ...at, ...enc })).toMatchObject({ ...at, eventId: id, type: 'Transitioned', data: transitioned });
   });
 
   it('accepts already parsed JSON (jsonb columns)', () => {

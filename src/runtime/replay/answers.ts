@@ -1,0 +1,80 @@
+import { Usage, type ModelResponse } from '@openai/agents';
+import type { EventData } from '../../events/catalogue.js';
+import type { ErrorInfo } from '../../events/common.js';
+import type { AigenEvent, RecordedEvent } from '../../events/envelope.js';
+
+/** A recorded failure, rethrown during re-execution with the same code, name and message. */
+export class RecordedError extends Error {
+  readonly code: string;
+  constructor(info: ErrorInfo) {
+    super(info.message);
+    this.code = info.code;
+    this.name = info.name ?? 'Error';
+  }
+}
+
+/** A recorded answer to a model call or tool call. */
+export type Answer<T> = { ok: true; value: T } | { ok: false; error: RecordedError };
+
+/**
+ * The non-deterministic facts of a recorded run, looked up by the deterministic ids that
+ * re-execution produces again: model answers by callId, tool results by callId, retry delays
+ * and step errors by (stepId, attempt). Facts after stream position `upTo` are not answered,
+ * so re-execution goes live there (resume, fork) or reports a divergence (verify).
+ */
+export class AnswerSource {
+  private readonly models = new Map<string, Answer<ModelResponse>>();
+  private readonly tools = new Map<string, Answer<unknown>>();
+  private readonly stepFailures = new Map<string, EventData<'StepFailed'>>();
+  readonly traceId: string | undefined;
+
+  constructor(events: readonly RecordedEvent[], upTo = Number.POSITIVE_INFINITY) {
+    for (const e of events as readonly AigenEvent[]) {
+      if (e.streamPosition > upTo) break;
+      switch (e.type) {
+        case 'RunStarted':
+          (this as { traceId: string | undefined }).traceId = e.data.traceId;
+          break;
+        case 'ModelResponded': {
+          const r = e.data.response;
+          this.models.set(e.data.callId, {
+            ok: true,
+            value: {
+              output: r.output as ModelResponse['output'],
+              usage: new Usage({ requests: r.usage.requests, inputTokens: r.usage.inputTokens, outputTokens: r.usage.outputTokens, totalTokens: r.usage.totalTokens }),
+              ...(r.responseId ? { responseId: r.responseId } : {}),
+            },
+          });
+          break;
+        }
+        case 'ModelFailed':
+          this.models.set(e.data.callId, { ok: false, error: new RecordedError(e.data.error) });
+          break;
+        case 'ToolReturned':
+          this.tools.set(e.data.callId, { ok: true, value: e.data.output });
+          break;
+        case 'ToolFailed':
+          this.tools.set(e.data.callId, { ok: false, error: new RecordedError(e.data.error) });
+          break;
+        case 'StepFailed':
+          this.stepFailures.set(`${e.data.stepId}#${e.data.attempt}`, e.data);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  model(callId: string): Answer<ModelResponse> | undefined {
+    return this.models.get(callId);
+  }
+
+  tool(callId: string): Answer<unknown> | undefined {
+    return this.tools.get(callId);
+  }
+
+  /** The recorded failure of a step attempt (its error and retry delay), if it failed. */
+  stepFailure(stepId: string, attempt: number): EventData<'StepFailed'> | undefined {
+    return this.stepFailures.get(`${stepId}#${attempt}`);
+  }
+}

@@ -1,0 +1,71 @@
+import type { RecordedEvent } from '../../events/envelope.js';
+import type { Clock } from '../clock.js';
+import { RunRecorder, type Recorder, type RunIdentity } from '../recorder.js';
+import type { RunParams } from '../runExecution.js';
+import type { EventStore } from '../../store/eventStore.js';
+import { AnswerSource } from './answers.js';
+import { ReplayRecorder } from './replayRecorder.js';
+
+/**
+ * How a run is executed: `live` (new facts), `verify` (every fact from the log, events compared,
+ * nothing written), `resume` (facts from the log, then live, appending after the log), or
+ * `fork` (facts from another run's log up to a position, everything written to a new stream).
+ */
+export type ExecutionMode =
+  | { kind: 'live' }
+  | { kind: 'verify'; log: RecordedEvent[] }
+  | { kind: 'resume'; log: RecordedEvent[]; claimedVersion: number }
+  | { kind: 'fork'; log: RecordedEvent[]; upTo: number; source: { runId: string; position: number } };
+
+/** A clock whose delays fire at once while `instant()` holds (recorded retries), else real. */
+export function replayClock(real: Clock, instant: () => boolean): Clock {
+  return {
+    now: () => real.now(),
+    setTimeout: (fn, ms) => (instant() ? { immediate: setImmediate(fn) } : { real: real.setTimeout(fn, ms) }),
+    clearTimeout: (id) => {
+      const h = id as { immediate?: NodeJS.Immediate; real?: unknown };
+      if (h.immediate) clearImmediate(h.immediate);
+      else real.clearTimeout(h.real);
+    },
+  };
+}
+
+const TERMINAL = new Set(['RunCompleted', 'RunFailed', 'RunCancelled']);
+
+/** True when a run's log ends with its terminal event. */
+export function isFinished(log: readonly RecordedEvent[]): boolean {
+  return log.some((e) => TERMINAL.has(e.type));
+}
+
+/** The run-parameter overrides that put a run in `mode`. */
+export function modeParams(mode: ExecutionMode, store: EventStore, clock: Clock): Partial<RunParams> {
+  switch (mode.kind) {
+    case 'live':
+      return {};
+    case 'verify': {
+      let replay: ReplayRecorder | undefined;
+      const answers = new AnswerSource(mode.log);
+      return {
+        answers,
+        ...(answers.traceId ? { traceId: answers.traceId } : {}),
+        recorder: (id: RunIdentity) => (replay = new ReplayRecorder(id, mode.log, undefined)),
+        actorClock: replayClock(clock, () => replay?.exhausted !== true),
+      };
+    }
+    case 'resume': {
+      let replay: ReplayRecorder | undefined;
+      const answers = new AnswerSource(mode.log);
+      return {
+        answers,
+        ...(answers.traceId ? { traceId: answers.traceId } : {}),
+        recorder: (id: RunIdentity): Recorder =>
+          (replay = new ReplayRecorder(id, mode.log, new RunRecorder(store, id, { expectedVersion: mode.claimedVersion }))),
+        actorClock: replayClock(clock, () => replay?.exhausted !== true),
+      };
+    }
+    case 'fork': {
+      const answers = new AnswerSource(mode.log, mode.upTo);
+      return { answers, forkOf: mode.source };
+    }
+  }
+}

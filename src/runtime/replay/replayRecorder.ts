@@ -1,0 +1,96 @@
+import type { EventData, EventType } from '../../events/catalogue.js';
+import type { EventMetadata, RecordedEvent } from '../../events/envelope.js';
+import { AigenError } from '../../errors.js';
+import type { Recorder, RunIdentity } from '../recorder.js';
+import { divergence, sameEvent, UNCOMPARED_TYPES, type Divergence } from './compare.js';
+
+/**
+ * Re-execution produced an event that differs from the recorded log (replay --verify),
+ * or ran past the log where it may not.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ReplayDivergenceError) console.log(e.divergence.position, e.divergence.diff); }
+ * ```
+ */
+export class ReplayDivergenceError extends AigenError {
+  readonly code = 'REPLAY_DIVERGED';
+  readonly kind = 'user' as const;
+  constructor(readonly divergence: Divergence) {
+    super(`replay diverged at position ${divergence.position}: ${divergence.diff.join('; ')}`);
+  }
+}
+
+/**
+ * A recorder that checks re-execution against a recorded log instead of writing: each produced
+ * event must equal the next recorded one (volatile fields aside). When the log is exhausted it
+ * hands further events to `tail` (resume: append after the log) or reports a divergence (verify).
+ */
+export class ReplayRecorder implements Recorder {
+  private readonly expected: RecordedEvent[];
+  private cursor = 0;
+  private failure: Error | undefined;
+  /** Events matched against the log so far. */
+  matched = 0;
+
+  constructor(
+    readonly identity: RunIdentity,
+    log: readonly RecordedEvent[],
+    private readonly tail: Recorder | undefined,
+  ) {
+    this.expected = log.filter((e) => !UNCOMPARED_TYPES.has(e.type));
+  }
+
+  get error(): Error | undefined {
+    return this.failure ?? this.tail?.error;
+  }
+
+  /** True once every recorded event has been matched. */
+  get exhausted(): boolean {
+    return this.cursor >= this.expected.length;
+  }
+
+  /** Stream position of the last recorded event that was matched, or -1. */
+  get lastMatchedPosition(): number {
+    return this.cursor === 0 ? -1 : this.expected[this.cursor - 1]!.streamPosition;
+  }
+
+  record<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): void {
+    if (this.failure) return;
+    if (this.exhausted) {
+      if (this.tail) this.tail.record(type, data, meta);
+      else if (!UNCOMPARED_TYPES.has(type)) this.failure = new ReplayDivergenceError(divergence(this.nextPosition(), undefined, { type, data }));
+      return;
+    }
+    if (UNCOMPARED_TYPES.has(type)) return;
+    const recorded = this.expected[this.cursor]!;
+    if (!sameEvent(recorded, { type, data })) {
+      this.failure = new ReplayDivergenceError(divergence(recorded.streamPosition, recorded, { type, data }));
+      return;
+    }
+    this.cursor += 1;
+    this.matched += 1;
+  }
+
+  async durable<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): Promise<void> {
+    this.record(type, data, meta);
+    await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.tail) await this.tail.flush();
+  }
+
+  /** Report events of the log that re-execution never produced. */
+  checkComplete(): Divergence | undefined {
+    if (this.failure instanceof ReplayDivergenceError) return this.failure.divergence;
+    if (this.exhausted) return undefined;
+    const missing = this.expected[this.cursor]!;
+    return divergence(missing.streamPosition, missing, undefined);
+  }
+
+  private nextPosition(): number {
+    const last = this.expected[this.expected.length - 1];
+    return last ? last.streamPosition + 1 : 0;
+  }
+}
