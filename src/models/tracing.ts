@@ -6,10 +6,10 @@ import {
   type Trace,
   type TracingProcessor,
 } from '@openai/agents';
-import type { RunRecorder } from '../runtime/recorder.js';
+import type { Recorder } from '../runtime/recorder.js';
 import { toJson } from './recordingModel.js';
 
-const recorders = new Map<string, RunRecorder>();
+const recorders = new Map<string, Recorder>();
 
 /** Records every finished `@openai/agents` span of a registered trace as a SpanRecorded event. */
 class SpanRecordingProcessor implements TracingProcessor {
@@ -78,7 +78,7 @@ export function installSpanRecorder(env: NodeJS.ProcessEnv = process.env): void 
 }
 
 /** Route spans of `traceId` to a run's recorder until the returned function is called. */
-export function routeSpans(traceId: string, recorder: RunRecorder): () => void {
+export function routeSpans(traceId: string, recorder: Recorder): () => void {
   recorders.set(traceId, recorder);
   return () => {
     recorders.delete(traceId);

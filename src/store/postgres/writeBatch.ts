@@ -75,7 +75,14 @@ export async function writeBatch(
     ]),
   );
 
-  const rows = { ids: [] as string[], streams: [] as string[], positions: [] as number[], types: [] as string[], data: [] as string[], meta: [] as string[] };
+  const rows = {
+    ids: [] as string[],
+    streams: [] as string[],
+    positions: [] as number[],
+    types: [] as string[],
+    data: [] as string[],
+    meta: [] as string[],
+  };
   const changed = new Set<string>();
   const planned = batch.map((req, i): AppendResult | Error => {
     const early = rejected[i];
