@@ -81,3 +81,18 @@ export { RunFinishedError, RunBusyError } from './runtime/errors.js';
 export { ReplayDivergenceError } from './runtime/replay/replayRecorder.js';
 export { diffJson, type Divergence } from './runtime/replay/compare.js';
 export { LiveCallInReplayError, type ReplayResult, type ForkOptions } from './runtime/replay/engineSupport.js';
+export { exportRun, importRuns, parseRunFile } from './runtime/replay/runFiles.js';
+export { runAt, type RunAt, type ActorAt } from './runtime/replay/timeTravel.js';
+
+// Projections: views, runner, views at a position, live watch
+export type { Projections, RunRow, RunsQuery, RunsPage, TraceView, TraceSpan, UsageLine, UsageView, PriceTable, WatchUpdate } from './projections/api.js';
+export { openProjections, openViewStore } from './projections/open.js';
+export { StoreProjections, type ProjectionsHandle, type ProjectionsOptions, type TraceOptions } from './projections/projections.js';
+export { ProjectionRunner, type RunnerOptions } from './projections/runner.js';
+export { statusAt, traceAt, type ForkLookup } from './projections/at.js';
+export { watchRun } from './projections/watch.js';
+export { renderTraceTree, traceToJson, traceView, type RenderTraceOptions } from './projections/traceTree.js';
+export { DEFAULT_PRICES, costUsd, buildUsageView } from './projections/usage.js';
+export { applyRunViews, foldRunViews, PROJECTION_VERSIONS, type RunViews } from './projections/fold.js';
+export { EventRejectedError, CheckpointConflictError } from './projections/errors.js';
+export type { ViewStore, ProjectionError } from './projections/viewStore.js';

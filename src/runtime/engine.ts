@@ -1,10 +1,13 @@
 import { Runner } from '@openai/agents';
+import type { Observable } from 'rxjs';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { runStreamId } from '../events/streams.js';
 import type { Workflow } from '../machines/workflow.js';
 import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver, type ModelResolver } from '../models/resolveModel.js';
 import { installSpanRecorder } from '../models/tracing.js';
+import type { WatchUpdate } from '../projections/api.js';
 import { foldRunStatus, type RunStatus } from '../projections/status.js';
+import { watchRun } from '../projections/watch.js';
 import type { EventStore } from '../store/eventStore.js';
 import { systemClock, type Clock } from './clock.js';
 import { Context } from './context.js';
@@ -144,6 +147,17 @@ export class WorkflowEngine {
     return foldRunStatus(events);
   }
 
+  /**
+   * Follow a run live: `{ event, status }` per event (catch-up, then live), completing after its end.
+   * @example
+   * ```ts
+   * engine.watch(runId).subscribe(({ event, status }) => console.log(event.type, status.status));
+   * ```
+   */
+  watch(runId: string): Observable<WatchUpdate> {
+    return watchRun(this.store, runId);
+  }
+
   private launch(workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode = { kind: 'live' }): RunHandle {
     if (typeof input !== 'string') throw new ValidationError('input must be a string', { path: 'input' });
     const model = options.model ?? this.options.model;
@@ -279,6 +293,25 @@ export class WorkflowEngine {
     });
     await handle.started;
     return handle.done;
+  }
+
+  /**
+   * Root runs whose log has no terminal event: left running by a process that died (or still
+   * running in another one; resuming those fails with RUN_BUSY as soon as either writes).
+   * @example
+   * ```ts
+   * for (const runId of await engine.unfinishedRuns()) await engine.resume(runId);
+   * ```
+   */
+  async unfinishedRuns(): Promise<string[]> {
+    const open = new Map<string, boolean>();
+    for await (const e of this.store.readAll({ filter: { streamPrefix: 'run-', types: ['RunStarted', 'RunCompleted', 'RunFailed', 'RunCancelled'] } })) {
+      if (e.type === 'RunStarted') {
+        const d = e.data as { runId: string; parentRunId?: string };
+        if (!d.parentRunId) open.set(d.runId, true);
+      } else open.delete(e.streamId.slice('run-'.length));
+    }
+    return [...open.keys()];
   }
 
   /** Append the resume claim after the log's last event; a concurrent writer makes it fail. */

@@ -6,3 +6,4 @@ export { createMemoryStore, MemoryDriver } from '../store/memory/index.js';
 export * from './scriptedModel.js';
 export * from './throwingModel.js';
 export { SimulatedClock } from './clock.js';
+export { expectReplayMatches } from './replay.js';

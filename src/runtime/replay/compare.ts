@@ -49,6 +49,14 @@ export function diffJson(recorded: unknown, produced: unknown, path = '', out: s
     for (const k of keys) diffJson(recorded[k], produced[k], Array.isArray(recorded) ? `${path}[${k}]` : path ? `${path}.${k}` : k, out);
     return out;
   }
+  if (typeof recorded === 'string' && typeof produced === 'string' && recorded !== produced && Math.max(recorded.length, produced.length) > 80) {
+    // Long texts: show where they start to differ.
+    let i = 0;
+    while (i < recorded.length && recorded[i] === produced[i]) i++;
+    const around = (t: string) => JSON.stringify(`${i > 20 ? '…' : ''}${t.slice(Math.max(0, i - 20), i + 60)}${t.length > i + 60 ? '…' : ''}`);
+    out.push(`${path || '(value)'}: differs from character ${i}: recorded ${around(recorded)}, produced ${around(produced)}`);
+    return out;
+  }
   if (stable(recorded) !== stable(produced)) out.push(`${path || '(value)'}: recorded ${show(recorded)}, produced ${show(produced)}`);
   return out;
 }

@@ -38,7 +38,7 @@ describe('replay', () => {
     const expected = events.filter((e) => e.type === 'TaskSent')[1]!;
     expect(replay.divergence?.position).toBe(expected.streamPosition);
     expect(replay.divergence?.recorded?.type).toBe('TaskSent');
-    expect(replay.divergence?.diff.join('\n')).toContain('agentId: recorded "writer", produced "editor"');
+    expect(replay.divergence?.diff.join('\n')).toContain('data.agentId: recorded "writer", produced "editor"');
   });
 
   it('reports a changed instruction as a divergence at that agent\'s model call', async () => {
@@ -61,6 +61,6 @@ describe('replay', () => {
     const { replay, events } = await recordThenReplay(make(), make('always-creative'));
     const branch = events.find((e) => e.type === 'BranchTaken')!;
     expect(replay.divergence?.position).toBe(branch.streamPosition);
-    expect(replay.divergence?.diff.join('\n')).toContain('branch: recorded "technical", produced "creative"');
+    expect(replay.divergence?.diff.join('\n')).toContain('data.branch: recorded "technical", produced "creative"');
   });
 });
