@@ -33,16 +33,36 @@ export function listWorkflows(): Array<{ name: string } & WorkflowMeta> {
   return [...registry].map(([name, { meta }]) => ({ name, ...meta }));
 }
 
+/** Turns a spec that names a workflow file into its workflow; returns undefined for other specs. */
+export type WorkflowFileResolver = (spec: string) => Workflow | undefined;
+
+let fileResolver: WorkflowFileResolver | undefined;
+
 /**
- * Create a workflow by registered name, or a sequential workflow from a list of agent types
- * (files are loaded by `loadWorkflowFile`).
+ * Install the hook through which `createWorkflow` loads workflow files. `src/config` installs
+ * it when imported (the package entry imports it), so this module stays free of file I/O.
+ * @example
+ * ```ts
+ * setWorkflowFileResolver((spec) => (isWorkflowFilePath(spec) ? loadWorkflowFile(spec) : undefined));
+ * ```
+ */
+export function setWorkflowFileResolver(resolver: WorkflowFileResolver | undefined): void {
+  fileResolver = resolver;
+}
+
+/**
+ * Create a workflow by registered name, a sequential workflow from a list of agent types, or
+ * (once `src/config` is loaded, as it is through the package entry) from a workflow file path.
  * @example
  * ```ts
  * createWorkflow('content_generation');
  * createWorkflow(['research', 'writer', 'editor']);
+ * createWorkflow('workflows/my_workflow.yaml');
  * ```
  */
 export function createWorkflow(spec: string | readonly string[], options: FactoryOptions = {}): Workflow {
+  const fromFile = typeof spec === 'string' && !registry.has(spec) ? fileResolver?.(spec) : undefined;
+  if (fromFile) return fromFile;
   if (Array.isArray(spec) || (typeof spec === 'string' && spec.includes(',') && !registry.has(spec))) {
     const types = (Array.isArray(spec) ? spec : (spec).split(',')).map((t: string) => t.trim()).filter(Boolean);
     if (types.length === 0) throw new ValidationError('an agent list needs at least one agent type', { path: 'workflow' });

@@ -90,6 +90,8 @@ export function workflowOutput(context: WorkflowContext): StepOutcome {
 export abstract class Workflow {
   abstract readonly kind: string;
   readonly version: string = '1';
+  /** Retry options a workflow file asks for (`retry:`); the engine's options apply where unset. */
+  retryPolicy?: { maxRetries?: number | undefined; retryDelayMs?: number | undefined };
   constructor(readonly name: string) {}
   /** Build the workflow's XState machine for one run. */
   abstract build(ctx: BuildContext): AnyStateMachine;

@@ -1,0 +1,41 @@
+import { ValidationError } from '../errors.js';
+import type { FileIssue } from './source.js';
+
+/** `file:line:column: field: message`, one line. */
+export function formatIssue(issue: FileIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column}: ${issue.field ? `${issue.field}: ` : ''}${issue.message}`;
+}
+
+/**
+ * A workflow file that cannot be used: bad syntax, a schema violation, or a reference to an
+ * unknown agent type, tool, workflow or file. The message has one line per issue, each naming
+ * `file:line:column` and the field path; `issues` holds them structured, first one first.
+ * @example
+ * ```ts
+ * try { loadWorkflowFile('workflows/x.yaml'); }
+ * catch (e) { if (e instanceof WorkflowFileError) console.error(e.message); }
+ * // workflows/x.yaml:7:5: agents[1].type: unknown agent type 'writter' — did you mean 'writer'?
+ * ```
+ */
+export class WorkflowFileError extends ValidationError {
+  override readonly code: string = 'INVALID_WORKFLOW_FILE';
+  readonly issues: readonly FileIssue[];
+  /** File, line, column and field of the first issue. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly field: string;
+
+  constructor(issues: readonly FileIssue[], options?: { cause?: unknown }) {
+    const first = issues[0] ?? { file: '<unknown>', line: 1, column: 1, field: '', message: 'invalid workflow file' };
+    super(issues.length ? issues.map(formatIssue).join('\n') : formatIssue(first), {
+      ...options,
+      path: `${first.file}:${first.line}:${first.column}`,
+    });
+    this.issues = issues.length ? issues : [first];
+    this.file = first.file;
+    this.line = first.line;
+    this.column = first.column;
+    this.field = first.field;
+  }
+}

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Workflow } from '../machines/workflow.js';
+import { buildWorkflow, report, type BuildScope } from './build.js';
+import { WorkflowFileError } from './errors.js';
+import { workflowFileSchema } from './schema.js';
+import { parseSource, type FileIssue } from './source.js';
+import { fileIssues, parseOptions } from './zodIssues.js';
+
+/** Options of {@link parseWorkflowSource}. */
+export interface ParseWorkflowOptions {
+  /** The name errors give the text, and the base of its `file:` references (default `<input>`, in the working directory). */
+  file?: string;
+  /** `yaml` (default, unless `file` ends with `.json`) or `json`. */
+  format?: 'yaml' | 'json';
+}
+
+/** The format a file name implies. */
+export function formatOf(file: string): 'yaml' | 'json' {
+  return file.toLowerCase().endsWith('.json') ? 'json' : 'yaml';
+}
+
+/** `workflows/a.yaml` + `./b.yaml` → `workflows/b.yaml` (kept relative when the including name was). */
+function includedName(from: string, ref: string): string {
+  return isAbsolute(ref) ? ref : join(dirname(from), ref);
+}
+
+/** Parse, validate and build one file's text; issues (its own and its includes') go to `issues`. */
+function compile(text: string, file: string, format: 'yaml' | 'json', stack: string[], model: string | undefined, issues: FileIssue[]): Workflow | undefined {
+  const source = parseSource(text, file, format);
+  if ('issues' in source) {
+    issues.push(...source.issues);
+    return undefined;
+  }
+  if (source.data === null || source.data === undefined) {
+    issues.push({ file, line: 1, column: 1, field: '', message: 'the file is empty; a workflow needs at least name, kind and its steps' });
+    return undefined;
+  }
+  const { options, allowed } = parseOptions();
+  const parsed = workflowFileSchema.safeParse(source.data, options);
+  if (!parsed.success) {
+    issues.push(...fileIssues(parsed.error.issues, source, allowed));
+    return undefined;
+  }
+  const scope: BuildScope = {
+    source,
+    issues,
+    include(ref, at, inherited) {
+      const name = includedName(file, ref);
+      const abs = resolve(name);
+      if (stack.includes(abs)) {
+        const chain = [...stack.slice(stack.indexOf(abs)), abs].map((p) => relative(process.cwd(), p) || p);
+        report(scope, at, `include cycle: ${chain.join(' → ')}`);
+        return undefined;
+      }
+      if (!existsSync(abs) || !statSync(abs).isFile()) {
+        report(scope, at, `included file '${ref}' not found (looked for ${name})`);
+        return undefined;
+      }
+      return compile(readFileSync(abs, 'utf8'), name, formatOf(name), [...stack, abs], inherited, issues);
+    },
+  };
+  return buildWorkflow(scope, parsed.data, [], model);
+}
+
+/**
+ * Build a workflow from YAML or JSON text. `file:` references resolve relative to `options.file`.
+ * @throws {WorkflowFileError} naming `file:line:column` and the field path of each problem.
+ * @example
+ * ```ts
+ * const wf = parseWorkflowSource('name: pair\nkind: sequential\nagents: [writer, editor]\n', { file: 'pair.yaml' });
+ * wf.kind; // 'sequential'
+ * ```
+ */
+export function parseWorkflowSource(text: string, options: ParseWorkflowOptions = {}): Workflow {
+  const file = options.file ?? '<input>';
+  const issues: FileIssue[] = [];
+  const workflow = compile(text, file, options.format ?? formatOf(file), [resolve(file)], undefined, issues);
+  if (!workflow || issues.length > 0) {
+    const files = [...new Set(issues.map((i) => i.file))];
+    const rank = (i: FileIssue) => files.indexOf(i.file);
+    throw new WorkflowFileError(issues.sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column));
+  }
+  return workflow;
+}
+
+/**
+ * Load a workflow file (`.yaml`, `.yml` or `.json`) and build its workflow.
+ * @throws {WorkflowFileError} when the file is missing or invalid; the message names `file:line:column` and the field.
+ * @example
+ * ```ts
+ * const workflow = loadWorkflowFile('examples/workflows/sequential.yaml');
+ * await engine.execute(workflow, undefined, 'Write about tides');
+ * ```
+ */
+export function loadWorkflowFile(path: string): Workflow {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file: ${(err as Error).message}`;
+    throw new WorkflowFileError([{ file: path, line: 1, column: 1, field: '', message: reason }], { cause: err });
+  }
+  return parseWorkflowSource(text, { file: path });
+}
+
+/**
+ * True when a workflow spec names a file rather than a registered workflow: it ends with
+ * `.yaml`, `.yml` or `.json`, or contains a path separator and exists.
+ * @example
+ * ```ts
+ * isWorkflowFilePath('workflows/my_workflow.yaml'); // true
+ * isWorkflowFilePath('content_generation');         // false
+ * ```
+ */
+export function isWorkflowFilePath(spec: string): boolean {
+  if (/\.(ya?ml|json)$/i.test(spec)) return true;
+  return (spec.includes('/') || spec.includes(sep)) && existsSync(spec) && statSync(spec).isFile();
+}

@@ -1,0 +1,99 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+
+/** A place in a workflow file: 1-based line and column. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** One problem found in a workflow file. */
+export interface FileIssue extends Position {
+  file: string;
+  /** Field path, e.g. `agents[1].type` (empty for the whole document). */
+  field: string;
+  message: string;
+}
+
+/** A parsed workflow file: its data and a way to find where a field path is written. */
+export interface SourceFile {
+  file: string;
+  data: unknown;
+  /** Where `path` is: a field's key (or a list item), or the nearest enclosing node when it is missing. */
+  locate(path: readonly PropertyKey[]): Position;
+}
+
+/** `agents[1].type` from `['agents', 1, 'type']`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, k) => (typeof k === 'number' ? `${out}[${k}]` : out ? `${out}.${String(k)}` : String(k)), '');
+}
+
+/** The key node of the field at `path` (or the item node, for a list index), else the deepest existing node on the way. */
+function nodeAt(doc: Document, path: readonly PropertyKey[]): Node | undefined {
+  let node = doc.contents ?? undefined;
+  for (const [i, k] of path.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
+      if (!pair) return node;
+      if (i === path.length - 1 || !pair.value) return (pair.key as Node | null) ?? node;
+      node = pair.value as Node;
+    } else if (isSeq(node) && typeof k === 'number' && node.items[k]) {
+      node = node.items[k] as Node;
+    } else {
+      return node;
+    }
+  }
+  return node;
+}
+
+const positionOf = (lc: LineCounter, offset: number): Position => {
+  const { line, col } = lc.linePos(offset);
+  return { line, column: col };
+};
+
+/** The JSON parser's message without the text it quotes, and the offset it names (if any). */
+function jsonError(err: unknown): { message: string; offset: number | undefined } {
+  const raw = err instanceof Error ? err.message : String(err);
+  const m = /at position (\d+)/.exec(raw);
+  const message = raw.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+  return { message, offset: m ? Number(m[1]) : undefined };
+}
+
+/**
+ * Parse YAML or JSON text, keeping source ranges. Syntax errors come back as issues with the
+ * parser's own position.
+ * @example
+ * ```ts
+ * const r = parseSource('name: x\nkind: sequential\n', 'x.yaml', 'yaml');
+ * if ('data' in r) r.locate(['kind']); // { line: 2, column: 1 }
+ * ```
+ */
+export function parseSource(text: string, file: string, format: 'yaml' | 'json'): SourceFile | { issues: FileIssue[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (format === 'json') {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      const { message, offset } = jsonError(err);
+      const yamlPos = doc.errors[0]?.linePos?.[0];
+      const pos = offset !== undefined ? positionOf(lineCounter, offset) : yamlPos ? { line: yamlPos.line, column: yamlPos.col } : { line: 1, column: 1 };
+      return { issues: [{ file, ...pos, field: '', message: `invalid JSON: ${message}` }] };
+    }
+  }
+  if (doc.errors.length > 0) {
+    return {
+      issues: doc.errors.map((e) => {
+        const p = e.linePos?.[0] ?? { line: 1, col: 1 };
+        return { file, line: p.line, column: p.col, field: '', message: `invalid ${format === 'json' ? 'JSON' : 'YAML'}: ${e.message.split(/ at line \d+/)[0] ?? e.message}` };
+      }),
+    };
+  }
+  return {
+    file,
+    data: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    locate(path) {
+      const node = nodeAt(doc, path);
+      return node?.range ? positionOf(lineCounter, node.range[0]) : { line: 1, column: 1 };
+    },
+  };
+}
