@@ -47,7 +47,7 @@ circular.self = circular;
 const badEvents: Array<[title: string, event: () => NewEvent, message: RegExp]> = [
   [CASES.badBigInt, () => taskSent(10n), /TaskSent\.data\.input/],
   [CASES.badCircular, () => taskSent({ nested: circular }), /TaskSent\.data.*not JSON-serialisable/],
-  [CASES.badMetadata, () => ({ ...transitioned(1), metadata: { tags: { big: 1n } } }), /Transitioned\.metadata\.tags\.big: /],
+  [CASES.badMetadata, () => ({ ...transitioned(1), metadata: { tags: { big: 1n } } as never }), /Transitioned\.metadata\.tags\.big: /],
   [CASES.badSchema, () => ({ type: 'Transitioned', data: { from: null, to: 's1', event: 'GO' } }), /Transitioned\.data\.actorId/],
   [CASES.badType, () => ({ type: 'NoSuchEvent', data: {} }), /unknown event type 'NoSuchEvent'/],
   [CASES.badSize, () => taskSent('x'.repeat(1024 * 1024)), /TaskSent .*limit is 1048576 bytes/],

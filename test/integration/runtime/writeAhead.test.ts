@@ -11,7 +11,7 @@ function failingOn(type: string): EventStore {
   return new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop === 'append') {
-        return (streamId: string, events: Array<{ type: string }>, options: unknown) => {
+        return (streamId: string, events: Array<{ type: string; data: unknown }>, options: unknown) => {
           if (events.some((e) => e.type === type)) return Promise.reject(new StoreUnavailableError('test store', { cause: new Error('disk full') }));
           return target.append(streamId, events, options as never);
         };
