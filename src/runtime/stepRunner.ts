@@ -67,6 +67,15 @@ function linkedSignal(parent: AbortSignal, clock: Clock, timeoutMs: number | und
  * StepFailed (with the retry decision). A failure becomes a {@link StepAttemptError}.
  */
 export function createStepRunner(deps: StepRunnerDeps): StepRunner {
+  // One model per agent and model name for the whole run, so stateful models (the offline
+  // model's seeded failures, say) see every attempt of the run.
+  const models = new Map<string, Model | Promise<Model>>();
+  const modelFor = (modelName: string, agent: AigenAgent) => {
+    const key = `${agent.agentId}\u0000${modelName}`;
+    let model = models.get(key);
+    if (!model) models.set(key, (model = deps.resolveModel(modelName, agent)));
+    return model;
+  };
   return async (task: AgentAttempt, parentSignal: AbortSignal): Promise<StepOutcome> => {
     const { agent, stepId, actorId, attempt } = task;
     const { recorder } = deps;
@@ -75,7 +84,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     const modelName = agent.model ?? deps.defaultModel;
     const { signal, dispose } = linkedSignal(parentSignal, deps.clock, deps.stepTimeoutMs, stepId);
     try {
-      const model = new RecordingModel(await deps.resolveModel(modelName, agent), { recorder, stepId, attempt, actorId, modelName, ...(deps.answers ? { answers: deps.answers } : {}) });
+      const model = new RecordingModel(await modelFor(modelName, agent), { recorder, stepId, attempt, actorId, modelName, ...(deps.answers ? { answers: deps.answers } : {}) });
       const { sdk, transfers } = toSdkAgent(agent, model, { recorder, stepId, actorId, ...(deps.answers ? { answers: deps.answers } : {}) });
       const result = await deps.runner.run(sdk, task.input, { signal, maxTurns: deps.maxTurns });
       const usage = result.rawResponses.reduce((sum, r) => addUsage(sum, usageOf(r.usage)), zeroUsage());

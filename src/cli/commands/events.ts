@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import type { RecordedEvent } from '../../events/envelope.js';
+import { runStreamId } from '../../events/streams.js';
+import type { CliContext } from '../context.js';
+import { eventJson, eventLine } from '../eventLine.js';
+import { follow, TERMINAL_TYPES } from '../follow.js';
+
+export function registerEvents(program: Command, ctx: CliContext): void {
+  program
+    .command('events')
+    .description("a run's recorded events, in order (JSON lines with --json)")
+    .argument('<runId>', 'a run id or a unique prefix of one')
+    .option('-f, --follow', 'keep printing new events until the run ends (or Ctrl-C)')
+    .action(async (id: string, flags: { follow?: boolean }) => {
+      const views = await ctx.views();
+      const store = await ctx.openStore();
+      const runId = await views.resolveRunId(id);
+      const print = (e: RecordedEvent) => {
+        if (ctx.json) ctx.output.jsonLine(eventJson(e));
+        else ctx.output.out.line(eventLine(e, ctx.output.out.style));
+      };
+      if (!flags.follow) {
+        for await (const e of store.readStream(runStreamId(runId))) print(e);
+        return;
+      }
+      await follow(ctx, store.subscribe({ streamId: runStreamId(runId), from: 'start' }), (e) => {
+        print(e);
+        return TERMINAL_TYPES.includes(e.type);
+      });
+    });
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import type { ErrorInfo, Usage } from '../../events/common.js';
+import type { RunStatus } from '../../projections/status.js';
+import type { ExecuteResult } from '../../runtime/runExecution.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../errors.js';
+import { asText, formatDuration, formatTokens, shortId, table } from '../format.js';
+import { intOption, readInput } from '../input.js';
+import { ProgressView } from '../progress.js';
+
+interface RunFlags {
+  model?: string;
+  maxRetries?: number;
+  retryDelay?: number;
+}
+
+/** The one JSON object of `aigen run --json`. */
+export interface RunJson {
+  runId: string;
+  workflow: string;
+  status: string;
+  result: unknown;
+  partial: boolean;
+  error: ErrorInfo | null;
+  usage: Usage;
+  durationMs: number;
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('run a workflow and print its result')
+    .argument('<workflow>', 'a registered workflow name, agent type(s) separated by commas, or a workflow file (.yaml/.json)')
+    .argument('[input]', 'the input prompt; read from stdin when omitted (or "-")')
+    .option('--model <model>', 'model for every agent without its own (default: AIGEN_MODEL or offline)')
+    .option('--max-retries <n>', 'retries after a step fails (default 3)', intOption(0))
+    .option('--retry-delay <ms>', 'delay before the first retry, doubling each retry (default 5000)', intOption(0))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ aigen run content_generation "Generate content about AI"
+  $ aigen run research,writer "Tides" --json
+  $ echo "Write about tides" | aigen run examples/workflows/sequential.yaml`,
+    )
+    .action(async (spec: string, inputArg: string | undefined, flags: RunFlags, command: Command) => {
+      ctx.exitCode = await runWorkflow(ctx, spec, inputArg, flags, command);
+    });
+}
+
+async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | undefined, flags: RunFlags, command: Command): Promise<number> {
+  const input = await readInput(inputArg, ctx.proc.stdin);
+  await import('../../config/index.js'); // installs the workflow-file hook of createWorkflow
+  const [{ createWorkflow, listWorkflows }, { hasAgentType }, { WorkflowEngine }] = await Promise.all([
+    import('../../machines/factory.js'),
+    import('../../actors/registry.js'),
+    import('../../runtime/engine.js'),
+  ]);
+  // A single agent type runs as a one-step workflow, like a comma-separated list of them.
+  const singleAgent = /^[A-Za-z0-9_-]+$/.test(spec) && !listWorkflows().some((w) => w.name === spec) && hasAgentType(spec);
+  const workflow = createWorkflow(singleAgent ? [spec] : spec);
+  const store = await ctx.openStore();
+  const views = await ctx.views();
+  const engine = new WorkflowEngine({ store });
+  const runId = randomUUID();
+  const { out, err } = ctx.output;
+  const progress = new ProgressView(err, ctx.json ? 'off' : ctx.animate ? 'animate' : 'lines');
+  ctx.onClose(() => progress.stop());
+
+  let cancelledHere: string | undefined;
+  let cancelledElsewhere: string | undefined;
+  let last: RunStatus | undefined;
+  const watching = views.watchRun(runId).subscribe({
+    next: ({ event, status }) => {
+      last = status;
+      // Announced once the engine has accepted the run (RunStarted is durable).
+      if (event.type === 'RunStarted' && !ctx.json && !ctx.animate) err.line(`${err.style.bold(workflow.name)} run ${runId}`);
+      progress.update(status);
+      if (event.type === 'RunCancelled' && cancelledHere === undefined && event.metadata.actorId === 'cli') {
+        // `aigen cancel` fenced this run from another process: stop working on it now.
+        cancelledElsewhere = (event.data as { reason?: string }).reason ?? 'cancelled';
+        ctx.logger.info({ runId }, 'run cancelled by another process');
+        void engine.cancel(runId, cancelledElsewhere).catch(() => undefined);
+      }
+    },
+    error: (e: unknown) => ctx.logger.warn({ err: e }, 'progress stream failed'),
+  });
+  ctx.onClose(() => watching.unsubscribe());
+
+  let interrupts = 0;
+  ctx.onInterrupt(() => {
+    interrupts += 1;
+    if (interrupts > 1) {
+      progress.stop();
+      err.line('aigen: interrupted again, exiting without waiting for the run to record its end');
+      process.exit(EXIT.interrupted);
+    }
+    cancelledHere = 'interrupted (SIGINT)';
+    void engine.cancel(runId, cancelledHere).catch(() => undefined);
+  });
+
+  const result = await engine.execute(workflow, undefined, input, {
+    runId,
+    ...(flags.model !== undefined ? { model: flags.model } : {}),
+    ...(flags.maxRetries !== undefined ? { maxRetries: flags.maxRetries } : {}),
+    ...(flags.retryDelay !== undefined ? { retryDelayMs: flags.retryDelay } : {}),
+  });
+  ctx.onInterrupt(undefined);
+  watching.unsubscribe();
+  // The stored view is the truth (a cancellation by another process ends the stream).
+  const final = await views.freshStatus(runId).catch(() => last);
+  progress.stop(final);
+
+  const report = reconcile(result, final, cancelledElsewhere);
+  if (ctx.json) {
+    ctx.output.json(report);
+  } else {
+    const text = asText(report.result);
+    if (text) out.line(text.replace(/\n+$/, ''));
+    printSummary(ctx, command, report, final);
+  }
+  if (report.status === 'completed' || report.status === 'partial') return EXIT.ok;
+  if (report.status === 'cancelled' && cancelledHere) return EXIT.interrupted;
+  return EXIT.failed;
+}
+
+/** The engine's result, corrected by the stored status when the run was cancelled elsewhere. */
+function reconcile(result: ExecuteResult, final: RunStatus | undefined, cancelledElsewhere: string | undefined): RunJson {
+  const base: RunJson = {
+    runId: result.runId,
+    workflow: result.workflow,
+    status: result.status,
+    result: result.result ?? null,
+    partial: result.partial,
+    error: result.error ?? null,
+    usage: result.usage,
+    durationMs: result.durationMs,
+  };
+  if (final?.status === 'cancelled' && result.status !== 'cancelled') {
+    const reason = cancelledElsewhere ?? final.error?.message ?? 'cancelled';
+    return { ...base, status: 'cancelled', result: null, partial: false, error: { code: 'RUN_CANCELLED', message: reason } };
+  }
+  return base;
+}
+
+function printSummary(ctx: CliContext, command: Command, r: RunJson, final: RunStatus | undefined): void {
+  const { err } = ctx.output;
+  const s = err.style;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const facts = [
+    formatDuration(r.durationMs),
+    formatTokens(r.usage),
+    final ? plural(final.steps.length, 'step') : '',
+    final?.childRuns.length ? plural(final.childRuns.length, 'child run') : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  err.line();
+  switch (r.status) {
+    case 'completed':
+      err.line(`${s.green('✓ completed')} ${s.dim(facts)}`);
+      break;
+    case 'partial':
+      err.line(`${s.yellow('◐ partial')} ${s.dim(facts)} — some steps failed; the result is the best content produced`);
+      if (r.error) err.line(`  ${s.yellow(r.error.message)}`);
+      break;
+    case 'cancelled':
+      err.line(`${s.yellow('⊘ cancelled')} ${s.dim(facts)}: ${r.error?.message ?? 'cancelled'}`);
+      break;
+    default:
+      err.line(`${s.red('✗ failed')} ${s.dim(facts)}: ${r.error?.message ?? 'workflow failed'}${r.error?.code ? s.dim(` (${r.error.code})`) : ''}`);
+  }
+  if (ctx.globals.store.startsWith('memory:')) {
+    err.line(s.dim(`run ${r.runId} (memory: store — it is gone when this process exits)`));
+    return;
+  }
+  const storeFlag = command.optsWithGlobals<{ store?: string }>().store && isStoreFromCli(command) ? ` --store ${quote(ctx.globals.store)}` : '';
+  const id = shortId(r.runId);
+  err.line(`run ${s.bold(r.runId)}`);
+  err.line(
+    table(
+      [
+        [s.cyan(`aigen status ${id}${storeFlag}`), s.dim('steps, states and usage')],
+        [s.cyan(`aigen trace ${id}${storeFlag}`), s.dim('the trace tree: steps, model calls, tools, handoffs')],
+        [s.cyan(`aigen events ${id}${storeFlag}`), s.dim('every recorded event')],
+      ],
+      { indent: '  ' },
+    ).join('\n'),
+  );
+}
+
+function isStoreFromCli(command: Command): boolean {
+  for (let c: Command | null = command; c; c = c.parent) if (c.getOptionValueSource('store') === 'cli') return true;
+  return false;
+}
+
+function quote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

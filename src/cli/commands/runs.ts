@@ -1,0 +1,59 @@
+import { Option, type Command } from 'commander';
+import type { RunRow } from '../../projections/api.js';
+import type { RunLifecycle } from '../../projections/status.js';
+import type { CliContext } from '../context.js';
+import { formatAgo, formatDuration, formatTokens, oneLine, paintStatus, shortId, table } from '../format.js';
+import { intOption } from '../input.js';
+
+const STATUSES: readonly RunLifecycle[] = ['pending', 'running', 'retrying', 'completed', 'partial', 'failed', 'cancelled'];
+
+interface RunsFlags {
+  status?: RunLifecycle;
+  workflow?: string;
+  limit: number;
+  children?: boolean;
+}
+
+export function registerRuns(program: Command, ctx: CliContext): void {
+  program
+    .command('runs')
+    .description('list recorded runs, newest first')
+    .addOption(new Option('--status <status>', 'only runs with this status').choices(STATUSES))
+    .option('--workflow <name>', 'only runs of this workflow')
+    .option('--limit <n>', 'at most this many runs', intOption(1), 20)
+    .option('--children', 'include child runs (parallel branches)')
+    .action(async (flags: RunsFlags) => {
+      const views = await ctx.views();
+      const rows = await views.runs({
+        ...(flags.status ? { status: flags.status } : {}),
+        ...(flags.workflow ? { workflow: flags.workflow } : {}),
+        rootOnly: flags.children !== true,
+        limit: flags.limit,
+      });
+      if (ctx.json) ctx.output.json(rows);
+      else printRuns(ctx, rows);
+    });
+}
+
+function printRuns(ctx: CliContext, rows: readonly RunRow[]): void {
+  const { out, err } = ctx.output;
+  const s = out.style;
+  if (rows.length === 0) {
+    err.line(`no runs in ${ctx.globals.store}; start one with: aigen run content_generation "Generate content about AI"`);
+    return;
+  }
+  const now = Date.now();
+  const lines = table([
+    ['RUN', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'TOKENS', 'INPUT'].map((h) => s.dim(h)),
+    ...rows.map((r) => [
+      s.bold(shortId(r.runId)),
+      r.workflow,
+      paintStatus(r.status, s),
+      formatAgo(r.startedAt, now),
+      r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
+      formatTokens(r.usage).replace(' tokens', '') || '-',
+      oneLine(r.inputPreview, 40),
+    ]),
+  ]);
+  for (const line of lines) out.line(line);
+}

@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { intOption } from '../input.js';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+}
+
+/** `aigen serve`: the HTTP API and the web UI in one process, with its own projection runner. */
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('serve the HTTP API and the web UI (live statecharts, timelines, traces) until Ctrl-C')
+    .option('--port <port>', 'port to listen on (0: any free port)', intOption(0), 4400)
+    .option('--host <host>', 'address to bind; anything but loopback needs AIGEN_API_TOKEN', '127.0.0.1')
+    .addHelpText(
+      'after',
+      `
+The UI and the API (under /api, see docs/http.md) share one port. Runs started from the UI run
+in this process, with the offline model unless you pick another one.
+
+Security: by default only this machine can connect. To bind another address set AIGEN_API_TOKEN;
+every /api request must then send 'Authorization: Bearer <token>' (the UI asks for it once).
+
+Examples:
+  $ aigen serve
+  $ AIGEN_OFFLINE_LATENCY_MS=400 aigen serve --port 8080
+  $ AIGEN_API_TOKEN=$(openssl rand -hex 24) aigen serve --host 0.0.0.0`,
+    )
+    .action(async (flags: ServeFlags) => {
+      await serveUntilStopped(ctx, flags);
+    });
+}
+
+async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<void> {
+  const token = ctx.proc.env.AIGEN_API_TOKEN?.trim() || undefined;
+  const [{ serve, isLoopbackHost, ApiTokenRequiredError }, { openProjections }, { WorkflowEngine }] = await Promise.all([
+    import('../../server/index.js'),
+    import('../../projections/open.js'),
+    import('../../runtime/engine.js'),
+  ]);
+  if (!isLoopbackHost(flags.host) && !token) throw new ApiTokenRequiredError(flags.host);
+  const store = await ctx.openStore();
+  const projections = await openProjections(ctx.globals.store, store);
+  ctx.onClose(() => projections.close());
+  await projections.catchUp();
+  projections.start();
+  const engine = new WorkflowEngine({ store, env: ctx.proc.env });
+  const server = await serve({ store, engine, projections, token, port: flags.port, host: flags.host });
+  ctx.onClose(() => server.close());
+  const { out, err } = ctx.output;
+  if (ctx.json) ctx.output.jsonLine({ url: server.url, host: server.host, port: server.port, store: ctx.globals.store, auth: token ? 'bearer' : 'none' });
+  else {
+    out.line(`aigen serving ${server.url}`);
+    err.line(err.style.dim(`store ${ctx.globals.store} · API ${server.url}/api · ${token ? 'bearer token required' : 'loopback only'} · Ctrl-C to stop`));
+  }
+  ctx.logger.info({ url: server.url, store: ctx.globals.store }, 'serving');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGTERM', stop);
+      ctx.onInterrupt(undefined);
+      resolve();
+    };
+    ctx.onInterrupt(stop);
+    process.once('SIGTERM', stop);
+  });
+}

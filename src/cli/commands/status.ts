@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import type { RunStatus } from '../../projections/status.js';
+import type { CliContext } from '../context.js';
+import { formatAgo, formatDuration, formatState, formatTokens, oneLine, paintStatus, statusMark, table } from '../format.js';
+import { intOption } from '../input.js';
+
+export function registerStatus(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .description("a run's status: workflow and actor states, steps, usage, result")
+    .argument('<runId>', 'a run id or a unique prefix of one')
+    .option('--at <position>', "the status as it was at this stream position of the run (see 'aigen events')", intOption(0))
+    .action(async (id: string, flags: { at?: number }) => {
+      const views = await ctx.views();
+      const runId = await views.resolveRunId(id);
+      const status = await views.status(runId, flags.at);
+      if (ctx.json) ctx.output.json(status);
+      else printStatus(ctx, status, flags.at);
+    });
+}
+
+function printStatus(ctx: CliContext, st: RunStatus, at: number | undefined): void {
+  const { out } = ctx.output;
+  const s = out.style;
+  out.line(`${statusMark(st.status, s)} ${s.bold(st.workflow)} ${s.dim(`(${st.kind})`)}  ${paintStatus(st.status, s)}${at !== undefined ? s.dim(`  at position ${st.lastPosition}`) : ''}`);
+  const facts: string[][] = [
+    ['run', st.runId],
+    ['model', st.model],
+    ['started', `${st.startedAt} (${formatAgo(st.startedAt)})`],
+    ['duration', st.durationMs === undefined ? 'running' : formatDuration(st.durationMs)],
+    ['usage', `${formatTokens(st.usage) || '0 tokens'}, ${st.usage.requests} model call${st.usage.requests === 1 ? '' : 's'}`],
+    ['input', oneLine(st.input, 100)],
+  ];
+  if (st.parentRunId) facts.push(['parent', st.parentRunId]);
+  if (st.forkOf) facts.push(['fork of', `${st.forkOf.runId} at ${st.forkOf.position}`]);
+  if (st.states.workflow !== undefined) facts.push(['state', formatState(st.states.workflow)]);
+  for (const line of table(facts.map(([k, v]) => [s.dim(k ?? ''), v ?? '']), { indent: '  ' })) out.line(line);
+
+  if (st.steps.length > 0) {
+    out.line();
+    out.line(s.bold('Steps'));
+    const rows = st.steps.map((step) => [
+      statusMark(step.status, s),
+      step.stepId,
+      paintStatus(step.status, s),
+      formatState(st.states[step.actorId ?? step.agentId]),
+      step.attempts > 1 ? `${step.attempts} attempts` : '1 attempt',
+      formatDuration(step.durationMs),
+      formatTokens(step.usage),
+    ]);
+    for (const line of table(rows, { indent: '  ' })) out.line(line);
+    for (const step of st.steps) if (step.error && step.status === 'failed') out.line(`  ${s.red('✗')} ${step.stepId}: ${oneLine(step.error.message, 200)}`);
+  }
+  if (st.handoffs.length > 0) out.line(`\n${s.bold('Handoffs')}  ${st.handoffs.map((h) => `${h.from} → ${h.to}`).join(', ')}`);
+  if (st.branch) out.line(`\n${s.bold('Branch')}  ${st.branch.branch} ${s.dim(`(${oneLine(st.branch.reason, 100)})`)}`);
+  if (st.childRuns.length > 0) {
+    out.line(`\n${s.bold('Child runs')}`);
+    for (const line of table(st.childRuns.map((c) => [statusMark(c.status, s), c.branch, paintStatus(c.status, s), c.childRunId]), { indent: '  ' })) out.line(line);
+  }
+  if (st.error) out.line(`\n${s.red('Error')}  ${st.error.message}${st.error.code ? s.dim(` (${st.error.code})`) : ''}`);
+  if (st.output !== undefined && st.output !== null) {
+    out.line(`\n${s.bold(st.partial ? 'Result (partial)' : 'Result')}`);
+    out.line(`  ${oneLine(typeof st.output === 'string' ? st.output : JSON.stringify(st.output), 300)}`);
+  }
+}

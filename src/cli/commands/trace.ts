@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { intOption } from '../input.js';
+
+interface TraceFlags {
+  at?: number;
+  sdk: boolean;
+  depth?: number;
+}
+
+export function registerTrace(program: Command, ctx: CliContext): void {
+  program
+    .command('trace')
+    .description("a run's trace as a tree: steps, model calls, tool calls, handoffs, branches, child runs")
+    .argument('<runId>', 'a run id or a unique prefix of one')
+    .option('--at <position>', 'the trace as it was at this stream position of the run', intOption(0))
+    .option('--no-sdk', 'hide the recorded @openai/agents SDK spans')
+    .option('--depth <n>', 'print at most this many levels below the run', intOption(1))
+    .action(async (id: string, flags: TraceFlags) => {
+      const views = await ctx.views();
+      const runId = await views.resolveRunId(id);
+      const trace = await views.trace(runId, flags.at);
+      if (ctx.json) ctx.output.json(trace);
+      else ctx.output.out.line(views.renderTrace(trace, { sdk: flags.sdk, ...(flags.depth !== undefined ? { maxDepth: flags.depth } : {}) }));
+    });
+}

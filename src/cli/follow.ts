@@ -1,0 +1,37 @@
+import { Subscription, type Observable } from 'rxjs';
+import type { RecordedEvent } from '../events/envelope.js';
+import type { CliContext } from './context.js';
+
+/** Event types that end a run. */
+export const TERMINAL_TYPES: readonly string[] = ['RunCompleted', 'RunFailed', 'RunCancelled'];
+
+/**
+ * Consume a live event stream until `onEvent` returns true, the stream ends, or SIGINT (which
+ * ends the command normally, exit 0). Rejects when the subscription fails.
+ */
+export function follow(ctx: CliContext, events: Observable<RecordedEvent>, onEvent: (e: RecordedEvent) => boolean | void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const subscription = new Subscription();
+    let done = false;
+    const finish = () => {
+      done = true;
+      subscription.unsubscribe();
+      ctx.onInterrupt(undefined);
+      resolve();
+    };
+    subscription.add(
+      events.subscribe({
+        next: (e) => {
+          if (!done && onEvent(e) === true) finish();
+        },
+        error: (err: unknown) => {
+          done = true;
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+        complete: finish,
+      }),
+    );
+    if (!done) ctx.onInterrupt(finish);
+    ctx.onClose(() => subscription.unsubscribe());
+  });
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { errorMessage } from '../errors.js';
+import { DEFAULT_STORE_URL } from '../store/openStore.js';
+import { registerCancel } from './commands/cancel.js';
+import { registerEvents } from './commands/events.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { registerServe } from './commands/serve.js';
+import { registerStatus } from './commands/status.js';
+import { registerTail } from './commands/tail.js';
+import { registerTrace } from './commands/trace.js';
+import { registerValidate } from './commands/validate.js';
+import { registerWorkflows } from './commands/workflows.js';
+import { CliContext, LOG_LEVELS, type CliProcess } from './context.js';
+import { EXIT, errorLine, exitCodeOf } from './errors.js';
+
+/** The package version (src/cli and dist/cli are both two levels below package.json). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The `aigen` program: global options and every command. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('aigen')
+    .description('Event-sourced actor runtime for AI-agent workflows: run, inspect, follow and cancel recorded runs.')
+    .version(packageVersion(), '-V, --version')
+    .addOption(new Option('--store <url>', 'event store: memory:, sqlite:<path>, postgres://…').env('AIGEN_STORE').default(DEFAULT_STORE_URL))
+    .addOption(new Option('--log-level <level>', 'logs (pino JSON) on stderr').choices(LOG_LEVELS).env('AIGEN_LOG_LEVEL').default('warn'))
+    .option('--json', 'machine-readable output on stdout', false)
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.output.out.write(text),
+      writeErr: (text) => ctx.output.err.write(text),
+      outputError: (text, write) => write(`aigen: ${text.replace(/^error: /, '')}`),
+    })
+    .hook('preAction', (_program, action) => ctx.configure(action));
+  registerRun(program, ctx);
+  registerRuns(program, ctx);
+  registerStatus(program, ctx);
+  registerTrace(program, ctx);
+  registerEvents(program, ctx);
+  registerTail(program, ctx);
+  registerWorkflows(program, ctx);
+  registerValidate(program, ctx);
+  registerCancel(program, ctx);
+  registerServe(program, ctx);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Run one invocation and return its exit code (never throws). */
+export async function runCli(argv: readonly string[], proc: CliProcess): Promise<number> {
+  const ctx = new CliContext(proc);
+  const onSigint = () => {
+    if (!ctx.interrupt()) {
+      void ctx.close().finally(() => process.exit(EXIT.interrupted));
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await buildProgram(ctx).parseAsync(argv);
+    return ctx.exitCode;
+  } catch (err) {
+    const code = exitCodeOf(err);
+    // Commander has already printed its own usage errors (and help / version).
+    if (!isCommanderError(err)) {
+      ctx.output.err.line(`aigen: ${errorLine(err)}`);
+      if (ctx.globals.logLevel === 'debug' || ctx.globals.logLevel === 'trace') {
+        ctx.output.err.line(err instanceof Error && err.stack ? err.stack : String(err));
+        if (err instanceof Error && err.cause !== undefined) ctx.output.err.line(`caused by: ${describeCause(err.cause)}`);
+      }
+    }
+    return code;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await ctx.close();
+    await ctx.output.flush();
+  }
+}
+
+function isCommanderError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' && err.code.startsWith('commander.');
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? (cause.stack ?? cause.message) : errorMessage(cause);
+}
+
+/** Entry point of bin/aigen.js: run, flush, exit. */
+export async function main(argv: readonly string[]): Promise<never> {
+  // `aigen events … | head`: a closed pipe ends the command quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? EXIT.ok : EXIT.failed));
+  }
+  const code = await runCli(argv, process);
+  process.exit(code);
+}

@@ -1,0 +1,110 @@
+/**
+ * Where the CLI writes, and how: stdout carries results (text or JSON), stderr carries progress,
+ * hints and errors. Colours and animation only when the stream is a terminal.
+ */
+
+/** ANSI styles; identity functions when colour is off. */
+export interface Styles {
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  cyan(text: string): string;
+}
+
+const plain: Styles = {
+  bold: (t) => t,
+  dim: (t) => t,
+  red: (t) => t,
+  green: (t) => t,
+  yellow: (t) => t,
+  cyan: (t) => t,
+};
+
+function ansi(open: number, close: number): (text: string) => string {
+  return (text) => `\x1b[${open}m${text}\x1b[${close}m`;
+}
+
+const coloured: Styles = {
+  bold: ansi(1, 22),
+  dim: ansi(2, 22),
+  red: ansi(31, 39),
+  green: ansi(32, 39),
+  yellow: ansi(33, 39),
+  cyan: ansi(36, 39),
+};
+
+/** The writable side of a stream as the CLI uses it. */
+export interface OutStream {
+  write(chunk: string, callback?: (err?: Error | null) => void): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** Whether to colour a stream: a TTY, unless NO_COLOR or TERM=dumb; FORCE_COLOR forces it. */
+export function useColour(stream: OutStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return stream.isTTY === true;
+}
+
+/** One output stream with its styles. */
+export class Channel {
+  readonly style: Styles;
+  readonly tty: boolean;
+
+  constructor(
+    readonly stream: OutStream,
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.tty = stream.isTTY === true;
+    this.style = useColour(stream, env) ? coloured : plain;
+  }
+
+  /** Terminal width (80 when unknown). */
+  get columns(): number {
+    return this.stream.columns && this.stream.columns > 20 ? this.stream.columns : 80;
+  }
+
+  write(text: string): void {
+    this.stream.write(text);
+  }
+
+  line(text = ''): void {
+    this.stream.write(`${text}\n`);
+  }
+
+  /** Resolves once everything written so far has been handed to the OS. */
+  flush(): Promise<void> {
+    return new Promise((resolve) => {
+      this.stream.write('', () => resolve());
+    });
+  }
+}
+
+/** stdout and stderr of one CLI invocation. */
+export class Output {
+  readonly out: Channel;
+  readonly err: Channel;
+
+  constructor(stdout: OutStream, stderr: OutStream, env: NodeJS.ProcessEnv) {
+    this.out = new Channel(stdout, env);
+    this.err = new Channel(stderr, env);
+  }
+
+  /** A JSON document on stdout (pretty-printed, one value). */
+  json(value: unknown): void {
+    this.out.line(JSON.stringify(value, null, 2));
+  }
+
+  /** One JSON line on stdout (for streams of values). */
+  jsonLine(value: unknown): void {
+    this.out.line(JSON.stringify(value));
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([this.out.flush(), this.err.flush()]);
+  }
+}

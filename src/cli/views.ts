@@ -1,0 +1,104 @@
+import type { Observable } from 'rxjs';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { runStreamId } from '../events/streams.js';
+import {
+  openProjections,
+  renderTraceTree,
+  statusAt,
+  watchRun,
+  type ProjectionsHandle,
+  type RenderTraceOptions,
+  type RunRow,
+  type RunsQuery,
+  type RunStatus,
+  type TraceView,
+  type WatchUpdate,
+} from '../projections/index.js';
+import type { EventStore } from '../store/eventStore.js';
+
+/** The read side the CLI needs, over one store (the projections module, opened on demand). */
+export interface RunViews {
+  /** The full runId for an exact id or a unique prefix (a run's own prefix wins over its child runs'). */
+  resolveRunId(idOrPrefix: string): Promise<string>;
+  /** The status view, as of stream position `at` (inclusive) when given. */
+  status(runId: string, at?: number): Promise<RunStatus>;
+  /** The status folded from the run's own events only (no projection catch-up). */
+  freshStatus(runId: string): Promise<RunStatus>;
+  /** The trace tree, child runs nested, as of stream position `at` when given. */
+  trace(runId: string, at?: number): Promise<TraceView>;
+  renderTrace(trace: TraceView, options?: RenderTraceOptions): string;
+  runs(query: RunsQuery): Promise<RunRow[]>;
+  /** `{ event, status }` for each event of a run, live, completing after its terminal event. */
+  watchRun(runId: string): Observable<WatchUpdate>;
+  close(): Promise<void>;
+}
+
+/**
+ * Open the views of the store at `storeUrl`. The projection tables live beside the events (same
+ * sqlite file, same postgres schema); they are brought up to date once, on the first query that
+ * reads them, so every command sees every run recorded before it started.
+ */
+export async function openViews(storeUrl: string, store: EventStore): Promise<RunViews> {
+  await Promise.resolve();
+  let handle: Promise<ProjectionsHandle> | undefined;
+  const projections = (): Promise<ProjectionsHandle> => {
+    handle ??= (async () => {
+      const p = await openProjections(storeUrl, store);
+      await p.catchUp();
+      return p;
+    })();
+    return handle;
+  };
+  const found = <T>(runId: string, value: T | undefined): T => {
+    if (value === undefined) throw new NotFoundError('run', runId);
+    return value;
+  };
+
+  const resolve = async (prefix: string): Promise<string> => {
+    if (prefix.trim() === '') throw new ValidationError('a run id (or a prefix of one) is required', { path: 'runId' });
+    // An exact id needs no projections at all.
+    if ((await store.streamVersion(runStreamId(prefix))) !== undefined) return prefix;
+    const p = await projections();
+    const ids = await p.views.matchRunIds(prefix, 50);
+    // `aigen status 1a2b3c4d` means the run, not also its child runs `1a2b…-….technical`.
+    const roots = ids.filter((id) => !id.slice(prefix.length).includes('.'));
+    if (roots.length === 1 && ids.every((id) => id.startsWith(roots[0]!))) return roots[0]!;
+    if (ids.length === 0) {
+      // `1a2b3c4d.tech`: a prefix of the parent, then a prefix of the branch (as `aigen runs` shows child runs).
+      const dot = prefix.indexOf('.');
+      if (dot > 0) {
+        const parent = await resolve(prefix.slice(0, dot));
+        return p.resolveRunId(`${parent}${prefix.slice(dot)}`).catch((err: unknown) => {
+          throw err instanceof NotFoundError ? new NotFoundError('run', prefix) : err;
+        });
+      }
+    }
+    return p.resolveRunId(prefix);
+  };
+
+  return {
+    resolveRunId: resolve,
+    async status(runId, at) {
+      const p = await projections();
+      return found(runId, at === undefined ? await p.status(runId) : await p.statusAt(runId, at));
+    },
+    async freshStatus(runId) {
+      return found(runId, await statusAt(store, runId, undefined, { forks: false }));
+    },
+    async trace(runId, at) {
+      const p = await projections();
+      return found(runId, at === undefined ? await p.trace(runId, { children: true }) : await p.traceAt(runId, at, { children: true }));
+    },
+    renderTrace: (trace, options) => renderTraceTree(trace, options),
+    async runs(query) {
+      const p = await projections();
+      return (await p.runs(query)).rows;
+    },
+    watchRun: (runId) => watchRun(store, runId),
+    async close() {
+      if (!handle) return;
+      const p = await handle.catch(() => undefined);
+      await p?.close();
+    },
+  };
+}
