@@ -17,7 +17,7 @@ import { ConcurrencyError } from '../store/errors.js';
 import { RunBusyError, RunFinishedError } from './errors.js';
 import { refuseLiveModels, runOptionsOf, runStartedOf, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
 import { isFinished, modeParams, type ExecutionMode } from './replay/modes.js';
-import type { ReplayRecorder } from './replay/replayRecorder.js';
+import { ReplayDivergenceError, type ReplayRecorder } from './replay/replayRecorder.js';
 import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
 
 /** Options of {@link WorkflowEngine}. */
@@ -234,9 +234,15 @@ export class WorkflowEngine {
     const started = runStartedOf(log);
     const workflow = options.workflow ?? createWorkflow(started.workflow.name);
     const handle = this.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'verify', log });
-    await handle.started;
-    const result = await handle.done;
     const recorder = handle.recorder as ReplayRecorder;
+    try {
+      await handle.started;
+    } catch (err) {
+      // RunStarted itself differs (another kind of workflow, other options): nothing ran.
+      if (err instanceof ReplayDivergenceError) return { match: false, matchedEvents: 0, divergence: err.divergence };
+      throw err;
+    }
+    const result = await handle.done;
     const divergence = recorder.checkComplete();
     return { match: divergence === undefined, matchedEvents: recorder.matched, ...(divergence ? { divergence } : {}), result };
   }

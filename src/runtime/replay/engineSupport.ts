@@ -14,8 +14,8 @@ export interface ReplayResult {
   /** Recorded events re-execution reproduced, in order. */
   matchedEvents: number;
   divergence?: Divergence;
-  /** The outcome of the re-executed run. */
-  result: ExecuteResult;
+  /** The outcome of the re-executed run (absent when it diverged at RunStarted). */
+  result?: ExecuteResult;
 }
 
 /** Options of `engine.fork()`. */

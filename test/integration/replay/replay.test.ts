@@ -18,7 +18,7 @@ describe('replay', () => {
     expect(replay.divergence).toBeUndefined();
     expect(replay.match).toBe(true);
     expect(replay.matchedEvents).toBeGreaterThan(10);
-    expect(replay.result.result).toEqual(recorded.result);
+    expect(replay.result?.result).toEqual(recorded.result);
     expect(throwing.calls).toBe(0);
     expect((await runEvents(store, recorded.runId)).length).toBe(before);
   });

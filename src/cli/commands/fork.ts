@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { ValidationError } from '../../errors.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../errors.js';
+import { intOption } from '../input.js';
+import { loadEngineModules, workflowFrom } from './replaySupport.js';
+
+function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
+  const m = /^([A-Za-z0-9_.-]+)\.instructions=(.*)$/s.exec(value);
+  if (!m) throw new ValidationError(`--set expects <agent>.instructions=<text>, got '${value}'`, { path: '--set' });
+  return { ...previous, [m[1]!]: m[2]! };
+}
+
+export function registerFork(program: Command, ctx: CliContext): void {
+  program
+    .command('fork')
+    .description("start a new run that re-executes a run's recorded answers up to a position, then continues live")
+    .argument('<runId>', 'a run id or a unique prefix of one')
+    .requiredOption('--at <position>', 'stream position of the source run to fork after', intOption(0))
+    .option('--model <model>', 'model of the steps that run live')
+    .option('--set <agent.instructions=text>', 'new instructions for an agent (repeatable)', collectSet, {})
+    .option('--workflow <name|path>', 'the workflow code (default: the registered workflow of the recorded name)')
+    .action(async (id: string, flags: { at: number; model?: string; set: Record<string, string>; workflow?: string }) => {
+      const { WorkflowEngine } = await loadEngineModules();
+      const runId = await (await ctx.views()).resolveRunId(id);
+      const engine = new WorkflowEngine({ store: await ctx.openStore() });
+      const workflow = flags.workflow ? await workflowFrom(flags.workflow) : undefined;
+      const r = await engine.fork(runId, {
+        at: flags.at,
+        ...(flags.model ? { model: flags.model } : {}),
+        ...(Object.keys(flags.set).length ? { instructions: flags.set } : {}),
+        ...(workflow ? { workflow } : {}),
+      });
+      if (ctx.json) ctx.output.json({ runId: r.runId, forkOf: { runId, position: flags.at }, status: r.status, result: r.result, partial: r.partial, error: r.error ?? null, usage: r.usage, durationMs: r.durationMs });
+      else {
+        ctx.output.err.line(`fork of ${runId} at ${flags.at}: run ${r.runId} ${r.status}`);
+        ctx.output.out.line(typeof r.result === 'string' ? r.result : JSON.stringify(r.result));
+      }
+      ctx.exitCode = r.status === 'failed' || r.status === 'cancelled' ? EXIT.failed : EXIT.ok;
+    });
+}
