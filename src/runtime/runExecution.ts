@@ -16,6 +16,7 @@ import { createTransitionInspector } from './inspector.js';
 import type { StepOutcome } from './outcome.js';
 import { RunRecorder, type Recorder, type RunIdentity } from './recorder.js';
 import type { AnswerSource } from './replay/answers.js';
+import { Turnstile } from './replay/turnstile.js';
 import { createStepRunner, type RetryPolicy } from './stepRunner.js';
 
 /** How a run ended. */
@@ -95,6 +96,8 @@ export function startRun(p: RunParams): RunHandle {
   let finish: ((r: ExecuteResult) => void) | undefined;
   let cancelled: string | undefined;
 
+  const startsGate = new Turnstile(p.answers?.childStarts ?? []);
+  const finishesGate = new Turnstile(p.answers?.childFinishes ?? []);
   const services: RunServices = {
     agentMachine: createAgentMachine(
       createStepRunner({
@@ -122,17 +125,28 @@ export function startRun(p: RunParams): RunHandle {
       signal.addEventListener('abort', onAbort, { once: true });
       try {
         await child.started;
-        await recorder.durable('ChildRunStarted', { childRunId: child.runId, branch });
+        // Re-execution records branch starts and ends in the order the log has them.
+        await startsGate.wait(child.runId);
+        try {
+          await recorder.durable('ChildRunStarted', { childRunId: child.runId, branch });
+        } finally {
+          startsGate.pass(child.runId);
+        }
         const r = await child.done;
         usage = addUsage(usage, r.usage);
         const text = typeof r.result === 'string' ? r.result : JSON.stringify(r.result ?? null);
-        await recorder.durable('ChildRunFinished', {
-          childRunId: child.runId,
-          branch,
-          status: r.status,
-          output: text,
-          ...(r.error ? { error: r.error } : {}),
-        });
+        await finishesGate.wait(child.runId);
+        try {
+          await recorder.durable('ChildRunFinished', {
+            childRunId: child.runId,
+            branch,
+            status: r.status,
+            output: text,
+            ...(r.error ? { error: r.error } : {}),
+          });
+        } finally {
+          finishesGate.pass(child.runId);
+        }
         return { ok: r.status === 'completed' || r.status === 'partial', text, output: r.result, partial: r.partial, ...(r.error ? { error: r.error } : {}) };
       } finally {
         signal.removeEventListener('abort', onAbort);

@@ -27,6 +27,9 @@ export class AnswerSource {
   private readonly tools = new Map<string, Answer<unknown>>();
   private readonly stepFailures = new Map<string, EventData<'StepFailed'>>();
   readonly traceId: string | undefined;
+  /** Child run ids in the order their ChildRunStarted / ChildRunFinished were recorded. */
+  readonly childStarts: string[] = [];
+  readonly childFinishes: string[] = [];
 
   constructor(events: readonly RecordedEvent[], upTo = Number.POSITIVE_INFINITY) {
     for (const e of events as readonly AigenEvent[]) {
@@ -55,6 +58,12 @@ export class AnswerSource {
           break;
         case 'ToolFailed':
           this.tools.set(e.data.callId, { ok: false, error: new RecordedError(e.data.error) });
+          break;
+        case 'ChildRunStarted':
+          this.childStarts.push(e.data.childRunId);
+          break;
+        case 'ChildRunFinished':
+          this.childFinishes.push(e.data.childRunId);
           break;
         case 'StepFailed':
           this.stepFailures.set(`${e.data.stepId}#${e.data.attempt}`, e.data);

@@ -4,6 +4,13 @@ import { AigenError } from '../../errors.js';
 import type { Recorder, RunIdentity } from '../recorder.js';
 import { divergence, sameEvent, UNCOMPARED_TYPES, type Divergence } from './compare.js';
 
+/** Event kinds that concurrent parallel branches may interleave (kind → group). */
+const CONCURRENT: Record<string, string | undefined> = {
+  Transitioned: 'state',
+  ChildRunStarted: 'child',
+  ChildRunFinished: 'child',
+};
+
 /**
  * Re-execution produced an event that differs from the recorded log (replay --verify),
  * or ran past the log where it may not.
@@ -28,6 +35,8 @@ export class ReplayDivergenceError extends AigenError {
 export class ReplayRecorder implements Recorder {
   private readonly expected: RecordedEvent[];
   private cursor = 0;
+  /** Indices of expected events matched ahead of the cursor. */
+  private readonly done = new Set<number>();
   private failure: Error | undefined;
   /** Events matched against the log so far. */
   matched = 0;
@@ -63,12 +72,32 @@ export class ReplayRecorder implements Recorder {
     }
     if (UNCOMPARED_TYPES.has(type)) return;
     const recorded = this.expected[this.cursor]!;
-    if (!sameEvent(recorded, { type, data })) {
+    const at = sameEvent(recorded, { type, data }) ? this.cursor : this.matchAhead(type, data);
+    if (at === undefined) {
       this.failure = new ReplayDivergenceError(divergence(recorded.streamPosition, recorded, { type, data }));
       return;
     }
-    this.cursor += 1;
+    this.done.add(at);
     this.matched += 1;
+    while (this.done.has(this.cursor)) this.cursor += 1;
+  }
+
+  /**
+   * Parallel branches end concurrently, so a parent's state changes and its branches'
+   * ChildRun events may interleave differently from the log. Within a run of such events, each
+   * kind keeps its own order, but the two kinds may interleave freely.
+   */
+  private matchAhead(type: string, data: unknown): number | undefined {
+    const group = CONCURRENT[type];
+    if (!group) return undefined;
+    for (let j = this.cursor; j < this.expected.length; j++) {
+      const e = this.expected[j]!;
+      const g = CONCURRENT[e.type];
+      if (!g) return undefined;
+      if (this.done.has(j) || g !== group) continue;
+      return sameEvent(e, { type, data }) ? j : undefined;
+    }
+    return undefined;
   }
 
   async durable<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): Promise<void> {

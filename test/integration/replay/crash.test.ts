@@ -55,7 +55,7 @@ async function uninterrupted(workflow: string, input: string): Promise<unknown> 
 
 describe('crash and resume', () => {
   it('resumes every run killed at 20 seeded random moments; no step completes twice, nothing written is lost', async () => {
-    const moments = delays(42, 20, 30, 700);
+    const moments = delays(Number(process.env.AIGEN_CRASH_SEED ?? 42), 20, 30, 700);
     let resumedRuns = 0;
     for (const [i, killAfter] of moments.entries()) {
       const url = `sqlite:${join(dir, `crash-${i}.db`)}`;
@@ -73,7 +73,7 @@ describe('crash and resume', () => {
           const result = finished ? undefined : await engine.resume(run.runId);
           if (result) {
             resumedRuns++;
-            expect(result.status, `moment ${i} ${run.workflow}`).toBe('completed');
+            expect(result.status, `moment ${i} ${run.workflow}: ${JSON.stringify(result.error)}`).toBe("completed");
           }
           const after = await runEvents(store, run.runId);
           expect(after.slice(0, run.events.length), `moment ${i}: events before the kill are intact`).toEqual(run.events);
