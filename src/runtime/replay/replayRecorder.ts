@@ -73,7 +73,12 @@ export class ReplayRecorder implements Recorder {
     if (UNCOMPARED_TYPES.has(type)) return;
     const recorded = this.expected[this.cursor]!;
     const at = sameEvent(recorded, { type, data }) ? this.cursor : this.matchAhead(type, data);
-    if (at === undefined) {
+    if (at === 'tail' && this.tail) {
+      // The log ends with the other kind of concurrent event still to match: this one is new.
+      this.tail.record(type, data, meta);
+      return;
+    }
+    if (at === undefined || at === 'tail') {
       this.failure = new ReplayDivergenceError(divergence(recorded.streamPosition, recorded, { type, data }));
       return;
     }
@@ -87,7 +92,7 @@ export class ReplayRecorder implements Recorder {
    * ChildRun events may interleave differently from the log. Within a run of such events, each
    * kind keeps its own order, but the two kinds may interleave freely.
    */
-  private matchAhead(type: string, data: unknown): number | undefined {
+  private matchAhead(type: string, data: unknown): number | 'tail' | undefined {
     const group = CONCURRENT[type];
     if (!group) return undefined;
     for (let j = this.cursor; j < this.expected.length; j++) {
@@ -97,7 +102,8 @@ export class ReplayRecorder implements Recorder {
       if (this.done.has(j) || g !== group) continue;
       return sameEvent(e, { type, data }) ? j : undefined;
     }
-    return undefined;
+    // Only events of the other kind are left in the log: this one comes after its end.
+    return 'tail';
   }
 
   async durable<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): Promise<void> {

@@ -36,3 +36,25 @@ describe('ReplayRecorder', () => {
     expect(rec.checkComplete()?.position).toBe(1);
   });
 });
+
+describe('ReplayRecorder resuming a log cut between concurrent events', () => {
+  it('appends a state change that comes after the log end while a recorded branch end is still pending', () => {
+    const log = [ev(0, 'ChildRunFinished', finished('a')), ev(1, 'ChildRunFinished', finished('b'))];
+    const tail: Array<{ type: string }> = [];
+    const sink = {
+      identity: id,
+      error: undefined,
+      record: (type: string) => void tail.push({ type }),
+      durable: () => Promise.resolve(),
+      flush: () => Promise.resolve(),
+    };
+    const rec = new ReplayRecorder(id, log, sink as never);
+    rec.record('ChildRunFinished', finished('a'));
+    rec.record('Transitioned', moved('a-done'));
+    rec.record('ChildRunFinished', finished('b'));
+    rec.record('Transitioned', moved('b-done'));
+    expect(rec.error).toBeUndefined();
+    expect(rec.exhausted).toBe(true);
+    expect(tail.map((t) => t.type)).toEqual(['Transitioned', 'Transitioned']);
+  });
+});
