@@ -30,7 +30,15 @@ export interface RunStatus {
   input: string;
   traceId: string;
   parentRunId: string | undefined;
+  /** The top-level run of this run's tree (itself for a top-level run). */
+  rootRunId: string;
   forkOf: { runId: string; position: number } | undefined;
+  /**
+   * Runs forked from this one (`RunStarted.forkOf.runId` is this run), by fork position. They live
+   * in other streams, so a fold of this run's stream alone leaves the list empty; the projection
+   * runner and `statusAt` fill it in.
+   */
+  forks: Array<{ runId: string; position: number }>;
   startedAt: string;
   endedAt: string | undefined;
   durationMs: number | undefined;
@@ -46,6 +54,8 @@ export interface RunStatus {
   usage: Usage;
   /** Stream position of the last folded event. */
   lastPosition: number;
+  /** How many events were folded: equals `lastPosition + 1` unless an event was skipped as unreadable. */
+  eventCount: number;
 }
 
 const PREVIEW = 200;
@@ -70,7 +80,9 @@ export function initialStatus(e: RecordedEvent<'RunStarted', EventData<'RunStart
     input: e.data.input,
     traceId: e.data.traceId,
     parentRunId: e.data.parentRunId,
+    rootRunId: e.metadata.rootRunId ?? e.data.runId,
     forkOf: e.data.forkOf,
+    forks: [],
     startedAt: e.metadata.recordedAt,
     endedAt: undefined,
     durationMs: undefined,
@@ -84,23 +96,33 @@ export function initialStatus(e: RecordedEvent<'RunStarted', EventData<'RunStart
     error: undefined,
     usage: zeroUsage(),
     lastPosition: e.streamPosition,
+    eventCount: 1,
   };
+}
+
+/** Index of a step (the most recent steps are the likeliest). */
+function findStep(steps: readonly StepView[], stepId: string): number {
+  for (let i = steps.length - 1; i >= 0; i--) if (steps[i]!.stepId === stepId) return i;
+  return -1;
+}
+
+/** `steps` with step `i` patched (a new array). */
+function patchStep(steps: readonly StepView[], i: number, patch: Partial<StepView>): StepView[] {
+  const out = steps.slice();
+  out[i] = { ...steps[i]!, ...patch };
+  return out;
 }
 
 /** Apply one event of the run's stream to its status (a pure reducer; returns a new object). */
 export function applyStatus(s: RunStatus, event: AigenEvent): RunStatus {
   const at = event.metadata.recordedAt;
-  const next: RunStatus = { ...s, lastPosition: event.streamPosition };
-  const step = (stepId: string) => next.steps.findIndex((x) => x.stepId === stepId);
-  const setStep = (i: number, patch: Partial<StepView>) => {
-    next.steps = next.steps.map((x, j) => (j === i ? { ...x, ...patch } : x));
-  };
+  const next: RunStatus = { ...s, lastPosition: event.streamPosition, eventCount: s.eventCount + 1 };
   switch (event.type) {
     case 'Transitioned':
       next.states = { ...s.states, [event.data.actorId]: event.data.to };
       break;
     case 'TaskSent': {
-      const i = step(event.data.stepId);
+      const i = findStep(s.steps, event.data.stepId);
       if (i < 0) {
         next.steps = [
           ...s.steps,
@@ -118,24 +140,24 @@ export function applyStatus(s: RunStatus, event: AigenEvent): RunStatus {
             error: undefined,
           },
         ];
-      } else setStep(i, { status: 'running', attempts: event.data.attempt });
+      } else next.steps = patchStep(s.steps, i, { status: 'running', attempts: event.data.attempt });
       if (s.status === 'retrying') next.status = 'running';
       break;
     }
     case 'StepCompleted': {
-      const i = step(event.data.stepId);
+      const i = findStep(s.steps, event.data.stepId);
       if (i >= 0) {
         const started = next.steps[i]!.startedAt;
-        setStep(i, { status: 'completed', endedAt: at, durationMs: ms(started, at), usage: event.data.usage, outputPreview: preview(event.data.output), error: undefined });
+        next.steps = patchStep(s.steps, i, { status: 'completed', endedAt: at, durationMs: ms(started, at), usage: event.data.usage, outputPreview: preview(event.data.output), error: undefined });
       }
       next.usage = addUsage(s.usage, event.data.usage);
       break;
     }
     case 'StepFailed': {
-      const i = step(event.data.stepId);
+      const i = findStep(s.steps, event.data.stepId);
       if (i >= 0) {
         const started = next.steps[i]!.startedAt;
-        setStep(i, {
+        next.steps = patchStep(s.steps, i, {
           status: event.data.willRetry ? 'retrying' : 'failed',
           error: event.data.error,
           ...(event.data.willRetry ? {} : { endedAt: at, durationMs: ms(started, at) }),
@@ -160,10 +182,16 @@ export function applyStatus(s: RunStatus, event: AigenEvent): RunStatus {
       Object.assign(next, { status: event.data.partial ? 'partial' : 'completed', output: event.data.output, partial: event.data.partial, usage: event.data.usage, endedAt: at, durationMs: event.data.durationMs });
       break;
     case 'RunFailed':
-      Object.assign(next, { status: 'failed', error: event.data.error, endedAt: at, durationMs: event.data.durationMs });
+      Object.assign(next, { status: 'failed', error: event.data.error, usage: event.data.usage, endedAt: at, durationMs: event.data.durationMs });
       break;
     case 'RunCancelled':
-      Object.assign(next, { status: 'cancelled', error: { code: 'RUN_CANCELLED', message: event.data.reason }, endedAt: at, durationMs: event.data.durationMs });
+      Object.assign(next, {
+        status: 'cancelled',
+        error: { code: 'RUN_CANCELLED', message: event.data.reason },
+        usage: event.data.usage,
+        endedAt: at,
+        durationMs: event.data.durationMs,
+      });
       break;
     default:
       break;

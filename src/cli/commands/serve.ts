@@ -18,7 +18,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
       'after',
       `
 The UI and the API (under /api, see docs/http.md) share one port. Runs started from the UI run
-in this process, with the offline model unless you pick another one.
+in this process, with the offline model unless you pick another one; runs still going when the
+server stops stay unfinished in the store ('aigen resume --all' continues them).
 
 Security: by default only this machine can connect. To bind another address set AIGEN_API_TOKEN;
 every /api request must then send 'Authorization: Bearer <token>' (the UI asks for it once).
@@ -58,11 +59,16 @@ async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<vo
   ctx.logger.info({ url: server.url, store: ctx.globals.store }, 'serving');
   await new Promise<void>((resolve) => {
     const stop = () => {
-      process.off('SIGTERM', stop);
       ctx.onInterrupt(undefined);
       resolve();
     };
     ctx.onInterrupt(stop);
     process.once('SIGTERM', stop);
+    // The agents SDK exits the process (130 / 0) on SIGINT / SIGTERM once its tracing has flushed,
+    // unless someone else listens; listening until exit lets the shutdown above finish with 0.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, keepListening);
   });
 }
+
+/** A signal listener that does nothing: see the shutdown in serveUntilStopped. */
+function keepListening(): void {}

@@ -48,7 +48,7 @@ describe('ReplayRecorder resuming a log cut between concurrent events', () => {
       durable: () => Promise.resolve(),
       flush: () => Promise.resolve(),
     };
-    const rec = new ReplayRecorder(id, log, sink as never);
+    const rec = new ReplayRecorder(id, log, sink);
     rec.record('ChildRunFinished', finished('a'));
     rec.record('Transitioned', moved('a-done'));
     rec.record('ChildRunFinished', finished('b'));
