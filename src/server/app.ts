@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import type { ServerOptions } from './deps.js';
+import { errorResponse, HttpError } from './errors.js';
+import { eventRoutes } from './routes/events.js';
+import { runRoutes } from './routes/runs.js';
+import { workflowRoutes } from './routes/workflows.js';
+import { apiGuard, securityHeaders } from './security.js';
+import { staticRoutes } from './static.js';
+
+/**
+ * The HTTP API and the UI as a Hono app, without listening: call `app.request()` in tests or
+ * hand it to {@link serve}. Every error is `{ error: { code, message, path? } }` with 400, 401,
+ * 403, 404, 409, 415 or 5xx.
+ * @example
+ * ```ts
+ * const app = createServer({ store, engine, projections });
+ * const res = await app.request('/api/runs?status=failed');
+ * ```
+ */
+export function createServer(options: ServerOptions): Hono {
+  const app = new Hono();
+  app.use('*', securityHeaders);
+  app.use('/api/*', apiGuard(options.token));
+  const events = eventRoutes(options);
+  app.route('/api/runs', events.run);
+  app.route('/api/runs', runRoutes(options));
+  app.route('/api/events', events.all);
+  app.route('/api/workflows', workflowRoutes());
+  app.all('/api/*', (c) => errorResponse(c, new HttpError(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));
+  app.route('/', staticRoutes(options.webRoot));
+  app.notFound((c) => c.text('not found', 404));
+  app.onError((err, c) => errorResponse(c, err));
+  return app;
+}

@@ -1,0 +1,28 @@
+import type { Projections, TraceView } from '../projections/api.js';
+import type { RunStatus } from '../projections/status.js';
+import type { WorkflowEngine } from '../runtime/engine.js';
+import type { EventStore } from '../store/eventStore.js';
+
+/**
+ * The projections the server reads. Any {@link Projections} works; a `ProjectionsHandle` (what
+ * `openProjections` returns) also answers views at a position from its own fork index.
+ */
+export interface ServerProjections extends Projections {
+  statusAt?(runId: string, position?: number): Promise<RunStatus | undefined>;
+  traceAt?(runId: string, position?: number, options?: { children?: boolean }): Promise<TraceView | undefined>;
+}
+
+/** What {@link createServer} needs. */
+export interface ServerOptions {
+  store: EventStore;
+  /** Runs started, cancelled and forked over HTTP run in this engine (this process). */
+  engine: WorkflowEngine;
+  /** Started (kept current) by the caller. */
+  projections: ServerProjections;
+  /** When set, every `/api` request needs `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+  /** Folder of the browser UI (default: the package's `web/`). */
+  webRoot?: string;
+  /** Heartbeat comment interval of SSE streams in ms (default 15000). */
+  heartbeatMs?: number;
+}

@@ -1,0 +1,13 @@
+/**
+ * The HTTP API and browser UI of aigen (`aigen serve`).
+ * @example
+ * ```ts
+ * const projections = await openProjections(url, store); projections.start();
+ * const server = await serve({ store, engine: new WorkflowEngine({ store }), projections });
+ * ```
+ */
+export { createServer } from './app.js';
+export { serve, DEFAULT_HOST, DEFAULT_PORT, type ListenOptions, type RunningServer } from './serve.js';
+export type { ServerOptions, ServerProjections } from './deps.js';
+export { ApiTokenRequiredError, HttpError, describeError, type ErrorBody } from './errors.js';
+export { CONTENT_SECURITY_POLICY, isLoopbackHost } from './security.js';

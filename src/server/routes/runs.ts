@@ -1,0 +1,115 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { runStreamId } from '../../events/streams.js';
+import type { RunRow } from '../../projections/api.js';
+import { cancelRunAnywhere, startFork, startRun } from '../commands.js';
+import type { ServerOptions } from '../deps.js';
+import { HttpError } from '../errors.js';
+import { resolveRun, runDefinition, runStatus, runTrace } from '../reads.js';
+import { sseResponse } from '../sse.js';
+import { atQuerySchema, jsonBody, parseOr400, runIdParam } from '../validate.js';
+import { wantsEventStream } from './events.js';
+
+const LIFECYCLES = ['pending', 'running', 'retrying', 'completed', 'partial', 'failed', 'cancelled'] as const;
+
+const runsQuerySchema = z.object({
+  status: z.enum(LIFECYCLES).optional(),
+  workflow: z.string().min(1).max(200).optional(),
+  root: z.enum(['true', 'false']).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'limit is a whole number from 1 to 1000')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(1000))
+    .optional(),
+  cursor: z.string().min(1).max(500).optional(),
+});
+
+const modelSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.:/@-]+$/, 'a model name has letters, digits and . : / @ - _ only');
+
+const startSchema = z.object({
+  workflow: z.string().min(1).max(500),
+  input: z.string().max(100_000),
+  model: modelSchema.optional(),
+});
+
+const forkSchema = z.object({
+  at: z.number().int().min(0),
+  model: modelSchema.optional(),
+});
+
+const cancelSchema = z.object({ reason: z.string().min(1).max(500).optional() });
+
+/**
+ * `/api/runs…`: the runs list (JSON page, or an SSE stream of changed rows), a run's status,
+ * trace and definition (`?at=P` for a view as of stream position P), and the commands start,
+ * cancel and fork.
+ */
+export function runRoutes(deps: ServerOptions): Hono {
+  const { store, engine, projections } = deps;
+  const app = new Hono();
+
+  app.get('/', async (c) => {
+    if (wantsEventStream(c)) {
+      return sseResponse(c, projections.watchRuns(), {
+        toMessage: (row: RunRow) => ({ event: 'run', data: row }),
+        ...(deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {}),
+      });
+    }
+    const q = parseOr400(runsQuerySchema, c.req.query(), 'query');
+    const page = await projections.runs({
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.workflow ? { workflow: q.workflow } : {}),
+      ...(q.root ? { rootOnly: q.root === 'true' } : {}),
+      ...(q.limit ? { limit: q.limit } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    return c.json({ runs: page.rows, nextCursor: page.nextCursor ?? null });
+  });
+
+  app.post('/', async (c) => {
+    const body = await jsonBody(c, startSchema);
+    const runId = await startRun(engine, body);
+    return c.json({ runId }, 202, { Location: `/api/runs/${runId}` });
+  });
+
+  app.get('/:id', async (c) => {
+    const runId = await resolveRun(store, projections, runIdParam(c));
+    const { at } = parseOr400(atQuerySchema, c.req.query(), 'query');
+    return c.json(await runStatus(store, projections, runId, at));
+  });
+
+  app.get('/:id/trace', async (c) => {
+    const runId = await resolveRun(store, projections, runIdParam(c));
+    const { at } = parseOr400(atQuerySchema, c.req.query(), 'query');
+    return c.json(await runTrace(store, projections, runId, at));
+  });
+
+  app.get('/:id/definition', async (c) => {
+    const runId = await resolveRun(store, projections, runIdParam(c));
+    return c.json(await runDefinition(store, runId));
+  });
+
+  app.post('/:id/cancel', async (c) => {
+    const runId = await resolveRun(store, projections, runIdParam(c));
+    const hasBody = (c.req.header('content-length') ?? '0') !== '0';
+    const { reason } = hasBody ? await jsonBody(c, cancelSchema) : { reason: undefined };
+    await cancelRunAnywhere(engine, store, runId, reason ?? 'cancelled over HTTP');
+    return c.json({ runId, status: 'cancelled' });
+  });
+
+  app.post('/:id/fork', async (c) => {
+    const source = await resolveRun(store, projections, runIdParam(c));
+    const { at, model } = await jsonBody(c, forkSchema);
+    const last = (await store.streamVersion(runStreamId(source))) ?? -1;
+    if (at > last) throw new HttpError(400, 'VALIDATION_FAILED', `body.at: run ${source} has stream positions 0 to ${last}, got ${at}`, 'body.at');
+    const runId = await startFork(engine, store, source, at, model);
+    return c.json({ runId, forkOf: { runId: source, position: at } }, 202, { Location: `/api/runs/${runId}` });
+  });
+
+  return app;
+}

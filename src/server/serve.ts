@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve as listen } from '@hono/node-server';
+import { createServer } from './app.js';
+import type { ServerOptions } from './deps.js';
+import { ApiTokenRequiredError } from './errors.js';
+import { isLoopbackHost } from './security.js';
+
+/** Default port of `aigen serve`. */
+export const DEFAULT_PORT = 4400;
+/** Default host of `aigen serve`: only this machine can connect. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** Options of {@link serve}: the app's and where to listen. */
+export interface ListenOptions extends ServerOptions {
+  /** Default 4400; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. Any other than a loopback address needs `token`. */
+  host?: string;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** `http://host:port` (the UI's address). */
+  url: string;
+  port: number;
+  host: string;
+  /** Stop listening and drop open connections (SSE streams included). */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Serve the API and the UI. Refuses (throws {@link ApiTokenRequiredError}) to listen on a
+ * non-loopback host without a token.
+ * @example
+ * ```ts
+ * const server = await serve({ store, engine, projections, port: 0 });
+ * console.log(server.url); await server.close();
+ * ```
+ */
+export async function serve(options: ListenOptions): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  if (!isLoopbackHost(host) && !options.token) throw new ApiTokenRequiredError(host);
+  const app = createServer(options);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = listen({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host }, () => {
+      s.off('error', reject);
+      resolve(s as Server);
+    });
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${urlHost(host)}:${port}`,
+    port,
+    host,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono, type Context } from 'hono';
+
+/** The package's browser UI folder. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/** Files served from packages under `/vendor/`. */
+const VENDOR: Record<string, string> = {
+  'elk.bundled.js': 'elkjs/lib/elk.bundled.js',
+};
+
+/** Tooling files that live in the UI folder but are not part of the UI. */
+const NOT_SERVED = /(^|[/\\])(eslint\.config\.js|tsconfig\.json|[^/\\]*\.d\.ts)$/;
+
+const require = createRequire(import.meta.url);
+
+async function sendFile(c: Context, path: string, cache: string): Promise<Response> {
+  const type = TYPES[extname(path)];
+  if (!type) return c.notFound();
+  try {
+    const body = await readFile(path);
+    return c.body(body, 200, { 'Content-Type': type, 'Cache-Control': cache });
+  } catch {
+    return c.notFound();
+  }
+}
+
+/**
+ * The UI: `index.html` for `/` and `/runs/:id` (client-side pages), the files of `webRoot`
+ * (html, js, css and images only; never outside the folder), and vendored scripts under `/vendor/`.
+ */
+export function staticRoutes(webRoot: string = DEFAULT_WEB_ROOT): Hono {
+  const root = resolve(webRoot);
+  const app = new Hono();
+  const index = (c: Context) => sendFile(c, join(root, 'index.html'), 'no-cache');
+  app.get('/', index);
+  app.get('/runs/:id', index);
+  app.get('/vendor/:file', (c) => {
+    const target = VENDOR[c.req.param('file')];
+    return target ? sendFile(c, require.resolve(target), 'public, max-age=86400') : c.notFound();
+  });
+  app.get('/*', (c) => {
+    const path = resolve(root, `.${decodeURIComponent(new URL(c.req.url).pathname)}`);
+    if (!path.startsWith(root + sep) || NOT_SERVED.test(path)) return c.notFound();
+    return sendFile(c, path, 'no-cache');
+  });
+  return app;
+}

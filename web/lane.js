@@ -1,0 +1,106 @@
+// @ts-check
+/**
+ * The message lane: a sequence diagram of tasks, results, handoffs, branch decisions and child
+ * runs between the workflow and its actors. Rows after the selected position are faded; a click
+ * selects the row's event.
+ */
+import { h, s } from './dom.js';
+import { agentLabel } from './graph.js';
+
+/** @typedef {import('./fold.js').AigenEvent} AigenEvent */
+
+const TYPES = new Set(['TaskSent', 'StepCompleted', 'StepFailed', 'HandoffRequested', 'BranchTaken', 'ChildRunStarted', 'ChildRunFinished', 'RunCompleted', 'RunFailed', 'RunCancelled']);
+const COL_W = 118;
+const ROW_H = 26;
+const TOP = 34;
+
+/**
+ * The workflow actor that sent an agent its task: `cg/research` was sent by `cg`.
+ * @param {string} actorId
+ */
+function senderOf(actorId) {
+  const i = actorId.lastIndexOf('/');
+  return i < 0 ? 'workflow' : actorId.slice(0, i);
+}
+
+/**
+ * One lane row per message event: from, to, label and style.
+ * @param {AigenEvent} e
+ * @returns {{ from: string, to: string, label: string, kind: string } | undefined}
+ */
+function message(e) {
+  const d = e.data;
+  const actor = e.metadata.actorId ?? d.agentId ?? 'workflow';
+  switch (e.type) {
+    case 'TaskSent':
+      return { from: senderOf(actor), to: actor, label: (d.attempt ?? 1) > 1 ? `task (attempt ${d.attempt ?? 1})` : 'task', kind: 'task' };
+    case 'StepCompleted':
+      return { from: actor, to: senderOf(actor), label: `result${d.usage?.totalTokens ? ` · ${d.usage.totalTokens} tok` : ''}`, kind: 'result' };
+    case 'StepFailed':
+      return { from: actor, to: senderOf(actor), label: d.willRetry ? 'failed · retry' : 'failed', kind: 'failure' };
+    case 'HandoffRequested':
+      return { from: typeof d.from === 'string' ? d.from : '?', to: typeof d.to === 'string' ? d.to : '?', label: 'handoff', kind: 'handoff' };
+    case 'BranchTaken':
+      return { from: 'workflow', to: 'workflow', label: `branch → ${d.branch ?? ''}`, kind: 'branch' };
+    case 'ChildRunStarted':
+      return { from: 'workflow', to: `child:${d.branch ?? ''}`, label: 'start branch', kind: 'task' };
+    case 'ChildRunFinished':
+      return { from: `child:${d.branch ?? ''}`, to: 'workflow', label: d.status ?? 'finished', kind: d.status === 'completed' ? 'result' : 'failure' };
+    case 'RunCompleted':
+    case 'RunFailed':
+    case 'RunCancelled':
+      return { from: 'workflow', to: 'workflow', label: e.type.replace('Run', '').toLowerCase(), kind: e.type === 'RunCompleted' ? 'result' : 'failure' };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Draw the lane of `events`, with rows after `position` faded.
+ * @param {HTMLElement} host
+ * @param {readonly AigenEvent[]} events
+ * @param {number} position
+ * @param {(position: number) => void} onSelect
+ */
+export function renderLane(host, events, position, onSelect) {
+  const rows = events.filter((e) => TYPES.has(e.type)).map((e) => ({ e, m: message(e) })).filter((r) => r.m !== undefined);
+  if (rows.length === 0) {
+    host.replaceChildren(h('p', { class: 'muted' }, 'No messages yet.'));
+    return;
+  }
+  /** @type {string[]} */
+  const actors = ['workflow'];
+  for (const { m } of rows) for (const a of [m?.from, m?.to]) if (a && !actors.includes(a)) actors.push(a);
+  const x = (/** @type {string} */ a) => COL_W / 2 + actors.indexOf(a) * COL_W;
+  const height = TOP + rows.length * ROW_H + 10;
+  const svg = s('svg', { class: 'lane', width: actors.length * COL_W, height, 'data-testid': 'lane' });
+  svg.append(s('defs', {}, s('marker', { id: 'lane-arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '6', markerHeight: '6', orient: 'auto' }, s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }))));
+  for (const a of actors) {
+    const name = a === 'workflow' ? 'workflow' : a.startsWith('child:') ? `∥ ${a.slice(6)}` : agentLabel(a);
+    svg.append(s('line', { x1: x(a), y1: TOP - 8, x2: x(a), y2: height, class: 'lifeline' }));
+    svg.append(s('text', { x: x(a), y: 16, class: 'lane-actor', 'text-anchor': 'middle' }, name.length > 16 ? `${name.slice(0, 15)}…` : name, s('title', {}, a)));
+  }
+  let current = -1;
+  rows.forEach(({ e }, i) => {
+    if (e.streamPosition <= position) current = i;
+  });
+  rows.forEach(({ e, m }, i) => {
+    if (!m) return;
+    const y = TOP + i * ROW_H + 14;
+    const cls = `msg msg-${m.kind}${e.streamPosition > position ? ' future' : ''}${i === current ? ' current' : ''}`;
+    const g = s('g', { class: cls, 'data-position': e.streamPosition, onclick: () => onSelect(e.streamPosition) });
+    g.append(s('rect', { x: 0, y: y - 16, width: actors.length * COL_W, height: ROW_H, class: 'msg-hit' }));
+    if (m.from === m.to) {
+      g.append(s('circle', { cx: x(m.from), cy: y - 4, r: 4, class: 'msg-dot' }));
+      g.append(s('text', { x: x(m.from) + 9, y: y, class: 'msg-label' }, m.label));
+    } else {
+      const x1 = x(m.from);
+      const x2 = x(m.to);
+      g.append(s('line', { x1, y1: y, x2: x2 + (x2 > x1 ? -3 : 3), y2: y, class: 'msg-line', 'marker-end': 'url(#lane-arrow)' }));
+      g.append(s('text', { x: (x1 + x2) / 2, y: y - 4, class: 'msg-label', 'text-anchor': 'middle' }, m.label));
+    }
+    g.append(s('title', {}, `#${e.streamPosition} ${e.type}`));
+    svg.append(g);
+  });
+  host.replaceChildren(svg);
+}

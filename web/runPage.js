@@ -1,0 +1,150 @@
+// @ts-check
+/**
+ * The run page: the statechart with live highlights, agent actors, the message lane, the event
+ * timeline with time travel, the trace waterfall and the outputs. Events arrive over SSE
+ * (catch-up, then live); the selected position is folded in the browser for the diagram, lane
+ * and outputs, and the status and trace come from the API as of that position (`?at=P`).
+ */
+import { api } from './api.js';
+import { h, replace, throttle } from './dom.js';
+import { foldAt, TERMINAL } from './fold.js';
+import { renderLane } from './lane.js';
+import { renderActors, renderFacts, renderOutputs } from './runViews.js';
+import { openStream } from './sse.js';
+import { drawStatechart } from './statechart.js';
+import { createTimeline } from './timeline.js';
+import { renderTrace } from './trace.js';
+
+/** @typedef {import('./fold.js').AigenEvent} AigenEvent */
+
+/**
+ * @param {HTMLElement} root
+ * @param {string} runId
+ * @param {(state: string) => void} onConnection
+ * @returns {Promise<() => void>} cleanup
+ */
+export async function runPage(root, runId, onConnection) {
+  const id = encodeURIComponent(runId);
+  const def = /** @type {import('./types.js').RunDefinition} */ (await api(`/api/runs/${id}/definition`));
+  document.title = `${def.name} ${runId.slice(0, 8)} · aigen`;
+  const agentStates = Object.keys(def.definition.machines.agent?.root.states ?? { working: 0, retrying: 0, done: 0, failed: 0 });
+
+  /** @type {AigenEvent[]} */
+  const events = [];
+  let position = 0;
+  /** @type {import('./types.js').RunStatus | undefined} */
+  let status;
+  /** @type {import('./types.js').TraceView | undefined} */
+  let trace;
+  let sdk = false;
+  let requests = 0;
+
+  const facts = h('div', { class: 'facts' });
+  const forkButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'fork' }, 'Fork from here');
+  const cancelButton = h('button', { type: 'button', class: 'danger', hidden: true, 'data-testid': 'cancel' }, 'Cancel run');
+  const notice = h('p', { class: 'notice', role: 'status' });
+  const chartHost = h('div', { class: 'chart-host' }, h('p', { class: 'muted' }, 'Laying out the statechart…'));
+  const actorsHost = h('div', {});
+  const laneHost = h('div', { class: 'lane-host' });
+  const traceHost = h('div', {});
+  const outputsHost = h('div', { 'data-testid': 'outputs' });
+  const sdkBox = h('input', { type: 'checkbox' });
+  const timeline = createTimeline({ onSelect: (p) => { position = p; render(); } });
+
+  replace(root,
+    h('section', { class: 'run-head' },
+      h('div', { class: 'title-row' },
+        h('h1', {}, def.name, h('span', { class: 'kind-tag' }, def.kind)),
+        h('span', { class: 'mono run-id', 'data-testid': 'run-id' }, runId),
+        h('span', { class: 'spacer' }),
+        cancelButton, forkButton),
+      facts, notice),
+    timeline.element,
+    h('section', { class: 'panel chart-panel' }, h('h2', {}, 'Statechart'), chartHost),
+    h('div', { class: 'grid-side' },
+      h('section', { class: 'panel' }, h('h2', {}, 'Actors'), actorsHost),
+      h('section', { class: 'panel' }, h('h2', {}, 'Messages'), laneHost)),
+    h('div', { class: 'grid-2' }, timeline.eventsPanel, timeline.detailPanel),
+    h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', {}, 'Trace'), h('label', { class: 'small' }, sdkBox, ' SDK spans')), traceHost),
+    h('section', { class: 'panel' }, h('h2', {}, 'Outputs'), outputsHost));
+
+  /** @type {{ highlight: (actors: Map<string, import('./fold.js').ActorState>) => void } | undefined} */
+  let chart;
+  drawStatechart(chartHost, def.definition).then(
+    (c) => {
+      chart = c;
+      render();
+    },
+    (/** @type {Error} */ err) => replace(chartHost, h('p', { class: 'error' }, `Cannot draw the statechart: ${err.message}`)),
+  );
+
+  const fetchViews = throttle(() => {
+    const at = position;
+    const mine = ++requests;
+    Promise.all([api(`/api/runs/${id}?at=${at}`), api(`/api/runs/${id}/trace?at=${at}`)]).then(
+      ([st, tr]) => {
+        if (mine !== requests && at !== position) return;
+        status = /** @type {import('./types.js').RunStatus} */ (st);
+        trace = /** @type {import('./types.js').TraceView} */ (tr);
+        renderSlow();
+      },
+      (/** @type {Error} */ err) => (notice.textContent = err.message),
+    );
+  }, 300);
+
+  const renderSlow = () => {
+    const f = foldAt(events, position);
+    renderFacts(facts, f, status);
+    renderTrace(traceHost, trace, { sdk, ...(f.event ? { now: f.event.metadata.recordedAt } : {}) });
+  };
+
+  const render = () => {
+    const f = foldAt(events, position);
+    chart?.highlight(f.actors);
+    chartHost.classList.toggle('live', timeline.live && f.status === 'running');
+    renderActors(actorsHost, f, agentStates);
+    renderLane(laneHost, events, position, (p) => timeline.select(p));
+    renderOutputs(outputsHost, f);
+    renderFacts(facts, f, status);
+    timeline.show(position);
+    forkButton.textContent = `Fork from #${position}`;
+    const last = events[events.length - 1];
+    cancelButton.hidden = !last || TERMINAL.has(last.type);
+    fetchViews();
+  };
+
+  sdkBox.addEventListener('change', () => {
+    sdk = sdkBox.checked;
+    renderSlow();
+  });
+  forkButton.addEventListener('click', () => {
+    forkButton.disabled = true;
+    api(`/api/runs/${id}/fork`, { method: 'POST', body: { at: position } }).then(
+      (r) => location.assign(`/runs/${encodeURIComponent(/** @type {{ runId: string }} */ (r).runId)}`),
+      (/** @type {Error} */ err) => {
+        forkButton.disabled = false;
+        notice.textContent = `Fork failed: ${err.message}`;
+      },
+    );
+  });
+  cancelButton.addEventListener('click', () => {
+    cancelButton.disabled = true;
+    api(`/api/runs/${id}/cancel`, { method: 'POST', body: { reason: 'cancelled from the web UI' } }).catch((/** @type {Error} */ err) => {
+      cancelButton.disabled = false;
+      notice.textContent = `Cancel failed: ${err.message}`;
+    });
+  });
+
+  const flush = throttle(() => timeline.setEvents(events), 80);
+  const close = openStream(`/api/runs/${id}/events`, {
+    onMessage: (_type, data) => {
+      const e = /** @type {AigenEvent} */ (data);
+      if (typeof e.streamPosition !== 'number') return;
+      if (events.length > 0 && e.streamPosition <= (events[events.length - 1]?.streamPosition ?? -1)) return;
+      events.push(e);
+      flush();
+    },
+    onState: onConnection,
+  });
+  return close;
+}

@@ -1,0 +1,81 @@
+// @ts-check
+/** The run page's smaller views: header facts, agent actors, outputs. All text goes in as text. */
+import { h, replace } from './dom.js';
+import { asText, clock, duration, shortId, stateText, tokens } from './format.js';
+import { agentLabel } from './graph.js';
+
+/** @typedef {import('./fold.js').Folded} Folded */
+
+/**
+ * @param {string} runId
+ * @param {string} label
+ */
+export function runLink(runId, label = shortId(runId)) {
+  return h('a', { href: `/runs/${encodeURIComponent(runId)}`, class: 'mono', title: runId }, label);
+}
+
+/**
+ * The facts line under the title: status, model, time, usage, relations.
+ * @param {HTMLElement} host
+ * @param {Folded} f
+ * @param {import('./types.js').RunStatus | undefined} status  the status view as of the position (may lag behind `f` by a request)
+ */
+export function renderFacts(host, f, status) {
+  /** @type {Array<[string, Node | string]>} */
+  const facts = [
+    ['status', h('span', { class: `pill status-${f.status}`, 'data-testid': 'run-status' }, f.status)],
+    ['model', status?.model ?? ''],
+    ['started', clock(status?.startedAt)],
+    ['duration', duration(status?.durationMs ?? (status?.startedAt && f.event ? Date.parse(f.event.metadata.recordedAt) - Date.parse(status.startedAt) : undefined))],
+    ['tokens', tokens(status?.usage) || '0'],
+    ['steps', String(f.steps.length)],
+  ];
+  if (status?.parentRunId) facts.push(['parent', runLink(status.parentRunId)]);
+  if (status?.forkOf) facts.push(['fork of', h('span', {}, runLink(status.forkOf.runId), ` at #${status.forkOf.position}`)]);
+  const forks = status?.forks ?? [];
+  if (forks.length > 0) facts.push(['forks', h('span', {}, ...forks.flatMap((k, i) => [i ? ', ' : '', runLink(k.runId), ` @#${k.position}`]))]);
+  const children = status?.childRuns ?? [];
+  if (children.length > 0) {
+    facts.push(['branches', h('span', {}, ...children.flatMap((c, i) => [i ? ', ' : '', runLink(c.childRunId, c.branch), h('span', { class: `dot status-${c.status}`, title: c.status })]))]);
+  }
+  replace(host, ...facts.map(([k, v]) => h('div', { class: 'fact' }, h('span', { class: 'k' }, k), h('span', { class: 'v' }, v))));
+  if (f.error) host.append(h('div', { class: 'fact error-fact' }, h('span', { class: 'k' }, 'error'), h('span', { class: 'v' }, `${f.error.code}: ${f.error.message}`)));
+}
+
+/**
+ * Every agent actor with its lifecycle states (from the agent machine), the active one marked;
+ * nested workflow actors with their state value.
+ * @param {HTMLElement} host
+ * @param {Folded} f
+ * @param {string[]} agentStates  state keys of the agent machine
+ */
+export function renderActors(host, f, agentStates) {
+  const items = [...f.actors].map(([actorId, a]) => {
+    if (a.machine === 'agent') {
+      return h('li', { class: 'actor', 'data-actor': actorId },
+        h('span', { class: 'actor-name', title: actorId }, agentLabel(actorId)),
+        h('span', { class: 'pills' }, ...agentStates.map((st) => h('span', { class: `pill state-pill${a.value === st ? ` on status-${st}` : ''}` }, st))));
+    }
+    return h('li', { class: 'actor workflow-actor', 'data-actor': actorId },
+      h('span', { class: 'actor-name', title: `${actorId} (${a.machine})` }, actorId === 'workflow' ? `workflow` : actorId),
+      h('span', { class: 'mono state-value' }, stateText(a.value)));
+  });
+  replace(host, items.length ? h('ul', { class: 'actors' }, ...items) : h('p', { class: 'muted' }, 'No actor has started yet.'));
+}
+
+/**
+ * Step outputs and errors, and the run's output, as of the position — as plain text.
+ * @param {HTMLElement} host
+ * @param {Folded} f
+ */
+export function renderOutputs(host, f) {
+  const done = f.steps.filter((st) => st.output !== undefined || st.error !== undefined);
+  const blocks = done.map((st, i) =>
+    h('details', { class: 'output-block', 'data-status': st.status, open: i === done.length - 1 && f.output === undefined, 'data-step': st.stepId },
+      h('summary', {}, h('strong', {}, st.agentId), ` · ${st.stepId} · `, h('span', { class: `pill status-${st.status}` }, st.status), ` · #${st.position}`),
+      h('pre', { class: 'output' }, st.error && st.output === undefined ? `${st.error.code}: ${st.error.message}` : asText(st.output))));
+  if (f.output !== undefined) {
+    blocks.push(h('details', { class: 'output-block final', open: true }, h('summary', {}, h('strong', {}, 'Run output')), h('pre', { class: 'output', 'data-testid': 'run-output' }, asText(f.output))));
+  }
+  replace(host, blocks.length ? h('div', {}, ...blocks) : h('p', { class: 'muted' }, 'No output yet at this point of the run.'));
+}
