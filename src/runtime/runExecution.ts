@@ -127,28 +127,24 @@ export function startRun(p: RunParams): RunHandle {
         await child.started;
         // Re-execution records branch starts and ends in the order the log has them.
         await startsGate.wait(child.runId);
-        try {
-          await recorder.durable('ChildRunStarted', { childRunId: child.runId, branch });
-        } finally {
-          startsGate.pass(child.runId);
-        }
+        await recorder.durable('ChildRunStarted', { childRunId: child.runId, branch });
+        startsGate.pass(child.runId);
         const r = await child.done;
         usage = addUsage(usage, r.usage);
         const text = typeof r.result === 'string' ? r.result : JSON.stringify(r.result ?? null);
         await finishesGate.wait(child.runId);
-        try {
-          await recorder.durable('ChildRunFinished', {
-            childRunId: child.runId,
-            branch,
-            status: r.status,
-            output: text,
-            ...(r.error ? { error: r.error } : {}),
-          });
-        } finally {
-          finishesGate.pass(child.runId);
-        }
+        await recorder.durable('ChildRunFinished', {
+          childRunId: child.runId,
+          branch,
+          status: r.status,
+          output: text,
+          ...(r.error ? { error: r.error } : {}),
+        });
         return { ok: r.status === 'completed' || r.status === 'partial', text, output: r.result, partial: r.partial, ...(r.error ? { error: r.error } : {}) };
       } finally {
+        // Whatever happened, never leave a sibling waiting for this branch's turn.
+        startsGate.pass(child.runId);
+        finishesGate.pass(child.runId);
         signal.removeEventListener('abort', onAbort);
       }
     },

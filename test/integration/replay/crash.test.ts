@@ -93,5 +93,5 @@ describe('crash and resume', () => {
       }
     }
     expect(resumedRuns).toBeGreaterThan(0);
-  }, 240_000);
+  }, 600_000);
 });

@@ -21,3 +21,15 @@ describe('Turnstile', () => {
     await expect(gate.wait('other')).resolves.toBeUndefined();
   });
 });
+
+describe('Turnstile with an early pass', () => {
+  it('skips the slot of an id that passed before its turn', async () => {
+    const gate = new Turnstile(['a', 'b', 'c']);
+    gate.pass('b'); // b failed early
+    const order: string[] = [];
+    const c = gate.wait('c').then(() => order.push('c'));
+    gate.pass('a');
+    await c;
+    expect(order).toEqual(['c']);
+  });
+});
