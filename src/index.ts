@@ -96,3 +96,4 @@ export { DEFAULT_PRICES, costUsd, buildUsageView } from './projections/usage.js'
 export { applyRunViews, foldRunViews, PROJECTION_VERSIONS, type RunViews } from './projections/fold.js';
 export { EventRejectedError, CheckpointConflictError } from './projections/errors.js';
 export type { ViewStore, ProjectionError } from './projections/viewStore.js';
+export { createServer, serve, type ServerOptions, type RunningServer } from './server/index.js';

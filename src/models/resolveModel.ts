@@ -33,7 +33,7 @@ export function defaultModelResolver(env: NodeJS.ProcessEnv = process.env): Mode
   let provider: OpenAIProvider | undefined;
   return (modelName, agent) => {
     if (isOfflineModelName(modelName)) {
-      return new OfflineModel({ role: agent.type, failures: failuresFromEnv(agent.type, env) });
+      return new OfflineModel({ role: agent.type, failures: failuresFromEnv(agent.type, env), env });
     }
     assertModelAvailable(modelName, env);
     provider ??= new OpenAIProvider({

@@ -276,6 +276,26 @@ export class WorkflowEngine {
    * ```
    */
   async fork(runId: string, options: ForkOptions): Promise<ExecuteResult> {
+    const handle = await this.launchFork(runId, options);
+    await handle.started;
+    return handle.done;
+  }
+
+  /**
+   * Like {@link WorkflowEngine.fork}, but returns the new run's id as soon as its RunStarted is
+   * durable; `wait(runId)` gives the result.
+   * @example
+   * ```ts
+   * const forkId = await engine.startFork(runId, { at: 12 });
+   * ```
+   */
+  async startFork(runId: string, options: ForkOptions): Promise<string> {
+    const handle = await this.launchFork(runId, options);
+    await handle.started;
+    return handle.runId;
+  }
+
+  private async launchFork(runId: string, options: ForkOptions): Promise<RunHandle> {
     const log = await this.readRun(runId);
     const started = runStartedOf(log);
     const last = log[log.length - 1]!.streamPosition;
@@ -290,15 +310,13 @@ export class WorkflowEngine {
       agent.instructions = text;
     }
     if (options.model) for (const agent of agents.values()) agent.model = options.model;
-    const runOptions = { ...runOptionsOf(started, newRunId()), ...(options.model ? { model: options.model } : {}) };
-    const handle = this.launch(workflow, started.input, new Context(), runOptions, {
+    const runOptions = { ...runOptionsOf(started, options.runId ?? newRunId()), ...(options.model ? { model: options.model } : {}) };
+    return this.launch(workflow, started.input, new Context(), runOptions, {
       kind: 'fork',
       log,
       upTo: options.at,
       source: { runId, position: options.at },
     });
-    await handle.started;
-    return handle.done;
   }
 
   /**

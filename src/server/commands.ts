@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Subscription } from 'rxjs';
 import { hasAgentType } from '../actors/registry.js';
 import { cancelRun } from '../cli/cancellation.js';
 import { NotFoundError } from '../errors.js';
-import type { EventData } from '../events/catalogue.js';
-import type { RecordedEvent } from '../events/envelope.js';
 import { createWorkflow, listWorkflows } from '../machines/factory.js';
 import type { Workflow } from '../machines/workflow.js';
 import { foldRunStatus } from '../projections/status.js';
@@ -65,50 +62,10 @@ export async function cancelRunAnywhere(engine: WorkflowEngine, store: EventStor
   if (outcome.outcome === 'ended') throw new HttpError(409, 'RUN_FINISHED', `run ${runId} already ended (${outcome.previousStatus}); nothing to cancel`);
 }
 
-/** Forks in flight per source run and position, so each request is told its own fork's runId. */
-const pendingForks = new Map<string, Promise<unknown>>();
-
 /**
  * Fork `runId` at stream position `at` in the background; resolves with the new run's id once
- * its RunStarted is durable. The engine reports the id only when the fork ends, so the id is
- * taken from the fork's RunStarted (`forkOf` = source and position) as it is appended; forks of
- * the same source and position from this server are serialised until each has its id.
+ * its RunStarted is durable.
  */
-export async function startFork(engine: WorkflowEngine, store: EventStore, runId: string, at: number, model?: string): Promise<string> {
-  const key = `${runId}@${at}`;
-  const previous = pendingForks.get(key) ?? Promise.resolve();
-  const mine = previous.catch(() => undefined).then(() => forkAndFindId(engine, store, runId, at, model));
-  pendingForks.set(key, mine);
-  try {
-    return await mine;
-  } finally {
-    if (pendingForks.get(key) === mine) pendingForks.delete(key);
-  }
-}
-
-async function forkAndFindId(engine: WorkflowEngine, store: EventStore, runId: string, at: number, model?: string): Promise<string> {
-  const head = await store.headPosition();
-  return new Promise<string>((resolve, reject) => {
-    let settled = false;
-    const sub = new Subscription();
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      sub.unsubscribe();
-      fn();
-    };
-    sub.add(
-      store.subscribe({ from: head ?? 'start', filter: { types: ['RunStarted'] } }).subscribe({
-        next: (e: RecordedEvent) => {
-          const d = e.data as EventData<'RunStarted'>;
-          if (d.forkOf?.runId === runId && d.forkOf.position === at && !d.parentRunId) finish(() => resolve(d.runId));
-        },
-        error: (err: unknown) => finish(() => reject(err instanceof Error ? err : new Error(String(err)))),
-      }),
-    );
-    engine.fork(runId, { at, ...(model ? { model } : {}) }).then(
-      (result) => finish(() => resolve(result.runId)),
-      (err: unknown) => finish(() => reject(err instanceof Error ? err : new Error(String(err)))),
-    );
-  });
+export function startFork(engine: WorkflowEngine, _store: EventStore, runId: string, at: number, model?: string): Promise<string> {
+  return engine.startFork(runId, { at, ...(model ? { model } : {}) });
 }

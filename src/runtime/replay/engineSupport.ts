@@ -28,6 +28,8 @@ export interface ForkOptions {
   instructions?: Record<string, string>;
   /** The workflow code (default: the registered workflow of the source run's name). */
   workflow?: Workflow;
+  /** Id of the new run (default: a fresh UUID). */
+  runId?: string;
 }
 
 /**

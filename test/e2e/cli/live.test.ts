@@ -29,9 +29,8 @@ describe.concurrent('live', () => {
     expect(types[0]).toBe('RunStarted');
     expect(types.at(-1)).toBe('RunCompleted');
     expect(seen.map((l) => l.value.streamPosition)).toEqual(seen.map((_, i) => i));
-    // The follower printed events while the run was still going, then more as they were recorded.
+    // The follower printed events while the run was still going (an ordering check, not a timing one).
     expect(seen[0]!.at).toBeLessThan(runEndedAt);
-    expect(seen.at(-1)!.at - seen[0]!.at).toBeGreaterThan(1000);
   });
 
   it('tail follows new events of all runs until SIGINT (exit 0)', async () => {

@@ -1,0 +1,69 @@
+import type { EventStore } from '../store/eventStore.js';
+import { UnknownStoreError } from '../store/errors.js';
+import { MemoryViewData, MemoryViewStore } from './memory/index.js';
+import { StoreProjections, type ProjectionsHandle, type ProjectionsOptions } from './projections.js';
+import type { ViewStore } from './viewStore.js';
+
+/** Views of each in-process store, so projections reopened over the same `memory:` store continue. */
+const memoryViews = new WeakMap<EventStore, MemoryViewData>();
+
+/**
+ * Open the view store that lives beside an event store, chosen by the store's URL: in-process
+ * maps for `memory:` (kept per store object), the same file for `sqlite:` (its own connection),
+ * the same schema for `postgres://…?schema=`.
+ * @example
+ * ```ts
+ * const views = await openViewStore('sqlite:.aigen/aigen.db', store);
+ * ```
+ */
+export async function openViewStore(storeUrl: string, store: EventStore): Promise<ViewStore> {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(storeUrl)?.[1]?.toLowerCase();
+  switch (scheme) {
+    case 'memory': {
+      let data = memoryViews.get(store);
+      if (!data) memoryViews.set(store, (data = new MemoryViewData()));
+      return new MemoryViewStore(data);
+    }
+    case 'sqlite': {
+      const { parseSqliteUrl } = await import('../store/sqlite/index.js');
+      const { openSqliteViewStore } = await import('./sqlite/index.js');
+      const { path, durability } = parseSqliteUrl(storeUrl);
+      return openSqliteViewStore(path, { durability });
+    }
+    case 'postgres':
+    case 'postgresql': {
+      const { parsePostgresUrl } = await import('../store/postgres/index.js');
+      const { openPostgresViewStore } = await import('./postgres/index.js');
+      const { connectionString, schema } = parsePostgresUrl(storeUrl);
+      return openPostgresViewStore(connectionString, schema);
+    }
+    default:
+      throw new UnknownStoreError(`no projection views for store URL ${scheme ? `scheme '${scheme}:'` : `'${storeUrl}'`}`);
+  }
+}
+
+/**
+ * The projections of a store: status, trace, runs list and usage views kept in the store's own
+ * database by a projection runner. Views built with other projection versions are dropped on open
+ * (call `catchUp()` or `start()` to build them). The event store stays the caller's to close.
+ * @example
+ * ```ts
+ * const store = await openStore(url);
+ * const projections = await openProjections(url, store);
+ * await projections.catchUp();
+ * const { rows, nextCursor } = await projections.runs({ status: 'failed', limit: 20 });
+ * console.log(renderTraceTree((await projections.trace(rows[0]!.runId))!));
+ * await projections.close();
+ * ```
+ */
+export async function openProjections(storeUrl: string, store: EventStore, options: ProjectionsOptions = {}): Promise<ProjectionsHandle> {
+  const views = await openViewStore(storeUrl, store);
+  const projections = new StoreProjections(store, views, options);
+  try {
+    await projections.runner.prepare();
+  } catch (err) {
+    await views.close();
+    throw err;
+  }
+  return projections;
+}
