@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import { errorInfoSchema, jsonSchema, stateValueSchema, usageSchema } from './common.js';
+import { errorInfoSchema, jsonSchema as writeJson, stateValueSchema, usageSchema } from './common.js';
 
 const id = z.string().min(1);
-
-/** Definition of a workflow as recorded in RunStarted: enough to draw its statechart. */
-export const workflowInfoSchema = z.object({
-  name: z.string(),
-  kind: z.string(),
-  version: z.string().default('1'),
-  definition: jsonSchema,
-});
 
 export const runOptionsSchema = z.object({
   maxRetries: z.number().int().nonnegative(),
@@ -18,8 +10,22 @@ export const runOptionsSchema = z.object({
   maxTurns: z.number().int().positive(),
 });
 
-/** Data schemas of every event type, keyed by type. Names are the contract (design.md). */
-export const eventDataSchemas = {
+/**
+ * The catalogue is built twice: on write, JSON fields are checked to be JSON (`z.json()`); on
+ * read they come straight from `JSON.parse`, which can only produce JSON, so re-checking them
+ * (the costliest part of decoding) is skipped.
+ */
+function catalogue(jsonSchema: z.ZodType) {
+/** Definition of a workflow as recorded in RunStarted: enough to draw its statechart. */
+const workflowInfoSchema = z.object({
+  name: z.string(),
+  kind: z.string(),
+  version: z.string().default('1'),
+  definition: jsonSchema,
+});
+
+
+return {
   RunStarted: z.object({
     runId: id,
     workflow: workflowInfoSchema,
@@ -116,6 +122,13 @@ export const eventDataSchemas = {
   RunFailed: z.object({ error: errorInfoSchema, usage: usageSchema, durationMs: z.number().nonnegative() }),
   RunCancelled: z.object({ reason: z.string(), usage: usageSchema, durationMs: z.number().nonnegative() }),
 } as const;
+}
+
+/** Data schemas of every event type, keyed by type, as checked on write. Names are the contract (design.md). */
+export const eventDataSchemas = catalogue(writeJson);
+
+/** The same schemas for reading stored payloads (JSON fields not re-checked). */
+export const eventReadSchemas = catalogue(z.unknown());
 
 /** Every event type name of the catalogue. */
 export type EventType = keyof typeof eventDataSchemas;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { currentSchemaVersion, eventDataSchemas } from './catalogue.js';
+import { currentSchemaVersion, eventDataSchemas, eventReadSchemas } from './catalogue.js';
 import { MAX_EVENT_BYTES, metadataSchema, type EventMetadata, type NewEvent, type RecordedEvent } from './envelope.js';
 import { CorruptEventError, EventValidationError, type EventLocation } from './errors.js';
 
@@ -40,6 +40,8 @@ export interface EventCodec {
 export interface CodecOptions {
   /** zod schema of each event type's data. */
   schemas: Record<string, z.ZodType>;
+  /** Schemas for decoding, when reads can skip checks that writes made (default: `schemas`). */
+  readSchemas?: Record<string, z.ZodType>;
   /** Current schema version of stored payloads. */
   version: number;
   /** Upcasters per type, keyed by the version they upgrade from. */
@@ -76,6 +78,7 @@ function stringify(value: unknown, where: string): string {
  */
 export function createCodec(options: CodecOptions): EventCodec {
   const { schemas, version } = options;
+  const readSchemas = options.readSchemas ?? schemas;
   const now = options.now ?? (() => new Date());
   // toISOString is costly on the append hot path; one string per millisecond is enough.
   let lastMs = -1;
@@ -134,7 +137,7 @@ export function createCodec(options: CodecOptions): EventCodec {
         streamPosition: raw.streamPosition,
         globalPosition: raw.globalPosition,
       };
-      const schema = schemas[raw.type];
+      const schema = readSchemas[raw.type];
       if (!schema) throw new CorruptEventError(location, `unknown event type '${raw.type}'`);
       let data: unknown;
       let metadata: unknown;
@@ -172,4 +175,4 @@ export function createCodec(options: CodecOptions): EventCodec {
 }
 
 /** The codec of the aigen event catalogue, used by every store unless told otherwise. */
-export const aigenCodec: EventCodec = createCodec({ schemas: eventDataSchemas, version: currentSchemaVersion });
+export const aigenCodec: EventCodec = createCodec({ schemas: eventDataSchemas, readSchemas: eventReadSchemas, version: currentSchemaVersion });

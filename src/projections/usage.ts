@@ -81,25 +81,29 @@ export function costUsd(model: string, usage: Usage, prices: PriceTable = DEFAUL
   return (usage.inputTokens * p.inputPerMillion + usage.outputTokens * p.outputPerMillion) / 1_000_000;
 }
 
-interface Acc {
-  usage: Usage;
-  cost: number;
-  priced: boolean;
+/** Token sums of one line, per model (integers: exact in any order). */
+type Acc = Map<string, Usage>;
+
+function add(map: Map<string, Acc>, key: string, model: string, usage: Usage): void {
+  let acc = map.get(key);
+  if (!acc) map.set(key, (acc = new Map<string, Usage>()));
+  acc.set(model, addUsage(acc.get(model) ?? zeroUsage(), usage));
 }
 
-function add(map: Map<string, Acc>, key: string, usage: Usage, cost: number | undefined): void {
-  const a = map.get(key) ?? { usage: zeroUsage(), cost: 0, priced: true };
-  a.usage = addUsage(a.usage, usage);
-  if (cost === undefined) a.priced = false;
-  else a.cost += cost;
-  map.set(key, a);
-}
-
-function lines(map: Map<string, Acc>): Record<string, UsageLine> {
+/** Each line's tokens, and its cost summed over its models in name order, so the result never depends on row order. */
+function lines(map: Map<string, Acc>, prices: PriceTable): Record<string, UsageLine> {
   const out: Record<string, UsageLine> = {};
   for (const key of [...map.keys()].sort()) {
-    const a = map.get(key)!;
-    out[key] = { usage: a.usage, costUsd: a.priced ? a.cost : undefined };
+    const acc = map.get(key)!;
+    let usage = zeroUsage();
+    let cost: number | undefined = 0;
+    for (const model of [...acc.keys()].sort()) {
+      const u = acc.get(model)!;
+      usage = addUsage(usage, u);
+      const c = costUsd(model, u, prices);
+      cost = c === undefined || cost === undefined ? undefined : cost + c;
+    }
+    out[key] = { usage, costUsd: cost };
   }
   return out;
 }
@@ -119,16 +123,15 @@ export function buildUsageView(rows: readonly UsageRow[], prices: PriceTable = D
   const byAgent = new Map<string, Acc>();
   const byModel = new Map<string, Acc>();
   for (const r of rows) {
-    const cost = costUsd(r.model, r.usage, prices);
-    add(overall, '', r.usage, cost);
-    add(byRun, r.runId, r.usage, cost);
-    add(byAgent, r.agentId, r.usage, cost);
-    add(byModel, r.model, r.usage, cost);
+    add(overall, '', r.model, r.usage);
+    add(byRun, r.runId, r.model, r.usage);
+    add(byAgent, r.agentId, r.model, r.usage);
+    add(byModel, r.model, r.model, r.usage);
   }
   return {
-    overall: lines(overall)[''] ?? { usage: zeroUsage(), costUsd: 0 },
-    byRun: lines(byRun),
-    byAgent: lines(byAgent),
-    byModel: lines(byModel),
+    overall: lines(overall, prices)[''] ?? { usage: zeroUsage(), costUsd: 0 },
+    byRun: lines(byRun, prices),
+    byAgent: lines(byAgent, prices),
+    byModel: lines(byModel, prices),
   };
 }
