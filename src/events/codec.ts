@@ -9,6 +9,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** An event ready to be written: validated, with its JSON already serialised once. */
 export interface EncodedEvent {
   eventId: string;
+  /** True when the codec made the id up (a fresh UUID): it cannot be stored yet, so no lookup is needed. */
+  generatedId?: boolean;
   type: string;
   data: string;
   metadata: string;
@@ -128,7 +130,7 @@ export function createCodec(options: CodecOptions): EventCodec {
       if (event.eventId !== undefined && !UUID.test(eventId)) {
         throw new EventValidationError(`${event.type}.eventId: must be a UUID, got '${String(eventId)}'`, { path: `${event.type}.eventId` });
       }
-      return { eventId, type: event.type, data, metadata: meta };
+      return { eventId, type: event.type, data, metadata: meta, ...(event.eventId === undefined ? { generatedId: true } : {}) };
     },
 
     decode(raw) {

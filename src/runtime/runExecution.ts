@@ -167,7 +167,7 @@ export function startRun(p: RunParams): RunHandle {
 
   const started = recorder.durable('RunStarted', {
     runId: p.runId,
-    workflow: { name: p.workflow.name, kind: p.workflow.kind, version: p.workflow.version, definition: exportDefinition(machine) as never },
+    workflow: { name: p.workflow.name, kind: p.workflow.kind, version: p.workflow.version, definition: exportDefinition(machine) },
     input: p.input,
     options: { maxRetries: p.retry.maxRetries, retryDelayMs: p.retry.retryDelayMs, maxTurns: p.maxTurns, ...(p.stepTimeoutMs ? { stepTimeoutMs: p.stepTimeoutMs } : {}) },
     model: p.model,
@@ -222,7 +222,7 @@ export function startRun(p: RunParams): RunHandle {
         return r;
       }
       const r = result(outcome.partial ? 'partial' : 'completed', outcome, outcome.error);
-      await recorder.durable('RunCompleted', { output: (r.result ?? null) as never, partial: r.partial, usage: r.usage, durationMs: r.durationMs });
+      await recorder.durable('RunCompleted', { output: (r.result ?? null), partial: r.partial, usage: r.usage, durationMs: r.durationMs });
       return r;
     } catch (err) {
       return result('failed', {}, toErrorInfo(recorder.error ?? err));

@@ -80,7 +80,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     const { agent, stepId, actorId, attempt } = task;
     const { recorder } = deps;
     const meta = { actorId };
-    recorder.record('TaskSent', { stepId, agentId: agent.agentId, input: toJson(task.input) as never, attempt }, meta);
+    recorder.record('TaskSent', { stepId, agentId: agent.agentId, input: toJson(task.input), attempt }, meta);
     const modelName = agent.model ?? deps.defaultModel;
     const { signal, dispose } = linkedSignal(parentSignal, deps.clock, deps.stepTimeoutMs, stepId);
     try {
@@ -96,10 +96,11 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
           ? finalOutput
           : JSON.stringify(finalOutput ?? null);
       const output = handoffTo || typeof finalOutput === 'string' ? text : toJson(finalOutput);
-      if (handoffTo) {
-        await recorder.durable('HandoffRequested', { stepId, from: agent.agentId, to: handoffTo, input: text }, meta);
-      }
-      await recorder.durable('StepCompleted', { stepId, agentId: agent.agentId, output: output as never, usage, attempt }, meta);
+      // Both follow deterministically from the durable model responses: buffering them (no extra
+      // commit per step) is safe, since re-execution after a crash produces them again.
+      if (handoffTo) recorder.record('HandoffRequested', { stepId, from: agent.agentId, to: handoffTo, input: text }, meta);
+      recorder.record('StepCompleted', { stepId, agentId: agent.agentId, output: output, usage, attempt }, meta);
+      if (recorder.error) throw recorder.error;
       deps.onStepCompleted(agent.agentId, text, usage);
       return { ok: true, stepId, text, output, usage, ...(handoffTo ? { handoffTo, history: result.history } : {}) };
     } catch (err) {

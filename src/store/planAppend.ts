@@ -41,7 +41,8 @@ export function planAppend(
   actual: number,
   stored: (eventId: string) => StoredId | undefined,
 ): AppendPlan {
-  const found = events.map((e) => stored(e.eventId));
+  // Ids the codec generated are fresh UUIDs: only caller-supplied ids can be retries.
+  const found = events.map((e) => (e.generatedId ? undefined : stored(e.eventId)));
   if (found.some((f) => f !== undefined)) {
     const first = found[0];
     const retry =

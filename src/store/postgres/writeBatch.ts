@@ -59,11 +59,16 @@ export async function writeBatch(
     [streamIds],
   );
   const versions = new Map(locked.rows.map((r) => [r.stream_id, Number(r.version)]));
-  const found = await client.query<IdRow>(
-    `SELECT event_id::text, stream_id, stream_position, transaction_id::text, global_position::text
+  const ids = valid.flatMap((r) => r.events.filter((e) => !e.generatedId).map((e) => e.eventId));
+  const found =
+    ids.length === 0
+      ? { rows: [] as IdRow[] }
+      : await client.query<IdRow>(
+          `SELECT event_id::text, stream_id, stream_position, transaction_id::text, global_position::text
      FROM ${names.events} WHERE event_id = ANY($1::uuid[])`,
-    [valid.flatMap((r) => r.events.map((e) => e.eventId))],
-  );
+          [ids],
+        );
+
   const stored = new Map<string, StoredId>(
     found.rows.map((r) => [
       r.event_id,
