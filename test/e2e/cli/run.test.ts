@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunJson } from '../../../src/cli/commands/run.js';
@@ -106,4 +106,23 @@ describe.concurrent('aigen validate', () => {
     expect(r.stderr).toMatch(/bad\.yaml:4:\d+: .*wirter.*writer/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('aigen validate on every malformed fixture', () => {
+  it('gives a located error (file:line:column) and exit 2 for each of them', async () => {
+    const dir = join(REPO, 'test/fixtures/workflows/bad');
+    const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(20);
+    const results: Array<[string, Awaited<ReturnType<typeof aigen>>]> = [];
+    for (let i = 0; i < files.length; i += 6) {
+      const batch = files.slice(i, i + 6);
+      results.push(...(await Promise.all(batch.map(async (f) => [f, await aigen(['validate', join(dir, f)], { sb })] as [string, Awaited<ReturnType<typeof aigen>>]))));
+    }
+    for (const [file, r] of results) {
+      expect(r.code, `${file}: ${r.stderr}`).toBe(2);
+      // Located in the file itself, or in the file it includes.
+      expect(r.stderr, file).toMatch(/\.(ya?ml|json):\d+:\d+: /);
+      expect(r.stderr, file).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
 });
