@@ -41,7 +41,7 @@ export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope)
         await scope.recorder.durable('ToolFailed', { ...base, error: toErrorInfo(err) }, { actorId: scope.actorId });
         throw err;
       }
-      await scope.recorder.durable('ToolReturned', { ...base, output: toJson(output) as never }, { actorId: scope.actorId });
+      await scope.recorder.durable('ToolReturned', { ...base, output: toJson(output) }, { actorId: scope.actorId });
       return output;
     },
   };

@@ -84,7 +84,7 @@ export class RecordingModel implements Model {
         callId,
         model: modelName,
         response: {
-          output: toJson(response.output) as never[],
+          output: toJson(response.output),
           usage: usageOf(response.usage),
           ...(response.responseId ? { responseId: response.responseId } : {}),
         },

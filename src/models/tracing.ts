@@ -44,7 +44,7 @@ class SpanRecordingProcessor implements TracingProcessor {
       name: String(data.name ?? data.type ?? 'span'),
       startedAt: json.started_at ?? null,
       endedAt: json.ended_at ?? null,
-      data: toJson({ ...data, ...(json.error ? { error: json.error } : {}) }) as never,
+      data: toJson({ ...data, ...(json.error ? { error: json.error } : {}) }),
     });
     return Promise.resolve();
   }
