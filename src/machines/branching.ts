@@ -2,6 +2,7 @@ import { fromPromise, type AnyStateMachine } from 'xstate';
 import type { AigenAgent } from '../actors/agent.js';
 import { ValidationError } from '../errors.js';
 import {
+  failWhenStepFails,
   finalStates,
   initialContext,
   invokeStep,
@@ -89,7 +90,7 @@ export class BranchingWorkflow extends Workflow {
         invoke: {
           ...invokeStep(ctx, this.options.branches[name]!, name, (c) => c.original),
           onDone: [
-            { guard: ({ event }: { event: unknown }) => !outcomeOf(event).ok, target: 'failed', actions: update((_, e) => ({ error: outcomeOf(e).error })) },
+            failWhenStepFails(),
             { guard: ({ event }: { event: unknown }) => outcomeOf(event).partial === true, target: 'partial', actions: update((_, e) => ({ last: outcomeOf(e).text, error: outcomeOf(e).error })) },
             { target: 'completed', actions: update((_, e) => ({ last: outcomeOf(e).text })) },
           ],
@@ -105,7 +106,7 @@ export class BranchingWorkflow extends Workflow {
           invoke: {
             ...invokeStep(ctx, this.options.classifier, this.options.classifier.agentId, (c) => c.original),
             onDone: [
-              { guard: ({ event }: { event: unknown }) => !outcomeOf(event).ok, target: 'failed', actions: update((_, e) => ({ error: outcomeOf(e).error })) },
+              failWhenStepFails(),
               { target: 'deciding', actions: update((_, e) => ({ last: outcomeOf(e).text, stepId: outcomeOf(e).stepId })) },
             ],
           },

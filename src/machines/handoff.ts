@@ -3,6 +3,7 @@ import type { AigenAgent } from '../actors/agent.js';
 import { ValidationError } from '../errors.js';
 import { MaxTurnsExceededError } from '../runtime/errors.js';
 import {
+  failWhenStepFails,
   finalStates,
   initialContext,
   invokeStep,
@@ -76,7 +77,7 @@ export class HandoffWorkflow extends Workflow {
         invoke: {
           ...invokeStep(ctx, agent, agent.agentId, (c) => c.input),
           onDone: [
-            { guard: ({ event }: { event: unknown }) => !outcomeOf(event).ok, target: 'failed', actions: update((_, e) => ({ error: outcomeOf(e).error })) },
+            failWhenStepFails(),
             {
               guard: ({ context, event }: { context: WorkflowContext; event: unknown }) =>
                 outcomeOf(event).handoffTo !== undefined && context.turns + 1 > maxTurns,

@@ -2,6 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import type { AigenAgent } from '../actors/agent.js';
 import { ValidationError } from '../errors.js';
 import {
+  failWhenStepFails,
   finalStates,
   initialContext,
   invokeStep,
@@ -83,7 +84,7 @@ export class LoopWorkflow extends Workflow {
 
   build(ctx: BuildContext): AnyStateMachine {
     const { generator, critic, reviser, maxIterations, approve } = this.options;
-    const failed = { guard: ({ event }: { event: unknown }) => !outcomeOf(event).ok, target: 'failed', actions: update((_, e) => ({ error: outcomeOf(e).error })) };
+    const failed = failWhenStepFails();
     return workflowMachine({
       id: this.name,
       initial: 'generate',

@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 import type { StepOutcome } from '../runtime/outcome.js';
 import { DeterministicWorkflow } from './deterministic.js';
 import {
+  failWhenStepFails,
   finalStates,
   initialContext,
   invokeStep,
@@ -125,7 +126,7 @@ export class ParallelWorkflow extends Workflow {
           invoke: {
             ...invokeStep(ctx, this.aggregator, this.aggregator.agentId, combined),
             onDone: [
-              { guard: ({ event }: { event: unknown }) => !outcomeOf(event).ok, target: 'failed', actions: update((_, e) => ({ error: outcomeOf(e).error })) },
+              failWhenStepFails(),
               { target: 'completed', actions: update((_, e) => ({ last: outcomeOf(e).text })) },
             ],
           },

@@ -164,6 +164,11 @@ export function finalStates(): MachineConfig {
   };
 }
 
+/** The transition every step's onDone tries first: a failed step fails the workflow, keeping its error. */
+export function failWhenStepFails(): MachineConfig {
+  return { guard: ({ event }: { event: unknown }) => !outcomeOf(event).ok, target: 'failed', actions: update((_, e) => ({ error: outcomeOf(e).error })) };
+}
+
 /** An assign action over the workflow context. */
 export function update(fn: (context: WorkflowContext, event: unknown) => Partial<WorkflowContext>) {
   return assign(({ context, event }: { context: WorkflowContext; event: unknown }) => fn(context, event));
