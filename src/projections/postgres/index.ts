@@ -1,3 +1,4 @@
+import { inTransaction } from '../../store/postgres/transaction.js';
 import pg from 'pg';
 import { StoreUnavailableError } from '../../errors.js';
 import { CheckpointConflictError } from '../errors.js';
@@ -56,63 +57,50 @@ export class PostgresViewStore implements ViewStore {
   }
 
   async commit(batch: ViewCommit, beforeCheckpoint?: BeforeCheckpointHook): Promise<void> {
-    const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const current = (await client.query<{ checkpoint: string | null }>(`SELECT checkpoint FROM ${this.t('projection_meta')} WHERE id = 1 FOR UPDATE`)).rows[0]?.checkpoint ?? undefined;
-      if (current !== batch.expected) throw new CheckpointConflictError(batch.expected, current);
-      const runs = batch.runs;
-      if (runs.length > 0) {
-        await client.query(
-          `INSERT INTO ${this.t('projection_run_views')} (run_id, status, trace, usage) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-           ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, trace = excluded.trace, usage = excluded.usage`,
-          columns(runs.map((w) => [w.runId, w.views.status, w.views.trace, w.views.usage]), 4),
-        );
-        await client.query(this.upsertRuns, columns(runs.map((w) => runValues(w.row)), RUN_COLUMNS.length));
-      }
-      const withUsage = runs.filter((w) => w.usage);
-      if (withUsage.length > 0) {
-        await client.query(`DELETE FROM ${this.t('projection_usage')} WHERE run_id = ANY($1::text[])`, [withUsage.map((w) => w.runId)]);
-        const rows = withUsage.flatMap((w) => w.usage!.map((u) => [u.runId, u.agentId, u.model, u.rootRunId, u.usage.requests, u.usage.inputTokens, u.usage.outputTokens, u.usage.totalTokens]));
-        await client.query(
-          `INSERT INTO ${this.t('projection_usage')} (run_id, agent_id, model, root_run_id, requests, input_tokens, output_tokens, total_tokens)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])`,
-          columns(rows, 8),
-        );
-      }
-      if (batch.errors.length > 0) {
-        await client.query(
-          `INSERT INTO ${this.t('projection_errors')} (global_position, stream_id, stream_position, event_id, type, code, message, recorded_at)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-          columns(batch.errors.map((e) => [e.globalPosition, e.streamId, e.streamPosition, e.eventId ?? null, e.type ?? null, e.code, e.message, e.recordedAt]), 8),
-        );
-      }
-      await beforeCheckpoint?.();
-      await client.query(`UPDATE ${this.t('projection_meta')} SET checkpoint = $1 WHERE id = 1`, [batch.checkpoint]);
-      await client.query('COMMIT');
-      client.release();
+      await inTransaction(this.pool, async (client) => {
+        const current = (await client.query<{ checkpoint: string | null }>(`SELECT checkpoint FROM ${this.t('projection_meta')} WHERE id = 1 FOR UPDATE`)).rows[0]?.checkpoint ?? undefined;
+        if (current !== batch.expected) throw new CheckpointConflictError(batch.expected, current);
+        const runs = batch.runs;
+        if (runs.length > 0) {
+          await client.query(
+            `INSERT INTO ${this.t('projection_run_views')} (run_id, status, trace, usage) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+             ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, trace = excluded.trace, usage = excluded.usage`,
+            columns(runs.map((w) => [w.runId, w.views.status, w.views.trace, w.views.usage]), 4),
+          );
+          await client.query(this.upsertRuns, columns(runs.map((w) => runValues(w.row)), RUN_COLUMNS.length));
+        }
+        const withUsage = runs.filter((w) => w.usage);
+        if (withUsage.length > 0) {
+          await client.query(`DELETE FROM ${this.t('projection_usage')} WHERE run_id = ANY($1::text[])`, [withUsage.map((w) => w.runId)]);
+          const rows = withUsage.flatMap((w) => w.usage!.map((u) => [u.runId, u.agentId, u.model, u.rootRunId, u.usage.requests, u.usage.inputTokens, u.usage.outputTokens, u.usage.totalTokens]));
+          await client.query(
+            `INSERT INTO ${this.t('projection_usage')} (run_id, agent_id, model, root_run_id, requests, input_tokens, output_tokens, total_tokens)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])`,
+            columns(rows, 8),
+          );
+        }
+        if (batch.errors.length > 0) {
+          await client.query(
+            `INSERT INTO ${this.t('projection_errors')} (global_position, stream_id, stream_position, event_id, type, code, message, recorded_at)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+            columns(batch.errors.map((e) => [e.globalPosition, e.streamId, e.streamPosition, e.eventId ?? null, e.type ?? null, e.code, e.message, e.recordedAt]), 8),
+          );
+        }
+        await beforeCheckpoint?.();
+        await client.query(`UPDATE ${this.t('projection_meta')} SET checkpoint = $1 WHERE id = 1`, [batch.checkpoint]);
+      });
     } catch (err) {
-      let broken = false;
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      client.release(broken);
       throw err instanceof CheckpointConflictError ? err : new StoreUnavailableError('postgres views', { cause: err });
     }
   }
 
   async reset(versions: Record<string, number>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(`SELECT 1 FROM ${this.t('projection_meta')} WHERE id = 1 FOR UPDATE`);
       await client.query(`TRUNCATE ${VIEW_TABLES.map((name) => this.t(name)).join(', ')}`);
       await client.query(`UPDATE ${this.t('projection_meta')} SET checkpoint = NULL, versions = $1 WHERE id = 1`, [JSON.stringify(versions)]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async status(runId: string): Promise<string | undefined> {
@@ -183,20 +171,12 @@ export async function openPostgresViewStore(connectionString: string, schema: st
   const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 4, connectionTimeoutMillis: 5000 });
   pool.on('error', () => undefined);
   try {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`aigen:projections:${schema}`]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
       await client.query(viewTablesSql('postgres', `${pg.escapeIdentifier(schema)}.`));
       await client.query(`INSERT INTO ${pg.escapeIdentifier(schema)}.projection_meta (id) VALUES (1) ON CONFLICT DO NOTHING`);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw new StoreUnavailableError(`postgres views (schema ${schema})`, { cause: err });

@@ -1,3 +1,4 @@
+import { inTransaction } from './transaction.js';
 import { createHash } from 'node:crypto';
 import { escapeIdentifier, type Pool } from 'pg';
 import { ValidationError } from '../../errors.js';
@@ -73,17 +74,8 @@ CREATE TABLE IF NOT EXISTS ${n.streams} (
  * the store at once: the DDL runs in one transaction under an advisory lock keyed by schema.
  */
 export async function migrate(pool: Pool, names: SchemaNames): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`aigen:migrate:${names.schema}`]);
     await client.query(migrationSql(names));
-    await client.query('COMMIT');
-    client.release();
-  } catch (err) {
-    let broken = false;
-    await client.query('ROLLBACK').catch(() => (broken = true));
-    client.release(broken);
-    throw err;
-  }
+  });
 }
