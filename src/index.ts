@@ -51,7 +51,9 @@ export { defaultModelResolver, assertModelAvailable, DEFAULT_MODEL, type ModelRe
 export { WorkflowEngine, type EngineOptions, type RunOptions } from './runtime/engine.js';
 export { Context } from './runtime/context.js';
 export { systemClock, type Clock } from './runtime/clock.js';
-export { WorkflowError, MaxTurnsExceededError, MissingApiKeyError, StepTimeoutError, RunCancelledError } from './runtime/errors.js';
+export { WorkflowError, MaxTurnsExceededError } from './machines/errors.js';
+export { MissingApiKeyError } from './models/errors.js';
+export { StepTimeoutError, RunCancelledError } from './runtime/errors.js';
 export type { ExecuteResult, RunStatusValue } from './runtime/runExecution.js';
 
 // Projections
@@ -78,8 +80,8 @@ export {
   type FileIssue,
 } from './config/index.js';
 export { RunFinishedError, RunBusyError } from './runtime/errors.js';
-export { ReplayDivergenceError } from './runtime/replay/replayRecorder.js';
-export { diffJson, type Divergence } from './runtime/replay/compare.js';
+export { ReplayDivergenceError } from './journal/replayRecorder.js';
+export { diffJson, type Divergence } from './journal/compare.js';
 export { LiveCallInReplayError, type ReplayResult, type ForkOptions } from './runtime/replay/engineSupport.js';
 export { exportRun, importRuns, parseRunFile } from './runtime/replay/runFiles.js';
 export { runAt, type RunAt, type ActorAt } from './runtime/replay/timeTravel.js';

@@ -9,7 +9,7 @@ import { createAgentMachine } from '../../src/actors/agentMachine.js';
 import { aigenCodec } from '../../src/events/codec.js';
 import type { NewEvent, RecordedEvent } from '../../src/events/envelope.js';
 import type { RunServices, Workflow } from '../../src/machines/workflow.js';
-import type { StepOutcome } from '../../src/runtime/outcome.js';
+import type { StepOutcome } from '../../src/actors/outcome.js';
 import type { AppendOptions, AppendResult, EventStore } from '../../src/store/eventStore.js';
 
 /**

@@ -11,7 +11,7 @@ import { createAgentMachine } from '../../src/actors/agentMachine.js';
 import { aigenCodec } from '../../src/events/codec.js';
 import type { NewEvent, RecordedEvent } from '../../src/events/envelope.js';
 import { Context, exportDefinition, openStore, type RunServices } from '../../src/index.js';
-import { requestDigest, toJson } from '../../src/models/recordingModel.js';
+import { requestDigest, toJson } from '../../src/journal/recordingModel.js';
 import { printTable } from '../lib/table.js';
 import { now } from '../lib/stats.js';
 import { aigenEngine, contentWorkflow, OUTPUT } from '../lib/workload.js';

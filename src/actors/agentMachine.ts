@@ -1,7 +1,7 @@
 import type { AgentInputItem } from '@openai/agents';
 import { assign, fromPromise, setup } from 'xstate';
 import type { ErrorInfo } from '../events/common.js';
-import { StepAttemptError, type StepOutcome } from '../runtime/outcome.js';
+import { StepAttemptError, type StepOutcome } from './outcome.js';
 import type { AigenAgent } from './agent.js';
 
 /** What the workflow sends an agent actor: one task. */

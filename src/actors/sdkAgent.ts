@@ -1,50 +1,12 @@
 import { Agent, tool, type AgentInputItem, type FunctionTool, type Model, type RunItem } from '@openai/agents';
 import { z } from 'zod';
-import type { Recorder } from '../runtime/recorder.js';
-import { toErrorInfo } from '../runtime/errorInfo.js';
-import { toJson } from '../models/recordingModel.js';
-import type { AnswerSource } from '../runtime/replay/answers.js';
+import { recordingTool, type ToolScope } from '../journal/recordingTool.js';
 import type { AgentOutputType, AigenAgent } from './agent.js';
 import { getTool } from './tools.js';
 
 /** The SDK's handoff tool name for an agent: `transfer_to_<name>` with non-word characters as `_`. */
 export function transferToolName(agentId: string): string {
   return `transfer_to_${agentId.replace(/[^a-zA-Z0-9]/g, '_')}`;
-}
-
-interface ToolScope {
-  recorder: Recorder;
-  stepId: string;
-  actorId: string;
-  /** Recorded tool results (replay, resume, fork): used instead of running the tool. */
-  answers?: AnswerSource;
-}
-
-/** Wrap a function tool so each call is recorded: ToolCalled, then ToolReturned durable before the model sees it. */
-export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope): FunctionTool<unknown, never> {
-  let calls = 0;
-  return {
-    ...t,
-    invoke: async (runContext, input, details) => {
-      calls += 1;
-      const callId = details?.toolCall?.callId ?? `${scope.stepId}.tool.${calls}`;
-      const base = { stepId: scope.stepId, callId, tool: t.name };
-      scope.recorder.record('ToolCalled', { ...base, arguments: input }, { actorId: scope.actorId });
-      // A replay that already diverged must not run a live tool.
-      if (scope.recorder.error) throw scope.recorder.error;
-      let output: unknown;
-      try {
-        const recorded = scope.answers?.tool(callId);
-        if (recorded && !recorded.ok) throw recorded.error;
-        output = recorded ? recorded.value : await t.invoke(runContext, input, details);
-      } catch (err) {
-        await scope.recorder.durable('ToolFailed', { ...base, error: toErrorInfo(err) }, { actorId: scope.actorId });
-        throw err;
-      }
-      await scope.recorder.durable('ToolReturned', { ...base, output: toJson(output) }, { actorId: scope.actorId });
-      return output;
-    },
-  };
 }
 
 /**

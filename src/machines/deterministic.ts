@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { ValidationError } from '../errors.js';
-import { WorkflowError } from '../runtime/errors.js';
+import { WorkflowError } from './errors.js';
 import {
   finalStates,
   initialContext,

@@ -1,7 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import type { AigenAgent } from '../actors/agent.js';
 import { ValidationError } from '../errors.js';
-import { MaxTurnsExceededError } from '../runtime/errors.js';
+import { MaxTurnsExceededError } from './errors.js';
 import {
   failWhenStepFails,
   finalStates,

@@ -1,7 +1,7 @@
 import { fromPromise, type AnyStateMachine } from 'xstate';
 import { AigenAgent } from '../actors/agent.js';
 import { ValidationError } from '../errors.js';
-import type { StepOutcome } from '../runtime/outcome.js';
+import type { StepOutcome } from '../actors/outcome.js';
 import { DeterministicWorkflow } from './deterministic.js';
 import {
   failWhenStepFails,

@@ -3,7 +3,7 @@ import { assign, createMachine, type AnyStateMachine } from 'xstate';
 import { AigenAgent } from '../actors/agent.js';
 import type { AgentMachine } from '../actors/agentMachine.js';
 import type { ErrorInfo } from '../events/common.js';
-import type { StepOutcome } from '../runtime/outcome.js';
+import type { StepOutcome } from '../actors/outcome.js';
 
 /** What a workflow machine needs from the run executing it. */
 export interface RunServices {

@@ -1,6 +1,6 @@
 import { OpenAIProvider, type Model } from '@openai/agents';
 import type { AigenAgent } from '../actors/agent.js';
-import { MissingApiKeyError } from '../runtime/errors.js';
+import { MissingApiKeyError } from './errors.js';
 import { failuresFromEnv, isOfflineModelName, OfflineModel } from './offline/index.js';
 
 /** Turns a model name into the SDK Model that serves one agent of one run. */

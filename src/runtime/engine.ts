@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { runStreamId } from '../events/streams.js';
 import type { Workflow } from '../machines/workflow.js';
 import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver, type ModelResolver } from '../models/resolveModel.js';
-import { installSpanRecorder } from '../models/tracing.js';
+import { installSpanRecorder } from '../journal/spans.js';
 import type { WatchUpdate } from '../projections/api.js';
 import { foldRunStatus, type RunStatus } from '../projections/status.js';
 import { watchRun } from '../projections/watch.js';
@@ -17,8 +17,11 @@ import { ConcurrencyError } from '../store/errors.js';
 import { RunBusyError, RunFinishedError } from './errors.js';
 import { refuseLiveModels, runOptionsOf, runStartedOf, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
 import { isFinished, modeParams, type ExecutionMode } from './replay/modes.js';
-import { ReplayDivergenceError, type ReplayRecorder } from './replay/replayRecorder.js';
+import { ReplayDivergenceError, type ReplayRecorder } from '../journal/replayRecorder.js';
 import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
+import type { RunOptions } from './runOptions.js';
+
+export type { RunOptions } from './runOptions.js';
 
 /** Options of {@link WorkflowEngine}. */
 export interface EngineOptions {
@@ -40,14 +43,6 @@ export interface EngineOptions {
   random?: () => number;
   modelResolver?: ModelResolver;
   env?: NodeJS.ProcessEnv;
-}
-
-/** Per-run overrides of {@link WorkflowEngine.execute}. */
-export interface RunOptions {
-  model?: string;
-  maxRetries?: number;
-  retryDelayMs?: number;
-  runId?: string;
 }
 
 /**

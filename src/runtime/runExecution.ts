@@ -7,16 +7,16 @@ import { addUsage, zeroUsage, type ErrorInfo, type Usage } from '../events/commo
 import { exportDefinition } from '../machines/definition.js';
 import type { RunServices, Workflow } from '../machines/workflow.js';
 import type { ModelResolver } from '../models/resolveModel.js';
-import { routeSpans } from '../models/tracing.js';
+import { routeSpans } from '../journal/spans.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { Clock } from './clock.js';
 import type { Context } from './context.js';
-import { toErrorInfo } from './errorInfo.js';
-import { createTransitionInspector } from './inspector.js';
-import type { StepOutcome } from './outcome.js';
-import { RunRecorder, type Recorder, type RunIdentity } from './recorder.js';
-import type { AnswerSource } from './replay/answers.js';
-import { Turnstile } from './replay/turnstile.js';
+import { toErrorInfo } from '../journal/errorInfo.js';
+import { createTransitionInspector } from '../journal/inspector.js';
+import type { StepOutcome } from '../actors/outcome.js';
+import { RunRecorder, type Recorder, type RunIdentity } from '../journal/recorder.js';
+import type { AnswerSource } from '../journal/answers.js';
+import { Turnstile } from '../journal/turnstile.js';
 import { createStepRunner, type RetryPolicy } from './stepRunner.js';
 
 /** How a run ended. */

@@ -3,13 +3,13 @@ import type { AgentAttempt, StepRunner } from '../actors/agentMachine.js';
 import type { AigenAgent } from '../actors/agent.js';
 import { handoffTarget, lastAssistantText, toSdkAgent } from '../actors/sdkAgent.js';
 import { addUsage, zeroUsage, type Usage } from '../events/common.js';
-import { RecordingModel, toJson, usageOf } from '../models/recordingModel.js';
+import { RecordingModel, toJson, usageOf } from '../journal/recordingModel.js';
 import type { Clock } from './clock.js';
-import { toErrorInfo } from './errorInfo.js';
+import { toErrorInfo } from '../journal/errorInfo.js';
 import { RunCancelledError, StepTimeoutError } from './errors.js';
-import { StepAttemptError, type StepOutcome } from './outcome.js';
-import type { Recorder } from './recorder.js';
-import type { AnswerSource } from './replay/answers.js';
+import { StepAttemptError, type StepOutcome } from '../actors/outcome.js';
+import type { Recorder } from '../journal/recorder.js';
+import type { AnswerSource } from '../journal/answers.js';
 
 /** Retry policy of agent steps: exponential backoff from `retryDelayMs`, optional jitter. */
 export interface RetryPolicy {

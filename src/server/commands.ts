@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hasAgentType } from '../actors/registry.js';
-import { cancelRun } from '../cli/cancellation.js';
+import { cancelRun } from '../app/cancellation.js';
 import { NotFoundError } from '../errors.js';
 import { createWorkflow, listWorkflows } from '../machines/factory.js';
 import type { Workflow } from '../machines/workflow.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CancelOutcome } from '../cancellation.js';
+import type { CancelOutcome } from '../../app/cancellation.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../errors.js';
 import { paintStatus } from '../format.js';
@@ -21,7 +21,7 @@ runs (parallel branches) are cancelled too. A run that already ended is left as 
     .action(async (id: string, flags: { reason: string }) => {
       const views = await ctx.views();
       const runId = await views.resolveRunId(id);
-      const { cancelRun } = await import('../cancellation.js');
+      const { cancelRun } = await import('../../app/cancellation.js');
       const outcome = await cancelRun(await ctx.openStore(), runId, flags.reason);
       if (outcome.outcome === 'ended' && outcome.previousStatus !== 'cancelled') ctx.exitCode = EXIT.usage;
       if (ctx.json) {

@@ -4,9 +4,9 @@ import type { RecordedEvent } from '../../events/envelope.js';
 import type { Workflow } from '../../machines/workflow.js';
 import { AigenError } from '../../errors.js';
 import type { ModelResolver } from '../../models/resolveModel.js';
-import type { RunOptions } from '../engine.js';
+import type { RunOptions } from '../runOptions.js';
 import type { ExecuteResult } from '../runExecution.js';
-import type { Divergence } from './compare.js';
+import type { Divergence } from '../../journal/compare.js';
 
 /** What `engine.replay()` reports. */
 export interface ReplayResult {

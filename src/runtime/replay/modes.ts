@@ -1,10 +1,10 @@
 import type { RecordedEvent } from '../../events/envelope.js';
 import type { Clock } from '../clock.js';
-import { RunRecorder, type Recorder, type RunIdentity } from '../recorder.js';
+import { RunRecorder, type Recorder, type RunIdentity } from '../../journal/recorder.js';
 import type { RunParams } from '../runExecution.js';
 import type { EventStore } from '../../store/eventStore.js';
-import { AnswerSource } from './answers.js';
-import { ReplayRecorder } from './replayRecorder.js';
+import { AnswerSource } from '../../journal/answers.js';
+import { ReplayRecorder } from '../../journal/replayRecorder.js';
 
 /**
  * How a run is executed: `live` (new facts), `verify` (every fact from the log, events compared,

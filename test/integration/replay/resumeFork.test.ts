@@ -2,7 +2,7 @@ import type { Model } from '@openai/agents';
 import { describe, expect, it } from 'vitest';
 import { createWorkflow, WorkflowEngine, type RecordedEvent } from '../../../src/index.js';
 import { OfflineModel } from '../../../src/models/offline/index.js';
-import { comparable } from '../../../src/runtime/replay/compare.js';
+import { comparable } from '../../../src/journal/compare.js';
 import { createMemoryStore } from '../../../src/testing/index.js';
 import { dataOf, runEvents } from '../../support/runs.js';
 

@@ -6,7 +6,7 @@ import {
   type Trace,
   type TracingProcessor,
 } from '@openai/agents';
-import type { Recorder } from '../runtime/recorder.js';
+import type { Recorder } from './recorder.js';
 import { toJson } from './recordingModel.js';
 
 const recorders = new Map<string, Recorder>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../../src/events/envelope.js';
-import { ReplayRecorder } from '../../../src/runtime/replay/replayRecorder.js';
+import { ReplayRecorder } from '../../../src/journal/replayRecorder.js';
 
 const id = { runId: 'r', rootRunId: 'r', traceId: 't' };
 const ev = (streamPosition: number, type: string, data: unknown): RecordedEvent => ({

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Model, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
 import type { Usage } from '../events/common.js';
-import type { Recorder } from '../runtime/recorder.js';
-import type { AnswerSource } from '../runtime/replay/answers.js';
-import { RecordedError } from '../runtime/replay/answers.js';
-import { isRetryable, toErrorInfo } from '../runtime/errorInfo.js';
+import type { Recorder } from './recorder.js';
+import type { AnswerSource } from './answers.js';
+import { RecordedError } from './answers.js';
+import { isRetryable, toErrorInfo } from './errorInfo.js';
 
 /** Where a model call belongs: the step and attempt of one agent actor. */
 export interface ModelCallScope {

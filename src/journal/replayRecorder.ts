@@ -1,7 +1,7 @@
-import type { EventData, EventType } from '../../events/catalogue.js';
-import type { EventMetadata, RecordedEvent } from '../../events/envelope.js';
-import { AigenError } from '../../errors.js';
-import type { Recorder, RunIdentity } from '../recorder.js';
+import type { EventData, EventType } from '../events/catalogue.js';
+import type { EventMetadata, RecordedEvent } from '../events/envelope.js';
+import { AigenError } from '../errors.js';
+import type { Recorder, RunIdentity } from './recorder.js';
 import { divergence, sameEvent, UNCOMPARED_TYPES, type Divergence } from './compare.js';
 
 /** Event kinds that concurrent parallel branches may interleave (kind → group). */

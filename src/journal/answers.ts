@@ -1,7 +1,7 @@
 import { Usage, type ModelResponse } from '@openai/agents';
-import type { EventData } from '../../events/catalogue.js';
-import type { ErrorInfo } from '../../events/common.js';
-import type { AigenEvent, RecordedEvent } from '../../events/envelope.js';
+import type { EventData } from '../events/catalogue.js';
+import type { ErrorInfo } from '../events/common.js';
+import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
 
 /** A recorded failure, rethrown during re-execution with the same code, name and message. */
 export class RecordedError extends Error {

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../events/envelope.js';
+import type { RecordedEvent } from '../events/envelope.js';
 
 /** Event types that re-execution does not reproduce exactly (timing-dependent or claims). */
 export const UNCOMPARED_TYPES = new Set(['SpanRecorded', 'RunResumed']);

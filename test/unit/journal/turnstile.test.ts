@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Turnstile } from '../../../src/runtime/replay/turnstile.js';
+import { Turnstile } from '../../../src/journal/turnstile.js';
 
 describe('Turnstile', () => {
   it('lets ids pass in the recorded order, and unrecorded ids only after all recorded ones', async () => {
