@@ -52,15 +52,17 @@ function errorOf(json) {
 
 /**
  * Call the API and parse its JSON answer; an error answer throws {@link ApiError}. The answer is
- * `unknown`: the caller casts it to the route's type (see types.d.ts).
+ * `unknown`: the caller casts it to the route's type (see types.d.ts). Every command (any method
+ * but GET) is sent as `application/json`, with or without a body: the server refuses others.
  * @param {string} path
  * @param {{ method?: string, body?: unknown, signal?: AbortSignal }} [options]
  * @returns {Promise<unknown>}
  */
 export async function api(path, options = {}) {
-  const headers = authHeaders(options.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' });
+  const method = options.method ?? 'GET';
+  const headers = authHeaders(method === 'GET' ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' });
   /** @type {RequestInit} */
-  const init = { method: options.method ?? 'GET', headers };
+  const init = { method, headers };
   if (options.body !== undefined) init.body = JSON.stringify(options.body);
   if (options.signal) init.signal = options.signal;
   const res = await fetch(path, init);

@@ -4,13 +4,14 @@ import { errorResponse, HttpError } from './errors.js';
 import { eventRoutes } from './routes/events.js';
 import { runRoutes } from './routes/runs.js';
 import { workflowRoutes } from './routes/workflows.js';
-import { apiGuard, securityHeaders } from './security.js';
+import { apiGuard, checkApiToken, crossSiteGuard, limitBody, securityHeaders, wellFormedPath } from './security.js';
 import { staticRoutes } from './static.js';
 
 /**
  * The HTTP API and the UI as a Hono app, without listening: call `app.request()` in tests or
  * hand it to {@link serve}. Every error is `{ error: { code, message, path? } }` with 400, 401,
- * 403, 404, 409, 415 or 5xx.
+ * 403, 404, 409, 413, 415 or 5xx. A token shorter than 16 characters throws
+ * `ApiTokenTooShortError`.
  * @example
  * ```ts
  * const app = createServer({ store, engine, projections });
@@ -18,9 +19,13 @@ import { staticRoutes } from './static.js';
  * ```
  */
 export function createServer(options: ServerOptions): Hono {
+  checkApiToken(options.token);
   const app = new Hono();
   app.use('*', securityHeaders);
+  app.use('*', wellFormedPath);
   app.use('/api/*', apiGuard(options.token));
+  app.use('*', crossSiteGuard);
+  app.use('/api/*', limitBody);
   const events = eventRoutes(options);
   app.route('/api/runs', events.run);
   app.route('/api/runs', runRoutes(options));

@@ -41,6 +41,21 @@ export class ApiTokenRequiredError extends AigenError {
   }
 }
 
+/**
+ * The API token is too short to resist guessing; the server refuses to start with it.
+ * @example
+ * ```ts
+ * createServer({ store, engine, projections, token: 'secret' }); // throws ApiTokenTooShortError
+ * ```
+ */
+export class ApiTokenTooShortError extends AigenError {
+  readonly code = 'API_TOKEN_TOO_SHORT';
+  readonly kind = 'user' as const;
+  constructor(length: number, minimum: number) {
+    super(`the API token (AIGEN_API_TOKEN) has ${length} characters; use at least ${minimum}, e.g. the output of 'openssl rand -hex 24'`);
+  }
+}
+
 /** Error codes answered with 409 Conflict: the request is valid but the run's state forbids it. */
 const CONFLICT_CODES = new Set(['RUN_FINISHED', 'RUN_BUSY', 'WRONG_EXPECTED_VERSION']);
 

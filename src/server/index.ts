@@ -9,5 +9,5 @@
 export { createServer } from './app.js';
 export { serve, DEFAULT_HOST, DEFAULT_PORT, type ListenOptions, type RunningServer } from './serve.js';
 export type { ServerOptions, ServerProjections } from './deps.js';
-export { ApiTokenRequiredError, HttpError, describeError, type ErrorBody } from './errors.js';
-export { CONTENT_SECURITY_POLICY, isLoopbackHost } from './security.js';
+export { ApiTokenRequiredError, ApiTokenTooShortError, HttpError, describeError, type ErrorBody } from './errors.js';
+export { CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, MIN_API_TOKEN_LENGTH, checkApiToken, isLoopbackHost } from './security.js';

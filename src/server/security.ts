@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { MiddlewareHandler } from 'hono';
-import { errorResponse, HttpError } from './errors.js';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiTokenTooShortError, errorResponse, HttpError } from './errors.js';
 
 /**
  * The Content-Security-Policy of every response: scripts, styles and connections only from this
@@ -72,3 +73,70 @@ export function apiGuard(token: string | undefined): MiddlewareHandler {
     await next();
   };
 }
+
+/** The largest request body the API reads: 1 MiB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The shortest API token the server accepts. */
+export const MIN_API_TOKEN_LENGTH = 16;
+
+/** Throws {@link ApiTokenTooShortError} for a token shorter than {@link MIN_API_TOKEN_LENGTH}. */
+export function checkApiToken(token: string | undefined): void {
+  if (token !== undefined && token.length < MIN_API_TOKEN_LENGTH) throw new ApiTokenTooShortError(token.length, MIN_API_TOKEN_LENGTH);
+}
+
+/** A path whose percent-encoding does not decode (`/%E0%A4%A`) is a 400, before any route sees it. */
+export const wellFormedPath: MiddlewareHandler = async (c, next) => {
+  try {
+    decodeURIComponent(new URL(c.req.url).pathname);
+  } catch {
+    return errorResponse(c, new HttpError(400, 'MALFORMED_PATH', 'the request path has malformed percent-encoding', 'path'));
+  }
+  await next();
+};
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** True when the `Origin` header names the host the request was sent to. */
+function sameHost(origin: string, requestUrl: string): boolean {
+  try {
+    return new URL(origin).host === new URL(requestUrl).host;
+  } catch {
+    return false; // `null` (sandboxed frames, file: pages) or garbage
+  }
+}
+
+/**
+ * Guard of every state-changing request (any method but GET, HEAD and OPTIONS) against what a
+ * browser sends cross-site without a CORS preflight: `Sec-Fetch-Site: cross-site` or
+ * `same-site`, or an `Origin` other than the server's own host, is a 403; a `Content-Type` other
+ * than `application/json` (also for an empty body) is a 415. A page of another origin can send
+ * `application/json` only after a preflight, which this server never approves.
+ */
+export const crossSiteGuard: MiddlewareHandler = async (c, next) => {
+  if (SAFE_METHODS.has(c.req.method)) return next();
+  const site = c.req.header('sec-fetch-site');
+  if (site === 'cross-site' || site === 'same-site') {
+    return errorResponse(c, new HttpError(403, 'CROSS_SITE_REQUEST', `refusing a ${site} request: commands are accepted from this server's own pages only`, 'header'));
+  }
+  const origin = c.req.header('origin');
+  if (origin !== undefined && !sameHost(origin, c.req.url)) {
+    return errorResponse(c, new HttpError(403, 'FOREIGN_ORIGIN', `refusing a request from origin '${origin}': commands are accepted from this server's own pages only`, 'header'));
+  }
+  if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+    return errorResponse(c, new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send Content-Type: application/json (also with an empty body)', 'header'));
+  }
+  await next();
+};
+
+/**
+ * Request bodies over {@link MAX_BODY_BYTES} are a 413 (hono's bodyLimit, answered as JSON). The
+ * rest of such a body is not read, so the connection closes after the answer.
+ */
+export const limitBody: MiddlewareHandler = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) => {
+    c.header('Connection', 'close');
+    return errorResponse(c, new HttpError(413, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`));
+  },
+});

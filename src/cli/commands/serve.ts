@@ -1,6 +1,5 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { intOption } from '../input.js';
 
 interface ServeFlags {
   port: number;
@@ -12,7 +11,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('serve the HTTP API and the web UI (live statecharts, timelines, traces) until Ctrl-C')
-    .option('--port <port>', 'port to listen on (0: any free port)', intOption(0), 4400)
+    .option('--port <port>', 'port to listen on (0: any free port)', portOption, 4400)
     .option('--host <host>', 'address to bind; anything but loopback needs AIGEN_API_TOKEN', '127.0.0.1')
     .addHelpText(
       'after',
@@ -23,6 +22,7 @@ server stops stay unfinished in the store ('aigen resume --all' continues them).
 
 Security: by default only this machine can connect. To bind another address set AIGEN_API_TOKEN;
 every /api request must then send 'Authorization: Bearer <token>' (the UI asks for it once).
+The token needs at least 16 characters.
 
 Examples:
   $ aigen serve
@@ -36,12 +36,13 @@ Examples:
 
 async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<void> {
   const token = ctx.proc.env.AIGEN_API_TOKEN?.trim() || undefined;
-  const [{ serve, isLoopbackHost, ApiTokenRequiredError }, { openProjections }, { WorkflowEngine }] = await Promise.all([
+  const [{ serve, isLoopbackHost, checkApiToken, ApiTokenRequiredError }, { openProjections }, { WorkflowEngine }] = await Promise.all([
     import('../../server/index.js'),
     import('../../projections/open.js'),
     import('../../runtime/engine.js'),
   ]);
   if (!isLoopbackHost(flags.host) && !token) throw new ApiTokenRequiredError(flags.host);
+  checkApiToken(token);
   const store = await ctx.openStore();
   const projections = await openProjections(ctx.globals.store, store);
   ctx.onClose(() => projections.close());
@@ -68,6 +69,13 @@ async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<vo
     // unless someone else listens; listening until exit lets the shutdown above finish with 0.
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, keepListening);
   });
+}
+
+/** Commander parser of `--port`: a whole number from 0 to 65535. */
+function portOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value.trim()) || n > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
+  return n;
 }
 
 /** A signal listener that does nothing: see the shutdown in serveUntilStopped. */

@@ -33,7 +33,10 @@ const modelSchema = z
 
 const startSchema = z.object({
   workflow: z.string().min(1).max(500),
-  input: z.string().max(100_000),
+  input: z
+    .string()
+    .max(100_000)
+    .refine((s) => s.trim() !== '', 'input is empty'),
   model: modelSchema.optional(),
 });
 
@@ -96,8 +99,7 @@ export function runRoutes(deps: ServerOptions): Hono {
 
   app.post('/:id/cancel', async (c) => {
     const runId = await resolveRun(store, projections, runIdParam(c));
-    const hasBody = (c.req.header('content-length') ?? '0') !== '0';
-    const { reason } = hasBody ? await jsonBody(c, cancelSchema) : { reason: undefined };
+    const { reason } = await jsonBody(c, cancelSchema, {});
     await cancelRunAnywhere(engine, store, runId, reason ?? 'cancelled over HTTP');
     return c.json({ runId, status: 'cancelled' });
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiTokenRequiredError, CONTENT_SECURITY_POLICY, isLoopbackHost, serve } from '../../../src/server/index.js';
+import { ApiTokenRequiredError, ApiTokenTooShortError, CONTENT_SECURITY_POLICY, createServer, isLoopbackHost, serve } from '../../../src/server/index.js';
 import { collect, withHeaders } from './sseClient.js';
 import { startRun, startTestServer, type TestServer } from './helpers.js';
 
@@ -71,6 +71,33 @@ describe('binding and the API token', () => {
       await t.close();
     }
   });
+
+  it('a token shorter than 16 characters is refused at start (library and `aigen serve`, exit 2)', async () => {
+    const t = await startTestServer();
+    try {
+      const deps = { store: t.store, engine: t.engine, projections: t.projections };
+      expect(() => createServer({ ...deps, token: 'short-secret' })).toThrow(ApiTokenTooShortError);
+      await expect(serve({ ...deps, token: '0123456789abcde', host: '0.0.0.0', port: 0 })).rejects.toThrow(/at least 16/);
+      expect(() => createServer({ ...deps, token: '0123456789abcdef' })).not.toThrow();
+    } finally {
+      await t.close();
+    }
+    for (const args of [['serve', '--port', '0'], ['serve', '--host', '0.0.0.0', '--port', '0']]) {
+      const r = await aigen(args, { AIGEN_API_TOKEN: 'hunter2' });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/AIGEN_API_TOKEN\) has 7 characters; use at least 16/);
+      expect(r.stderr).not.toMatch(/hunter2/);
+      expect(r.stdout).not.toMatch(/aigen serving/);
+    }
+  }, 60_000);
+
+  it('`aigen serve --port` outside 0–65535 or not a number is a usage error (exit 2)', async () => {
+    for (const port of ['99999', '-1', 'abc']) {
+      const r = await aigen(['serve', '--port', port], {});
+      expect(r.code, port).toBe(2);
+      expect(r.stderr, port).toMatch(/--port.*expected a port number from 0 to 65535/);
+    }
+  }, 90_000);
 
   it('`aigen serve` with AIGEN_API_TOKEN on a non-loopback host starts, prints its URL and answers 401 without the token', async () => {
     let status = 0;
