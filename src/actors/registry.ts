@@ -49,7 +49,7 @@ export function createAgent(type: string, options: AgentOptions = {}): AigenAgen
 
 /** True when `createAgent(type)` would succeed. */
 export function hasAgentType(type: string): boolean {
-  return factories.has(type) || type in builtinAgentTypes || Object.keys(builtinAgentTypes).some((n) => type.includes(n));
+  return factories.has(type) || Object.hasOwn(builtinAgentTypes, type) || Object.keys(builtinAgentTypes).some((n) => type.includes(n));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hasAgentType } from '../actors/registry.js';
 import { cancelRun } from '../app/cancellation.js';
-import { NotFoundError } from '../errors.js';
+import { AigenError, NotFoundError } from '../errors.js';
 import { createWorkflow, listWorkflows } from '../machines/factory.js';
 import type { Workflow } from '../machines/workflow.js';
 import { foldRunStatus } from '../projections/status.js';
@@ -22,13 +22,11 @@ export interface StartRequest {
  * types. Workflow files are not loaded over HTTP (a client must not make the server read paths).
  */
 export function workflowOf(spec: string): Workflow {
-  const registered = listWorkflows().some((w) => w.name === spec);
+  if (listWorkflows().some((w) => w.name === spec)) return createWorkflow(spec);
   const agents = spec.split(',').map((s) => s.trim());
-  if (!registered && !(spec.includes(',') && agents.every((a) => a !== '' && hasAgentType(a))) && !hasAgentType(spec)) {
-    const names = listWorkflows().map((w) => w.name);
-    throw new HttpError(400, 'UNKNOWN_WORKFLOW', `unknown workflow '${spec}': use one of ${names.join(', ')}, or comma-separated agent types`, 'body.workflow');
-  }
-  return registered ? createWorkflow(spec) : createWorkflow(agents);
+  if (agents.every((a) => a !== '' && hasAgentType(a))) return createWorkflow(agents);
+  const names = listWorkflows().map((w) => w.name);
+  throw new HttpError(400, 'UNKNOWN_WORKFLOW', `unknown workflow '${spec}': use one of ${names.join(', ')}, or comma-separated agent types`, 'body.workflow');
 }
 
 /**
@@ -40,7 +38,19 @@ export function workflowOf(spec: string): Workflow {
  */
 export async function startRun(engine: WorkflowEngine, req: StartRequest): Promise<string> {
   const workflow = workflowOf(req.workflow);
-  return engine.start(workflow, req.input, { runId: randomUUID(), ...(req.model ? { model: req.model } : {}) });
+  return engine.start(workflow, req.input, { runId: randomUUID(), ...(req.model ? { model: req.model } : {}) }).catch(missingKeyAsHttp(req.model));
+}
+
+/**
+ * A model that needs `OPENAI_API_KEY` on a server without one: a 400 on `body.model` whose
+ * message speaks of the request's fields (the engine's own message names a CLI flag).
+ */
+function missingKeyAsHttp(model: string | undefined): (err: unknown) => never {
+  return (err) => {
+    if (!(err instanceof AigenError) || err.code !== 'MISSING_API_KEY') throw err;
+    const which = model ? `model '${model}'` : "the server's default model";
+    throw new HttpError(400, 'MISSING_API_KEY', `${which} needs OPENAI_API_KEY, which this server does not have; send "model": "offline" to run without a key`, 'body.model');
+  };
 }
 
 /**
@@ -67,5 +77,5 @@ export async function cancelRunAnywhere(engine: WorkflowEngine, store: EventStor
  * its RunStarted is durable.
  */
 export function startFork(engine: WorkflowEngine, _store: EventStore, runId: string, at: number, model?: string): Promise<string> {
-  return engine.startFork(runId, { at, ...(model ? { model } : {}) });
+  return engine.startFork(runId, { at, ...(model ? { model } : {}) }).catch(missingKeyAsHttp(model));
 }

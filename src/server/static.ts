@@ -7,19 +7,17 @@ import { Hono, type Context } from 'hono';
 /** The package's browser UI folder. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
+const TYPES = new Map([
+  ['.html', 'text/html; charset=utf-8'],
+  ['.js', 'text/javascript; charset=utf-8'],
+  ['.css', 'text/css; charset=utf-8'],
+  ['.svg', 'image/svg+xml'],
+  ['.png', 'image/png'],
+  ['.ico', 'image/x-icon'],
+]);
 
-/** Files served from packages under `/vendor/`. */
-const VENDOR: Record<string, string> = {
-  'elk.bundled.js': 'elkjs/lib/elk.bundled.js',
-};
+/** Files served from packages under `/vendor/` (a Map: a name like `__proto__` is just unknown). */
+const VENDOR = new Map([['elk.bundled.js', 'elkjs/lib/elk.bundled.js']]);
 
 /** Tooling files that live in the UI folder but are not part of the UI. */
 const NOT_SERVED = /(^|[/\\])(eslint\.config\.js|tsconfig\.json|[^/\\]*\.d\.ts)$/;
@@ -27,7 +25,7 @@ const NOT_SERVED = /(^|[/\\])(eslint\.config\.js|tsconfig\.json|[^/\\]*\.d\.ts)$
 const require = createRequire(import.meta.url);
 
 async function sendFile(c: Context, path: string, cache: string): Promise<Response> {
-  const type = TYPES[extname(path)];
+  const type = TYPES.get(extname(path));
   if (!type) return c.notFound();
   try {
     const body = await readFile(path);
@@ -48,7 +46,7 @@ export function staticRoutes(webRoot: string = DEFAULT_WEB_ROOT): Hono {
   app.get('/', index);
   app.get('/runs/:id', index);
   app.get('/vendor/:file', (c) => {
-    const target = VENDOR[c.req.param('file')];
+    const target = VENDOR.get(c.req.param('file'));
     return target ? sendFile(c, require.resolve(target), 'public, max-age=86400') : c.notFound();
   });
   app.get('/*', (c) => {

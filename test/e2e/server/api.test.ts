@@ -103,7 +103,7 @@ describe('commands', () => {
       expect(await json(res)).toEqual({ runId: id, status: 'cancelled' });
       const status = await json<{ status: string }>(await slow.app.request(`/api/runs/${id}`));
       expect(status.status).toBe('cancelled');
-      const again = await slow.app.request(`/api/runs/${id}/cancel`, { method: 'POST' });
+      const again = await slow.app.request(`/api/runs/${id}/cancel`, { method: 'POST', headers: { 'Content-Type': 'application/json' } });
       expect(again.status).toBe(409);
       expect((await json<ErrorJson>(again)).error.code).toBe('RUN_FINISHED');
     } finally {
@@ -142,7 +142,9 @@ describe('errors', () => {
     await expectError(post(t.app, '/api/runs', { workflow: 'content_generation', input: 42 }), 400, 'VALIDATION_FAILED', 'body.input');
     await expectError(post(t.app, '/api/runs', { workflow: 'nope', input: 'x' }), 400, 'UNKNOWN_WORKFLOW', 'body.workflow');
     await expectError(post(t.app, '/api/runs', { workflow: 'examples/workflows/sequential.yaml', input: 'x' }), 400, 'UNKNOWN_WORKFLOW');
-    await expectError(post(t.app, '/api/runs', { workflow: 'content_generation', input: 'x', model: 'gpt-4.1-mini' }), 400, 'MISSING_API_KEY');
+    await expectError(post(t.app, '/api/runs', { workflow: 'content_generation', input: 'x', model: 'gpt-4.1-mini' }), 400, 'MISSING_API_KEY', 'body.model');
+    await expectError(post(t.app, '/api/runs', { workflow: 'content_generation', input: '' }), 400, 'VALIDATION_FAILED', 'body.input');
+    await expectError(post(t.app, '/api/runs', { workflow: 'content_generation', input: ' \n\t' }), 400, 'VALIDATION_FAILED', 'body.input');
     await expectError(t.app.request('/api/runs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' }), 400, 'VALIDATION_FAILED', 'body');
     await expectError(t.app.request(`/api/runs/${runId}?at=x`), 400, 'VALIDATION_FAILED', 'query.at');
     await expectError(t.app.request(`/api/runs/${runId}?at=9999`), 400, 'VALIDATION_FAILED', 'query.at');
@@ -154,6 +156,25 @@ describe('errors', () => {
     await expectError(post(t.app, `/api/runs/${runId}/fork`, { at: -1 }), 400, 'VALIDATION_FAILED', 'body.at');
     await expectError(post(t.app, `/api/runs/${runId}/fork`, { at: 9999 }), 400, 'VALIDATION_FAILED', 'body.at');
     await expectError(t.app.request('/api/runs/bad%20id'), 400, 'VALIDATION_FAILED', 'params.id');
+  });
+
+  it('error messages speak of the request, never of command-line flags', async () => {
+    const missingKey = await json<ErrorJson>(await post(t.app, '/api/runs', { workflow: 'content_generation', input: 'x', model: 'gpt-4.1-mini' }));
+    expect(missingKey.error.message).toMatch(/"model": "offline"/);
+    const forkKey = await json<ErrorJson>(await post(t.app, `/api/runs/${runId}/fork`, { at: 0, model: 'gpt-4.1-mini' }));
+    expect(forkKey.error.code).toBe('MISSING_API_KEY');
+    for (const body of [missingKey, forkKey]) expect(body.error.message).not.toMatch(/--[a-z]/);
+  });
+
+  it('400: JavaScript prototype names are no workflows or agent types; 404 under /vendor/', async () => {
+    const before = (await t.store.headPosition()) ?? '';
+    for (const workflow of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'research,__proto__', 'constructor,writer']) {
+      await expectError(post(t.app, '/api/runs', { workflow, input: 'x' }), 400, 'UNKNOWN_WORKFLOW', 'body.workflow');
+    }
+    let written = 0;
+    for await (const _ of t.store.readAll({ from: before })) written += 1;
+    expect(written).toBe(0);
+    for (const name of ['__proto__', 'constructor', 'toString', 'valueOf']) expect((await t.app.request(`/vendor/${name}`)).status, name).toBe(404);
   });
 
   it('415: a POST body that is not JSON', async () => {
