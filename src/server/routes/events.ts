@@ -4,7 +4,9 @@ import type { RecordedEvent } from '../../events/envelope.js';
 import { runStreamId } from '../../events/streams.js';
 import { TERMINAL_EVENTS } from '../../projections/watch.js';
 import type { EventFilter, EventStore } from '../../store/eventStore.js';
+import { ValidationError } from '../../errors.js';
 import type { ServerOptions } from '../deps.js';
+import { HttpError } from '../errors.js';
 import { resolveRun, runEventsPage } from '../reads.js';
 import { sseResponse, type SseMessage } from '../sse.js';
 import { globalFromSchema, parseOr400, positionSchema, runIdParam } from '../validate.js';
@@ -25,11 +27,32 @@ const runEventsQuery = z.object({ from: positionSchema.optional(), limit: limitS
 const sseQuery = z.object({ from: globalFromSchema.optional(), types: z.string().max(1000).optional() });
 const allEventsQuery = z.object({ from: globalFromSchema.optional(), limit: limitSchema(10_000).optional(), types: z.string().max(1000).optional() });
 
-/** Where an SSE stream starts: `Last-Event-ID` (a reconnect) wins over `?from=`. */
-function sseFrom(c: Context, fallback: 'start' | 'end'): string {
+/**
+ * Where an SSE stream starts: `Last-Event-ID` (a reconnect) wins over `?from=`. A token the store
+ * cannot read from (not one of its global positions: negative, garbage) is a 400.
+ */
+async function sseFrom(c: Context, store: EventStore, fallback: 'start' | 'end'): Promise<string> {
   const lastId = c.req.header('last-event-id');
-  if (lastId !== undefined && lastId !== '') return parseOr400(globalFromSchema, lastId, 'header');
-  return parseOr400(sseQuery, c.req.query(), 'query').from ?? fallback;
+  const header = lastId !== undefined && lastId !== '';
+  const from = header ? parseOr400(globalFromSchema, lastId, 'header') : (parseOr400(sseQuery, c.req.query(), 'query').from ?? fallback);
+  if (from === 'start' || from === 'end') return from;
+  try {
+    for await (const _ of store.readAll({ from, limit: 1 })) break;
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const path = header ? 'header' : 'query.from';
+    throw new HttpError(400, 'VALIDATION_FAILED', `${header ? 'Last-Event-ID' : path}: ${err.message}`, path);
+  }
+  return from;
+}
+
+/** True when the run's terminal event comes after global position `from` (so a stream from there still ends by itself). */
+async function terminalAfter(store: EventStore, runId: string, from: string): Promise<boolean> {
+  const streamId = runStreamId(runId);
+  for await (const e of store.readAll({ from, filter: { streamPrefix: streamId, types: [...TERMINAL_EVENTS] } })) {
+    if (e.streamId === streamId) return true;
+  }
+  return false;
 }
 
 function typesFilter(c: Context): EventFilter['types'] {
@@ -64,9 +87,11 @@ export function eventRoutes(deps: ServerOptions): { run: Hono; all: Hono } {
       const page = await runEventsPage(store, runId, q.from ?? 0, q.limit ?? 1000);
       return c.json({ events: page.events, next: page.next ?? null });
     }
-    const from = sseFrom(c, 'start');
+    const from = await sseFrom(c, store, 'start');
     const last = await lastEvent(store, runId);
-    const ended = last !== undefined && TERMINAL_EVENTS.has(last.type) && (from === 'end' || from === last.globalPosition);
+    // A finished run streamed from its terminal event or past it: nothing more will come.
+    const finished = last !== undefined && TERMINAL_EVENTS.has(last.type);
+    const ended = finished && from !== 'start' && (from === 'end' || !(await terminalAfter(store, runId, from)));
     const types = typesFilter(c);
     return sseResponse(c, store.subscribe({ streamId: runStreamId(runId), from, ...(types ? { filter: { types } } : {}) }), {
       toMessage: eventMessage,
@@ -80,7 +105,7 @@ export function eventRoutes(deps: ServerOptions): { run: Hono; all: Hono } {
     const types = typesFilter(c);
     const filter: EventFilter = { streamPrefix: 'run-', ...(types ? { types } : {}) };
     if (wantsEventStream(c)) {
-      return sseResponse(c, store.subscribe({ from: sseFrom(c, 'end'), filter }), { toMessage: eventMessage, ...heartbeat });
+      return sseResponse(c, store.subscribe({ from: await sseFrom(c, store, 'end'), filter }), { toMessage: eventMessage, ...heartbeat });
     }
     const q = parseOr400(allEventsQuery, c.req.query(), 'query');
     const events: RecordedEvent[] = [];

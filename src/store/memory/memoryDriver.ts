@@ -1,8 +1,15 @@
 import { Subject } from 'rxjs';
+import { ValidationError } from '../../errors.js';
 import type { RawEvent } from '../../events/codec.js';
 import type { AppendRequest, DriverFilter, StoreDriver } from '../driver.js';
 import type { AppendResult } from '../eventStore.js';
 import { planAppend, type StoredId } from '../planAppend.js';
+
+/** Parse a global position token of this adapter (a decimal row number). */
+function positionOf(token: string): number {
+  if (!/^\d{1,15}$/.test(token)) throw new ValidationError(`'${token}' is not a global position of a memory store`, { path: 'from' });
+  return Number(token);
+}
 
 function matches(row: RawEvent, filter: DriverFilter | undefined): boolean {
   if (!filter) return true;
@@ -71,7 +78,7 @@ export class MemoryDriver implements StoreDriver {
   readAll(after: string | undefined, limit: number, filter: DriverFilter | undefined): Promise<RawEvent[]> {
     const out: RawEvent[] = [];
     const source = filter?.streamId !== undefined ? (this.streams.get(filter.streamId) ?? []) : this.all;
-    const start = after === undefined ? 0 : Number(after);
+    const start = after === undefined ? 0 : positionOf(after);
     for (const row of source) {
       if (out.length >= limit) break;
       if (Number(row.globalPosition) <= start) continue;

@@ -58,6 +58,43 @@ describe('SSE of one run', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { path: string } }).error.path).toBe('header');
   });
+
+  it('a Last-Event-ID that is no position of the store (negative, non-numeric, garbage) is a 400 JSON error', async () => {
+    const runId = await startRun(t.app);
+    await t.engine.wait(runId);
+    const sse = { Accept: 'text/event-stream' };
+    for (const id of ['-1', 'abc', '1.5', '0x10', '12abc', 'start-', '1:2', ':']) {
+      for (const path of [`/api/runs/${runId}/events`, '/api/events']) {
+        const res = await fetch(`${server.url}${path}`, { headers: { ...sse, 'Last-Event-ID': id } });
+        expect(res.status, `${path} ${id}`).toBe(400);
+        expect(res.headers.get('content-type')).toMatch(/application\/json/);
+        const body = (await res.json()) as { error: { code: string; path: string; message: string } };
+        expect(body.error).toMatchObject({ code: 'VALIDATION_FAILED', path: 'header' });
+        expect(body.error.message).toMatch(/Last-Event-ID/);
+      }
+    }
+    const query = await fetch(`${server.url}/api/runs/${runId}/events?from=-5`, { headers: sse });
+    expect(query.status).toBe(400);
+    expect(((await query.json()) as { error: { path: string } }).error.path).toBe('query.from');
+  });
+
+  it('a Last-Event-ID past the end of a finished run ends the stream at once', async () => {
+    const first = await startRun(t.app);
+    await t.engine.wait(first);
+    const second = await startRun(t.app);
+    await t.engine.wait(second);
+    const head = (await t.store.headPosition())!;
+    const firstEnd = (await runEvents(t.store, first)).at(-1)!;
+    // Positions after the first run's terminal event: another run's event, the store's head, and beyond.
+    for (const id of [(await runEvents(t.store, second))[0]!.globalPosition, head, String(Number(head) + 1000)]) {
+      const got = await collect(`${server.url}/api/runs/${first}/events`, { fetch: withHeaders({ 'Last-Event-ID': id }), timeoutMs: 5000 });
+      expect(got.map((m) => m.type), id).toEqual(['end']);
+    }
+    // Just before the terminal event: the terminal event, then the end.
+    const before = (await runEvents(t.store, first)).at(-2)!.globalPosition;
+    const tail = await collect(`${server.url}/api/runs/${first}/events`, { fetch: withHeaders({ 'Last-Event-ID': before }), timeoutMs: 5000 });
+    expect(tail.map((m) => m.type)).toEqual([firstEnd.type, 'end']);
+  });
 });
 
 describe('SSE of all runs', () => {
