@@ -31,9 +31,40 @@ export * from './store/index.js';
 
 // Agents
 export { AigenAgent, type AgentOptions, type AgentOutputType } from './actors/agent.js';
-export { createAgent, registerAgentFactory, listAgentTypes, hasAgentType, type AgentFactory, type AgentTypeMeta } from './actors/registry.js';
-export { registerTool, getTool, listTools } from './actors/tools.js';
+export { builtinAgent, builtinAgents, type AgentFactory, type AgentTypeMeta, type AgentMaker } from './actors/registry.js';
 export { builtinAgentTypes } from './actors/builtins.js';
+
+// The catalog: agents, tools and workflows by name; the project file (aigen.config.ts)
+export {
+  Catalog,
+  defaultCatalog,
+  createAgent,
+  registerAgentFactory,
+  listAgentTypes,
+  hasAgentType,
+  registerTool,
+  getTool,
+  listTools,
+  createWorkflow,
+  registerWorkflowFactory,
+  listWorkflows,
+  type CatalogOptions,
+  type AnyFunctionTool,
+  type WorkflowFactory,
+  type WorkflowMeta,
+} from './config/catalog.js';
+export {
+  defineConfig,
+  projectConfigSchema,
+  validateProjectConfig,
+  applyProjectConfig,
+  type ProjectConfig,
+  type AgentDefinition,
+  type WorkflowEntry,
+  type ModelPrice,
+} from './config/project.js';
+export { loadProject, findProjectFile, PROJECT_FILE_NAMES, type LoadedProject, type LoadProjectOptions } from './config/projectFile.js';
+export { ProjectFileError } from './config/projectErrors.js';
 
 // Workflows
 export { Workflow, type Step, type RunServices, type BuildContext } from './machines/workflow.js';
@@ -58,11 +89,9 @@ export type { ExecuteResult, RunStatusValue } from './runtime/runExecution.js';
 
 // Projections
 export { foldRunStatus, applyStatus, type RunStatus, type StepView, type RunLifecycle } from './projections/status.js';
-export { createWorkflow, registerWorkflowFactory, listWorkflows, type WorkflowFactory, type WorkflowMeta } from './machines/factory.js';
 export { domainWorkflow, type FactoryOptions } from './machines/builtins.js';
 
-// Workflow files (importing them also lets createWorkflow take a file path)
-export { setWorkflowFileResolver, type WorkflowFileResolver } from './machines/factory.js';
+// Workflow files
 export {
   WorkflowFileError,
   loadWorkflowFile,

@@ -5,41 +5,35 @@ import { builtinAgentTypes } from './builtins.js';
 /** Builds an agent of one type. */
 export type AgentFactory = (options: AgentOptions) => AigenAgent;
 
-/** What `listAgentTypes()` tells about a type. */
+/** What a catalog tells about an agent type. */
 export interface AgentTypeMeta {
   description: string;
 }
 
-const factories = new Map<string, { factory: AgentFactory; meta: AgentTypeMeta }>();
+/** Anything that creates agents by type: a `Catalog`, or {@link builtinAgents}. */
+export interface AgentMaker {
+  createAgent(type: string, options?: AgentOptions): AigenAgent;
+}
 
-/**
- * Register an agent type so `createAgent(type)` and workflow files can use it.
- * @example
- * ```ts
- * registerAgentFactory('translator', (o) => new AigenAgent('translator', { instructions: 'Translate to French.', ...o }),
- *   { description: 'Translates to French' });
- * ```
- */
-export function registerAgentFactory(type: string, factory: AgentFactory, meta: AgentTypeMeta): void {
-  factories.set(type, { factory, meta });
+/** The built-in type `type` is, or starts from: itself, or the first built-in whose name it contains (`technical_writer` → writer). */
+export function builtinTypeOf(type: string): string | undefined {
+  if (Object.hasOwn(builtinAgentTypes, type)) return type;
+  return Object.keys(builtinAgentTypes).find((name) => type.includes(name));
 }
 
 /**
- * Create an agent of a registered or built-in type (research, writer, editor, orchestrator,
- * strategy, summarizer, critic). Custom types whose name contains a built-in one
- * (e.g. `technical_writer`) start from that type's instructions.
+ * An agent of a built-in type (research, writer, editor, orchestrator, strategy, summarizer,
+ * critic), or of a type whose name contains one (`technical_writer` starts from writer's
+ * instructions); undefined for any other type.
  * @example
  * ```ts
- * const writer = createAgent('writer', { model: 'gpt-4.1-mini' });
+ * builtinAgent('technical_writer')?.instructions; // the writer's instructions
  * ```
  */
-export function createAgent(type: string, options: AgentOptions = {}): AigenAgent {
-  const registered = factories.get(type);
-  if (registered) return registered.factory(options);
-  const builtin = builtinAgentTypes[type] ?? Object.entries(builtinAgentTypes).find(([name]) => type.includes(name))?.[1];
-  if (!builtin) {
-    throw new NotFoundError('agent type', type, { hint: `known types: ${listAgentTypes().map((t) => t.type).join(', ')}` });
-  }
+export function builtinAgent(type: string, options: AgentOptions = {}): AigenAgent | undefined {
+  const base = builtinTypeOf(type);
+  const builtin = base === undefined ? undefined : builtinAgentTypes[base];
+  if (!builtin) return undefined;
   return new AigenAgent(type, {
     description: builtin.description,
     ...options,
@@ -47,20 +41,11 @@ export function createAgent(type: string, options: AgentOptions = {}): AigenAgen
   });
 }
 
-/** True when `createAgent(type)` would succeed. */
-export function hasAgentType(type: string): boolean {
-  return factories.has(type) || Object.hasOwn(builtinAgentTypes, type) || Object.keys(builtinAgentTypes).some((n) => type.includes(n));
-}
-
-/**
- * Every built-in and registered agent type.
- * @example
- * ```ts
- * listAgentTypes().map((t) => t.type); // ['research', 'writer', …]
- * ```
- */
-export function listAgentTypes(): Array<{ type: string } & AgentTypeMeta> {
-  const out = Object.entries(builtinAgentTypes).map(([type, b]) => ({ type, description: b.description }));
-  for (const [type, { meta }] of factories) if (!(type in builtinAgentTypes)) out.push({ type, ...meta });
-  return out;
-}
+/** Creates agents of the built-in types only (what the built-in workflows use when no catalog is given). */
+export const builtinAgents: AgentMaker = {
+  createAgent(type, options) {
+    const agent = builtinAgent(type, options);
+    if (!agent) throw new NotFoundError('agent type', type, { hint: `built-in types: ${Object.keys(builtinAgentTypes).join(', ')}` });
+    return agent;
+  },
+};

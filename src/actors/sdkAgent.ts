@@ -1,8 +1,8 @@
 import { Agent, tool, type AgentInputItem, type FunctionTool, type Model, type RunItem } from '@openai/agents';
 import { z } from 'zod';
 import { recordingTool, type ToolScope } from '../journal/recordingTool.js';
+import { NotFoundError } from '../errors.js';
 import type { AgentOutputType, AigenAgent } from './agent.js';
-import { getTool } from './tools.js';
 
 /** The SDK's handoff tool name for an agent: `transfer_to_<name>` with non-word characters as `_`. */
 export function transferToolName(agentId: string): string {
@@ -26,7 +26,7 @@ export function toSdkAgent(agent: AigenAgent, model: Model, scope: ToolScope): {
       execute: () => JSON.stringify({ assistant: target }),
     });
   });
-  const tools = agent.tools.map((t) => recordingTool(typeof t === 'string' ? getTool(t) : t, scope));
+  const tools = agent.tools.map((t) => recordingTool(typeof t === 'string' ? unresolvedTool(t) : t, scope));
   const sdk = new Agent<unknown, AgentOutputType>({
     name: agent.agentId,
     instructions: agent.instructions,
@@ -37,6 +37,11 @@ export function toSdkAgent(agent: AigenAgent, model: Model, scope: ToolScope): {
     toolUseBehavior: transferTools.length > 0 ? { stopAtToolNames: [...transfers.keys()] } : 'run_llm_again',
   });
   return { sdk, transfers };
+}
+
+/** A tool still named by a string: the engine resolves names against its catalog before a run starts. */
+function unresolvedTool(name: string): never {
+  throw new NotFoundError('tool', name, { hint: 'tool names are resolved by the engine against its catalog (registerTool, or `tools` in aigen.config.ts)' });
 }
 
 /** The text of the last assistant message among run items. */

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
+import type { Catalog } from '../config/catalog.js';
+import type { ProjectConfig } from '../config/project.js';
+import type { PriceTable } from '../projections/api.js';
+import type { EngineOptions } from '../runtime/engine.js';
 import type { EventStore } from '../store/eventStore.js';
 import { EXIT } from './errors.js';
 import { Output, type OutStream } from './output.js';
@@ -11,9 +15,23 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The options every command accepts. */
 export interface GlobalOptions {
+  /** The store URL: `--store`, else `AIGEN_STORE`, else the project file's `store`, else the default. */
   store: string;
   logLevel: LogLevel;
   json: boolean;
+  /** `--config` / `AIGEN_CONFIG`: the project file to load instead of `aigen.config.*` in the working directory. */
+  config: string | undefined;
+}
+
+/** The project file as the commands use it. */
+export interface CliProject {
+  /** Absolute path of the project file, if there is one. */
+  file: string | undefined;
+  config: ProjectConfig;
+  /** Built-ins + the project file's agents, tools and workflows. */
+  catalog: Catalog;
+  /** The built-in price table with the project file's prices over it. */
+  prices: PriceTable;
 }
 
 /** The process the CLI runs in (replaceable for tests). */
@@ -33,7 +51,8 @@ export class CliContext {
   readonly output: Output;
   /** Set by a command to end with something other than 0. */
   exitCode: number = EXIT.ok;
-  private options: GlobalOptions = { store: '', logLevel: 'warn', json: false };
+  private options: GlobalOptions = { store: '', logLevel: 'warn', json: false, config: undefined };
+  private loaded: CliProject | undefined;
   private log: Logger | undefined;
   private store: Promise<EventStore> | undefined;
   private runViews: Promise<RunViews> | undefined;
@@ -44,15 +63,44 @@ export class CliContext {
     this.output = new Output(proc.stdout, proc.stderr, proc.env);
   }
 
-  /** Read the global options of the command about to run (a commander preAction hook). */
-  configure(command: Command): void {
-    const o = command.optsWithGlobals<{ store?: string; logLevel?: string; json?: boolean }>();
+  /**
+   * Read the global options of the command about to run and load the project file (a commander
+   * preAction hook). The project file's `store` applies when neither `--store` nor `AIGEN_STORE` is given.
+   */
+  async configure(command: Command): Promise<void> {
+    const o = command.optsWithGlobals<{ store?: string; logLevel?: string; json?: boolean; config?: string }>();
     this.options = {
       store: o.store ?? '',
       logLevel: (LOG_LEVELS as readonly string[]).includes(o.logLevel ?? '') ? (o.logLevel as LogLevel) : 'warn',
       json: o.json === true,
+      config: o.config || undefined,
     };
     this.log = undefined;
+    const project = await this.project();
+    if (project.config.store !== undefined && optionSource(command, 'store') === 'default') {
+      this.options = { ...this.options, store: project.config.store };
+    }
+  }
+
+  /** The project file, loaded into the default catalog once per invocation. */
+  async project(): Promise<CliProject> {
+    if (this.loaded) return this.loaded;
+    const [{ loadProject }, { DEFAULT_PRICES }] = await Promise.all([import('../config/projectFile.js'), import('../projections/usage.js')]);
+    const started = Date.now();
+    const { file, config, catalog } = await loadProject({ cwd: this.proc.cwd(), config: this.options.config });
+    if (file) this.logger.debug({ file, ms: Date.now() - started }, 'project file loaded');
+    this.loaded = { file, config, catalog, prices: { ...DEFAULT_PRICES, ...config.prices } };
+    return this.loaded;
+  }
+
+  /**
+   * What every engine of the CLI is built with: the catalog, the environment, and the default
+   * model (`AIGEN_MODEL`, else the project file's `model`; `--model` overrides per run).
+   */
+  async engineOptions(): Promise<Pick<EngineOptions, 'catalog' | 'env' | 'model'>> {
+    const { catalog, config } = await this.project();
+    const model = this.proc.env.AIGEN_MODEL || config.model;
+    return { catalog, env: this.proc.env, ...(model ? { model } : {}) };
   }
 
   get globals(): GlobalOptions {
@@ -89,8 +137,8 @@ export class CliContext {
   /** The read side (projections) of the store, opened once. */
   views(): Promise<RunViews> {
     this.runViews ??= (async () => {
-      const [{ openViews }, store] = await Promise.all([import('./views.js'), this.openStore()]);
-      return openViews(this.options.store, store);
+      const [{ openViews }, store, { prices }] = await Promise.all([import('./views.js'), this.openStore(), this.project()]);
+      return openViews(this.options.store, store, { prices });
     })();
     return this.runViews;
   }
@@ -133,4 +181,13 @@ export class CliContext {
       this.store = undefined;
     }
   }
+}
+
+/** Where an option's value came from ('cli', 'env', 'default', …), looking up through parent commands. */
+function optionSource(command: Command, key: string): string | undefined {
+  for (let c: Command | null = command; c; c = c.parent) {
+    const source = c.getOptionValueSource(key);
+    if (source !== undefined) return source;
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@ import {
   statusAt,
   watchRun,
   type ProjectionsHandle,
+  type ProjectionsOptions,
   type RenderTraceOptions,
   type RunRow,
   type RunsQuery,
@@ -38,12 +39,12 @@ export interface RunViews {
  * sqlite file, same postgres schema); they are brought up to date once, on the first query that
  * reads them, so every command sees every run recorded before it started.
  */
-export async function openViews(storeUrl: string, store: EventStore): Promise<RunViews> {
+export async function openViews(storeUrl: string, store: EventStore, options: ProjectionsOptions = {}): Promise<RunViews> {
   await Promise.resolve();
   let handle: Promise<ProjectionsHandle> | undefined;
   const projections = (): Promise<ProjectionsHandle> => {
     handle ??= (async () => {
-      const p = await openProjections(storeUrl, store);
+      const p = await openProjections(storeUrl, store, options);
       await p.catchUp();
       return p;
     })();

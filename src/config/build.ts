@@ -1,14 +1,12 @@
 import type { AigenAgent } from '../actors/agent.js';
-import { createAgent, hasAgentType, listAgentTypes } from '../actors/registry.js';
-import { listTools } from '../actors/tools.js';
 import { ValidationError } from '../errors.js';
 import { BranchingWorkflow, type BranchExtractor } from '../machines/branching.js';
 import { DeterministicWorkflow } from '../machines/deterministic.js';
-import { createWorkflow, listWorkflows } from '../machines/factory.js';
 import { HandoffWorkflow } from '../machines/handoff.js';
 import { LoopWorkflow } from '../machines/loop.js';
 import { ParallelWorkflow } from '../machines/parallel.js';
 import type { Step, Workflow } from '../machines/workflow.js';
+import type { Catalog } from './catalog.js';
 import { STEP_TAG, type AgentSpec, type BranchRuleSpec, type StepSpec, type WorkflowSpec } from './schema.js';
 import { fieldPath, type FileIssue, type SourceFile } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -18,6 +16,8 @@ type Path = PropertyKey[];
 /** What building needs besides the spec: where issues go, and how `file:` steps are loaded. */
 export interface BuildScope {
   source: SourceFile;
+  /** Where agent types, tools and referenced workflows come from. */
+  catalog: Catalog;
   issues: FileIssue[];
   /** Load the workflow of a `file:` step (`at` is the path of its `file` field). */
   include(ref: string, at: Path, model: string | undefined): Workflow | undefined;
@@ -35,17 +35,18 @@ const splitPath = (p: string): Path => [...p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].
 
 function buildAgent(scope: BuildScope, a: AgentSpec, path: Path, model: string | undefined): AigenAgent | undefined {
   const before = scope.issues.length;
-  if (!hasAgentType(a.type)) {
-    report(scope, [...path, 'type'], `unknown agent type '${a.type}'${didYouMean(a.type, listAgentTypes().map((t) => t.type))}`);
+  const { catalog } = scope;
+  if (!catalog.hasAgentType(a.type)) {
+    report(scope, [...path, 'type'], `unknown agent type '${a.type}'${didYouMean(a.type, catalog.listAgentTypes().map((t) => t.type))}`);
   }
-  const tools = listTools();
+  const tools = catalog.listTools();
   (a.tools ?? []).forEach((t, i) => {
     if (!tools.includes(t)) {
       report(scope, [...path, 'tools', i], `unknown tool '${t}'${didYouMean(t, tools) || (tools.length ? ` (registered tools: ${tools.join(', ')})` : ' (no tools are registered; see registerTool)')}`);
     }
   });
   if (scope.issues.length > before) return undefined;
-  return createAgent(a.type, {
+  return catalog.createAgent(a.type, {
     ...defined({ agentId: a.id, instructions: a.instructions, tools: a.tools, handoffs: a.handoffs, description: a.description }),
     ...defined({ model: a.model ?? model, modelSettings: a.modelSettings }),
   });
@@ -60,12 +61,12 @@ function buildStep(scope: BuildScope, s: StepSpec, path: Path, model: string | u
     case 'file':
       return scope.include(s.file, [...path, 'file'], model);
     case 'ref': {
-      const names = listWorkflows().map((w) => w.name);
+      const names = scope.catalog.listWorkflows().map((w) => w.name);
       if (!names.includes(s.workflow)) {
         report(scope, [...path, 'workflow'], `unknown workflow '${s.workflow}'${didYouMean(s.workflow, names) || ` (registered: ${names.join(', ')})`}`);
         return undefined;
       }
-      const wf = createWorkflow(s.workflow, defined({ name: s.name }));
+      const wf = scope.catalog.createWorkflow(s.workflow, defined({ name: s.name }));
       for (const agent of wf.agents()) agent.model ??= model;
       return wf;
     }
@@ -167,7 +168,7 @@ function construct(scope: BuildScope, spec: WorkflowSpec, path: Path, model: str
  * `scope.issues`; the result is undefined when there were any.
  * @example
  * ```ts
- * const scope = { source, issues: [], include: () => undefined };
+ * const scope = { source, catalog: new Catalog(), issues: [], include: () => undefined };
  * const wf = buildWorkflow(scope, spec); // DeterministicWorkflow, HandoffWorkflow, …
  * ```
  */

@@ -1,9 +1,7 @@
 /**
- * Workflow files: YAML or JSON descriptions of workflows of every kind, validated by one zod
- * schema, with errors located at `file:line:column` and the field path.
- *
- * Importing this module installs the file hook of `createWorkflow`, so
- * `createWorkflow('workflows/my_workflow.yaml')` loads the file (the package entry imports it).
+ * Configuration: the catalog of agents, tools and workflows; the project file (`aigen.config.ts`);
+ * workflow files (YAML or JSON descriptions of workflows of every kind, validated by one zod
+ * schema, with errors located at `file:line:column` and the field path).
  * @example
  * ```ts
  * import { createWorkflow, loadWorkflowFile } from 'aigen';
@@ -11,9 +9,6 @@
  * const b = createWorkflow('examples/workflows/handoff.yaml');
  * ```
  */
-import { setWorkflowFileResolver } from '../machines/factory.js';
-import { isWorkflowFilePath, loadWorkflowFile } from './load.js';
-
 export { WorkflowFileError, formatIssue } from './errors.js';
 export { loadWorkflowFile, parseWorkflowSource, isWorkflowFilePath, formatOf, type ParseWorkflowOptions } from './load.js';
 export {
@@ -31,5 +26,3 @@ export {
 } from './schema.js';
 export type { FileIssue, Position } from './source.js';
 export { closest, levenshtein } from './suggest.js';
-
-setWorkflowFileResolver((spec) => (isWorkflowFilePath(spec) ? loadWorkflowFile(spec) : undefined));

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Workflow } from '../machines/workflow.js';
 import { buildWorkflow, report, type BuildScope } from './build.js';
+import { defaultCatalog, type Catalog } from './catalog.js';
 import { WorkflowFileError } from './errors.js';
 import { workflowFileSchema } from './schema.js';
 import { parseSource, type FileIssue } from './source.js';
@@ -13,6 +14,8 @@ export interface ParseWorkflowOptions {
   file?: string;
   /** `yaml` (default, unless `file` ends with `.json`) or `json`. */
   format?: 'yaml' | 'json';
+  /** Where the file's agent types, tools and referenced workflows come from (default: the default catalog). */
+  catalog?: Catalog;
 }
 
 /** The format a file name implies. */
@@ -26,7 +29,7 @@ function includedName(from: string, ref: string): string {
 }
 
 /** Parse, validate and build one file's text; issues (its own and its includes') go to `issues`. */
-function compile(text: string, file: string, format: 'yaml' | 'json', stack: string[], model: string | undefined, issues: FileIssue[]): Workflow | undefined {
+function compile(text: string, file: string, format: 'yaml' | 'json', stack: string[], model: string | undefined, issues: FileIssue[], catalog: Catalog): Workflow | undefined {
   const source = parseSource(text, file, format);
   if ('issues' in source) {
     issues.push(...source.issues);
@@ -44,6 +47,7 @@ function compile(text: string, file: string, format: 'yaml' | 'json', stack: str
   }
   const scope: BuildScope = {
     source,
+    catalog,
     issues,
     include(ref, at, inherited) {
       const name = includedName(file, ref);
@@ -57,7 +61,7 @@ function compile(text: string, file: string, format: 'yaml' | 'json', stack: str
         report(scope, at, `included file '${ref}' not found (looked for ${name})`);
         return undefined;
       }
-      return compile(readFileSync(abs, 'utf8'), name, formatOf(name), [...stack, abs], inherited, issues);
+      return compile(readFileSync(abs, 'utf8'), name, formatOf(name), [...stack, abs], inherited, issues, catalog);
     },
   };
   return buildWorkflow(scope, parsed.data, [], model);
@@ -75,7 +79,7 @@ function compile(text: string, file: string, format: 'yaml' | 'json', stack: str
 export function parseWorkflowSource(text: string, options: ParseWorkflowOptions = {}): Workflow {
   const file = options.file ?? '<input>';
   const issues: FileIssue[] = [];
-  const workflow = compile(text, file, options.format ?? formatOf(file), [resolve(file)], undefined, issues);
+  const workflow = compile(text, file, options.format ?? formatOf(file), [resolve(file)], undefined, issues, options.catalog ?? defaultCatalog);
   if (!workflow || issues.length > 0) {
     const files = [...new Set(issues.map((i) => i.file))];
     const rank = (i: FileIssue) => files.indexOf(i.file);
@@ -93,7 +97,7 @@ export function parseWorkflowSource(text: string, options: ParseWorkflowOptions 
  * await engine.execute(workflow, undefined, 'Write about tides');
  * ```
  */
-export function loadWorkflowFile(path: string): Workflow {
+export function loadWorkflowFile(path: string, options: { catalog?: Catalog } = {}): Workflow {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -101,7 +105,7 @@ export function loadWorkflowFile(path: string): Workflow {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file: ${(err as Error).message}`;
     throw new WorkflowFileError([{ file: path, line: 1, column: 1, field: '', message: reason }], { cause: err });
   }
-  return parseWorkflowSource(text, { file: path });
+  return parseWorkflowSource(text, { file: path, ...options });
 }
 
 /**

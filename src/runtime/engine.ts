@@ -1,5 +1,6 @@
 import { Runner } from '@openai/agents';
 import type { Observable } from 'rxjs';
+import { defaultCatalog, type Catalog } from '../config/catalog.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { runStreamId } from '../events/streams.js';
 import type { Workflow } from '../machines/workflow.js';
@@ -12,7 +13,6 @@ import type { EventStore } from '../store/eventStore.js';
 import { systemClock, type Clock } from './clock.js';
 import { Context } from './context.js';
 import type { RecordedEvent } from '../events/envelope.js';
-import { createWorkflow } from '../machines/factory.js';
 import { ConcurrencyError } from '../store/errors.js';
 import { RunBusyError, RunFinishedError } from './errors.js';
 import { refuseLiveModels, runOptionsOf, runStartedOf, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
@@ -43,6 +43,11 @@ export interface EngineOptions {
   random?: () => number;
   modelResolver?: ModelResolver;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where tool names of agents and the workflows of recorded runs (replay, resume, fork) are
+   * looked up (default: the default catalog, where `registerTool` and `registerWorkflowFactory` register).
+   */
+  catalog?: Catalog;
 }
 
 /**
@@ -56,13 +61,16 @@ export interface EngineOptions {
  */
 export class WorkflowEngine {
   readonly store: EventStore;
-  private readonly options: Required<Omit<EngineOptions, 'stepTimeoutMs' | 'store'>> & { stepTimeoutMs: number | undefined };
+  private readonly options: Required<Omit<EngineOptions, 'stepTimeoutMs' | 'store' | 'catalog'>> & { stepTimeoutMs: number | undefined };
+  /** Where tool and workflow names are resolved. */
+  readonly catalog: Catalog;
   private readonly runner: Runner;
   private readonly active = new Map<string, RunHandle>();
 
   constructor(options: EngineOptions) {
     const env = options.env ?? process.env;
     this.store = options.store;
+    this.catalog = options.catalog ?? defaultCatalog;
     this.options = {
       maxRetries: options.maxRetries ?? 3,
       retryDelayMs: options.retryDelayMs ?? 5000,
@@ -157,6 +165,7 @@ export class WorkflowEngine {
     if (typeof input !== 'string') throw new ValidationError('input must be a string', { path: 'input' });
     const model = options.model ?? this.options.model;
     if (mode.kind !== 'verify') for (const agent of workflow.agents()) assertModelAvailable(agent.model ?? model, this.options.env);
+    this.catalog.resolveTools(workflow);
     const params = (runId: string, wf: Workflow, text: string, ctx: Context, runMode: ExecutionMode): RunParams => ({
       store: this.store,
       workflow: wf,
@@ -227,7 +236,7 @@ export class WorkflowEngine {
   async replay(runId: string, options: { workflow?: Workflow } = {}): Promise<ReplayResult> {
     const log = await this.readRun(runId);
     const started = runStartedOf(log);
-    const workflow = options.workflow ?? createWorkflow(started.workflow.name);
+    const workflow = options.workflow ?? this.catalog.createWorkflow(started.workflow.name);
     const handle = this.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'verify', log });
     const recorder = handle.recorder as ReplayRecorder;
     try {
@@ -255,7 +264,7 @@ export class WorkflowEngine {
     const log = await this.readRun(runId);
     const started = runStartedOf(log);
     if (isFinished(log)) throw new RunFinishedError(runId, log[log.length - 1]!.type);
-    const workflow = options.workflow ?? createWorkflow(started.workflow.name);
+    const workflow = options.workflow ?? this.catalog.createWorkflow(started.workflow.name);
     const claimedVersion = await this.claim(runId, log);
     const handle = this.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'resume', log, claimedVersion });
     await handle.started;
@@ -297,7 +306,7 @@ export class WorkflowEngine {
     if (!Number.isInteger(options.at) || options.at < 0 || options.at > last) {
       throw new ValidationError(`fork position must be a stream position from 0 to ${last}, got ${options.at}`, { path: 'at' });
     }
-    const workflow = options.workflow ?? createWorkflow(started.workflow.name);
+    const workflow = options.workflow ?? this.catalog.createWorkflow(started.workflow.name);
     const agents = new Map(workflow.agents().map((a) => [a.agentId, a]));
     for (const [agentId, text] of Object.entries(options.instructions ?? {})) {
       const agent = agents.get(agentId);

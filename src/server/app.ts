@@ -30,7 +30,7 @@ export function createServer(options: ServerOptions): Hono {
   app.route('/api/runs', events.run);
   app.route('/api/runs', runRoutes(options));
   app.route('/api/events', events.all);
-  app.route('/api/workflows', workflowRoutes());
+  app.route('/api/workflows', workflowRoutes(options.catalog ?? options.engine.catalog));
   app.all('/api/*', (c) => errorResponse(c, new HttpError(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));
   app.route('/', staticRoutes(options.webRoot));
   app.notFound((c) => c.text('not found', 404));

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { hasAgentType } from '../actors/registry.js';
 import { cancelRun } from '../app/cancellation.js';
 import { AigenError, NotFoundError } from '../errors.js';
-import { createWorkflow, listWorkflows } from '../machines/factory.js';
+import type { Catalog } from '../config/catalog.js';
 import type { Workflow } from '../machines/workflow.js';
 import { foldRunStatus } from '../projections/status.js';
 import { readRunEvents } from '../projections/at.js';
@@ -21,11 +20,11 @@ export interface StartRequest {
  * The workflow of a start request: a registered workflow name or a comma-separated list of agent
  * types. Workflow files are not loaded over HTTP (a client must not make the server read paths).
  */
-export function workflowOf(spec: string): Workflow {
-  if (listWorkflows().some((w) => w.name === spec)) return createWorkflow(spec);
+export function workflowOf(spec: string, catalog: Catalog): Workflow {
+  if (catalog.hasWorkflow(spec)) return catalog.createWorkflow(spec);
   const agents = spec.split(',').map((s) => s.trim());
-  if (agents.every((a) => a !== '' && hasAgentType(a))) return createWorkflow(agents);
-  const names = listWorkflows().map((w) => w.name);
+  if (agents.every((a) => a !== '' && catalog.hasAgentType(a))) return catalog.createWorkflow(agents);
+  const names = catalog.listWorkflows().map((w) => w.name);
   throw new HttpError(400, 'UNKNOWN_WORKFLOW', `unknown workflow '${spec}': use one of ${names.join(', ')}, or comma-separated agent types`, 'body.workflow');
 }
 
@@ -36,8 +35,8 @@ export function workflowOf(spec: string): Workflow {
  * const runId = await startRun(engine, { workflow: 'content_generation', input: 'Tides' });
  * ```
  */
-export async function startRun(engine: WorkflowEngine, req: StartRequest): Promise<string> {
-  const workflow = workflowOf(req.workflow);
+export async function startRun(engine: WorkflowEngine, req: StartRequest, catalog: Catalog = engine.catalog): Promise<string> {
+  const workflow = workflowOf(req.workflow, catalog);
   return engine.start(workflow, req.input, { runId: randomUUID(), ...(req.model ? { model: req.model } : {}) }).catch(missingKeyAsHttp(req.model));
 }
 

@@ -1,3 +1,4 @@
+import type { Catalog } from '../config/catalog.js';
 import type { Projections, TraceView } from '../projections/api.js';
 import type { RunStatus } from '../projections/status.js';
 import type { WorkflowEngine } from '../runtime/engine.js';
@@ -17,6 +18,8 @@ export interface ServerOptions {
   store: EventStore;
   /** Runs started, cancelled and forked over HTTP run in this engine (this process). */
   engine: WorkflowEngine;
+  /** The workflows and agent types offered and started over HTTP (default: the engine's catalog). */
+  catalog?: Catalog;
   /** Started (kept current) by the caller. */
   projections: ServerProjections;
   /** When set, every `/api` request needs `Authorization: Bearer <token>`. */

@@ -23,8 +23,8 @@ export function registerFork(program: Command, ctx: CliContext): void {
     .action(async (id: string, flags: { at: number; model?: string; set: Record<string, string>; workflow?: string }) => {
       const { WorkflowEngine } = await loadEngineModules();
       const runId = await (await ctx.views()).resolveRunId(id);
-      const engine = new WorkflowEngine({ store: await ctx.openStore() });
-      const workflow = flags.workflow ? await workflowFrom(flags.workflow) : undefined;
+      const engine = new WorkflowEngine({ store: await ctx.openStore(), ...(await ctx.engineOptions()) });
+      const workflow = flags.workflow ? await workflowFrom(ctx, flags.workflow) : undefined;
       const r = await engine.fork(runId, {
         at: flags.at,
         ...(flags.model ? { model: flags.model } : {}),

@@ -47,8 +47,8 @@ export function registerReplay(program: Command, ctx: CliContext): void {
         }
         return;
       }
-      const workflow = flags.workflow ? await workflowFrom(flags.workflow) : undefined;
-      const result = await new WorkflowEngine({ store }).replay(runId, workflow ? { workflow } : {});
+      const workflow = flags.workflow ? await workflowFrom(ctx, flags.workflow) : undefined;
+      const result = await new WorkflowEngine({ store, ...(await ctx.engineOptions()) }).replay(runId, workflow ? { workflow } : {});
       const json = { match: result.match, matchedEvents: result.matchedEvents, ...(result.divergence ? { divergence: result.divergence } : {}) };
       if (ctx.json) ctx.output.json(json);
       else if (result.match) ctx.output.out.line(`✓ replay matches: ${result.matchedEvents} events reproduced, no model or tool called`);

@@ -1,8 +1,8 @@
 import type { Workflow } from '../../machines/workflow.js';
+import type { CliContext } from '../context.js';
 
 /** The runtime modules the replay family of commands needs, loaded on demand (fast startup). */
 export async function loadEngineModules() {
-  await import('../../config/index.js'); // installs the workflow-file hook of createWorkflow
   const [engine, testing, files, travel] = await Promise.all([
     import('../../runtime/engine.js'),
     import('../../store/memory/index.js'),
@@ -12,9 +12,7 @@ export async function loadEngineModules() {
   return { WorkflowEngine: engine.WorkflowEngine, createMemoryStore: testing.createMemoryStore, ...files, runAt: travel.runAt };
 }
 
-/** A workflow by registered name, agent list or file path. */
-export async function workflowFrom(spec: string): Promise<Workflow> {
-  await import('../../config/index.js');
-  const { createWorkflow } = await import('../../machines/factory.js');
-  return createWorkflow(spec);
+/** A workflow by registered name, agent list or file path, from the catalog of the project. */
+export async function workflowFrom(ctx: CliContext, spec: string): Promise<Workflow> {
+  return (await ctx.project()).catalog.createWorkflow(spec);
 }

@@ -15,8 +15,8 @@ export function registerResume(program: Command, ctx: CliContext): void {
     .action(async (id: string | undefined, flags: { all?: boolean; workflow?: string }) => {
       const { WorkflowEngine } = await loadEngineModules();
       const store = await ctx.openStore();
-      const engine = new WorkflowEngine({ store });
-      const workflow = flags.workflow ? await workflowFrom(flags.workflow) : undefined;
+      const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
+      const workflow = flags.workflow ? await workflowFrom(ctx, flags.workflow) : undefined;
       let ids: string[];
       if (flags.all) ids = await engine.unfinishedRuns();
       else if (id) ids = [await (await ctx.views()).resolveRunId(id)];

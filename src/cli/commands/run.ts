@@ -33,7 +33,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .description('run a workflow and print its result')
     .argument('<workflow>', 'a registered workflow name, agent type(s) separated by commas, or a workflow file (.yaml/.json)')
     .argument('[input]', 'the input prompt; read from stdin when omitted (or "-")')
-    .option('--model <model>', 'model for every agent without its own (default: AIGEN_MODEL or offline)')
+    .option('--model <model>', "model for every agent without its own (default: AIGEN_MODEL, the project file's model, or offline)")
     .option('--max-retries <n>', 'retries after a step fails (default 3)', intOption(0))
     .option('--retry-delay <ms>', 'delay before the first retry, doubling each retry (default 5000)', intOption(0))
     .addHelpText(
@@ -51,18 +51,13 @@ Examples:
 
 async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | undefined, flags: RunFlags, command: Command): Promise<number> {
   const input = await readInput(inputArg, ctx.proc.stdin);
-  await import('../../config/index.js'); // installs the workflow-file hook of createWorkflow
-  const [{ createWorkflow, listWorkflows }, { hasAgentType }, { WorkflowEngine }] = await Promise.all([
-    import('../../machines/factory.js'),
-    import('../../actors/registry.js'),
-    import('../../runtime/engine.js'),
-  ]);
+  const [{ catalog }, { WorkflowEngine }] = await Promise.all([ctx.project(), import('../../runtime/engine.js')]);
   // A single agent type runs as a one-step workflow, like a comma-separated list of them.
-  const singleAgent = /^[A-Za-z0-9_-]+$/.test(spec) && !listWorkflows().some((w) => w.name === spec) && hasAgentType(spec);
-  const workflow = createWorkflow(singleAgent ? [spec] : spec);
+  const singleAgent = /^[A-Za-z0-9_-]+$/.test(spec) && !catalog.hasWorkflow(spec) && catalog.hasAgentType(spec);
+  const workflow = catalog.createWorkflow(singleAgent ? [spec] : spec);
   const store = await ctx.openStore();
   const views = await ctx.views();
-  const engine = new WorkflowEngine({ store });
+  const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
   const runId = randomUUID();
   const { out, err } = ctx.output;
   const progress = new ProgressView(err, ctx.json ? 'off' : ctx.animate ? 'animate' : 'lines');

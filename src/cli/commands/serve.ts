@@ -44,12 +44,13 @@ async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<vo
   if (!isLoopbackHost(flags.host) && !token) throw new ApiTokenRequiredError(flags.host);
   checkApiToken(token);
   const store = await ctx.openStore();
-  const projections = await openProjections(ctx.globals.store, store);
+  const { catalog, prices } = await ctx.project();
+  const projections = await openProjections(ctx.globals.store, store, { prices });
   ctx.onClose(() => projections.close());
   await projections.catchUp();
   projections.start();
-  const engine = new WorkflowEngine({ store, env: ctx.proc.env });
-  const server = await serve({ store, engine, projections, token, port: flags.port, host: flags.host });
+  const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
+  const server = await serve({ store, engine, projections, catalog, token, port: flags.port, host: flags.host });
   ctx.onClose(() => server.close());
   const { out, err } = ctx.output;
   if (ctx.json) ctx.output.jsonLine({ url: server.url, host: server.host, port: server.port, store: ctx.globals.store, auth: token ? 'bearer' : 'none' });

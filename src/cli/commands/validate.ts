@@ -7,10 +7,10 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .description('check a workflow file (YAML or JSON); errors name file:line:column and the field')
     .argument('<file>', 'a .yaml, .yml or .json workflow file')
     .action(async (file: string) => {
-      const { loadWorkflowFile, WorkflowFileError } = await import('../../config/index.js');
+      const [{ loadWorkflowFile, WorkflowFileError }, { catalog }] = await Promise.all([import('../../config/index.js'), ctx.project()]);
       let workflow;
       try {
-        workflow = loadWorkflowFile(file);
+        workflow = loadWorkflowFile(file, { catalog });
       } catch (err) {
         if (ctx.json && err instanceof WorkflowFileError) {
           ctx.output.json({ valid: false, file, error: { code: err.code, message: err.message, issues: err.issues } });

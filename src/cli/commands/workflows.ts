@@ -5,10 +5,10 @@ import { table } from '../format.js';
 export function registerWorkflows(program: Command, ctx: CliContext): void {
   program
     .command('workflows')
-    .description('list the registered workflows')
+    .description('list the workflows: built-in, from the project file (aigen.config.ts) and registered')
     .action(async () => {
-      const { listWorkflows } = await import('../../machines/factory.js');
-      const list = listWorkflows().map((w) => ({ name: w.name, kind: w.kind ?? 'custom', description: w.description }));
+      const { catalog } = await ctx.project();
+      const list = catalog.listWorkflows().map((w) => ({ name: w.name, kind: w.kind ?? 'custom', description: w.description }));
       if (ctx.json) {
         ctx.output.json(list);
         return;

@@ -76,7 +76,7 @@ export function runRoutes(deps: ServerOptions): Hono {
 
   app.post('/', async (c) => {
     const body = await jsonBody(c, startSchema);
-    const runId = await startRun(engine, body);
+    const runId = await startRun(engine, body, deps.catalog);
     return c.json({ runId }, 202, { Location: `/api/runs/${runId}` });
   });
 

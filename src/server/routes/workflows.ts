@@ -1,14 +1,13 @@
 import { Hono } from 'hono';
-import { listAgentTypes } from '../../actors/registry.js';
-import { listWorkflows } from '../../machines/factory.js';
+import type { Catalog } from '../../config/catalog.js';
 
-/** `GET /api/workflows`: the registered workflows and the agent types a run may list. */
-export function workflowRoutes(): Hono {
+/** `GET /api/workflows`: the workflows of the catalog and the agent types a run may list. */
+export function workflowRoutes(catalog: Catalog): Hono {
   const app = new Hono();
   app.get('/', (c) =>
     c.json({
-      workflows: listWorkflows().map((w) => ({ name: w.name, description: w.description, kind: w.kind ?? null })),
-      agentTypes: listAgentTypes().map((a) => ({ type: a.type, description: a.description })),
+      workflows: catalog.listWorkflows().map((w) => ({ name: w.name, description: w.description, kind: w.kind ?? null })),
+      agentTypes: catalog.listAgentTypes().map((a) => ({ type: a.type, description: a.description })),
     }),
   );
   return app;

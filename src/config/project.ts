@@ -1,0 +1,174 @@
+import type { ModelSettings } from '@openai/agents';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { AigenAgent, type AgentOptions } from '../actors/agent.js';
+import { builtinAgent, type AgentFactory } from '../actors/registry.js';
+import type { FactoryOptions } from '../machines/builtins.js';
+import type { AnyFunctionTool, Catalog, WorkflowFactory } from './catalog.js';
+import { ProjectFileError } from './projectErrors.js';
+import { loadWorkflowFile } from './load.js';
+import { fieldPath } from './source.js';
+import { describe } from './zodIssues.js';
+
+/** An agent type written as data in the project file. */
+export interface AgentDefinition {
+  /** What the agent is told; optional when the type's name builds on a built-in type (`writer`, `technical_writer`). */
+  instructions?: string;
+  description?: string;
+  /** Model of agents of this type (default: the run's model). */
+  model?: string;
+  modelSettings?: ModelSettings;
+  /** Tools by name (from `tools`, or registered in code) or as tool objects. */
+  tools?: Array<string | AnyFunctionTool>;
+  /** Agent ids agents of this type may hand over to. */
+  handoffs?: string[];
+}
+
+/** A workflow of the project file: a factory, a factory with its description, or a workflow file path (relative to the project file). */
+export type WorkflowEntry = WorkflowFactory | { factory: WorkflowFactory; description?: string; kind?: string } | string;
+
+/** Price of a model in USD per million tokens. */
+export interface ModelPrice {
+  inputPerMillion: number;
+  outputPerMillion: number;
+}
+
+/** What `aigen.config.ts` default-exports (see {@link defineConfig}). */
+export interface ProjectConfig {
+  /** Agent types by name: a definition, or a factory `(options) => AigenAgent`. */
+  agents?: Record<string, AgentDefinition | AgentFactory>;
+  /** Function tools (from `tool({ … })` of `@openai/agents`); agents refer to them by name. */
+  tools?: AnyFunctionTool[];
+  /** Workflows by name, listed by `aigen workflows` and runnable everywhere the built-ins are. */
+  workflows?: Record<string, WorkflowEntry>;
+  /** Event store URL when neither `--store` nor `AIGEN_STORE` is given. */
+  store?: string;
+  /** Default model when neither `--model` nor `AIGEN_MODEL` is given. */
+  model?: string;
+  /** Prices merged over the built-in price table wherever cost is computed. */
+  prices?: Record<string, ModelPrice>;
+}
+
+/**
+ * Declare the project file (`aigen.config.ts`, `.mts`, `.js` or `.mjs` in the working
+ * directory, or `--config PATH` / `AIGEN_CONFIG`). Every `aigen` command loads it, so its
+ * agents, tools and workflows work wherever the built-in ones do.
+ * @example
+ * ```ts
+ * // aigen.config.ts
+ * export default defineConfig({
+ *   tools: [lookupPrice],
+ *   agents: { pricer: { instructions: 'Look up prices with lookup_price, then answer.', tools: ['lookup_price'] } },
+ *   workflows: { priced_article: () => new DeterministicWorkflow({ name: 'priced_article', agents: [createAgent('pricer'), createAgent('writer')] }) },
+ * });
+ * ```
+ */
+export function defineConfig(config: ProjectConfig): ProjectConfig {
+  return config;
+}
+
+const isFunction = (v: unknown): v is (...args: never[]) => unknown => typeof v === 'function';
+const fn = z.custom<(...args: never[]) => unknown>(isFunction, { message: 'expected a function' });
+const isTool = (v: unknown): v is AnyFunctionTool =>
+  typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'function' && typeof (v as { name?: unknown }).name === 'string' && isFunction((v as { invoke?: unknown }).invoke);
+const toolSchema = z.custom<AnyFunctionTool>(isTool, { message: 'expected a function tool (what tool({ … }) of @openai/agents returns)' });
+const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "may only hold letters, digits, '_', '.', '-'" });
+
+const agentDefinition = z.strictObject({
+  instructions: z.string().min(1).optional(),
+  description: z.string().optional(),
+  model: z.string().min(1).optional(),
+  modelSettings: z.record(z.string(), z.unknown()).optional(),
+  tools: z.array(z.union([z.string().min(1), toolSchema], { error: 'expected a tool name or a function tool' })).optional(),
+  handoffs: z.array(name).optional(),
+});
+
+const workflowEntry = z.union([fn, z.string().min(1), z.strictObject({ factory: fn, description: z.string().optional(), kind: z.string().optional() })], {
+  error: 'expected a factory (options, catalog) => Workflow, { factory, description }, or a workflow file path',
+});
+
+/** The zod schema of a project file's default export. */
+export const projectConfigSchema = z.strictObject({
+  agents: z.record(name, z.union([fn, agentDefinition], { error: 'expected an agent definition { instructions, tools, … } or a factory (options) => AigenAgent' })).optional(),
+  tools: z.array(toolSchema).optional(),
+  workflows: z.record(name, workflowEntry).optional(),
+  store: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  prices: z.record(z.string().min(1), z.strictObject({ inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative() })).optional(),
+});
+
+function message(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required field missing';
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}, got ${describe(issue.input)}`;
+  return issue.message;
+}
+
+const rootTypeError = (issues: readonly z.core.$ZodIssue[]) => issues.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'custom'));
+
+/** Issues with their full paths; a union given an object reports the problems of the object option (its fields), not the union. */
+function flatten(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]): Array<[PropertyKey[], string]> {
+  return issues.flatMap((i): Array<[PropertyKey[], string]> => {
+    const path = [...prefix, ...i.path];
+    if (i.code === 'invalid_union' && typeof i.input === 'object' && i.input !== null) {
+      const option = i.errors.find((o) => !rootTypeError(o));
+      if (option) return flatten(option, path);
+    }
+    return [[path, message(i)]];
+  });
+}
+
+/**
+ * Check a project file's default export; throws {@link ProjectFileError} naming the file and
+ * the field path of each problem (`agents.pricer.tools[0]: …`).
+ */
+export function validateProjectConfig(value: unknown, file: string): ProjectConfig {
+  if (value === undefined) throw new ProjectFileError(file, 'has no default export: end it with `export default defineConfig({ … })`');
+  const parsed = projectConfigSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    const lines = flatten(parsed.error.issues, []).map(([path, text]) => `${fieldPath(path) || '(the default export)'}: ${text}`);
+    throw new ProjectFileError(file, lines.join(`\n${file}: `));
+  }
+  return value as ProjectConfig;
+}
+
+function agentFactory(type: string, def: AgentDefinition, file: string): AgentFactory {
+  const base: AgentOptions = {
+    ...(def.description !== undefined ? { description: def.description } : {}),
+    ...(def.model !== undefined ? { model: def.model } : {}),
+    ...(def.modelSettings !== undefined ? { modelSettings: def.modelSettings } : {}),
+    ...(def.tools !== undefined ? { tools: def.tools } : {}),
+    ...(def.handoffs !== undefined ? { handoffs: def.handoffs } : {}),
+  };
+  const instructions = def.instructions;
+  if (instructions === undefined && !builtinAgent(type)) {
+    throw new ProjectFileError(file, `agents.${type}.instructions: required field missing ('${type}' does not build on a built-in agent type)`);
+  }
+  return (options) => {
+    const merged = { ...base, ...options, tools: [...(base.tools ?? []), ...(options.tools ?? [])] };
+    if (instructions === undefined) return builtinAgent(type, merged)!;
+    return new AigenAgent(type, { description: `${type} agent`, ...merged, instructions: options.instructions ?? instructions });
+  };
+}
+
+/**
+ * Register a validated project config's tools, agent types and workflows in `catalog`.
+ * `file` is the project file (workflow file paths are relative to its folder); `shown` is how messages name it.
+ */
+export function applyProjectConfig(catalog: Catalog, config: ProjectConfig, file: string, shown: string = file): void {
+  for (const t of config.tools ?? []) catalog.registerTool(t);
+  for (const [type, def] of Object.entries(config.agents ?? {})) {
+    if (typeof def === 'function') catalog.registerAgent(type, def, { description: `${type} (${shown})` });
+    else catalog.registerAgent(type, agentFactory(type, def, shown), { description: def.description ?? `${type} (${shown})` });
+  }
+  for (const [wfName, entry] of Object.entries(config.workflows ?? {})) {
+    if (typeof entry === 'string') {
+      const path = isAbsolute(entry) ? entry : resolve(dirname(resolve(file)), entry);
+      catalog.registerWorkflow(wfName, (_o: FactoryOptions, c) => loadWorkflowFile(path, { catalog: c }), { description: `workflow file ${entry}` });
+    } else if (typeof entry === 'function') {
+      catalog.registerWorkflow(wfName, entry, { description: `defined in ${shown}` });
+    } else {
+      catalog.registerWorkflow(wfName, entry.factory, { description: entry.description ?? `defined in ${shown}`, ...(entry.kind ? { kind: entry.kind } : {}) });
+    }
+  }
+}
