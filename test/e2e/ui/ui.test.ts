@@ -2,9 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent } from '../../../src/actors/registry.js';
+import { createAgent, registerWorkflowFactory } from '../../../src/config/catalog.js';
 import { DeterministicWorkflow } from '../../../src/machines/deterministic.js';
-import { registerWorkflowFactory } from '../../../src/machines/factory.js';
 import type { RunningServer } from '../../../src/server/index.js';
 import { runEvents, startTestServer, type TestServer } from '../server/helpers.js';
 
