@@ -20,7 +20,7 @@ import { createCodec, aigenCodec, type EventCodec } from '../src/events/codec.js
 import { currentSchemaVersion, eventDataSchemas } from '../src/events/catalogue.js';
 import { jsonSchema } from '../src/events/common.js';
 import type { RecordedEvent } from '../src/events/envelope.js';
-import { createWorkflow } from '../src/machines/factory.js';
+import { createWorkflow } from '../src/config/catalog.js';
 import { openProjections } from '../src/projections/open.js';
 import { createMemoryStore } from '../src/store/memory/index.js';
 import { openStore } from '../src/store/openStore.js';
