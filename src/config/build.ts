@@ -1,4 +1,4 @@
-import type { AigenAgent } from '../actors/agent.js';
+import type { AgentOptions, AigenAgent } from '../actors/agent.js';
 import { ValidationError } from '../errors.js';
 import { BranchingWorkflow, type BranchExtractor } from '../machines/branching.js';
 import { DeterministicWorkflow } from '../machines/deterministic.js';
@@ -6,18 +6,27 @@ import { HandoffWorkflow } from '../machines/handoff.js';
 import { LoopWorkflow } from '../machines/loop.js';
 import { ParallelWorkflow } from '../machines/parallel.js';
 import type { Step, Workflow } from '../machines/workflow.js';
-import type { Catalog } from './catalog.js';
 import { STEP_TAG, type AgentSpec, type BranchRuleSpec, type StepSpec, type WorkflowSpec } from './schema.js';
 import { fieldPath, type FileIssue, type SourceFile } from './source.js';
 import { didYouMean } from './suggest.js';
 
 type Path = PropertyKey[];
 
+/** What building a workflow file needs from a catalog (a `Catalog` is one). */
+export interface BuildCatalog {
+  hasAgentType(type: string): boolean;
+  listAgentTypes(): Array<{ type: string }>;
+  listTools(): string[];
+  createAgent(type: string, options?: AgentOptions): AigenAgent;
+  listWorkflows(): Array<{ name: string }>;
+  createWorkflow(spec: string, options?: { name?: string }): Workflow;
+}
+
 /** What building needs besides the spec: where issues go, and how `file:` steps are loaded. */
 export interface BuildScope {
   source: SourceFile;
   /** Where agent types, tools and referenced workflows come from. */
-  catalog: Catalog;
+  catalog: BuildCatalog;
   issues: FileIssue[];
   /** Load the workflow of a `file:` step (`at` is the path of its `file` field). */
   include(ref: string, at: Path, model: string | undefined): Workflow | undefined;

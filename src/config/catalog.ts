@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { contentGeneration, contentRouter, dynamicContent, multiPerspective, selfImproving, type FactoryOptions } from '../machines/builtins.js';
 import { DeterministicWorkflow } from '../machines/deterministic.js';
 import type { Workflow } from '../machines/workflow.js';
-import { isWorkflowFilePath, loadWorkflowFile } from './load.js';
+import { isWorkflowFilePath, readWorkflowFile } from './load.js';
 
 /** A function tool of `@openai/agents` (what `tool({ … })` returns). */
 export type AnyFunctionTool = FunctionTool<unknown, never>;
@@ -135,7 +135,7 @@ export class Catalog implements AgentMaker {
     if (typeof spec === 'string') {
       const entry = this.workflows.get(spec);
       if (entry) return this.building(() => entry.factory(options, this));
-      if (isWorkflowFilePath(spec)) return loadWorkflowFile(spec, { catalog: this });
+      if (isWorkflowFilePath(spec)) return readWorkflowFile(spec, this);
     }
     const list: readonly string[] | undefined = typeof spec !== 'string' ? spec : spec.includes(',') ? spec.split(',') : undefined;
     if (list === undefined) {

@@ -10,7 +10,8 @@
  * ```
  */
 export { WorkflowFileError, formatIssue } from './errors.js';
-export { loadWorkflowFile, parseWorkflowSource, isWorkflowFilePath, formatOf, type ParseWorkflowOptions } from './load.js';
+export { isWorkflowFilePath, formatOf } from './load.js';
+export { loadWorkflowFile, parseWorkflowSource, type ParseWorkflowOptions } from './workflowFiles.js';
 export {
   workflowFileSchema,
   stepSchema,

@@ -1,21 +1,18 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Workflow } from '../machines/workflow.js';
-import { buildWorkflow, report, type BuildScope } from './build.js';
-import { defaultCatalog, type Catalog } from './catalog.js';
+import { buildWorkflow, report, type BuildCatalog, type BuildScope } from './build.js';
 import { WorkflowFileError } from './errors.js';
 import { workflowFileSchema } from './schema.js';
 import { parseSource, type FileIssue } from './source.js';
 import { fileIssues, parseOptions } from './zodIssues.js';
 
-/** Options of {@link parseWorkflowSource}. */
-export interface ParseWorkflowOptions {
+/** Where a workflow text is from and how it is written. */
+export interface WorkflowTextOptions {
   /** The name errors give the text, and the base of its `file:` references (default `<input>`, in the working directory). */
   file?: string;
   /** `yaml` (default, unless `file` ends with `.json`) or `json`. */
   format?: 'yaml' | 'json';
-  /** Where the file's agent types, tools and referenced workflows come from (default: the default catalog). */
-  catalog?: Catalog;
 }
 
 /** The format a file name implies. */
@@ -29,7 +26,7 @@ function includedName(from: string, ref: string): string {
 }
 
 /** Parse, validate and build one file's text; issues (its own and its includes') go to `issues`. */
-function compile(text: string, file: string, format: 'yaml' | 'json', stack: string[], model: string | undefined, issues: FileIssue[], catalog: Catalog): Workflow | undefined {
+function compile(text: string, file: string, format: 'yaml' | 'json', stack: string[], model: string | undefined, issues: FileIssue[], catalog: BuildCatalog): Workflow | undefined {
   const source = parseSource(text, file, format);
   if ('issues' in source) {
     issues.push(...source.issues);
@@ -68,18 +65,15 @@ function compile(text: string, file: string, format: 'yaml' | 'json', stack: str
 }
 
 /**
- * Build a workflow from YAML or JSON text. `file:` references resolve relative to `options.file`.
+ * Build a workflow from YAML or JSON text against `catalog` (agent types, tools, referenced
+ * workflows). `file:` references resolve relative to `options.file`. The public entry is
+ * `parseWorkflowSource` (workflowFiles.ts), which defaults the catalog.
  * @throws {WorkflowFileError} naming `file:line:column` and the field path of each problem.
- * @example
- * ```ts
- * const wf = parseWorkflowSource('name: pair\nkind: sequential\nagents: [writer, editor]\n', { file: 'pair.yaml' });
- * wf.kind; // 'sequential'
- * ```
  */
-export function parseWorkflowSource(text: string, options: ParseWorkflowOptions = {}): Workflow {
+export function compileWorkflowText(text: string, options: WorkflowTextOptions, catalog: BuildCatalog): Workflow {
   const file = options.file ?? '<input>';
   const issues: FileIssue[] = [];
-  const workflow = compile(text, file, options.format ?? formatOf(file), [resolve(file)], undefined, issues, options.catalog ?? defaultCatalog);
+  const workflow = compile(text, file, options.format ?? formatOf(file), [resolve(file)], undefined, issues, catalog);
   if (!workflow || issues.length > 0) {
     const files = [...new Set(issues.map((i) => i.file))];
     const rank = (i: FileIssue) => files.indexOf(i.file);
@@ -89,15 +83,10 @@ export function parseWorkflowSource(text: string, options: ParseWorkflowOptions 
 }
 
 /**
- * Load a workflow file (`.yaml`, `.yml` or `.json`) and build its workflow.
+ * Read a workflow file (`.yaml`, `.yml` or `.json`) and build its workflow against `catalog`.
  * @throws {WorkflowFileError} when the file is missing or invalid; the message names `file:line:column` and the field.
- * @example
- * ```ts
- * const workflow = loadWorkflowFile('examples/workflows/sequential.yaml');
- * await engine.execute(workflow, undefined, 'Write about tides');
- * ```
  */
-export function loadWorkflowFile(path: string, options: { catalog?: Catalog } = {}): Workflow {
+export function readWorkflowFile(path: string, catalog: BuildCatalog): Workflow {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -105,7 +94,7 @@ export function loadWorkflowFile(path: string, options: { catalog?: Catalog } = 
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file: ${(err as Error).message}`;
     throw new WorkflowFileError([{ file: path, line: 1, column: 1, field: '', message: reason }], { cause: err });
   }
-  return parseWorkflowSource(text, { file: path, ...options });
+  return compileWorkflowText(text, { file: path }, catalog);
 }
 
 /**

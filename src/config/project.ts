@@ -6,7 +6,7 @@ import { builtinAgent, type AgentFactory } from '../actors/registry.js';
 import type { FactoryOptions } from '../machines/builtins.js';
 import type { AnyFunctionTool, Catalog, WorkflowFactory } from './catalog.js';
 import { ProjectFileError } from './projectErrors.js';
-import { loadWorkflowFile } from './load.js';
+import { readWorkflowFile } from './load.js';
 import { fieldPath } from './source.js';
 import { describe } from './zodIssues.js';
 
@@ -164,7 +164,7 @@ export function applyProjectConfig(catalog: Catalog, config: ProjectConfig, file
   for (const [wfName, entry] of Object.entries(config.workflows ?? {})) {
     if (typeof entry === 'string') {
       const path = isAbsolute(entry) ? entry : resolve(dirname(resolve(file)), entry);
-      catalog.registerWorkflow(wfName, (_o: FactoryOptions, c) => loadWorkflowFile(path, { catalog: c }), { description: `workflow file ${entry}` });
+      catalog.registerWorkflow(wfName, (_o: FactoryOptions, c) => readWorkflowFile(path, c), { description: `workflow file ${entry}` });
     } else if (typeof entry === 'function') {
       catalog.registerWorkflow(wfName, entry, { description: `defined in ${shown}` });
     } else {
