@@ -67,7 +67,18 @@ export { loadProject, findProjectFile, PROJECT_FILE_NAMES, type LoadedProject, t
 export { ProjectFileError } from './config/projectErrors.js';
 
 // Workflows
-export { Workflow, type Step, type RunServices, type BuildContext } from './machines/workflow.js';
+export { Workflow, type Step, type RunServices, type BuildContext, type WorkflowContext, type WorkflowInput, type WorkflowStatus } from './machines/workflow.js';
+export {
+  workflowSetup,
+  invokeStep,
+  failWhenStepFails,
+  finalStates,
+  initialContext,
+  workflowOutput,
+  outcomeOf,
+  type StepInvocation,
+} from './machines/setup.js';
+export type { StepOutcome } from './actors/outcome.js';
 export { DeterministicWorkflow, frameNext, type DeterministicWorkflowOptions } from './machines/deterministic.js';
 export { HandoffWorkflow, type HandoffWorkflowOptions } from './machines/handoff.js';
 export { BranchingWorkflow, extractContentType, type BranchExtractor, type BranchingWorkflowOptions } from './machines/branching.js';

@@ -1,22 +1,33 @@
-import { fromPromise, type AnyStateMachine } from 'xstate';
+import { assign, fromPromise, type AnyStateMachine, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
 import type { AigenAgent } from '../actors/agent.js';
 import { ValidationError } from '../errors.js';
-import {
-  failWhenStepFails,
-  finalStates,
-  initialContext,
-  invokeStep,
-  outcomeOf,
-  update,
-  Workflow,
-  workflowMachine,
-  workflowOutput,
-  type BuildContext,
-  type MachineConfig,
-  type Step,
-  type WorkflowContext,
-  type WorkflowInput,
-} from './workflow.js';
+import type { ErrorInfo } from '../events/common.js';
+import { failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
+import type { BuildContext, Step } from './workflow.js';
+import { Workflow } from './workflow.js';
+
+/** The branch a decision chose, from the decision's done event. */
+function chosenBranch(event: DoneActorEvent<unknown>): string | undefined {
+  return typeof event.output === 'string' ? event.output : undefined;
+}
+
+/** The branching kind's own guard and actions. */
+const branchingSetup = workflowSetup.extend({
+  guards: {
+    /** The recorded decision chose `branch`. */
+    chose: (_, p: { chosen: string | undefined; branch: string }) => p.chosen === p.branch,
+  },
+  actions: {
+    /** Keep the classifier's answer and its step id for the decision. */
+    keepClassification: assign((_, p: { text: string; stepId: string | undefined }) => ({ last: p.text, stepId: p.stepId })),
+    /** Remember the branch taken. */
+    takeBranch: assign((_, branch: string) => ({ branch })),
+    /** The decision itself failed (the extractor threw or chose an unknown branch). */
+    failDecision: assign((_, error: unknown) => ({ error: { code: 'BRANCH_FAILED', message: String(error) } })),
+    /** A branch completed with partial content: keep it and its error. */
+    keepPartial: assign((_, p: { text: string; error: ErrorInfo | undefined }) => ({ last: p.text, error: p.error })),
+  },
+});
 
 /** Picks a branch from the classifier's answer. */
 export type BranchExtractor = (classification: string, branches: readonly string[]) => { branch: string; reason: string };
@@ -84,30 +95,37 @@ export class BranchingWorkflow extends Workflow {
       await ctx.services.recordBranch(input.stepId, branch, reason);
       return branch;
     });
-    const branchStates: MachineConfig = {};
+    const branchStates: Record<string, ReturnType<typeof branchingSetup.createStateConfig>> = {};
     for (const name of names) {
-      branchStates[name] = {
+      branchStates[name] = branchingSetup.createStateConfig({
         invoke: {
           ...invokeStep(ctx, this.options.branches[name]!, name, (c) => c.original),
           onDone: [
             failWhenStepFails(),
-            { guard: ({ event }: { event: unknown }) => outcomeOf(event).partial === true, target: 'partial', actions: update((_, e) => ({ last: outcomeOf(e).text, error: outcomeOf(e).error })) },
-            { target: 'completed', actions: update((_, e) => ({ last: outcomeOf(e).text })) },
+            {
+              guard: { type: 'stepPartial', params: ({ event }) => outcomeOf(event) },
+              target: 'partial',
+              actions: { type: 'keepPartial', params: ({ event }) => ({ text: outcomeOf(event).text, error: outcomeOf(event).error }) },
+            },
+            { target: 'completed', actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text }) } },
           ],
         },
-      };
+      });
     }
-    return workflowMachine({
+    return branchingSetup.createMachine({
       id: this.name,
       initial: 'classify',
-      context: ({ input }: { input: WorkflowInput }) => initialContext(input),
+      context: ({ input }) => initialContext(input),
       states: {
         classify: {
           invoke: {
             ...invokeStep(ctx, this.options.classifier, this.options.classifier.agentId, (c) => c.original),
             onDone: [
               failWhenStepFails(),
-              { target: 'deciding', actions: update((_, e) => ({ last: outcomeOf(e).text, stepId: outcomeOf(e).stepId })) },
+              {
+                target: 'deciding',
+                actions: { type: 'keepClassification', params: ({ event }) => ({ text: outcomeOf(event).text, stepId: outcomeOf(event).stepId }) },
+              },
             ],
           },
         },
@@ -115,19 +133,19 @@ export class BranchingWorkflow extends Workflow {
           invoke: {
             id: `${ctx.prefix}decide`,
             src: decide,
-            input: ({ context }: { context: WorkflowContext }) => ({ stepId: context.stepId ?? 'branch', classification: context.last ?? '' }),
+            input: ({ context }) => ({ stepId: context.stepId ?? 'branch', classification: context.last ?? '' }),
             onDone: names.map((name) => ({
-              guard: ({ event }: { event: unknown }) => (event as { output: string }).output === name,
+              guard: { type: 'chose' as const, params: ({ event }: { event: DoneActorEvent<unknown> }) => ({ chosen: chosenBranch(event), branch: name }) },
               target: name,
-              actions: update(() => ({ branch: name })),
+              actions: { type: 'takeBranch' as const, params: name },
             })),
-            onError: { target: 'failed', actions: update((_, e) => ({ error: { code: 'BRANCH_FAILED', message: String((e as { error: unknown }).error) } })) },
+            onError: { target: 'failed', actions: { type: 'failDecision', params: ({ event }: { event: ErrorActorEvent }) => event.error } },
           },
         },
         ...branchStates,
         ...finalStates(),
       },
-      output: ({ context }: { context: WorkflowContext }) => workflowOutput(context),
+      output: ({ context }) => workflowOutput(context),
     });
   }
 }

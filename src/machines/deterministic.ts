@@ -1,21 +1,22 @@
-import type { AnyStateMachine } from 'xstate';
+import { assign, type AnyStateMachine } from 'xstate';
 import { ValidationError } from '../errors.js';
 import { WorkflowError } from './errors.js';
-import {
-  finalStates,
-  initialContext,
-  invokeStep,
-  outcomeOf,
-  stepKey,
-  update,
-  Workflow,
-  workflowMachine,
-  workflowOutput,
-  type BuildContext,
-  type MachineConfig,
-  type Step,
-  type WorkflowInput,
-} from './workflow.js';
+import { errorInfo, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
+import { stepKey, Workflow, type BuildContext, type Step } from './workflow.js';
+
+/** The sequential kind's own guard and action. */
+const sequentialSetup = workflowSetup.extend({
+  guards: {
+    /** The step is the workflow's first: its failure fails the run. */
+    isFirstStep: (_, index: number) => index === 0,
+  },
+  actions: {
+    /** The first step failed: the workflow fails with a WorkflowError naming it. */
+    failFirstStep: assign((_, p: { workflow: string; key: string; error: string }) => ({
+      error: errorInfo(new WorkflowError(`Initial agent ${p.key} failed: ${p.error}`, p.workflow)),
+    })),
+  },
+});
 
 /** Options of {@link DeterministicWorkflow}. */
 export interface DeterministicWorkflowOptions {
@@ -56,40 +57,38 @@ export class DeterministicWorkflow extends Workflow {
 
   build(ctx: BuildContext): AnyStateMachine {
     const keys = this.agentSteps.map((s, i) => `${stepKey(s)}${this.agentSteps.findIndex((o) => stepKey(o) === stepKey(s)) === i ? '' : `_${i}`}`);
-    const states: MachineConfig = {};
+    const states: Record<string, ReturnType<typeof sequentialSetup.createStateConfig>> = {};
     this.agentSteps.forEach((step, i) => {
       const key = keys[i]!;
       const nextKey = keys[i + 1];
-      states[key] = {
+      states[key] = sequentialSetup.createStateConfig({
         invoke: {
-          ...invokeStep(ctx, step, key, (c) =>
-            i === 0 ? c.input : frameNext(keys[i - 1]!, c.last ?? '', c.original, key),
-          ),
+          ...invokeStep(ctx, step, key, (c) => (i === 0 ? c.input : frameNext(keys[i - 1]!, c.last ?? '', c.original, key))),
           onDone: [
             {
-              guard: ({ event }: { event: unknown }) => outcomeOf(event).ok,
+              guard: { type: 'stepSucceeded', params: ({ event }) => outcomeOf(event) },
               target: nextKey ?? 'completed',
-              actions: update((c, e) => ({ last: outcomeOf(e).text, outputs: { ...c.outputs, [key]: outcomeOf(e).text } })),
+              actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text, key }) },
             },
             {
-              guard: () => i === 0,
+              guard: { type: 'isFirstStep', params: i },
               target: 'failed',
-              actions: update((_, e) => {
-                const err = new WorkflowError(`Initial agent ${key} failed: ${outcomeOf(e).error?.message ?? 'unknown error'}`, this.name);
-                return { error: { code: err.code, message: err.message, name: err.name } };
-              }),
+              actions: {
+                type: 'failFirstStep',
+                params: ({ event }) => ({ workflow: this.name, key, error: outcomeOf(event).error?.message ?? 'unknown error' }),
+              },
             },
-            { target: 'partial', actions: update((_, e) => ({ error: outcomeOf(e).error })) },
+            { target: 'partial', actions: { type: 'keepError', params: ({ event }) => outcomeOf(event).error } },
           ],
         },
-      };
+      });
     });
-    return workflowMachine({
+    return sequentialSetup.createMachine({
       id: this.name,
-      initial: keys[0],
-      context: ({ input }: { input: WorkflowInput }) => initialContext(input),
+      initial: keys[0]!,
+      context: ({ input }) => initialContext(input),
       states: { ...states, ...finalStates() },
-      output: ({ context }: { context: Parameters<typeof workflowOutput>[0] }) => workflowOutput(context),
+      output: ({ context }) => workflowOutput(context),
     });
   }
 }

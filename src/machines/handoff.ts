@@ -1,23 +1,35 @@
-import type { AnyStateMachine } from 'xstate';
+import { assign, type AnyStateMachine, type DoneActorEvent } from 'xstate';
 import type { AigenAgent } from '../actors/agent.js';
+import type { StepOutcome } from '../actors/outcome.js';
 import { ValidationError } from '../errors.js';
 import { MaxTurnsExceededError } from './errors.js';
-import {
-  failWhenStepFails,
-  finalStates,
-  initialContext,
-  invokeStep,
-  outcomeOf,
-  update,
-  Workflow,
-  workflowMachine,
-  workflowOutput,
-  type BuildContext,
-  type MachineConfig,
-  type Step,
-  type WorkflowContext,
-  type WorkflowInput,
-} from './workflow.js';
+import { errorInfo, failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
+import { Workflow, type BuildContext, type Step } from './workflow.js';
+
+/** The handoff kind's own guards and actions. */
+const handoffSetup = workflowSetup.extend({
+  guards: {
+    /** The agent handed over once more than the turn limit allows. */
+    turnLimitReached: ({ context }, p: { outcome: StepOutcome; maxTurns: number }) =>
+      p.outcome.handoffTo !== undefined && context.turns + 1 > p.maxTurns,
+    /** The agent handed the conversation to `target`. */
+    handedOffTo: (_, p: { outcome: StepOutcome; target: string }) => p.outcome.handoffTo === p.target,
+  },
+  actions: {
+    /** Fail with MaxTurnsExceededError, counting the refused handoff. */
+    failTurnLimit: assign(({ context }, p: { workflow: string; maxTurns: number }) => ({
+      turns: context.turns + 1,
+      error: errorInfo(new MaxTurnsExceededError(`handoff workflow '${p.workflow}' exceeded its turn limit of ${p.maxTurns} handoffs`, p.workflow)),
+    })),
+    /** Move the conversation on: the next agent gets the history so far. */
+    handOff: assign(({ context }, p: { outcome: StepOutcome; agentId: string }) => ({
+      turns: context.turns + 1,
+      input: p.outcome.history ?? context.input,
+      last: p.outcome.text || context.last,
+      outputs: { ...context.outputs, [p.agentId]: p.outcome.text },
+    })),
+  },
+});
 
 /** Options of {@link HandoffWorkflow}. */
 export interface HandoffWorkflowOptions {
@@ -27,8 +39,6 @@ export interface HandoffWorkflowOptions {
   /** Handoffs allowed before the run fails (default: the engine's maxTurns, 80). */
   maxTurns?: number;
 }
-
-type Guard = (args: { context: WorkflowContext; event: unknown }) => boolean;
 
 /**
  * Agents decide who goes next: each agent may hand the conversation to the agents it lists in
@@ -70,45 +80,38 @@ export class HandoffWorkflow extends Workflow {
 
   build(ctx: BuildContext): AnyStateMachine {
     const maxTurns = this.maxTurns ?? ctx.services.maxTurns;
-    const states: MachineConfig = {};
+    const states: Record<string, ReturnType<typeof handoffSetup.createStateConfig>> = {};
     for (const agent of this.handoffAgents) {
-      const handTo = (target: string): Guard => ({ event }) => outcomeOf(event).handoffTo === target;
-      states[agent.agentId] = {
+      const agentId = agent.agentId;
+      states[agentId] = handoffSetup.createStateConfig({
         invoke: {
-          ...invokeStep(ctx, agent, agent.agentId, (c) => c.input),
+          ...invokeStep(ctx, agent, agentId, (c) => c.input),
           onDone: [
             failWhenStepFails(),
             {
-              guard: ({ context, event }: { context: WorkflowContext; event: unknown }) =>
-                outcomeOf(event).handoffTo !== undefined && context.turns + 1 > maxTurns,
+              guard: { type: 'turnLimitReached', params: ({ event }) => ({ outcome: outcomeOf(event), maxTurns }) },
               target: 'failed',
-              actions: update((c) => {
-                const err = new MaxTurnsExceededError(`handoff workflow '${this.name}' exceeded its turn limit of ${maxTurns} handoffs`, this.name);
-                return { turns: c.turns + 1, error: { code: err.code, message: err.message, name: err.name } };
-              }),
+              actions: { type: 'failTurnLimit', params: { workflow: this.name, maxTurns } },
             },
             ...agent.handoffs.map((target) => ({
-              guard: handTo(target),
+              guard: { type: 'handedOffTo' as const, params: ({ event }: { event: DoneActorEvent<unknown> }) => ({ outcome: outcomeOf(event), target }) },
               target,
-              actions: update((c, e) => {
-                const o = outcomeOf(e);
-                return { turns: c.turns + 1, input: o.history ?? c.input, last: o.text || c.last, outputs: { ...c.outputs, [agent.agentId]: o.text } };
-              }),
+              actions: { type: 'handOff' as const, params: ({ event }: { event: DoneActorEvent<unknown> }) => ({ outcome: outcomeOf(event), agentId }) },
             })),
             {
               target: 'completed',
-              actions: update((c, e) => ({ last: outcomeOf(e).text, outputs: { ...c.outputs, [agent.agentId]: outcomeOf(e).text } })),
+              actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text, key: agentId }) },
             },
           ],
         },
-      };
+      });
     }
-    return workflowMachine({
+    return handoffSetup.createMachine({
       id: this.name,
       initial: this.handoffAgents[0]!.agentId,
-      context: ({ input }: { input: WorkflowInput }) => initialContext(input),
+      context: ({ input }) => initialContext(input),
       states: { ...states, ...finalStates() },
-      output: ({ context }: { context: WorkflowContext }) => workflowOutput(context),
+      output: ({ context }) => workflowOutput(context),
     });
   }
 }

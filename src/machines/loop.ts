@@ -1,22 +1,22 @@
-import type { AnyStateMachine } from 'xstate';
+import { assign, type AnyStateMachine } from 'xstate';
 import type { AigenAgent } from '../actors/agent.js';
 import { ValidationError } from '../errors.js';
-import {
-  failWhenStepFails,
-  finalStates,
-  initialContext,
-  invokeStep,
-  outcomeOf,
-  stepKey,
-  update,
-  Workflow,
-  workflowMachine,
-  workflowOutput,
-  type BuildContext,
-  type Step,
-  type WorkflowContext,
-  type WorkflowInput,
-} from './workflow.js';
+import { failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
+import { stepKey, Workflow, type BuildContext, type Step } from './workflow.js';
+
+/** The loop kind's own guard and actions. */
+const loopSetup = workflowSetup.extend({
+  guards: {
+    /** The critic approved the draft, or no revision is left. */
+    approvedOrLastIteration: ({ context }, p: { approved: boolean; maxIterations: number }) => p.approved || context.iteration >= p.maxIterations,
+  },
+  actions: {
+    /** Keep the critic's answer for the reviser. */
+    keepCritique: assign(({ context }, critique: string) => ({ outputs: { ...context.outputs, critique } })),
+    /** Keep the revised draft and count the revision. */
+    keepRevision: assign(({ context }, draft: string) => ({ last: draft, iteration: context.iteration + 1 })),
+  },
+});
 
 /** Decides whether a critique approves the draft. */
 export type ApprovalRule = (critique: string) => boolean;
@@ -85,15 +85,15 @@ export class LoopWorkflow extends Workflow {
   build(ctx: BuildContext): AnyStateMachine {
     const { generator, critic, reviser, maxIterations, approve } = this.options;
     const failed = failWhenStepFails();
-    return workflowMachine({
+    return loopSetup.createMachine({
       id: this.name,
       initial: 'generate',
-      context: ({ input }: { input: WorkflowInput }) => initialContext(input),
+      context: ({ input }) => initialContext(input),
       states: {
         generate: {
           invoke: {
             ...invokeStep(ctx, generator, stepKey(generator), (c) => c.input),
-            onDone: [failed, { target: 'critique', actions: update((_, e) => ({ last: outcomeOf(e).text })) }],
+            onDone: [failed, { target: 'critique', actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text }) } }],
           },
         },
         critique: {
@@ -102,12 +102,11 @@ export class LoopWorkflow extends Workflow {
             onDone: [
               failed,
               {
-                guard: ({ context, event }: { context: WorkflowContext; event: unknown }) =>
-                  approve(outcomeOf(event).text) || context.iteration >= maxIterations,
+                guard: { type: 'approvedOrLastIteration', params: ({ event }) => ({ approved: approve(outcomeOf(event).text), maxIterations }) },
                 target: 'completed',
-                actions: update((c, e) => ({ outputs: { ...c.outputs, critique: outcomeOf(e).text } })),
+                actions: { type: 'keepCritique', params: ({ event }) => outcomeOf(event).text },
               },
-              { target: 'revise', actions: update((c, e) => ({ outputs: { ...c.outputs, critique: outcomeOf(e).text } })) },
+              { target: 'revise', actions: { type: 'keepCritique', params: ({ event }) => outcomeOf(event).text } },
             ],
           },
         },
@@ -116,12 +115,12 @@ export class LoopWorkflow extends Workflow {
             ...invokeStep(ctx, reviser, `${reviser.agentId === critic.agentId ? 'reviser' : reviser.agentId}`, (c) =>
               revisionInput(c.original, c.last ?? '', c.outputs.critique ?? ''),
             ),
-            onDone: [failed, { target: 'critique', actions: update((c, e) => ({ last: outcomeOf(e).text, iteration: c.iteration + 1 })) }],
+            onDone: [failed, { target: 'critique', actions: { type: 'keepRevision', params: ({ event }) => outcomeOf(event).text } }],
           },
         },
         ...finalStates(),
       },
-      output: ({ context }: { context: WorkflowContext }) => workflowOutput(context),
+      output: ({ context }) => workflowOutput(context),
     });
   }
 }

@@ -1,24 +1,25 @@
-import { fromPromise, type AnyStateMachine } from 'xstate';
+import { assign, fromPromise, type AnyStateMachine } from 'xstate';
 import { AigenAgent } from '../actors/agent.js';
-import { ValidationError } from '../errors.js';
 import type { StepOutcome } from '../actors/outcome.js';
+import { ValidationError } from '../errors.js';
 import { DeterministicWorkflow } from './deterministic.js';
-import {
-  failWhenStepFails,
-  finalStates,
-  initialContext,
-  invokeStep,
-  outcomeOf,
-  update,
-  Workflow,
-  workflowMachine,
-  workflowOutput,
-  type BuildContext,
-  type MachineConfig,
-  type Step,
-  type WorkflowContext,
-  type WorkflowInput,
-} from './workflow.js';
+import { failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
+import { Workflow, type BuildContext, type Step, type WorkflowContext } from './workflow.js';
+
+/** The parallel kind's own action. */
+const parallelSetup = workflowSetup.extend({
+  actions: {
+    /** Keep how a branch (a child run) ended, for the aggregator. */
+    keepBranchOutcome: assign(({ context }, p: { branch: string; outcome: StepOutcome }) => ({
+      branchOutcomes: { ...context.branchOutcomes, [p.branch]: p.outcome },
+    })),
+  },
+});
+
+/** A branch whose child run could not even report an outcome (its promise rejected). */
+function branchError(error: unknown): StepOutcome {
+  return { ok: false, text: '', output: null, error: { code: 'BRANCH_FAILED', message: String(error) } };
+}
 
 /** Options of {@link ParallelWorkflow}. */
 export interface ParallelWorkflowOptions {
@@ -28,8 +29,6 @@ export interface ParallelWorkflowOptions {
   /** Combines the branches' results. */
   aggregator: AigenAgent;
 }
-
-const ERROR_MARK = '\u0000error:';
 
 /**
  * The seed's aggregator input: the original request, then one "NAME VERSION:" block per branch,
@@ -79,61 +78,47 @@ export class ParallelWorkflow extends Workflow {
 
   build(ctx: BuildContext): AnyStateMachine {
     const names = Object.keys(this.branches);
-    const regions: MachineConfig = {};
+    const regions: Record<string, ReturnType<typeof parallelSetup.createStateConfig>> = {};
     for (const name of names) {
       const workflow = this.branches[name]!;
       const child = fromPromise<StepOutcome, { input: string }>(({ input, signal }) => ctx.services.runChild(workflow, name, input.input, signal));
-      regions[name] = {
+      regions[name] = parallelSetup.createStateConfig({
         initial: 'running',
         states: {
           running: {
             invoke: {
               id: `${ctx.prefix}${name}`,
               src: child,
-              input: ({ context }: { context: WorkflowContext }) => ({ input: context.original }),
-              onDone: {
-                target: 'done',
-                actions: update((c, e) => {
-                  const o = outcomeOf(e);
-                  return { outputs: { ...c.outputs, [name]: o.ok ? o.text : `${ERROR_MARK}${o.error?.message ?? 'unknown error'}` } };
-                }),
-              },
-              onError: {
-                target: 'done',
-                actions: update((c, e) => ({ outputs: { ...c.outputs, [name]: `${ERROR_MARK}${String((e as { error: unknown }).error)}` } })),
-              },
+              input: ({ context }) => ({ input: context.original }),
+              onDone: { target: 'done', actions: { type: 'keepBranchOutcome', params: ({ event }) => ({ branch: name, outcome: outcomeOf(event) }) } },
+              onError: { target: 'done', actions: { type: 'keepBranchOutcome', params: ({ event }) => ({ branch: name, outcome: branchError(event.error) }) } },
             },
           },
           done: { type: 'final' },
         },
-      };
+      });
     }
+    const missing: StepOutcome = { ok: false, text: '', output: null, error: { code: 'BRANCH_FAILED', message: 'no result' } };
     const combined = (c: WorkflowContext) =>
       aggregationInput(
         c.original,
-        names.map((n) => {
-          const v = c.outputs[n] ?? `${ERROR_MARK}no result`;
-          return [n, v.startsWith(ERROR_MARK) ? { ok: false, text: '', error: { message: v.slice(ERROR_MARK.length) } } : { ok: true, text: v }];
-        }),
+        names.map((n) => [n, c.branchOutcomes[n] ?? missing]),
       );
-    return workflowMachine({
+    return parallelSetup.createMachine({
       id: this.name,
       initial: 'branches',
-      context: ({ input }: { input: WorkflowInput }) => initialContext(input),
+      context: ({ input }) => initialContext(input),
       states: {
         branches: { type: 'parallel', states: regions, onDone: 'aggregate' },
         aggregate: {
           invoke: {
             ...invokeStep(ctx, this.aggregator, this.aggregator.agentId, combined),
-            onDone: [
-              failWhenStepFails(),
-              { target: 'completed', actions: update((_, e) => ({ last: outcomeOf(e).text })) },
-            ],
+            onDone: [failWhenStepFails(), { target: 'completed', actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text }) } }],
           },
         },
         ...finalStates(),
       },
-      output: ({ context }: { context: WorkflowContext }) => workflowOutput(context),
+      output: ({ context }) => workflowOutput(context),
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { AgentInputItem } from '@openai/agents';
-import { assign, createMachine, type AnyStateMachine } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import { AigenAgent } from '../actors/agent.js';
 import type { AgentMachine } from '../actors/agentMachine.js';
 import type { ErrorInfo } from '../events/common.js';
@@ -43,7 +43,12 @@ export interface WorkflowContext {
   iteration: number;
   branch: string | undefined;
   stepId: string | undefined;
+  /** Outcomes of steps that run side by side (parallel branches), by branch name. */
+  branchOutcomes: Record<string, StepOutcome>;
 }
+
+/** The status a workflow machine ends with (set on entry to its final state). */
+export type WorkflowStatus = NonNullable<WorkflowContext['status']>;
 
 /** The text of a workflow input (the first user message of a conversation). */
 export function inputText(input: string | AgentInputItem[]): string {
@@ -53,34 +58,6 @@ export function inputText(input: string | AgentInputItem[]): string {
     if (m.role === 'user') return typeof m.content === 'string' ? m.content : JSON.stringify(m.content);
   }
   return '';
-}
-
-/** Initial context of a workflow machine. */
-export function initialContext(input: WorkflowInput): WorkflowContext {
-  return {
-    original: inputText(input.input),
-    input: input.input,
-    outputs: {},
-    last: undefined,
-    error: undefined,
-    status: undefined,
-    turns: 0,
-    iteration: 0,
-    branch: undefined,
-    stepId: undefined,
-  };
-}
-
-/** The outcome a workflow machine reports to its parent (or the engine). */
-export function workflowOutput(context: WorkflowContext): StepOutcome {
-  const ok = context.status !== 'failed';
-  return {
-    ok,
-    text: context.last ?? '',
-    output: context.last ?? null,
-    partial: context.status === 'partial',
-    ...(context.error ? { error: context.error } : {}),
-  };
 }
 
 /**
@@ -103,73 +80,7 @@ export abstract class Workflow {
   }
 }
 
-/** Loose machine config: the machines are generated, so typing is enforced at their edges. */
-export type MachineConfig = Record<string, unknown>;
-
-/** Create a workflow machine from a generated config. */
-export function workflowMachine(config: MachineConfig): AnyStateMachine {
-  return createMachine(config as Parameters<typeof createMachine>[0]) as AnyStateMachine;
-}
-
 /** The key a step has in its workflow's states (its agent id or workflow name). */
 export function stepKey(step: Step): string {
   return step instanceof AigenAgent ? step.agentId : step.name;
-}
-
-type Ctx = { context: WorkflowContext };
-
-/**
- * The invoke config that runs one step: an agent actor (input = a task) or a nested workflow
- * machine. Both report a {@link StepOutcome} as their output.
- */
-export function invokeStep(
-  ctx: BuildContext,
-  step: Step,
-  key: string,
-  input: (context: WorkflowContext) => string | AgentInputItem[],
-): MachineConfig {
-  const id = `${ctx.prefix}${key}`;
-  if (step instanceof AigenAgent) {
-    return {
-      id,
-      src: ctx.services.agentMachine,
-      input: ({ context }: Ctx) => ({
-        agent: step,
-        actorId: id,
-        stepId: ctx.services.nextStepId(step.agentId),
-        input: input(context),
-      }),
-    };
-  }
-  return {
-    id,
-    src: step.build({ services: ctx.services, prefix: `${id}/` }),
-    input: ({ context }: Ctx): WorkflowInput => ({ input: input(context) }),
-  };
-}
-
-/** `event.output` of a done event, as a StepOutcome. */
-export function outcomeOf(event: unknown): StepOutcome {
-  return (event as { output: StepOutcome }).output;
-}
-
-const setStatus = (status: WorkflowContext['status']) => assign({ status: () => status });
-
-/** The three final states every workflow machine ends in; each sets `status` on entry. */
-export function finalStates(): MachineConfig {
-  return {
-    completed: { type: 'final', entry: setStatus('completed') },
-    partial: { type: 'final', entry: setStatus('partial') },
-    failed: { type: 'final', entry: setStatus('failed') },
-  };
-}
-
-/** The transition every step's onDone tries first: a failed step fails the workflow, keeping its error. */
-export function failWhenStepFails(): MachineConfig {
-  return { guard: ({ event }: { event: unknown }) => !outcomeOf(event).ok, target: 'failed', actions: update((_, e) => ({ error: outcomeOf(e).error })) };
-}
-
-/** An assign action over the workflow context. */
-export function update(fn: (context: WorkflowContext, event: unknown) => Partial<WorkflowContext>) {
-  return assign(({ context, event }: { context: WorkflowContext; event: unknown }) => fn(context, event));
 }
