@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAgentMachine } from '../../../src/actors/agentMachine.js';
 import { exportDefinition } from '../../../src/machines/definition.js';
-import { createWorkflow } from '../../../src/machines/factory.js';
+import { createWorkflow } from '../../../src/index.js';
 import type { RunServices } from '../../../src/machines/workflow.js';
 import { parseRunFile } from '../../../src/runtime/replay/runFiles.js';
 
