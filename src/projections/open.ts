@@ -1,5 +1,7 @@
 import type { EventStore } from '../store/eventStore.js';
 import { UnknownStoreError } from '../store/errors.js';
+import { KURRENT_SCHEMES } from '../store/openStore.js';
+import { ValidationError } from '../errors.js';
 import { MemoryViewData, MemoryViewStore } from './memory/index.js';
 import { StoreProjections, type ProjectionsHandle, type ProjectionsOptions } from './projections.js';
 import type { ViewStore } from './viewStore.js';
@@ -7,17 +9,35 @@ import type { ViewStore } from './viewStore.js';
 /** Views of each in-process store, so projections reopened over the same `memory:` store continue. */
 const memoryViews = new WeakMap<EventStore, MemoryViewData>();
 
+/** Where the views of a KurrentDB store live when neither `?views=` nor `AIGEN_VIEW_STORE` says. */
+export const DEFAULT_KURRENT_VIEW_STORE = 'sqlite:.aigen/views.db';
+
+const schemeOf = (url: string) => /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+
 /**
  * Open the view store that lives beside an event store, chosen by the store's URL: in-process
  * maps for `memory:` (kept per store object), the same file for `sqlite:` (its own connection),
- * the same schema for `postgres://…?schema=`.
+ * the same schema for `postgres://…?schema=`. KurrentDB keeps no tables, so its views live in
+ * the store named by the URL's `views` parameter (URL-encoded), else `AIGEN_VIEW_STORE`, else
+ * {@link DEFAULT_KURRENT_VIEW_STORE}; they are rebuilt from `$all` wherever they are.
  * @example
  * ```ts
  * const views = await openViewStore('sqlite:.aigen/aigen.db', store);
  * ```
  */
 export async function openViewStore(storeUrl: string, store: EventStore): Promise<ViewStore> {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(storeUrl)?.[1]?.toLowerCase();
+  const scheme = schemeOf(storeUrl);
+  if (scheme !== undefined && KURRENT_SCHEMES.has(scheme)) {
+    const { parseKurrentUrl } = await import('../store/kurrentdb/url.js');
+    const viewsUrl = parseKurrentUrl(storeUrl).views ?? process.env.AIGEN_VIEW_STORE ?? DEFAULT_KURRENT_VIEW_STORE;
+    const viewsScheme = schemeOf(viewsUrl);
+    if (viewsScheme === undefined || KURRENT_SCHEMES.has(viewsScheme)) {
+      throw new ValidationError(`the views of a KurrentDB store need a memory:, sqlite: or postgres:// store, got '${viewsUrl}'`, {
+        path: 'views',
+      });
+    }
+    return openViewStore(viewsUrl, store);
+  }
   switch (scheme) {
     case 'memory': {
       let data = memoryViews.get(store);

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { EncodedEvent, RawEvent } from '../events/codec.js';
-import type { AppendResult, EventFilter, ExpectedVersion } from './eventStore.js';
+import type { AppendResult, EventFilter, ExpectedVersion, GlobalFrom } from './eventStore.js';
 
 /** A global read's filter: the public {@link EventFilter} plus an exact stream id. */
 export interface DriverFilter extends EventFilter {
@@ -34,6 +34,12 @@ export interface StoreDriver {
   readAll(after: string | undefined, limit: number, filter: DriverFilter | undefined): Promise<RawEvent[]>;
   streamVersion(streamId: string): Promise<number | undefined>;
   headPosition(): Promise<string | undefined>;
+  /**
+   * The adapter's own catch-up-then-live subscription (e.g. the database pushes events), rows in
+   * global order with no gap or duplicate. Without it, subscribers page through `readAll` and
+   * wait for `wake$` or the poll interval.
+   */
+  subscribe?(from: GlobalFrom, filter: DriverFilter): Observable<RawEvent>;
   /** Emits whenever new events may be readable (local commits, database notifications). */
   readonly wake$: Observable<void>;
   /** How often subscribers poll when no wake-up arrives (other processes' appends). */

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import { map, type Observable } from 'rxjs';
 import { aigenCodec, type EventCodec } from '../events/codec.js';
 import type { NewEvent, RecordedEvent } from '../events/envelope.js';
 import { EventValidationError } from '../events/errors.js';
@@ -95,6 +95,10 @@ export class DriverEventStore implements EventStore {
 
   subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
     const filter: DriverFilter = { ...options.filter, streamId: options.streamId };
+    if (this.driver.subscribe) {
+      // Rows are decoded one by one as they arrive: the events before a bad row still reach the subscriber.
+      return this.driver.subscribe(options.from ?? 'start', filter).pipe(map((row) => this.codec.decode(row)));
+    }
     return catchUpThenLive(
       {
         readAfter: (after, limit) => this.driver.readAll(after, limit, filter),

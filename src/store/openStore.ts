@@ -5,6 +5,11 @@ import type { EventStore } from './eventStore.js';
 /** The store used when neither `--store` nor `AIGEN_STORE` says otherwise. */
 export const DEFAULT_STORE_URL = 'sqlite:.aigen/aigen.db';
 
+/** URL schemes of KurrentDB connection strings (single node or cluster discovery). */
+export const KURRENT_SCHEMES: ReadonlySet<string> = new Set(
+  ['kurrentdb', 'kurrent', 'kdb', 'esdb'].flatMap((s) => [s, `${s}+discover`]),
+);
+
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {
   codec?: EventCodec;
@@ -12,7 +17,8 @@ export interface OpenStoreOptions {
 
 /**
  * Open an event store by URL: `memory:`, `sqlite:<path>[?durability=normal]`,
- * `postgres://…[?schema=name]`. Adapters are loaded on demand, so core code never imports a
+ * `postgres://…[?schema=name]`, `kurrentdb://host:2113?tls=false[&namespace=prefix]` (or
+ * `kurrentdb+discover://…` for a cluster). Adapters are loaded on demand, so core code never imports a
  * database driver. An unknown scheme or an unreachable database is a clear error.
  *
  * @example
@@ -37,8 +43,12 @@ export async function openStore(url: string = DEFAULT_STORE_URL, options: OpenSt
       return openPostgresStoreUrl(url, options);
     }
     default:
+      if (scheme !== undefined && KURRENT_SCHEMES.has(scheme)) {
+        const { openKurrentStoreUrl } = await import('./kurrentdb/index.js');
+        return openKurrentStoreUrl(url, options);
+      }
       throw new UnknownStoreError(
-        `unknown store URL ${scheme ? `scheme '${scheme}:'` : `'${url}'`}; use memory:, sqlite:<path> or postgres://…`,
+        `unknown store URL ${scheme ? `scheme '${scheme}:'` : `'${url}'`}; use memory:, sqlite:<path>, postgres://… or kurrentdb://…`,
       );
   }
 }
