@@ -12,7 +12,7 @@ export interface KurrentUrl {
 
 /** The URL with any password masked, for messages. */
 export function redactKurrentUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  return url.replace(/:[^:@/]*@/, ':***@');
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.:-]*$/;

@@ -40,6 +40,8 @@ export interface KurrentDouble {
   url: string;
   port: number;
   log: KurrentLog;
+  /** Every append request received: the stream and the expected state the client sent. */
+  appends: Array<{ stream: string; expected: Expected }>;
   /** End every open subscription with UNAVAILABLE, as a server restart or a dropped connection does. */
   dropSubscriptions(): number;
   /** Subscriptions currently open. */
@@ -88,6 +90,7 @@ export async function startKurrentDouble(options: { port?: number; host?: string
     { eventId: randomUUID(), type: '$metadata', contentType: 'application/json', data: utf8('{"$maxAge":2592000}'), customMetadata: new Uint8Array() },
   ]);
   const subscriptions = new Set<ReadCall>();
+  const appends: Array<{ stream: string; expected: Expected }> = [];
   const server = new grpc.Server();
   const host = options.host ?? '127.0.0.1';
 
@@ -116,6 +119,7 @@ export async function startKurrentDouble(options: { port?: number; host?: string
     call.on('error', () => undefined);
     call.on('end', () => {
       if (stream === '') return done({ code: grpc.status.INVALID_ARGUMENT, details: 'append without a stream' });
+      appends.push({ stream, expected });
       const outcome = log.append(stream, expected, events);
       const resp = new AppendResp();
       if (outcome.kind === 'success') {
@@ -286,6 +290,7 @@ export async function startKurrentDouble(options: { port?: number; host?: string
     url: `kurrentdb://${host}:${port}?tls=false`,
     port,
     log,
+    appends,
     dropSubscriptions: () => {
       const open = [...subscriptions];
       for (const call of open) call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'subscription dropped by the server' });
