@@ -34,7 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('aigen')
     .description('Event-sourced actor runtime for AI-agent workflows: run, inspect, follow and cancel recorded runs.')
     .version(packageVersion(), '-V, --version')
-    .addOption(new Option('--store <url>', 'event store: memory:, sqlite:<path>, postgres://…').env('AIGEN_STORE').default(DEFAULT_STORE_URL))
+    .addOption(new Option('--store <url>', 'event store: memory:, sqlite:<path>, postgres://…, kurrentdb://…').env('AIGEN_STORE').default(DEFAULT_STORE_URL))
     .addOption(new Option('--log-level <level>', 'logs (pino JSON) on stderr').choices(LOG_LEVELS).env('AIGEN_LOG_LEVEL').default('warn'))
     .option('--json', 'machine-readable output on stdout', false)
     .addOption(new Option('--config <path>', 'project file (default: aigen.config.ts, .mts, .js or .mjs in the working directory)').env('AIGEN_CONFIG'))
