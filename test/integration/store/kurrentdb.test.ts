@@ -183,6 +183,19 @@ describe('subscriptions when the server drops them', () => {
 });
 
 describe('opening', () => {
+  it('kurrentdb+discover:// finds the leader through gossip', async () => {
+    const cluster = await openStore(`${double.url.replace('kurrentdb://', 'kurrentdb+discover://')}&namespace=${ns}`);
+    try {
+      const s = streamId();
+      await cluster.append(s, transitions(2), { expectedVersion: 'no_stream' });
+      expect(tos(await readStream(store, s))).toEqual(['s0', 's1']);
+      expect(tos(await readStream(cluster, s))).toEqual(['s0', 's1']);
+      expect(double.gossipReads()).toBeGreaterThan(0);
+    } finally {
+      await cluster.close();
+    }
+  });
+
   it('an unreachable server fails at open with StoreUnavailableError', async () => {
     const err = await rejectionOf(openStore('kurrentdb://127.0.0.1:9?tls=false'));
     expect(err).toBeInstanceOf(StoreUnavailableError);

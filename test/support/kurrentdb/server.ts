@@ -44,6 +44,8 @@ export interface KurrentDouble {
   appends: Array<{ stream: string; expected: Expected }>;
   /** End every open subscription with UNAVAILABLE, as a server restart or a dropped connection does. */
   dropSubscriptions(): number;
+  /** How many times a client asked for the cluster's members (Gossip.Read). */
+  gossipReads(): number;
   /** Subscriptions currently open. */
   subscriptionCount(): number;
   /** Write an event exactly as given, bypassing any client (for corrupt-event tests). */
@@ -260,8 +262,10 @@ export async function startKurrentDouble(options: { port?: number; host?: string
   });
 
   let port = 0;
+  let gossipReads = 0;
   server.addService(GossipService, {
     read: (_: unknown, done: grpc.sendUnaryData<InstanceType<typeof ClusterInfo>>) => {
+      gossipReads++;
       const member = new MemberInfo()
         .setInstanceId(uuidMessage('6e3e0000-0000-4000-8000-000000000001', true))
         .setTimeStamp(String(BigInt(Date.now()) * 10_000n))
@@ -297,6 +301,7 @@ export async function startKurrentDouble(options: { port?: number; host?: string
       return open.length;
     },
     subscriptionCount: () => subscriptions.size,
+    gossipReads: () => gossipReads,
     plant: (stream, event) => {
       log.append(stream, { kind: 'any' }, [
         { eventId: randomUUID(), type: event.type, contentType: 'application/json', data: utf8(event.data), customMetadata: utf8(event.metadata) },
