@@ -60,7 +60,10 @@ describe('expected version <-> expected stream state on the wire', () => {
     await store.append(s, transitions(1, 1), { expectedVersion: 'stream_exists' });
     await store.append(s, transitions(1, 2), { expectedVersion: 1 });
     await store.append(s, transitions(1, 3));
-    expect(double.appends.filter((a) => a.stream === ns + s).map((a) => a.expected)).toEqual([
+    const mine = double.appends.filter((a) => a.stream === ns + s);
+    // The double lists BatchAppend among its features, as current servers do: the client uses it.
+    expect(mine.map((a) => a.via)).toEqual(['batchAppend', 'batchAppend', 'batchAppend', 'batchAppend']);
+    expect(mine.map((a) => a.expected)).toEqual([
       { kind: 'no_stream' },
       { kind: 'stream_exists' },
       { kind: 'revision', revision: 1 },
@@ -108,6 +111,29 @@ describe('expected version <-> expected stream state on the wire', () => {
     expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ streamId: c, expected: 5, actual: 0 });
     expect(tos(await readStream(store, a))).toEqual(['s0', 's1']);
     expect(tos(await readStream(store, c))).toEqual(['s0']);
+  });
+});
+
+describe('the plain Append call (servers without BatchAppend)', () => {
+  it('maps expected states and conflicts the same way', async () => {
+    const older = await startKurrentDouble({ batchAppend: false });
+    const st = await openStore(`${older.url}&namespace=${ns}`);
+    try {
+      const s = streamId();
+      const r = await st.append(s, transitions(2), { expectedVersion: 'no_stream' });
+      expect(await st.append(s, transitions(2), { expectedVersion: 'no_stream' }).catch((e: unknown) => e)).toMatchObject({
+        expected: 'no_stream',
+        actual: 1,
+      });
+      await st.append(s, transitions(1, 2), { expectedVersion: 1 });
+      expect(older.appends.map((a) => a.via)).toEqual(['append', 'append', 'append']);
+      expect(older.appends.map((a) => a.expected)).toEqual([{ kind: 'no_stream' }, { kind: 'no_stream' }, { kind: 'revision', revision: 1 }]);
+      expect((await readAll(st)).map((e) => e.globalPosition).slice(0, 2)).toEqual(r.positions);
+      expect(tos(await readStream(st, s))).toEqual(['s0', 's1', 's2']);
+    } finally {
+      await st.close();
+      await older.close();
+    }
   });
 });
 

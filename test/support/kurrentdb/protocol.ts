@@ -9,21 +9,32 @@ import features from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1
 import shared from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb.js';
 import streamsGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb.js';
 import streams from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
+import status from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/status_pb.js';
+import code from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/code_pb.js';
+import any from 'google-protobuf/google/protobuf/any_pb.js';
+import empty from 'google-protobuf/google/protobuf/empty_pb.js';
 import timestamp from 'google-protobuf/google/protobuf/timestamp_pb.js';
 
 export const { StreamsService } = streamsGrpc;
 export const { GossipService } = gossipGrpc;
 export const { ServerFeaturesService } = featuresGrpc;
-export const { ReadReq, ReadResp, AppendReq, AppendResp } = streams;
+export const { ReadReq, ReadResp, AppendReq, AppendResp, BatchAppendReq, BatchAppendResp } = streams;
 export const { ClusterInfo, MemberInfo, EndPoint } = gossip;
 export const { SupportedMethods, SupportedMethod } = features;
-export const { UUID, Empty, StreamIdentifier } = shared;
+export const { UUID, Empty, StreamIdentifier, AllStreamPosition, WrongExpectedVersion } = shared;
 export const { Timestamp } = timestamp;
+export const { Any } = any;
+/** google.protobuf.Empty (some newer messages use it instead of the protocol's own Empty). */
+export const GoogleEmpty = empty.Empty;
+export const { Status } = status;
+export const { Code } = code;
 
 export type ReadReqT = InstanceType<typeof ReadReq>;
 export type ReadRespT = InstanceType<typeof ReadResp>;
 export type AppendReqT = InstanceType<typeof AppendReq>;
 export type AppendRespT = InstanceType<typeof AppendResp>;
+export type BatchAppendReqT = InstanceType<typeof BatchAppendReq>;
+export type BatchAppendRespT = InstanceType<typeof BatchAppendResp>;
 export type FilterOptionsT = InstanceType<typeof ReadReq.Options.FilterOptions>;
 export type UUIDT = InstanceType<typeof UUID>;
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
+import { batchAppend } from './batchAppend.js';
 import { recordFilter, type RecordFilter } from './filter.js';
 import { KurrentLog, type Expected, type LogRecord, type Proposed } from './log.js';
 import type {
@@ -34,6 +35,17 @@ import {
 
 type ReadCall = grpc.ServerWritableStream<ReadReqT, ReadRespT>;
 
+/** Options of {@link startKurrentDouble}. */
+export interface DoubleOptions {
+  port?: number;
+  host?: string;
+  /**
+   * Offer Streams.BatchAppend in the server features (default true), as servers since 21.10 do:
+   * clients then append through it. Off, they use the unary-per-append Streams.Append.
+   */
+  batchAppend?: boolean;
+}
+
 /** A running double. */
 export interface KurrentDouble {
   /** The connection string, e.g. `kurrentdb://127.0.0.1:40123?tls=false`. */
@@ -41,7 +53,7 @@ export interface KurrentDouble {
   port: number;
   log: KurrentLog;
   /** Every append request received: the stream and the expected state the client sent. */
-  appends: Array<{ stream: string; expected: Expected }>;
+  appends: Array<{ stream: string; expected: Expected; via: 'append' | 'batchAppend' }>;
   /** End every open subscription with UNAVAILABLE, as a server restart or a dropped connection does. */
   dropSubscriptions(): number;
   /** How many times a client asked for the cluster's members (Gossip.Read). */
@@ -85,14 +97,14 @@ function now(): InstanceType<typeof Timestamp> {
 }
 
 /** Start a double on 127.0.0.1 (port 0: any free port). */
-export async function startKurrentDouble(options: { port?: number; host?: string } = {}): Promise<KurrentDouble> {
+export async function startKurrentDouble(options: DoubleOptions = {}): Promise<KurrentDouble> {
   const log = new KurrentLog();
   // A fresh server already holds system events (here: the metadata of $scavenges); readers of $all see them.
   log.append('$$$scavenges', { kind: 'any' }, [
     { eventId: randomUUID(), type: '$metadata', contentType: 'application/json', data: utf8('{"$maxAge":2592000}'), customMetadata: new Uint8Array() },
   ]);
   const subscriptions = new Set<ReadCall>();
-  const appends: Array<{ stream: string; expected: Expected }> = [];
+  const appends: KurrentDouble['appends'] = [];
   const server = new grpc.Server();
   const host = options.host ?? '127.0.0.1';
 
@@ -121,7 +133,7 @@ export async function startKurrentDouble(options: { port?: number; host?: string
     call.on('error', () => undefined);
     call.on('end', () => {
       if (stream === '') return done({ code: grpc.status.INVALID_ARGUMENT, details: 'append without a stream' });
-      appends.push({ stream, expected });
+      appends.push({ stream, expected, via: 'append' });
       const outcome = log.append(stream, expected, events);
       const resp = new AppendResp();
       if (outcome.kind === 'success') {
@@ -258,7 +270,7 @@ export async function startKurrentDouble(options: { port?: number; host?: string
     append,
     delete: (_: unknown, done: grpc.sendUnaryData<never>) => done({ code: grpc.status.UNIMPLEMENTED }),
     tombstone: (_: unknown, done: grpc.sendUnaryData<never>) => done({ code: grpc.status.UNIMPLEMENTED }),
-    batchAppend: (call: grpc.ServerDuplexStream<unknown, unknown>) => call.emit('error', { code: grpc.status.UNIMPLEMENTED }),
+    batchAppend: batchAppend(log, (stream, expected) => appends.push({ stream, expected, via: 'batchAppend' })),
   });
 
   let port = 0;
@@ -280,6 +292,7 @@ export async function startKurrentDouble(options: { port?: number; host?: string
       const methods = [
         ['event_store.client.streams.streams', 'read'],
         ['event_store.client.streams.streams', 'append'],
+        ...(options.batchAppend === false ? [] : [['event_store.client.streams.streams', 'batchappend']]),
         ['event_store.client.gossip.gossip', 'read'],
       ].map(([service, method]) => new SupportedMethod().setServiceName(service!).setMethodName(method!));
       done(null, new SupportedMethods().setMethodsList(methods).setEventStoreServerVersion('24.10.0'));
@@ -309,11 +322,10 @@ export async function startKurrentDouble(options: { port?: number; host?: string
       const rows = log.stream(stream)!;
       return rows[rows.length - 1]!;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.tryShutdown(() => resolve());
-        // Open subscriptions would keep a graceful shutdown waiting: end them.
-        for (const call of subscriptions) call.end();
-      }),
+    close: () => {
+      // Like a server going away: open calls (subscriptions, the batch-append stream) are cut.
+      server.forceShutdown();
+      return Promise.resolve();
+    },
   };
 }
