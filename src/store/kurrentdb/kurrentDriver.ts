@@ -109,19 +109,27 @@ export class KurrentDriver implements StoreDriver {
     // The events now at the revisions the server reported: ours (a write or an idempotent retry) or, when
     // the server took a batch of known ids for a retry although they sit elsewhere, not ours.
     const first = next - BigInt(n) + 1n;
-    const stored = first < 0n ? [] : await this.readRaw(req.streamId, first, n, 'forwards');
+    // Read from the leader, which acknowledged the write (a follower may not have it yet).
+    const stored = first < 0n ? [] : await this.readRaw(req.streamId, first, n, 'forwards', true);
     const mismatch = req.events.findIndex((e, i) => stored[i]?.eventId !== e.eventId);
     if (mismatch >= 0) throw new DuplicateEventIdError(req.streamId, req.events[mismatch]!.eventId);
     return { nextExpectedVersion: Number(next), positions: stored.map((r) => r.globalPosition) };
   }
 
-  private async readRaw(streamId: string, from: bigint | typeof END, count: number, direction: 'forwards' | 'backwards'): Promise<RawEvent[]> {
+  private async readRaw(
+    streamId: string,
+    from: bigint | typeof END,
+    count: number,
+    direction: 'forwards' | 'backwards',
+    requiresLeader = false,
+  ): Promise<RawEvent[]> {
     const out: RawEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(this.namespace + streamId, {
         fromRevision: from,
         maxCount: count,
         direction: direction === 'forwards' ? FORWARDS : BACKWARDS,
+        requiresLeader,
       })) {
         const raw = rawOf(resolved, this.namespace);
         if (raw) out.push(raw);

@@ -50,7 +50,6 @@ export function subscribeKurrent(client: KurrentDBClient, ctx: Context, from: Gl
     let afterPosition: Position | undefined;
     let afterRevision: bigint | undefined;
     let floor: Position | undefined;
-    let resolved = from === 'start';
 
     const stop = () => {
       stopped = true;
@@ -141,14 +140,7 @@ export function subscribeKurrent(client: KurrentDBClient, ctx: Context, from: Gl
       },
     });
 
-    resolveStart().then(
-      () => {
-        resolved = true;
-        open();
-      },
-      (err: unknown) => fail(err),
-    );
-    void resolved;
+    resolveStart().then(open, fail);
 
     return stop;
   });
