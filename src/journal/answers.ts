@@ -13,6 +13,11 @@ export class RecordedError extends Error {
   }
 }
 
+/** The key of a branch's ChildRunStarted / ChildRunFinished in {@link AnswerSource.childEvents}. */
+export function childEventKey(kind: 'started' | 'finished', branch: string): string {
+  return `${kind}:${branch}`;
+}
+
 /** A recorded answer to a model call or tool call. */
 export type Answer<T> = { ok: true; value: T } | { ok: false; error: RecordedError };
 
@@ -27,9 +32,12 @@ export class AnswerSource {
   private readonly tools = new Map<string, Answer<unknown>>();
   private readonly stepFailures = new Map<string, EventData<'StepFailed'>>();
   readonly traceId: string | undefined;
-  /** Child run ids in the order their ChildRunStarted / ChildRunFinished were recorded. */
-  readonly childStarts: string[] = [];
-  readonly childFinishes: string[] = [];
+  /**
+   * The parallel branches' ChildRunStarted / ChildRunFinished in recorded order, as
+   * {@link childEventKey}s. Keyed by branch name, not child run id, so that a fork (whose
+   * children have other run ids) follows its source's order.
+   */
+  readonly childEvents: string[] = [];
 
   constructor(events: readonly RecordedEvent[], upTo = Number.POSITIVE_INFINITY) {
     for (const e of events as readonly AigenEvent[]) {
@@ -60,10 +68,10 @@ export class AnswerSource {
           this.tools.set(e.data.callId, { ok: false, error: new RecordedError(e.data.error) });
           break;
         case 'ChildRunStarted':
-          this.childStarts.push(e.data.childRunId);
+          this.childEvents.push(childEventKey('started', e.data.branch));
           break;
         case 'ChildRunFinished':
-          this.childFinishes.push(e.data.childRunId);
+          this.childEvents.push(childEventKey('finished', e.data.branch));
           break;
         case 'StepFailed':
           this.stepFailures.set(`${e.data.stepId}#${e.data.attempt}`, e.data);

@@ -14,8 +14,9 @@ import type { Context } from './context.js';
 import { toErrorInfo } from '../journal/errorInfo.js';
 import { createTransitionInspector } from '../journal/inspector.js';
 import type { StepOutcome } from '../actors/outcome.js';
+import type { RunOwner } from './owner.js';
 import { RunRecorder, type Recorder, type RunIdentity } from '../journal/recorder.js';
-import type { AnswerSource } from '../journal/answers.js';
+import { childEventKey, type AnswerSource } from '../journal/answers.js';
 import { Turnstile } from '../journal/turnstile.js';
 import { createStepRunner, type RetryPolicy } from './stepRunner.js';
 
@@ -66,6 +67,8 @@ export interface RunParams {
   /** Clock of XState delays (retry backoff); replay makes recorded delays instant. */
   actorClock?: Clock;
   forkOf?: { runId: string; position: number };
+  /** The process executing the run, recorded in RunStarted. */
+  owner?: RunOwner;
 }
 
 /** A run in progress. */
@@ -96,8 +99,9 @@ export function startRun(p: RunParams): RunHandle {
   let finish: ((r: ExecuteResult) => void) | undefined;
   let cancelled: string | undefined;
 
-  const startsGate = new Turnstile(p.answers?.childStarts ?? []);
-  const finishesGate = new Turnstile(p.answers?.childFinishes ?? []);
+  // Re-execution records the branches' starts and ends in the one order the log has them: a
+  // branch replayed from its log may finish before a sibling's start is recorded otherwise.
+  const childGate = new Turnstile(p.answers?.childEvents ?? []);
   const services: RunServices = {
     agentMachine: createAgentMachine(
       createStepRunner({
@@ -123,16 +127,17 @@ export function startRun(p: RunParams): RunHandle {
       const child = await p.startChild(workflow, input, { runId: p.runId, rootRunId, branch });
       const onAbort = () => void child.cancel('parent run cancelled');
       signal.addEventListener('abort', onAbort, { once: true });
+      const startedKey = childEventKey('started', branch);
+      const finishedKey = childEventKey('finished', branch);
       try {
         await child.started;
-        // Re-execution records branch starts and ends in the order the log has them.
-        await startsGate.wait(child.runId);
+        await childGate.wait(startedKey);
         await recorder.durable('ChildRunStarted', { childRunId: child.runId, branch });
-        startsGate.pass(child.runId);
+        childGate.pass(startedKey);
         const r = await child.done;
         usage = addUsage(usage, r.usage);
         const text = typeof r.result === 'string' ? r.result : JSON.stringify(r.result ?? null);
-        await finishesGate.wait(child.runId);
+        await childGate.wait(finishedKey);
         await recorder.durable('ChildRunFinished', {
           childRunId: child.runId,
           branch,
@@ -143,8 +148,8 @@ export function startRun(p: RunParams): RunHandle {
         return { ok: r.status === 'completed' || r.status === 'partial', text, output: r.result, partial: r.partial, ...(r.error ? { error: r.error } : {}) };
       } finally {
         // Whatever happened, never leave a sibling waiting for this branch's turn.
-        startsGate.pass(child.runId);
-        finishesGate.pass(child.runId);
+        childGate.pass(startedKey);
+        childGate.pass(finishedKey);
         signal.removeEventListener('abort', onAbort);
       }
     },
@@ -175,6 +180,7 @@ export function startRun(p: RunParams): RunHandle {
     ...(p.parentRunId ? { parentRunId: p.parentRunId } : {}),
     ...(p.branch ? { branch: p.branch } : {}),
     ...(p.forkOf ? { forkOf: p.forkOf } : {}),
+    ...(p.owner ? { owner: p.owner } : {}),
   });
 
   const done = started.then(async () => {
