@@ -90,7 +90,7 @@ export { exportDefinition, type WorkflowDefinition, type MachineDefinition, type
 export { defaultModelResolver, assertModelAvailable, DEFAULT_MODEL, type ModelResolver } from './models/resolveModel.js';
 
 // Runtime
-export { WorkflowEngine, type EngineOptions, type RunOptions } from './runtime/engine.js';
+export { WorkflowEngine, DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type RunOptions } from './runtime/engine.js';
 export { Context } from './runtime/context.js';
 export { systemClock, type Clock } from './runtime/clock.js';
 export { WorkflowError, MaxTurnsExceededError } from './machines/errors.js';

@@ -1,4 +1,5 @@
 import { OpenAIProvider, type Model } from '@openai/agents';
+import OpenAI from 'openai';
 import type { AigenAgent } from '../actors/agent.js';
 import { MissingApiKeyError } from './errors.js';
 import { failuresFromEnv, isOfflineModelName, OfflineModel } from './offline/index.js';
@@ -37,8 +38,13 @@ export function defaultModelResolver(env: NodeJS.ProcessEnv = process.env): Mode
     }
     assertModelAvailable(modelName, env);
     provider ??= new OpenAIProvider({
-      apiKey: env.OPENAI_API_KEY,
-      ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+      // No hidden retries inside the client: every request that reaches the server is one
+      // recorded attempt of aigen's own retry policy (ModelCalled, then ModelResponded/ModelFailed).
+      openAIClient: new OpenAI({
+        apiKey: env.OPENAI_API_KEY,
+        ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+        maxRetries: 0,
+      }),
       useResponses: (env.AIGEN_OPENAI_API ?? 'responses') !== 'chat_completions',
     });
     return provider.getModel(modelName);

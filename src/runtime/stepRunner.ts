@@ -10,6 +10,7 @@ import { RunCancelledError, StepTimeoutError } from './errors.js';
 import { StepAttemptError, type StepOutcome } from '../actors/outcome.js';
 import type { Recorder } from '../journal/recorder.js';
 import type { AnswerSource } from '../journal/answers.js';
+import { isPermanentFailure, retryAfterMs } from './retryAdvice.js';
 
 /** Retry policy of agent steps: exponential backoff from `retryDelayMs`, optional jitter. */
 export interface RetryPolicy {
@@ -25,6 +26,7 @@ export interface StepRunnerDeps {
   resolveModel: (modelName: string, agent: AigenAgent) => Model | Promise<Model>;
   defaultModel: string;
   retry: RetryPolicy;
+  /** Limit of one attempt in ms; 0 or undefined: none. */
   stepTimeoutMs: number | undefined;
   maxTurns: number;
   clock: Clock;
@@ -46,7 +48,7 @@ function linkedSignal(parent: AbortSignal, clock: Clock, timeoutMs: number | und
   if (parent.aborted) onAbort();
   else parent.addEventListener('abort', onAbort, { once: true });
   const timer =
-    timeoutMs === undefined
+    !timeoutMs
       ? undefined
       : clock.setTimeout(
           () => controller.abort(new StepTimeoutError(`step ${stepId} took longer than ${timeoutMs} ms`)),
@@ -59,6 +61,20 @@ function linkedSignal(parent: AbortSignal, clock: Clock, timeoutMs: number | und
       if (timer !== undefined) clock.clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Whether a failed attempt is retried, and after how long: not when the run was cancelled,
+ * the error is permanent (a 4xx answer, `retryable: false`) or the retries are used up; after
+ * the server's `Retry-After` when it sent one, else after the backoff. Re-execution takes the
+ * decision recorded in the log instead.
+ */
+function retryDecision(deps: StepRunnerDeps, cause: unknown, stepId: string, attempt: number): { willRetry: boolean; retryInMs: number } {
+  const recorded = deps.answers?.stepFailure(stepId, attempt);
+  if (recorded) return { willRetry: recorded.willRetry, retryInMs: recorded.retryInMs ?? 0 };
+  const willRetry = !(cause instanceof RunCancelledError) && !isPermanentFailure(cause) && attempt <= deps.retry.maxRetries;
+  if (!willRetry) return { willRetry, retryInMs: 0 };
+  return { willRetry, retryInMs: retryAfterMs(cause, deps.clock.now()) ?? backoffMs(deps.retry, attempt, deps.random) };
 }
 
 /**
@@ -108,10 +124,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       if (recorder.error) throw new StepAttemptError(toErrorInfo(recorder.error), false, 0);
       // A cancelled run records RunCancelled itself; its aborted step records nothing more.
       if (parentSignal.aborted) throw new StepAttemptError(toErrorInfo(cause), false, 0);
-      const cancelled = cause instanceof RunCancelledError;
-      const willRetry = !cancelled && attempt <= deps.retry.maxRetries;
-      const recordedDelay = deps.answers?.stepFailure(stepId, attempt)?.retryInMs;
-      const retryInMs = willRetry ? (recordedDelay ?? backoffMs(deps.retry, attempt, deps.random)) : 0;
+      const { willRetry, retryInMs } = retryDecision(deps, cause, stepId, attempt);
       const info = toErrorInfo(cause);
       await recorder
         .durable(

@@ -24,8 +24,32 @@ export interface StubRequest {
   readonly instructions: string | undefined;
 }
 
+/** Answers only the stub gives (no ScriptedModel equivalent): raw HTTP errors and silence. */
+export type StubReply =
+  | { readonly kind: 'http'; readonly status: number; readonly message: string; readonly headers: Readonly<Record<string, string>> }
+  | { readonly kind: 'hang' };
+
+/** A turn of a script: what ScriptedModel plays, or a {@link StubReply}. */
+export type StubTurn = Turn | StubReply;
+
 /** Turns in order across all model requests, or a function choosing the turn per request. */
-export type StubScript = readonly Turn[] | ((req: StubRequest) => Turn | undefined);
+export type StubScript = readonly StubTurn[] | ((req: StubRequest) => StubTurn | undefined);
+
+/**
+ * Answer with an HTTP error in OpenAI's shape, with extra headers (e.g. `retry-after`).
+ * @example
+ * ```ts
+ * startOpenAIStub({ responses: [httpError(429, 'slow down', { 'retry-after': '1' }), say('ok')] });
+ * ```
+ */
+export function httpError(status: number, message: string, headers: Record<string, string> = {}): StubReply {
+  return { kind: 'http', status, message, headers };
+}
+
+/** Accept the request and never answer (until the client gives up). */
+export function hang(): StubReply {
+  return { kind: 'hang' };
+}
 
 /** A running stub. `baseURL` ends in `/v1`, as the openai client expects. */
 export interface OpenAIStub {
@@ -116,7 +140,13 @@ function sendError(res: ServerResponse, status: number, message: string, type: s
   res.end(JSON.stringify({ error: { message, type, param: null, code: null } }));
 }
 
-async function play(turn: Turn, req: StubRequest, res: ServerResponse): Promise<void> {
+async function play(turn: StubTurn, req: StubRequest, res: ServerResponse): Promise<void> {
+  if (turn.kind === 'hang') return;
+  if (turn.kind === 'http') {
+    res.writeHead(turn.status, { 'content-type': 'application/json', ...turn.headers });
+    res.end(JSON.stringify({ error: { message: turn.message, type: turn.status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } }));
+    return;
+  }
   if (turn.kind === 'delay') {
     await sleep(turn.ms);
     return play(turn.turn, req, res);

@@ -13,6 +13,7 @@ interface RunFlags {
   model?: string;
   maxRetries?: number;
   retryDelay?: number;
+  stepTimeout?: number;
 }
 
 /** The one JSON object of `aigen run --json`. */
@@ -36,6 +37,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--model <model>', "model for every agent without its own (default: AIGEN_MODEL, the project file's model, or offline)")
     .option('--max-retries <n>', 'retries after a step fails (default 3)', intOption(0))
     .option('--retry-delay <ms>', 'delay before the first retry, doubling each retry (default 5000)', intOption(0))
+    .option('--step-timeout <ms>', 'fail a step attempt (model and tool calls) that runs longer than this (default 300000; 0: no limit)', intOption(0))
     .addHelpText(
       'after',
       `
@@ -100,6 +102,7 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
     ...(flags.model !== undefined ? { model: flags.model } : {}),
     ...(flags.maxRetries !== undefined ? { maxRetries: flags.maxRetries } : {}),
     ...(flags.retryDelay !== undefined ? { retryDelayMs: flags.retryDelay } : {}),
+    ...(flags.stepTimeout !== undefined ? { stepTimeoutMs: flags.stepTimeout } : {}),
   });
   ctx.onInterrupt(undefined);
   watching.unsubscribe();

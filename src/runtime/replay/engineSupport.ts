@@ -63,5 +63,12 @@ export function runStartedOf(log: readonly RecordedEvent[]): EventData<'RunStart
 
 /** The run options recorded in RunStarted, for re-executing it. */
 export function runOptionsOf(started: EventData<'RunStarted'>, runId: string): RunOptions {
-  return { runId, model: started.model, maxRetries: started.options.maxRetries, retryDelayMs: started.options.retryDelayMs };
+  return {
+    runId,
+    model: started.model,
+    maxRetries: started.options.maxRetries,
+    retryDelayMs: started.options.retryDelayMs,
+    // A run recorded without a limit is re-executed without one.
+    stepTimeoutMs: started.options.stepTimeoutMs ?? 0,
+  };
 }

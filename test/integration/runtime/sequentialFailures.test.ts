@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAgent, DeterministicWorkflow, WorkflowEngine } from '../../../src/index.js';
+import { createAgent, DEFAULT_STEP_TIMEOUT_MS, DeterministicWorkflow, WorkflowEngine } from '../../../src/index.js';
 import { createMemoryStore, fail, say, ScriptedModel, SimulatedClock } from '../../../src/testing/index.js';
 import { dataOf, runEvents } from '../../support/runs.js';
 
@@ -62,7 +62,7 @@ describe('DeterministicWorkflow failure semantics', () => {
   });
 
   it('makes maxRetries + 1 attempts with exponential backoff on the simulated clock', async () => {
-    const editor = new ScriptedModel([fail('flaky'), fail('flaky'), fail('flaky'), say('edited at last')]);
+    const editor = new ScriptedModel([fail('flaky', { retryable: true }), fail('flaky', { retryable: true }), fail('flaky', { retryable: true }), say('edited at last')]);
     const { engine, store, clock } = engineWith({ editor }, new SimulatedClock(), 3);
     const result = await runWithClock(engine, clock);
     expect(result.status).toBe('completed');
@@ -71,7 +71,8 @@ describe('DeterministicWorkflow failure semantics', () => {
     const events = await runEvents(store, result.runId);
     const retries = dataOf<{ retryInMs?: number }>(events, 'StepFailed').map((f) => f.retryInMs);
     expect(retries).toEqual([1000, 2000, 4000]);
-    expect(clock.scheduled.filter((ms) => ms >= 1000)).toEqual([1000, 2000, 4000]);
+    // (Each attempt also arms the step timeout.)
+    expect(clock.scheduled.filter((ms) => ms >= 1000 && ms !== DEFAULT_STEP_TIMEOUT_MS)).toEqual([1000, 2000, 4000]);
     const status = await engine.getWorkflowStatus(result.runId);
     expect(status.steps.find((s) => s.agentId === 'editor')).toMatchObject({ status: 'completed', attempts: 4 });
     const editorStates = dataOf<{ actorId: string; to: unknown }>(events, 'Transitioned')
