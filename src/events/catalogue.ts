@@ -11,6 +11,12 @@ export const runOptionsSchema = z.object({
 });
 
 /**
+ * The process executing a run, recorded when it starts or resumes the run, so that another
+ * process can tell whether the run is still being worked on (`aigen resume` refuses then).
+ */
+export const runOwnerSchema = z.object({ host: z.string().min(1), pid: z.number().int().positive() });
+
+/**
  * The catalogue is built twice: on write, JSON fields are checked to be JSON (`z.json()`); on
  * read they come straight from `JSON.parse`, which can only produce JSON, so re-checking them
  * (the costliest part of decoding) is skipped.
@@ -36,6 +42,7 @@ return {
     parentRunId: z.string().optional(),
     branch: z.string().optional(),
     forkOf: z.object({ runId: id, position: z.number().int().nonnegative() }).optional(),
+    owner: runOwnerSchema.optional(),
   }),
   Transitioned: z.object({
     actorId: id,
@@ -112,6 +119,8 @@ return {
     /** Stream position of the last event before the resume: the log re-execution rebuilds from. */
     fromPosition: z.number().int().min(-1),
     reason: z.string(),
+    /** The process that took the run over. */
+    owner: runOwnerSchema.optional(),
   }),
   RunCompleted: z.object({
     output: jsonSchema,

@@ -5,7 +5,7 @@ export const UNCOMPARED_TYPES = new Set(['SpanRecorded', 'RunResumed']);
 
 /** Fields that hold clock readings or generated trace ids, left out of comparisons. */
 const VOLATILE: Record<string, readonly string[]> = {
-  RunStarted: ['traceId', 'workflow.name', 'workflow.definition', 'workflow.version', 'forkOf'],
+  RunStarted: ['traceId', 'workflow.name', 'workflow.definition', 'workflow.version', 'forkOf', 'owner'],
   RunCompleted: ['durationMs'],
   RunFailed: ['durationMs'],
   RunCancelled: ['durationMs'],

@@ -45,7 +45,7 @@ export function usageOf(usage: ModelResponse['usage'] | undefined): Usage {
 }
 
 /**
- * Wraps the model of one agent step: ModelCalled is recorded before the request, and the
+ * Wraps the model of one agent step: ModelCalled is durable before the request, and the
  * response is durable as ModelResponded (or ModelFailed) before the SDK runner sees it
  * (write-ahead). Nothing of the request's transport (keys, headers) is recorded.
  */
@@ -102,6 +102,15 @@ export class RecordingModel implements Model {
     // Called but never answered, and the attempt failed anyway (timeout, cancel): fail the same way.
     const failed = answers?.stepFailure(stepId, attempt);
     if (failed) return Promise.reject(new RecordedError(failed.error));
+    return this.live(request);
+  }
+
+  /**
+   * ModelCalled is durable before the request leaves: a process that lost the run to another
+   * writer (its append fails) never calls, and a crash mid-call leaves the call on record.
+   */
+  private async live(request: ModelRequest): Promise<ModelResponse> {
+    await this.scope.recorder.flush();
     return this.inner.getResponse(request);
   }
 

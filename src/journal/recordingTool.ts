@@ -29,6 +29,7 @@ export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope)
       try {
         const recorded = scope.answers?.tool(callId);
         if (recorded && !recorded.ok) throw recorded.error;
+        if (!recorded) await scope.recorder.flush(); // ToolCalled durable before a live call
         output = recorded ? recorded.value : await t.invoke(runContext, input, details);
       } catch (err) {
         await scope.recorder.durable('ToolFailed', { ...base, error: toErrorInfo(err) }, { actorId: scope.actorId });

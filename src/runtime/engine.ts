@@ -13,15 +13,15 @@ import type { EventStore } from '../store/eventStore.js';
 import { systemClock, type Clock } from './clock.js';
 import { Context } from './context.js';
 import type { RecordedEvent } from '../events/envelope.js';
-import { ConcurrencyError } from '../store/errors.js';
 import { RunBusyError, RunFinishedError } from './errors.js';
+import { lastOwner, markExecuting, ownerState, thisProcess } from './owner.js';
 import { refuseLiveModels, runOptionsOf, runStartedOf, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
 import { isFinished, modeParams, type ExecutionMode } from './replay/modes.js';
 import { ReplayDivergenceError, type ReplayRecorder } from '../journal/replayRecorder.js';
 import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
-import type { RunOptions } from './runOptions.js';
+import { DEFAULT_STEP_TIMEOUT_MS, type RunOptions } from './runOptions.js';
 
-export type { RunOptions } from './runOptions.js';
+export { DEFAULT_STEP_TIMEOUT_MS, type RunOptions } from './runOptions.js';
 
 /** Options of {@link WorkflowEngine}. */
 export interface EngineOptions {
@@ -32,7 +32,11 @@ export interface EngineOptions {
   retryDelayMs?: number;
   /** Spread retry delays by ±25 % (default false). */
   jitter?: boolean;
-  /** Abort a step attempt that runs longer than this. */
+  /**
+   * Abort a step attempt (its model and tool calls) that runs longer than this, so a hung model
+   * connection fails the attempt as STEP_TIMEOUT (retryable) instead of holding the run forever.
+   * Default {@link DEFAULT_STEP_TIMEOUT_MS}; 0 turns the limit off.
+   */
   stepTimeoutMs?: number;
   /** Turn limit of handoff chains and of each SDK run (default 80, as in the seed). */
   maxTurns?: number;
@@ -61,7 +65,7 @@ export interface EngineOptions {
  */
 export class WorkflowEngine {
   readonly store: EventStore;
-  private readonly options: Required<Omit<EngineOptions, 'stepTimeoutMs' | 'store' | 'catalog'>> & { stepTimeoutMs: number | undefined };
+  private readonly options: Required<Omit<EngineOptions, 'store' | 'catalog'>>;
   /** Where tool and workflow names are resolved. */
   readonly catalog: Catalog;
   private readonly runner: Runner;
@@ -75,7 +79,7 @@ export class WorkflowEngine {
       maxRetries: options.maxRetries ?? 3,
       retryDelayMs: options.retryDelayMs ?? 5000,
       jitter: options.jitter ?? false,
-      stepTimeoutMs: options.stepTimeoutMs,
+      stepTimeoutMs: options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
       maxTurns: options.maxTurns ?? 80,
       model: options.model ?? env.AIGEN_MODEL ?? DEFAULT_MODEL,
       clock: options.clock ?? systemClock,
@@ -85,6 +89,9 @@ export class WorkflowEngine {
     };
     if (this.options.maxRetries < 0 || !Number.isInteger(this.options.maxRetries)) {
       throw new ValidationError('maxRetries must be a whole number >= 0', { path: 'maxRetries' });
+    }
+    if (!(this.options.stepTimeoutMs >= 0) || !Number.isFinite(this.options.stepTimeoutMs)) {
+      throw new ValidationError('stepTimeoutMs must be a number of milliseconds >= 0 (0: no limit)', { path: 'stepTimeoutMs' });
     }
     installSpanRecorder(env);
     this.runner = new Runner({ tracingDisabled: false, traceIncludeSensitiveData: true });
@@ -177,13 +184,14 @@ export class WorkflowEngine {
         retryDelayMs: options.retryDelayMs ?? this.options.retryDelayMs,
         jitter: this.options.jitter,
       },
-      stepTimeoutMs: this.options.stepTimeoutMs,
+      stepTimeoutMs: options.stepTimeoutMs ?? this.options.stepTimeoutMs,
       maxTurns: this.options.maxTurns,
       clock: this.options.clock,
       random: this.options.random,
       modelResolver: runMode.kind === 'verify' ? refuseLiveModels : this.options.modelResolver,
       runner: this.runner,
       runId,
+      owner: thisProcess(),
       startChild: async (childWf, childInput, parent) => {
         const childId = `${parent.runId}.${parent.branch}`;
         const childMode = await this.childMode(runMode, childId, parent.branch);
@@ -212,7 +220,7 @@ export class WorkflowEngine {
         const log = await this.readRun(childRunId, { allowMissing: true });
         if (log.length === 0) return { kind: 'live' };
         if (isFinished(log)) return { kind: 'verify', log };
-        return { kind: 'resume', log, claimedVersion: await this.claim(childRunId, log) };
+        return { kind: 'resume', log, owner: parent.owner };
       }
       case 'fork': {
         const sourceChild = `${parent.source.runId}.${branch}`;
@@ -253,22 +261,36 @@ export class WorkflowEngine {
 
   /**
    * Continue a run whose process died: rebuilt by re-execution from its log (no recorded step
-   * runs again), then live from its end. Refuses a finished run, and a run another process is
-   * writing (its append and ours cannot both succeed).
+   * runs again), then live from its end. Refuses a finished run, and (RUN_BUSY) a run whose
+   * process is still alive, or runs on another host (unless `force`). The run is claimed by
+   * its first new append (RunResumed, right after the log's end): of two resumes of the same run
+   * only one can make it, and a resume whose re-execution diverges from the log writes nothing.
    * @example
    * ```ts
    * const result = await engine.resume(runId);
    * ```
    */
-  async resume(runId: string, options: { workflow?: Workflow } = {}): Promise<ExecuteResult> {
+  async resume(runId: string, options: { workflow?: Workflow; force?: boolean } = {}): Promise<ExecuteResult> {
     const log = await this.readRun(runId);
     const started = runStartedOf(log);
     if (isFinished(log)) throw new RunFinishedError(runId, log[log.length - 1]!.type);
+    const owner = lastOwner(log);
+    const state = owner ? ownerState(owner, runId) : 'dead';
+    if (state !== 'dead' && !options.force) {
+      throw new RunBusyError(runId, {
+        detail:
+          state === 'alive'
+            ? `its process ${owner!.pid} on ${owner!.host} is still running it`
+            : `it was last run by process ${owner!.pid} on host ${owner!.host}, whose liveness cannot be checked from here; resume with --force if that process is gone`,
+      });
+    }
     const workflow = options.workflow ?? this.catalog.createWorkflow(started.workflow.name);
-    const claimedVersion = await this.claim(runId, log);
-    const handle = this.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'resume', log, claimedVersion });
+    const handle = this.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'resume', log, owner: thisProcess() });
     await handle.started;
-    return handle.done;
+    const result = await handle.done;
+    // Another process appended first: it holds the run now (our claim, or a later append, lost).
+    if (result.error?.code === 'WRONG_EXPECTED_VERSION') throw new RunBusyError(runId, { detail: 'another process wrote to it first' });
+    return result;
   }
 
   /**
@@ -325,7 +347,7 @@ export class WorkflowEngine {
 
   /**
    * Root runs whose log has no terminal event: left running by a process that died (or still
-   * running in another one; resuming those fails with RUN_BUSY as soon as either writes).
+   * running in another one; resuming those fails with RUN_BUSY).
    * @example
    * ```ts
    * for (const runId of await engine.unfinishedRuns()) await engine.resume(runId);
@@ -342,20 +364,6 @@ export class WorkflowEngine {
     return [...open.keys()];
   }
 
-  /** Append the resume claim after the log's last event; a concurrent writer makes it fail. */
-  private async claim(runId: string, log: readonly RecordedEvent[]): Promise<number> {
-    const last = log[log.length - 1]!.streamPosition;
-    try {
-      const r = await this.store.append(runStreamId(runId), [{ type: 'RunResumed', data: { fromPosition: last, reason: 'resume' } }], {
-        expectedVersion: last,
-      });
-      return r.nextExpectedVersion;
-    } catch (err) {
-      if (err instanceof ConcurrencyError) throw new RunBusyError(runId, { cause: err });
-      throw err;
-    }
-  }
-
   private async readRun(runId: string, options: { allowMissing?: boolean } = {}): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     for await (const e of this.store.readStream(runStreamId(runId))) events.push(e);
@@ -365,7 +373,11 @@ export class WorkflowEngine {
 
   private track(handle: RunHandle): RunHandle {
     this.active.set(handle.runId, handle);
-    const forget = () => this.active.delete(handle.runId);
+    const release = markExecuting(handle.runId);
+    const forget = () => {
+      release();
+      this.active.delete(handle.runId);
+    };
     handle.done.then(forget, forget);
     handle.started.catch(forget);
     return handle;

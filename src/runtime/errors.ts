@@ -40,7 +40,7 @@ export class RunFinishedError extends AigenError {
 }
 
 /**
- * Another process is writing the run (its append and ours collided), so it is not resumed.
+ * Another process is executing the run (it is alive, or it appended first), so it is not resumed.
  * @example
  * ```ts
  * await Promise.allSettled([engine.resume(id), other.resume(id)]); // one of them: RUN_BUSY
@@ -49,7 +49,7 @@ export class RunFinishedError extends AigenError {
 export class RunBusyError extends AigenError {
   readonly code = 'RUN_BUSY';
   readonly kind = 'user' as const;
-  constructor(runId: string, options?: { cause?: unknown }) {
-    super(`run ${runId} is being written by another process; not resumed`, options);
+  constructor(runId: string, options: { detail: string; cause?: unknown }) {
+    super(`run ${runId} is busy: ${options.detail}; not resumed`, options.cause === undefined ? {} : { cause: options.cause });
   }
 }

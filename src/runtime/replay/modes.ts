@@ -1,20 +1,23 @@
 import type { RecordedEvent } from '../../events/envelope.js';
 import type { Clock } from '../clock.js';
-import { RunRecorder, type Recorder, type RunIdentity } from '../../journal/recorder.js';
+import type { Recorder, RunIdentity } from '../../journal/recorder.js';
 import type { RunParams } from '../runExecution.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { AnswerSource } from '../../journal/answers.js';
 import { ReplayRecorder } from '../../journal/replayRecorder.js';
+import type { RunOwner } from '../owner.js';
+import { ClaimingRecorder } from './claimingRecorder.js';
 
 /**
  * How a run is executed: `live` (new facts), `verify` (every fact from the log, events compared,
  * nothing written), `resume` (facts from the log, then live, appending after the log), or
  * `fork` (facts from another run's log up to a position, everything written to a new stream).
+ * A resume claims the run for `owner` with its first append (see {@link ClaimingRecorder}).
  */
 export type ExecutionMode =
   | { kind: 'live' }
   | { kind: 'verify'; log: RecordedEvent[] }
-  | { kind: 'resume'; log: RecordedEvent[]; claimedVersion: number }
+  | { kind: 'resume'; log: RecordedEvent[]; owner: RunOwner }
   | { kind: 'fork'; log: RecordedEvent[]; upTo: number; source: { runId: string; position: number } };
 
 /** A clock whose delays fire at once while `instant()` holds (recorded retries), else real. */
@@ -59,7 +62,11 @@ export function modeParams(mode: ExecutionMode, store: EventStore, clock: Clock)
         answers,
         ...(answers.traceId ? { traceId: answers.traceId } : {}),
         recorder: (id: RunIdentity): Recorder =>
-          (replay = new ReplayRecorder(id, mode.log, new RunRecorder(store, id, { expectedVersion: mode.claimedVersion }))),
+          (replay = new ReplayRecorder(
+            id,
+            mode.log,
+            new ClaimingRecorder(store, id, { fromPosition: mode.log[mode.log.length - 1]!.streamPosition, owner: mode.owner }),
+          )),
         actorClock: replayClock(clock, () => replay?.exhausted !== true),
       };
     }

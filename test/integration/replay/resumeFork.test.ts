@@ -41,7 +41,9 @@ describe('resume', () => {
         };
       },
     });
-    const resumed = await engine.resume(runId);
+    // The stuck run is still executing in this process: a plain resume refuses; `force` takes it over.
+    await expect(engine.resume(runId)).rejects.toMatchObject({ code: 'RUN_BUSY' });
+    const resumed = await engine.resume(runId, { force: true });
     expect(resumed.status).toBe('completed');
     expect(research.get('research')).toBeUndefined();
     const after = await runEvents(store, runId);
@@ -59,7 +61,7 @@ describe('resume', () => {
     const { store, runId } = await crashedRun();
     const a = new WorkflowEngine({ store });
     const b = new WorkflowEngine({ store });
-    const outcomes = await Promise.allSettled([a.resume(runId), b.resume(runId)]);
+    const outcomes = await Promise.allSettled([a.resume(runId, { force: true }), b.resume(runId, { force: true })]);
     const ok = outcomes.filter((o) => o.status === 'fulfilled');
     const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(ok).toHaveLength(1);
