@@ -225,9 +225,10 @@ export class WorkflowEngine {
       case 'fork': {
         const sourceChild = `${parent.source.runId}.${branch}`;
         const finished = parent.log.find((e) => e.type === 'ChildRunFinished' && (e.data as { childRunId: string }).childRunId === sourceChild);
-        const usable = finished !== undefined && finished.streamPosition <= parent.upTo;
-        const log = usable ? await this.readRun(sourceChild) : [];
-        return { kind: 'fork', log, upTo: usable ? Number.POSITIVE_INFINITY : -1, source: { runId: sourceChild, position: log.length - 1 } };
+        // A branch that had not finished by the fork position runs again, live.
+        if (finished === undefined || finished.streamPosition > parent.upTo) return { kind: 'live' };
+        const log = await this.readRun(sourceChild);
+        return { kind: 'fork', log, upTo: Number.POSITIVE_INFINITY, source: { runId: sourceChild, position: log.length - 1 } };
       }
     }
   }
