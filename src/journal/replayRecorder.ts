@@ -40,6 +40,8 @@ export class ReplayRecorder implements Recorder {
   private failure: Error | undefined;
   /** Events matched against the log so far. */
   matched = 0;
+  /** Whether an event went to the tail. */
+  private handedOn = false;
 
   constructor(
     readonly identity: RunIdentity,
@@ -66,7 +68,7 @@ export class ReplayRecorder implements Recorder {
   record<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): void {
     if (this.failure) return;
     if (this.exhausted) {
-      if (this.tail) this.tail.record(type, data, meta);
+      if (this.tail) this.handOn(type, data, meta);
       else if (!UNCOMPARED_TYPES.has(type)) this.failure = new ReplayDivergenceError(divergence(this.nextPosition(), undefined, { type, data }));
       return;
     }
@@ -75,7 +77,7 @@ export class ReplayRecorder implements Recorder {
     const at = sameEvent(recorded, { type, data }) ? this.cursor : this.matchAhead(type, data);
     if (at === 'tail' && this.tail) {
       // The log ends with the other kind of concurrent event still to match: this one is new.
-      this.tail.record(type, data, meta);
+      this.handOn(type, data, meta);
       return;
     }
     if (at === undefined || at === 'tail') {
@@ -106,6 +108,11 @@ export class ReplayRecorder implements Recorder {
     return 'tail';
   }
 
+  private handOn<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata>): void {
+    this.handedOn = true;
+    this.tail!.record(type, data, meta);
+  }
+
   async durable<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): Promise<void> {
     this.record(type, data, meta);
     await this.flush();
@@ -113,7 +120,9 @@ export class ReplayRecorder implements Recorder {
 
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.tail) await this.tail.flush();
+    // Past the log (or once something new was handed on) the tail writes: a resume's claim is
+    // made on the first such flush, before any live call.
+    if (this.tail && (this.exhausted || this.handedOn)) await this.tail.flush();
   }
 
   /** Report events of the log that re-execution never produced. */

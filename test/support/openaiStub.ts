@@ -27,7 +27,8 @@ export interface StubRequest {
 /** Answers only the stub gives (no ScriptedModel equivalent): raw HTTP errors and silence. */
 export type StubReply =
   | { readonly kind: 'http'; readonly status: number; readonly message: string; readonly headers: Readonly<Record<string, string>> }
-  | { readonly kind: 'hang' };
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'after'; readonly ready: Promise<unknown>; readonly turn: StubTurn };
 
 /** A turn of a script: what ScriptedModel plays, or a {@link StubReply}. */
 export type StubTurn = Turn | StubReply;
@@ -44,6 +45,11 @@ export type StubScript = readonly StubTurn[] | ((req: StubRequest) => StubTurn |
  */
 export function httpError(status: number, message: string, headers: Record<string, string> = {}): StubReply {
   return { kind: 'http', status, message, headers };
+}
+
+/** Play `turn` once `ready` resolves (the test decides when the server answers). */
+export function after(ready: Promise<unknown>, turn: StubTurn): StubReply {
+  return { kind: 'after', ready, turn };
 }
 
 /** Accept the request and never answer (until the client gives up). */
@@ -142,6 +148,10 @@ function sendError(res: ServerResponse, status: number, message: string, type: s
 
 async function play(turn: StubTurn, req: StubRequest, res: ServerResponse): Promise<void> {
   if (turn.kind === 'hang') return;
+  if (turn.kind === 'after') {
+    await turn.ready;
+    return play(turn.turn, req, res);
+  }
   if (turn.kind === 'http') {
     res.writeHead(turn.status, { 'content-type': 'application/json', ...turn.headers });
     res.end(JSON.stringify({ error: { message: turn.message, type: turn.status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } }));

@@ -6,7 +6,8 @@ import { RunRecorder, type Recorder, type RunIdentity } from '../../journal/reco
 
 /**
  * The writer of a resumed run: its first append is RunResumed, right after the last recorded
- * event (`expectedVersion` = that position), together with the first new event. So the claim
+ * event (`expectedVersion` = that position), with the first new event or at the first flush
+ * (a live call re-issued after the log's end flushes first). So the claim
  * is made only once re-execution has reproduced the whole log (a resume that diverges writes
  * nothing), and of two processes resuming the same run only one can make it: the other's
  * first append fails with WRONG_EXPECTED_VERSION before it calls any model or tool, since
@@ -29,11 +30,14 @@ export class ClaimingRecorder implements Recorder {
   }
 
   record<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): void {
-    if (!this.claimed) {
-      this.claimed = true;
-      this.inner.record('RunResumed', { fromPosition: this.claim.fromPosition, reason: 'resume', owner: this.claim.owner });
-    }
+    this.claimOnce();
     this.inner.record(type, data, meta);
+  }
+
+  private claimOnce(): void {
+    if (this.claimed) return;
+    this.claimed = true;
+    this.inner.record('RunResumed', { fromPosition: this.claim.fromPosition, reason: 'resume', owner: this.claim.owner });
   }
 
   async durable<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): Promise<void> {
@@ -41,7 +45,9 @@ export class ClaimingRecorder implements Recorder {
     await this.flush();
   }
 
+  /** Writes what was recorded; the first flush makes the claim even when nothing new was recorded yet. */
   flush(): Promise<void> {
+    this.claimOnce();
     return this.inner.flush();
   }
 }
