@@ -39,7 +39,7 @@ describe('resume and live runs', () => {
       const env = { OPENAI_API_KEY: 'sk-test-0123456789abcdef', OPENAI_BASE_URL: stub.baseURL };
       const run = start(['run', 'content_generation', 'Busy run', '--model', 'gpt-4.1-mini'], { sb, env });
       const ran = finished(run);
-      const runId = await runStartedWith(sb.store, 'Busy run');
+      const runId = await runStartedWith(sb.store, 'Busy run', 120_000);
       await until(() => stub.requests.length >= 2);
       const resumed = await aigen(['resume', runId], { sb, env });
       // RUN_BUSY is a user error: exit 2, one line naming the live process.
@@ -60,7 +60,7 @@ describe('resume and live runs', () => {
       release();
       await stub.close();
     }
-  }, 180_000);
+  }, 300_000);
 
   it('of two resumes of a SIGKILLed run exactly one wins: one RunResumed, each step once, no extra model call', async () => {
     // The server never answers the first writer request: the kill lands while the run waits on it.
@@ -69,7 +69,7 @@ describe('resume and live runs', () => {
       const env = { OPENAI_API_KEY: 'sk-test-0123456789abcdef', OPENAI_BASE_URL: stub.baseURL };
       const run = start(['run', 'content_generation', 'Killed run', '--model', 'gpt-4.1-mini'], { sb, env });
       const ran = finished(run);
-      const runId = await runStartedWith(sb.store, 'Killed run');
+      const runId = await runStartedWith(sb.store, 'Killed run', 120_000);
       await until(() => stub.requests.length >= 2);
       run.kill('SIGKILL');
       await ran;
@@ -93,5 +93,5 @@ describe('resume and live runs', () => {
     } finally {
       await stub.close();
     }
-  }, 180_000);
+  }, 300_000);
 });
