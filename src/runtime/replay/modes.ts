@@ -6,7 +6,7 @@ import type { EventStore } from '../../store/eventStore.js';
 import { AnswerSource } from '../../journal/answers.js';
 import { ReplayRecorder } from '../../journal/replayRecorder.js';
 import type { RunOwner } from '../owner.js';
-import { ClaimingRecorder } from './claimingRecorder.js';
+import { ClaimingRecorder } from '../../journal/claimingRecorder.js';
 
 /**
  * How a run is executed: `live` (new facts), `verify` (every fact from the log, events compared,

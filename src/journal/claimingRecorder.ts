@@ -1,8 +1,10 @@
-import type { EventData, EventType } from '../../events/catalogue.js';
-import type { EventMetadata } from '../../events/envelope.js';
-import type { EventStore } from '../../store/eventStore.js';
-import type { RunOwner } from '../owner.js';
-import { RunRecorder, type Recorder, type RunIdentity } from '../../journal/recorder.js';
+import type { EventData, EventType } from '../events/catalogue.js';
+import type { EventMetadata } from '../events/envelope.js';
+import type { EventStore } from '../store/eventStore.js';
+import { RunRecorder, type Recorder, type RunIdentity } from './recorder.js';
+
+/** The process taking a run over, as recorded in RunResumed. */
+type RunOwner = NonNullable<EventData<'RunResumed'>['owner']>;
 
 /**
  * The writer of a resumed run: its first append is RunResumed, right after the last recorded
