@@ -1,4 +1,6 @@
+import { writeSync } from 'node:fs';
 import type { Command } from 'commander';
+import { redact, registerEnvSecrets } from '../secrets.js';
 import { pino, type Logger } from 'pino';
 import type { Catalog } from '../config/catalog.js';
 import type { ProjectConfig } from '../config/project.js';
@@ -80,6 +82,7 @@ export class CliContext {
     if (project.config.store !== undefined && optionSource(command, 'store') === 'default') {
       this.options = { ...this.options, store: project.config.store };
     }
+    registerEnvSecrets(this.proc.env, this.options.store);
   }
 
   /** The project file, loaded into the default catalog once per invocation. */
@@ -118,7 +121,9 @@ export class CliContext {
 
   /** pino, writing JSON lines to stderr at `--log-level`. */
   get logger(): Logger {
-    this.log ??= pino({ level: this.options.logLevel, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
+    // Log lines go through the same secret redaction as everything else written to stderr.
+    const destination = { write: (line: string) => writeSync(2, redact(line)) };
+    this.log ??= pino({ level: this.options.logLevel, base: { pid: process.pid } }, destination);
     return this.log;
   }
 

@@ -2,6 +2,7 @@
  * Where the CLI writes, and how: stdout carries results (text or JSON), stderr carries progress,
  * hints and errors. Colours and animation only when the stream is a terminal.
  */
+import { redactSecrets } from '../secrets.js';
 
 /** ANSI styles; identity functions when colour is off. */
 export interface Styles {
@@ -68,12 +69,13 @@ export class Channel {
     return this.stream.columns && this.stream.columns > 20 ? this.stream.columns : 80;
   }
 
+  /** Writes `text` with every configured secret (API keys, store passwords) redacted. */
   write(text: string): void {
-    this.stream.write(text);
+    this.stream.write(redactSecrets(text));
   }
 
   line(text = ''): void {
-    this.stream.write(`${text}\n`);
+    this.stream.write(`${redactSecrets(text)}\n`);
   }
 
   /** Resolves once everything written so far has been handed to the OS. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { currentSchemaVersion, eventDataSchemas, eventReadSchemas } from './catalogue.js';
 import { MAX_EVENT_BYTES, metadataSchema, type EventMetadata, type NewEvent, type RecordedEvent } from './envelope.js';
+import { redactSecrets } from '../secrets.js';
 import { CorruptEventError, EventValidationError, type EventLocation } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -116,8 +117,9 @@ export function createCodec(options: CodecOptions): EventCodec {
       if (!checked.success) {
         throw new EventValidationError(issuePath(`${event.type}.metadata`, checked.error), { path: `${event.type}.metadata` });
       }
-      const data = stringify(parsed.data, `${event.type}.data`);
-      const meta = stringify(checked.data, `${event.type}.metadata`);
+      // Configured keys echoed by a model server (errors, spans) are never stored.
+      const data = redactSecrets(stringify(parsed.data, `${event.type}.data`));
+      const meta = redactSecrets(stringify(checked.data, `${event.type}.metadata`));
       // UTF-8 needs at most 3 bytes per UTF-16 unit: count bytes only when that bound is over.
       const bytes = (data.length + meta.length) * 3 <= MAX_EVENT_BYTES ? 0 : Buffer.byteLength(data) + Buffer.byteLength(meta);
       if (bytes > MAX_EVENT_BYTES) {

@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../events/common.js';
 import { errorMessage } from '../errors.js';
+import { redact } from '../secrets.js';
 
 /** Serialise any thrown value for an event, without stack traces or secrets. */
 export function toErrorInfo(err: unknown): ErrorInfo {
@@ -14,10 +15,8 @@ export function toErrorInfo(err: unknown): ErrorInfo {
   return { code: 'ERROR', message: redact(errorMessage(err)) };
 }
 
-/** Remove anything that looks like an API key or bearer token from a message. */
-export function redact(text: string): string {
-  return text.replace(/\b(sk-[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+/g, '$1…').replace(/(Bearer\s+)\S+/gi, '$1[redacted]');
-}
+/** Remove configured secrets and anything that looks like an API key or bearer token from a message. */
+export { redact } from '../secrets.js';
 
 /** Whether a failed model or step call is worth retrying (rate limits, 5xx, timeouts, network). */
 export function isRetryable(err: unknown): boolean {

@@ -1,6 +1,7 @@
 import { OpenAIProvider, type Model } from '@openai/agents';
 import OpenAI from 'openai';
 import type { AigenAgent } from '../actors/agent.js';
+import { registerSecret } from '../secrets.js';
 import { MissingApiKeyError } from './errors.js';
 import { failuresFromEnv, isOfflineModelName, OfflineModel } from './offline/index.js';
 
@@ -37,6 +38,8 @@ export function defaultModelResolver(env: NodeJS.ProcessEnv = process.env): Mode
       return new OfflineModel({ role: agent.type, failures: failuresFromEnv(agent.type, env), env });
     }
     assertModelAvailable(modelName, env);
+    // The key is scrubbed from everything recorded or printed, whatever its format.
+    registerSecret(env.OPENAI_API_KEY);
     provider ??= new OpenAIProvider({
       // No hidden retries inside the client: every request that reaches the server is one
       // recorded attempt of aigen's own retry policy (ModelCalled, then ModelResponded/ModelFailed).

@@ -8,6 +8,7 @@ import { EXIT } from '../errors.js';
 import { asText, formatDuration, formatTokens, shortId, table } from '../format.js';
 import { intOption, readInput } from '../input.js';
 import { ProgressView } from '../progress.js';
+import { redactUrl } from '../../secrets.js';
 
 interface RunFlags {
   model?: string;
@@ -173,7 +174,7 @@ function printSummary(ctx: CliContext, command: Command, r: RunJson, final: RunS
     err.line(s.dim(`run ${r.runId} (memory: store — it is gone when this process exits)`));
     return;
   }
-  const storeFlag = command.optsWithGlobals<{ store?: string }>().store && isStoreFromCli(command) ? ` --store ${quote(ctx.globals.store)}` : '';
+  const storeFlag = command.optsWithGlobals<{ store?: string }>().store && isStoreFromCli(command) ? ` --store ${quote(redactUrl(ctx.globals.store))}` : '';
   const id = shortId(r.runId);
   err.line(`run ${s.bold(r.runId)}`);
   err.line(

@@ -4,6 +4,7 @@ import type { RunLifecycle } from '../../projections/status.js';
 import type { CliContext } from '../context.js';
 import { formatAgo, formatDuration, formatTokens, oneLine, paintStatus, shortId, table } from '../format.js';
 import { intOption } from '../input.js';
+import { redactUrl } from '../../secrets.js';
 
 const STATUSES: readonly RunLifecycle[] = ['pending', 'running', 'retrying', 'completed', 'partial', 'failed', 'cancelled'];
 
@@ -39,7 +40,7 @@ function printRuns(ctx: CliContext, rows: readonly RunRow[]): void {
   const { out, err } = ctx.output;
   const s = out.style;
   if (rows.length === 0) {
-    err.line(`no runs in ${ctx.globals.store}; start one with: aigen run content_generation "Generate content about AI"`);
+    err.line(`no runs in ${redactUrl(ctx.globals.store)}; start one with: aigen run content_generation "Generate content about AI"`);
     return;
   }
   const now = Date.now();

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { eventJson, eventLine } from '../eventLine.js';
 import { follow } from '../follow.js';
+import { redactUrl } from '../../secrets.js';
 
 export function registerTail(program: Command, ctx: CliContext): void {
   program
@@ -11,7 +12,7 @@ export function registerTail(program: Command, ctx: CliContext): void {
     .action(async (flags: { from: string }) => {
       const store = await ctx.openStore();
       const { out, err } = ctx.output;
-      if (!ctx.json && err.tty) err.line(err.style.dim(`following ${ctx.globals.store} (Ctrl-C to stop)`));
+      if (!ctx.json && err.tty) err.line(err.style.dim(`following ${redactUrl(ctx.globals.store)} (Ctrl-C to stop)`));
       await follow(ctx, store.subscribe({ from: flags.from, filter: { streamPrefix: 'run-' } }), (e) => {
         if (ctx.json) ctx.output.jsonLine(eventJson(e));
         else out.line(eventLine(e, out.style, true));

@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import type { EventCodec } from '../../events/codec.js';
 import { StoreUnavailableError, ValidationError } from '../../errors.js';
+import { redactUrl } from '../../secrets.js';
 import { DriverEventStore } from '../driverStore.js';
 import { Listener } from './listener.js';
 import { PostgresDriver, type PostgresDriverOptions } from './postgresDriver.js';
@@ -20,16 +21,7 @@ export interface PostgresStoreOptions extends PostgresDriverOptions {
 }
 
 /** The connection string with any password masked, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  }
-}
+export { redactUrl } from '../../secrets.js';
 
 /** Node reports some connection failures as an AggregateError with an empty message. */
 function explain(err: unknown): unknown {
