@@ -59,7 +59,7 @@ export class CliContext {
   private store: Promise<EventStore> | undefined;
   private runViews: Promise<RunViews> | undefined;
   private readonly cleanups: Array<() => unknown> = [];
-  private interruptHandler: (() => void) | undefined;
+  private interruptHandler: ((signal: NodeJS.Signals) => void) | undefined;
 
   constructor(readonly proc: CliProcess) {
     this.output = new Output(proc.stdout, proc.stderr, proc.env);
@@ -153,15 +153,15 @@ export class CliContext {
     this.cleanups.push(fn);
   }
 
-  /** Handle SIGINT while the current command runs; without a handler SIGINT exits 130. */
-  onInterrupt(handler: (() => void) | undefined): void {
+  /** Handle SIGINT / SIGTERM while the current command runs; without a handler they exit 130 / 143. */
+  onInterrupt(handler: ((signal: NodeJS.Signals) => void) | undefined): void {
     this.interruptHandler = handler;
   }
 
-  /** Called for each SIGINT; returns false when nobody handled it. */
-  interrupt(): boolean {
+  /** Called for each SIGINT / SIGTERM; returns false when nobody handled it. */
+  interrupt(signal: NodeJS.Signals = 'SIGINT'): boolean {
     if (!this.interruptHandler) return false;
-    this.interruptHandler();
+    this.interruptHandler(signal);
     return true;
   }
 

@@ -11,7 +11,14 @@ export const EXIT = {
   usage: 2,
   /** Interrupted by SIGINT while a run was in progress (the run is recorded as cancelled). */
   interrupted: 130,
+  /** Stopped by SIGTERM while a run was in progress (the run is recorded as cancelled). */
+  terminated: 143,
 } as const;
+
+/** The exit code after a signal interrupted a run: 130 for SIGINT, 143 for SIGTERM. */
+export function signalExitCode(signal: NodeJS.Signals | undefined): number {
+  return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+}
 
 /** The `kind` every aigen error carries (see src/errors.ts). */
 function kindOf(err: unknown): 'user' | 'system' | undefined {

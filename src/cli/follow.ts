@@ -6,7 +6,7 @@ import type { CliContext } from './context.js';
 export const TERMINAL_TYPES: readonly string[] = ['RunCompleted', 'RunFailed', 'RunCancelled'];
 
 /**
- * Consume a live event stream until `onEvent` returns true, the stream ends, or SIGINT (which
+ * Consume a live event stream until `onEvent` returns true, the stream ends, or SIGINT / SIGTERM (which
  * ends the command normally, exit 0). Rejects when the subscription fails.
  */
 export function follow(ctx: CliContext, events: Observable<RecordedEvent>, onEvent: (e: RecordedEvent) => boolean | void): Promise<void> {

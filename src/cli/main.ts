@@ -17,7 +17,7 @@ import { registerTrace } from './commands/trace.js';
 import { registerValidate } from './commands/validate.js';
 import { registerWorkflows } from './commands/workflows.js';
 import { CliContext, LOG_LEVELS, type CliProcess } from './context.js';
-import { EXIT, errorLine, exitCodeOf } from './errors.js';
+import { EXIT, errorLine, exitCodeOf, signalExitCode } from './errors.js';
 
 /** The package version (src/cli and dist/cli are both two levels below package.json). */
 function packageVersion(): string {
@@ -68,12 +68,15 @@ export function buildProgram(ctx: CliContext): Command {
 /** Run one invocation and return its exit code (never throws). */
 export async function runCli(argv: readonly string[], proc: CliProcess): Promise<number> {
   const ctx = new CliContext(proc);
-  const onSigint = () => {
-    if (!ctx.interrupt()) {
-      void ctx.close().finally(() => process.exit(EXIT.interrupted));
+  // SIGTERM (a supervisor stopping us) is handled exactly like Ctrl-C; without a listener the
+  // agents SDK would exit 0 and leave a run recorded as running.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!ctx.interrupt(signal)) {
+      void ctx.close().finally(() => process.exit(signalExitCode(signal)));
     }
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await buildProgram(ctx).parseAsync(argv);
     return ctx.exitCode;
@@ -89,7 +92,8 @@ export async function runCli(argv: readonly string[], proc: CliProcess): Promise
     }
     return code;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await ctx.close();
     await ctx.output.flush();
   }

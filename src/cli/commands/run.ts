@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { NotFoundError } from '../../errors.js';
 import type { ErrorInfo, Usage } from '../../events/common.js';
 import type { RunStatus } from '../../projections/status.js';
 import type { ExecuteResult } from '../../runtime/runExecution.js';
 import type { CliContext } from '../context.js';
-import { EXIT } from '../errors.js';
+import { EXIT, signalExitCode } from '../errors.js';
 import { asText, formatDuration, formatTokens, shortId, table } from '../format.js';
 import { intOption, readInput } from '../input.js';
 import { ProgressView } from '../progress.js';
@@ -56,7 +57,14 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   const input = await readInput(inputArg, ctx.proc.stdin);
   const [{ catalog }, { WorkflowEngine }] = await Promise.all([ctx.project(), import('../../runtime/engine.js')]);
   // A single agent type runs as a one-step workflow, like a comma-separated list of them.
-  const singleAgent = /^[A-Za-z0-9_-]+$/.test(spec) && !catalog.hasWorkflow(spec) && catalog.hasAgentType(spec);
+  const bareName = /^[A-Za-z0-9_-]+$/.test(spec);
+  const isWorkflow = catalog.hasWorkflow(spec);
+  const singleAgent = bareName && !isWorkflow && catalog.hasAgentType(spec);
+  if (bareName && !isWorkflow && !singleAgent) {
+    throw new NotFoundError('workflow or agent type', spec, {
+      hint: `workflows: ${catalog.listWorkflows().map((w) => w.name).join(', ')}; agent types: ${catalog.listAgentTypes().map((t) => t.type).join(', ')}`,
+    });
+  }
   const workflow = catalog.createWorkflow(singleAgent ? [spec] : spec);
   const store = await ctx.openStore();
   const views = await ctx.views();
@@ -87,14 +95,16 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   ctx.onClose(() => watching.unsubscribe());
 
   let interrupts = 0;
-  ctx.onInterrupt(() => {
+  let signalled: NodeJS.Signals | undefined;
+  ctx.onInterrupt((signal) => {
     interrupts += 1;
     if (interrupts > 1) {
       progress.stop();
       err.line('aigen: interrupted again, exiting without waiting for the run to record its end');
-      process.exit(EXIT.interrupted);
+      process.exit(signalExitCode(signal));
     }
-    cancelledHere = 'interrupted (SIGINT)';
+    signalled = signal;
+    cancelledHere = `interrupted (${signal})`;
     void engine.cancel(runId, cancelledHere).catch(() => undefined);
   });
 
@@ -120,7 +130,7 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
     printSummary(ctx, command, report, final);
   }
   if (report.status === 'completed' || report.status === 'partial') return EXIT.ok;
-  if (report.status === 'cancelled' && cancelledHere) return EXIT.interrupted;
+  if (report.status === 'cancelled' && cancelledHere) return signalExitCode(signalled);
   return EXIT.failed;
 }
 
