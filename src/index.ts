@@ -23,7 +23,7 @@ export {
   type NewEvent,
   type RecordedEvent,
 } from './events/envelope.js';
-export { CorruptEventError, EventValidationError, type EventLocation } from './events/errors.js';
+export { CorruptEventError, EventTooLargeError, EventValidationError, type EventLocation } from './events/errors.js';
 export { runStreamId, runIdOfStream, streamCategory, RUN_CATEGORY } from './events/streams.js';
 
 // Store

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { currentSchemaVersion, eventDataSchemas, eventReadSchemas } from './catalogue.js';
-import { MAX_EVENT_BYTES, metadataSchema, type EventMetadata, type NewEvent, type RecordedEvent } from './envelope.js';
+import { MAX_EVENT_BYTES, METADATA_RESERVE_BYTES, metadataSchema, type EventMetadata, type NewEvent, type RecordedEvent } from './envelope.js';
 import { redactSecrets } from '../secrets.js';
-import { CorruptEventError, EventValidationError, type EventLocation } from './errors.js';
+import { CorruptEventError, EventTooLargeError, EventValidationError, type EventLocation } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -37,6 +37,23 @@ export type Upcaster = (data: unknown) => unknown;
 export interface EventCodec {
   encode(event: NewEvent): EncodedEvent;
   decode(raw: RawEvent): RecordedEvent;
+}
+
+/**
+ * Throw {@link EventTooLargeError} when `data` would not fit in one event, leaving
+ * `METADATA_RESERVE_BYTES` for its metadata. Lets a writer record a clean failure instead of an
+ * append that can never succeed (e.g. a model answer larger than the store accepts).
+ * @example
+ * ```ts
+ * assertFitsInEvent('ModelResponded', { response }); // throws EventTooLargeError past ~16 MiB
+ * ```
+ */
+export function assertFitsInEvent(type: string, data: unknown): void {
+  const limit = MAX_EVENT_BYTES - METADATA_RESERVE_BYTES;
+  const json = JSON.stringify(data) ?? '';
+  if (json.length * 3 <= limit) return;
+  const bytes = Buffer.byteLength(json);
+  if (bytes > limit) throw new EventTooLargeError(type, bytes, limit);
 }
 
 /** Options of {@link createCodec}. */
@@ -122,12 +139,7 @@ export function createCodec(options: CodecOptions): EventCodec {
       const meta = redactSecrets(stringify(checked.data, `${event.type}.metadata`));
       // UTF-8 needs at most 3 bytes per UTF-16 unit: count bytes only when that bound is over.
       const bytes = (data.length + meta.length) * 3 <= MAX_EVENT_BYTES ? 0 : Buffer.byteLength(data) + Buffer.byteLength(meta);
-      if (bytes > MAX_EVENT_BYTES) {
-        throw new EventValidationError(
-          `${event.type} is ${bytes} bytes serialised; the limit is ${MAX_EVENT_BYTES} bytes`,
-          { path: `${event.type}.data` },
-        );
-      }
+      if (bytes > MAX_EVENT_BYTES) throw new EventTooLargeError(event.type, bytes, MAX_EVENT_BYTES);
       const eventId = event.eventId ?? randomUUID();
       if (event.eventId !== undefined && !UUID.test(eventId)) {
         throw new EventValidationError(`${event.type}.eventId: must be a UUID, got '${String(eventId)}'`, { path: `${event.type}.eventId` });

@@ -47,5 +47,14 @@ export interface NewEvent<T extends string = string, D = unknown> {
 /** A catalogue event to append, typed by its `type`. */
 export type NewAigenEvent = { [K in EventType]: NewEvent<K, EventData<K>> }[EventType];
 
-/** Maximum size of one event's serialised data + metadata. */
-export const MAX_EVENT_BYTES = 1024 * 1024;
+/**
+ * Maximum size of one event's serialised data + metadata (UTF-8 bytes): 16 MiB. Every adapter
+ * stores and reads back events up to this size; larger appends fail with `EventTooLargeError`.
+ */
+export const MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Room kept for an event's metadata when a payload is checked before its metadata is known
+ * (see `assertFitsInEvent`): such payloads may use up to `MAX_EVENT_BYTES - METADATA_RESERVE_BYTES`.
+ */
+export const METADATA_RESERVE_BYTES = 64 * 1024;

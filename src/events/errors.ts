@@ -8,7 +8,23 @@ import { AigenError, ValidationError } from '../errors.js';
  * ```
  */
 export class EventValidationError extends ValidationError {
-  override readonly code = 'EVENT_INVALID';
+  override readonly code: string = 'EVENT_INVALID';
+}
+
+/**
+ * An event is larger than {@link MAX_EVENT_BYTES} serialised. Retrying cannot make it smaller,
+ * so a step whose model answer or tool result is too large fails for good (`retryable: false`).
+ */
+export class EventTooLargeError extends EventValidationError {
+  override readonly code = 'EVENT_TOO_LARGE';
+  readonly retryable = false;
+  constructor(
+    readonly type: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`${type} is ${bytes} bytes serialised; the limit is ${limit} bytes`, { path: `${type}.data` });
+  }
 }
 
 /** Where a stored event lives. */

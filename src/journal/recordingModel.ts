@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Model, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
+import { assertFitsInEvent } from '../events/codec.js';
 import type { Usage } from '../events/common.js';
 import type { Recorder } from './recorder.js';
 import type { AnswerSource } from './answers.js';
@@ -77,20 +78,24 @@ export class RecordingModel implements Model {
       );
       throw err;
     }
-    await recorder.durable(
-      'ModelResponded',
-      {
-        stepId,
-        callId,
-        model: modelName,
-        response: {
-          output: toJson(response.output),
-          usage: usageOf(response.usage),
-          ...(response.responseId ? { responseId: response.responseId } : {}),
-        },
+    const responded = {
+      stepId,
+      callId,
+      model: modelName,
+      response: {
+        output: toJson(response.output),
+        usage: usageOf(response.usage),
+        ...(response.responseId ? { responseId: response.responseId } : {}),
       },
-      { actorId },
-    );
+    };
+    try {
+      assertFitsInEvent('ModelResponded', responded);
+    } catch (err) {
+      // Too large to record: the call fails for good, recorded, so a resume answers it from the log.
+      await recorder.durable('ModelFailed', { stepId, callId, model: modelName, error: toErrorInfo(err), retryable: false }, { actorId });
+      throw err;
+    }
+    await recorder.durable('ModelResponded', responded, { actorId });
     return response;
   }
 

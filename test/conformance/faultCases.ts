@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
-import type { NewEvent } from '../../src/events/envelope.js';
+import { MAX_EVENT_BYTES, type NewEvent } from '../../src/events/envelope.js';
 import { CorruptEventError, EventValidationError } from '../../src/events/errors.js';
 import { rejectionOf } from './appendCases.js';
 import { CASES } from './cases.js';
@@ -50,7 +50,7 @@ const badEvents: Array<[title: string, event: () => NewEvent, message: RegExp]> 
   [CASES.badMetadata, () => ({ ...transitioned(1), metadata: { tags: { big: 1n } } as never }), /Transitioned\.metadata\.tags\.big: /],
   [CASES.badSchema, () => ({ type: 'Transitioned', data: { from: null, to: 's1', event: 'GO' } }), /Transitioned\.data\.actorId/],
   [CASES.badType, () => ({ type: 'NoSuchEvent', data: {} }), /unknown event type 'NoSuchEvent'/],
-  [CASES.badSize, () => taskSent('x'.repeat(1024 * 1024)), /TaskSent .*limit is 1048576 bytes/],
+  [CASES.badSize, () => taskSent('x'.repeat(MAX_EVENT_BYTES)), /^TaskSent is \d+ bytes serialised; the limit is 16777216 bytes$/],
 ];
 
 const validMetadata = (): string => JSON.stringify({ recordedAt: new Date().toISOString(), schemaVersion: 1 });

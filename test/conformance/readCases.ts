@@ -1,8 +1,9 @@
 import { expect } from 'vitest';
+import { MAX_EVENT_BYTES } from '../../src/events/envelope.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { CASES } from './cases.js';
 import type { SuiteContext } from './eventStore.conformance.js';
-import { readAll, readStream, streamId, taskSent, tos, transitioned, transitions } from './testEvents.js';
+import { Collector, readAll, readStream, streamId, taskSent, tos, transitioned, transitions } from './testEvents.js';
 
 const range = (from: number, to: number): string[] =>
   from <= to
@@ -139,4 +140,24 @@ export function readCases({ store, test }: SuiteContext): void {
     expect(await store().headPosition()).toBe(r.positions[2]);
     expect(await readAll(store(), { from: r.positions[2] })).toEqual([]);
   });
+
+  test(CASES.largeEvent, async () => {
+    const s = streamId();
+    const collector = new Collector(store().subscribe({ streamId: s, from: 'start' }));
+    try {
+      // 3 MiB of ASCII, then close to the limit in 3-byte characters (fewer UTF-16 units than bytes).
+      const big = 'x'.repeat(3 * 1024 * 1024);
+      const wide = '€'.repeat(Math.floor((MAX_EVENT_BYTES - 4096) / 3));
+      await store().append(s, [taskSent(big)], { expectedVersion: 'no_stream' });
+      await store().append(s, [taskSent(wide), transitioned(1)], { expectedVersion: 0 });
+      const back = await readStream(store(), s);
+      expect(back.map((e) => e.type)).toEqual(['TaskSent', 'TaskSent', 'Transitioned']);
+      expect((back[0]!.data as { input: string }).input === big).toBe(true);
+      expect((back[1]!.data as { input: string }).input === wide).toBe(true);
+      await collector.until((seen) => seen.length === 3);
+      expect((collector.seen[1]!.data as { input: string }).input === wide).toBe(true);
+    } finally {
+      collector.unsubscribe();
+    }
+  }, 120_000);
 }
