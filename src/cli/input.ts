@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import { ValidationError } from '../errors.js';
+import { errorMessage, ValidationError } from '../errors.js';
 
 /**
  * The input of `aigen run`: the argument, or stdin when the argument is missing (or `-`) and
@@ -20,11 +21,23 @@ export async function readInput(arg: string | undefined, stdin: NodeJS.ReadableS
   return text;
 }
 
+/** The text of a file named on the command line; a missing or unreadable file is a usage error (exit 2). */
+export function readUserFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : errorMessage(err);
+    throw new ValidationError(`cannot read ${file}: ${why}`, { path: file, cause: err });
+  }
+}
+
 /** Commander parser of a whole number >= `min`. */
 export function intOption(min = 0): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
+    // Decimal digits only: Number() would also take '0x10', '1e3' and ' 7 '.
+    const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
     return n;
   };
 }
@@ -35,4 +48,11 @@ export function choiceOption<T extends string>(choices: readonly T[]): (value: s
     if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
     return value as T;
   };
+}
+
+/** A `--at` position past the run's last event is a usage error naming the last position. */
+export function assertPositionInRun(runId: string, at: number, lastPosition: number | undefined): void {
+  if (lastPosition !== undefined && at > lastPosition) {
+    throw new ValidationError(`--at ${at} is past the end of run ${runId}: its last position is ${lastPosition}`, { path: '--at' });
+  }
 }

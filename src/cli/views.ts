@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { runStreamId } from '../events/streams.js';
+import { assertPositionInRun } from './input.js';
 import {
   openProjections,
   renderTraceTree,
@@ -77,9 +78,15 @@ export async function openViews(storeUrl: string, store: EventStore, options: Pr
     return p.resolveRunId(prefix);
   };
 
+  /** `--at` must name a position the run has. */
+  const checkAt = async (runId: string, at: number | undefined): Promise<void> => {
+    if (at !== undefined) assertPositionInRun(runId, at, await store.streamVersion(runStreamId(runId)));
+  };
+
   return {
     resolveRunId: resolve,
     async status(runId, at) {
+      await checkAt(runId, at);
       const p = await projections();
       return found(runId, at === undefined ? await p.status(runId) : await p.statusAt(runId, at));
     },
@@ -87,6 +94,7 @@ export async function openViews(storeUrl: string, store: EventStore, options: Pr
       return found(runId, await statusAt(store, runId, undefined, { forks: false }));
     },
     async trace(runId, at) {
+      await checkAt(runId, at);
       const p = await projections();
       return found(runId, at === undefined ? await p.trace(runId, { children: true }) : await p.traceAt(runId, at, { children: true }));
     },

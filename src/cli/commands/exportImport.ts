@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { readUserFile } from '../input.js';
 import { loadEngineModules } from './replaySupport.js';
 
 export function registerExportImport(program: Command, ctx: CliContext): void {
@@ -19,7 +20,7 @@ export function registerExportImport(program: Command, ctx: CliContext): void {
     .argument('<file>', 'a .jsonl file, or - for stdin')
     .action(async (file: string) => {
       const { importRuns, parseRunFile } = await loadEngineModules();
-      const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+      const text = file === '-' ? readFileSync(0, 'utf8') : readUserFile(file);
       const roots = await importRuns(await ctx.openStore(), parseRunFile(text, file));
       if (ctx.json) ctx.output.json({ runIds: roots });
       else for (const r of roots) ctx.output.out.line(r);

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../errors.js';
-import { intOption } from '../input.js';
+import { assertPositionInRun, intOption, readUserFile } from '../input.js';
 import { loadEngineModules, workflowFrom } from './replaySupport.js';
 
 interface ReplayFlags {
@@ -28,7 +27,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
       let store = await (flags.file ? Promise.resolve(createMemoryStore()) : ctx.openStore());
       let runId: string;
       if (flags.file) {
-        const [root] = await importRuns(store, parseRunFile(readFileSync(flags.file, 'utf8'), flags.file));
+        const [root] = await importRuns(store, parseRunFile(readUserFile(flags.file), flags.file));
         if (!root) throw new ValidationError(`${flags.file} holds no root run`, { path: flags.file });
         runId = root;
       } else {
@@ -39,6 +38,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
       if (flags.at !== undefined) {
         const events = [];
         for await (const e of store.readStream(`run-${runId}`)) events.push(e);
+        assertPositionInRun(runId, flags.at, events.at(-1)?.streamPosition);
         const at = runAt(events, flags.at);
         if (ctx.json) ctx.output.json(at);
         else {
