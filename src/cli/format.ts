@@ -54,15 +54,29 @@ export function formatClock(iso: string): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
 }
 
-/** Collapse whitespace to one line and cut at `max` characters. */
+/**
+ * Recorded text made safe for a terminal: control characters (ESC, BEL, CR, DEL, C1 …) from
+ * inputs or model output are shown as visible symbols (`␛`, `␇`) instead of being obeyed.
+ * Newlines and tabs are kept. Only for text output: `--json` prints values as recorded.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    return code === 0x7f ? '␡' : `\\x${code.toString(16)}`;
+  });
+}
+
+/** Collapse whitespace to one line, cut at `max` characters, and neutralise control characters. */
 export function oneLine(text: string, max = 80): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = printable(text.replace(/\s+/g, ' ').trim());
   return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
 }
 
-/** Any value as display text: strings as they are, everything else as JSON. */
+/** Any value as display text: strings as they are (control characters neutralised), everything else as JSON. */
 export function asText(value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return printable(value);
   if (value === undefined || value === null) return '';
   return JSON.stringify(value, null, 2);
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { RunStatus } from '../../projections/status.js';
 import type { CliContext } from '../context.js';
-import { formatAgo, formatDuration, formatState, formatTokens, oneLine, paintStatus, statusMark, table } from '../format.js';
+import { formatAgo, formatDuration, formatState, formatTokens, oneLine, paintStatus, printable, statusMark, table } from '../format.js';
 import { intOption } from '../input.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
@@ -22,7 +22,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
 function printStatus(ctx: CliContext, st: RunStatus, at: number | undefined): void {
   const { out } = ctx.output;
   const s = out.style;
-  out.line(`${statusMark(st.status, s)} ${s.bold(st.workflow)} ${s.dim(`(${st.kind})`)}  ${paintStatus(st.status, s)}${at !== undefined ? s.dim(`  at position ${st.lastPosition}`) : ''}`);
+  out.line(`${statusMark(st.status, s)} ${s.bold(printable(st.workflow))} ${s.dim(`(${st.kind})`)}  ${paintStatus(st.status, s)}${at !== undefined ? s.dim(`  at position ${st.lastPosition}`) : ''}`);
   const facts: string[][] = [
     ['run', st.runId],
     ['model', st.model],
@@ -57,7 +57,7 @@ function printStatus(ctx: CliContext, st: RunStatus, at: number | undefined): vo
     out.line(`\n${s.bold('Child runs')}`);
     for (const line of table(st.childRuns.map((c) => [statusMark(c.status, s), c.branch, paintStatus(c.status, s), c.childRunId]), { indent: '  ' })) out.line(line);
   }
-  if (st.error) out.line(`\n${s.red('Error')}  ${st.error.message}${st.error.code ? s.dim(` (${st.error.code})`) : ''}`);
+  if (st.error) out.line(`\n${s.red('Error')}  ${printable(st.error.message)}${st.error.code ? s.dim(` (${st.error.code})`) : ''}`);
   if (st.output !== undefined && st.output !== null) {
     out.line(`\n${s.bold(st.partial ? 'Result (partial)' : 'Result')}`);
     out.line(`  ${oneLine(typeof st.output === 'string' ? st.output : JSON.stringify(st.output), 300)}`);

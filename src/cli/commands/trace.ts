@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { intOption } from '../input.js';
+import { printable } from '../format.js';
 
 interface TraceFlags {
   at?: number;
@@ -21,6 +22,6 @@ export function registerTrace(program: Command, ctx: CliContext): void {
       const runId = await views.resolveRunId(id);
       const trace = await views.trace(runId, flags.at);
       if (ctx.json) ctx.output.json(trace);
-      else ctx.output.out.line(views.renderTrace(trace, { sdk: flags.sdk, ...(flags.depth !== undefined ? { maxDepth: flags.depth } : {}) }));
+      else ctx.output.out.line(printable(views.renderTrace(trace, { sdk: flags.sdk, ...(flags.depth !== undefined ? { maxDepth: flags.depth } : {}) })));
     });
 }
