@@ -4,7 +4,7 @@ import type { Workflow } from '../machines/workflow.js';
 import { buildWorkflow, report, type BuildCatalog, type BuildScope } from './build.js';
 import { WorkflowFileError } from './errors.js';
 import { workflowFileSchema } from './schema.js';
-import { parseSource, type FileIssue } from './source.js';
+import { MAX_WORKFLOW_FILE_BYTES, parseSource, tooLarge, type FileIssue } from './source.js';
 import { fileIssues, parseOptions } from './zodIssues.js';
 
 /** Where a workflow text is from and how it is written. */
@@ -58,6 +58,10 @@ function compile(text: string, file: string, format: 'yaml' | 'json', stack: str
         report(scope, at, `included file '${ref}' not found (looked for ${name})`);
         return undefined;
       }
+      if (statSync(abs).size > MAX_WORKFLOW_FILE_BYTES) {
+        issues.push(tooLarge(name, statSync(abs).size));
+        return undefined;
+      }
       return compile(readFileSync(abs, 'utf8'), name, formatOf(name), [...stack, abs], inherited, issues, catalog);
     },
   };
@@ -89,8 +93,12 @@ export function compileWorkflowText(text: string, options: WorkflowTextOptions, 
 export function readWorkflowFile(path: string, catalog: BuildCatalog): Workflow {
   let text: string;
   try {
+    // Checked before reading, so a huge file costs no memory.
+    const { size } = statSync(path);
+    if (size > MAX_WORKFLOW_FILE_BYTES) throw new WorkflowFileError([tooLarge(path, size)]);
     text = readFileSync(path, 'utf8');
   } catch (err) {
+    if (err instanceof WorkflowFileError) throw err;
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read file: ${(err as Error).message}`;
     throw new WorkflowFileError([{ file: path, line: 1, column: 1, field: '', message: reason }], { cause: err });
   }

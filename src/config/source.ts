@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
 /** A place in a workflow file: 1-based line and column. */
 export interface Position {
@@ -58,6 +58,16 @@ function jsonError(err: unknown): { message: string; offset: number | undefined 
   return { message, offset: m ? Number(m[1]) : undefined };
 }
 
+/** Largest workflow file accepted: 1 MiB. */
+export const MAX_WORKFLOW_FILE_BYTES = 1024 * 1024;
+/** How many alias expansions a YAML workflow file may use. */
+const MAX_ALIAS_COUNT = 100;
+
+/** The issue of a workflow file over {@link MAX_WORKFLOW_FILE_BYTES}. */
+export function tooLarge(file: string, bytes: number): FileIssue {
+  return { file, line: 1, column: 1, field: '', message: `file is ${bytes} bytes; workflow files are limited to ${MAX_WORKFLOW_FILE_BYTES} bytes` };
+}
+
 /**
  * Parse YAML or JSON text, keeping source ranges. Syntax errors come back as issues with the
  * parser's own position.
@@ -68,6 +78,9 @@ function jsonError(err: unknown): { message: string; offset: number | undefined 
  * ```
  */
 export function parseSource(text: string, file: string, format: 'yaml' | 'json'): SourceFile | { issues: FileIssue[] } {
+  if (text.length * 3 > MAX_WORKFLOW_FILE_BYTES && Buffer.byteLength(text) > MAX_WORKFLOW_FILE_BYTES) {
+    return { issues: [tooLarge(file, Buffer.byteLength(text))] };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (format === 'json') {
@@ -88,9 +101,23 @@ export function parseSource(text: string, file: string, format: 'yaml' | 'json')
       }),
     };
   }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml package refuses documents whose aliases expand too much ("billion laughs").
+    let at = { line: 1, column: 1 };
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) at = positionOf(lineCounter, node.range[0]);
+        return visit.BREAK;
+      },
+    });
+    return { issues: [{ file, ...at, field: '', message: `invalid YAML: aliases expand too much (${(err as Error).message})` }] };
+  }
   return {
     file,
-    data: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    data,
     locate(path) {
       const node = nodeAt(doc, path);
       return node?.range ? positionOf(lineCounter, node.range[0]) : { line: 1, column: 1 };
