@@ -15,6 +15,9 @@ import type { RunViews } from './views.js';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Commands that only read recorded runs: they never create a missing store. */
+const READ_COMMANDS = new Set(['runs', 'status', 'trace', 'events', 'tail', 'export']);
+
 /** The options every command accepts. */
 export interface GlobalOptions {
   /** The store URL: `--store`, else `AIGEN_STORE`, else the project file's `store`, else the default. */
@@ -55,6 +58,8 @@ export class CliContext {
   exitCode: number = EXIT.ok;
   private options: GlobalOptions = { store: '', logLevel: 'warn', json: false, config: undefined };
   private loaded: CliProject | undefined;
+  /** Whether the running command only reads: it must not create a missing store. */
+  private readOnly = false;
   private log: Logger | undefined;
   private store: Promise<EventStore> | undefined;
   private runViews: Promise<RunViews> | undefined;
@@ -78,6 +83,7 @@ export class CliContext {
       config: o.config || undefined,
     };
     this.log = undefined;
+    this.readOnly = READ_COMMANDS.has(command.name());
     const project = await this.project();
     if (project.config.store !== undefined && optionSource(command, 'store') === 'default') {
       this.options = { ...this.options, store: project.config.store };
@@ -123,7 +129,13 @@ export class CliContext {
   get logger(): Logger {
     // Log lines go through the same secret redaction as everything else written to stderr.
     const destination = { write: (line: string) => writeSync(2, redact(line)) };
-    this.log ??= pino({ level: this.options.logLevel, base: { pid: process.pid } }, destination);
+    // Stack traces only at debug and trace level; a warning says what failed in one line.
+    const verbose = this.options.logLevel === 'debug' || this.options.logLevel === 'trace';
+    const err = (e: unknown) => {
+      const full = pino.stdSerializers.err(e as Error);
+      return verbose ? full : { type: full.type, message: full.message, ...(typeof full.code === 'string' ? { code: full.code } : {}) };
+    };
+    this.log ??= pino({ level: this.options.logLevel, base: { pid: process.pid }, serializers: { err } }, destination);
     return this.log;
   }
 
@@ -132,7 +144,7 @@ export class CliContext {
     this.store ??= (async () => {
       const { openStore } = await import('../store/openStore.js');
       const started = Date.now();
-      const store = await openStore(this.options.store);
+      const store = await openStore(this.options.store, { mustExist: this.readOnly });
       this.logger.debug({ store: this.options.store, ms: Date.now() - started }, 'store opened');
       return store;
     })();

@@ -13,6 +13,8 @@ export const KURRENT_SCHEMES: ReadonlySet<string> = new Set(
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {
   codec?: EventCodec;
+  /** Refuse a store that does not exist yet instead of creating it (SQLite: the file and its directory). */
+  mustExist?: boolean;
 }
 
 /**

@@ -64,6 +64,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return new DriverEventStore(driver, options.codec);
 }
 
+/** Connection string parameters that `pg` understands; any other is a typo and refused. */
+const PG_URL_PARAMS = new Set([
+  'application_name', 'fallback_application_name', 'options', 'connect_timeout', 'keepalives', 'keepalives_idle',
+  'statement_timeout', 'query_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'client_encoding',
+  'encoding', 'host', 'port', 'user', 'password', 'db', 'ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert',
+  'sslnegotiation', 'uselibpqcompat', 'replication',
+]);
+
 /**
  * Split a `postgres://…` / `postgresql://…` store URL into the connection string handed to `pg`
  * and the `schema` query parameter (removed from the connection string).
@@ -81,6 +89,14 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
     throw new ValidationError(`not a postgres store URL: '${redactUrl(url)}'`, { path: 'url' });
+  }
+  for (const key of u.searchParams.keys()) {
+    if (key !== 'schema' && !PG_URL_PARAMS.has(key)) {
+      throw new ValidationError(
+        `unknown postgres store URL option '${key}'; known: schema, ${[...PG_URL_PARAMS].join(', ')}`,
+        { path: 'url' },
+      );
+    }
   }
   const schema = u.searchParams.get('schema') ?? DEFAULT_SCHEMA;
   u.searchParams.delete('schema');

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventCodec } from '../../events/codec.js';
@@ -18,6 +18,8 @@ export interface SqliteStoreOptions {
   codec?: EventCodec;
   /** How long a write waits for another process's lock before failing (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** Refuse a missing database instead of creating it (and its directory): for commands that only read. */
+  mustExist?: boolean;
 }
 
 /**
@@ -38,6 +40,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   if (path === '') throw new ValidationError('sqlite store path is empty', { path: 'path' });
   const inMemory = path === ':memory:';
   const target = `sqlite:${inMemory ? path : resolve(path)}`;
+  if (options.mustExist && !inMemory && !existsSync(path)) {
+    throw new ValidationError(`no sqlite store at ${resolve(path)}: nothing was recorded there (check --store / AIGEN_STORE)`, { path: 'url' });
+  }
   let db: Database.Database | undefined;
   try {
     if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -77,7 +82,7 @@ export function parseSqliteUrl(url: string): { path: string; durability: 'full' 
 }
 
 /** Open a sqlite store from its URL; see {@link parseSqliteUrl}. Used by `openStore`. */
-export function openSqliteStoreUrl(url: string, options: { codec?: EventCodec } = {}): DriverEventStore {
+export function openSqliteStoreUrl(url: string, options: { codec?: EventCodec; mustExist?: boolean } = {}): DriverEventStore {
   const { path, durability } = parseSqliteUrl(url);
-  return openSqliteStore(path, { durability, codec: options.codec });
+  return openSqliteStore(path, { durability, codec: options.codec, mustExist: options.mustExist === true });
 }
