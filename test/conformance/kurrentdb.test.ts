@@ -57,6 +57,8 @@ describeConformance({
       'KurrentDB checks event ids per stream only (idempotent writes); it keeps no store-wide index of event ids, so an id stored in another stream is accepted',
     [CASES.dupOtherPositions]:
       "KurrentDB's idempotency check with expected state 'any' accepts a batch whose first id is new without looking at the others, so a later id stored elsewhere in the stream is written again",
+    [CASES.largeEvent]:
+      "the adapter sends each event in one gRPC append, and the server refuses a message past its size limit (4 MiB gRPC messages on the test double, MaxAppendSize on a real server); events of up to 16 MiB need the adapter to store them in chunks",
     [CASES.groupCommit]:
       'one of its appends repeats an event id stored in another stream, which KurrentDB accepts (event ids are checked per stream); the conflict-alone part is covered by test/integration/kurrentdb.test.ts',
   },
