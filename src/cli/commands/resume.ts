@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../errors.js';
 import type { ExecuteResult } from '../../runtime/runExecution.js';
 import type { CliContext } from '../context.js';
+import { exportTracesWhileRunning } from '../otel.js';
 import { EXIT } from '../errors.js';
 import { loadEngineModules, workflowFrom } from './replaySupport.js';
 
@@ -16,6 +17,7 @@ export function registerResume(program: Command, ctx: CliContext): void {
     .action(async (id: string | undefined, flags: { all?: boolean; workflow?: string; force?: boolean }) => {
       const { WorkflowEngine } = await loadEngineModules();
       const store = await ctx.openStore();
+      await exportTracesWhileRunning(ctx);
       const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
       const workflow = flags.workflow ? await workflowFrom(ctx, flags.workflow) : undefined;
       let ids: string[];

@@ -5,6 +5,7 @@ import type { ErrorInfo, Usage } from '../../events/common.js';
 import type { RunStatus } from '../../projections/status.js';
 import type { ExecuteResult } from '../../runtime/runExecution.js';
 import type { CliContext } from '../context.js';
+import { exportTracesWhileRunning } from '../otel.js';
 import { EXIT, signalExitCode } from '../errors.js';
 import { asText, formatDuration, formatTokens, shortId, table } from '../format.js';
 import { intOption, readInput } from '../input.js';
@@ -67,6 +68,7 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   }
   const workflow = catalog.createWorkflow(singleAgent ? [spec] : spec);
   const store = await ctx.openStore();
+  await exportTracesWhileRunning(ctx);
   const views = await ctx.views();
   const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
   const runId = randomUUID();
