@@ -145,6 +145,7 @@ export class StoreProjections implements ProjectionsHandle {
   async close(): Promise<void> {
     await this.runner.stop();
     this.runner.rows$.complete();
+    this.runner.events$.complete();
     await this.views.close();
   }
 }

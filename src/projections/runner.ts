@@ -45,6 +45,8 @@ const same = (a: Record<string, number> | undefined, b: Record<string, number>) 
 export class ProjectionRunner {
   /** Each runs-list row changed by a committed batch. */
   readonly rows$ = new Subject<RunRecord>();
+  /** Each event of a committed batch, in log order (metrics follow the log through it). */
+  readonly events$ = new Subject<RecordedEvent>();
   /** Counters: committed batches, events read in them, batches lost to another runner. */
   readonly stats = { batches: 0, events: 0, conflicts: 0 };
   private checkpoint: string | undefined;
@@ -194,6 +196,7 @@ export class ProjectionRunner {
       this.cache.delete(runId);
     }
     for (const w of writes) this.rows$.next(w.row);
+    for (const e of events) this.events$.next(e);
     return corrupt !== undefined || events.length >= this.batchSize;
   }
 

@@ -26,6 +26,11 @@ export function createServer(options: ServerOptions): Hono {
   app.use('/api/*', apiGuard(options.token));
   app.use('*', crossSiteGuard);
   app.use('/api/*', limitBody);
+  const metrics = options.metrics;
+  if (metrics) {
+    app.use('/metrics', apiGuard(options.token));
+    app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }));
+  }
   const events = eventRoutes(options);
   app.route('/api/runs', events.run);
   app.route('/api/runs', runRoutes(options));

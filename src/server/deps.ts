@@ -1,5 +1,5 @@
 import type { Catalog } from '../config/catalog.js';
-import type { Projections, TraceView } from '../projections/api.js';
+import type { PriceTable, Projections, TraceView } from '../projections/api.js';
 import type { RunStatus } from '../projections/status.js';
 import type { WorkflowEngine } from '../runtime/engine.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -26,6 +26,10 @@ export interface ServerOptions {
   token?: string | undefined;
   /** Folder of the browser UI (default: the package's `web/`). */
   webRoot?: string;
+  /** Prices of every `costUsd` the API returns (default: the built-in table). */
+  prices?: PriceTable;
+  /** Served at GET /metrics (Prometheus text) when set, behind the same guard as /api. */
+  metrics?: { render(): Promise<string>; readonly contentType: string };
   /** Heartbeat comment interval of SSE streams in ms (default 15000). */
   heartbeatMs?: number;
 }

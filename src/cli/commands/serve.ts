@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { exportTracesWhileRunning } from '../otel.js';
 
 interface ServeFlags {
   port: number;
@@ -36,10 +37,11 @@ Examples:
 
 async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<void> {
   const token = ctx.proc.env.AIGEN_API_TOKEN?.trim() || undefined;
-  const [{ serve, isLoopbackHost, checkApiToken, ApiTokenRequiredError }, { openProjections }, { WorkflowEngine }] = await Promise.all([
+  const [{ serve, isLoopbackHost, checkApiToken, ApiTokenRequiredError }, { openProjections }, { WorkflowEngine }, { RunMetrics }] = await Promise.all([
     import('../../server/index.js'),
     import('../../projections/open.js'),
     import('../../runtime/engine.js'),
+    import('../../projections/metrics.js'),
   ]);
   if (!isLoopbackHost(flags.host) && !token) throw new ApiTokenRequiredError(flags.host);
   checkApiToken(token);
@@ -47,10 +49,14 @@ async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<vo
   const { catalog, prices } = await ctx.project();
   const projections = await openProjections(ctx.globals.store, store, { prices });
   ctx.onClose(() => projections.close());
+  const metrics = new RunMetrics(projections, { prices });
+  metrics.follow(projections.runner.events$);
+  ctx.onClose(() => metrics.close());
+  await exportTracesWhileRunning(ctx);
   await projections.catchUp();
   projections.start();
   const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
-  const server = await serve({ store, engine, projections, catalog, token, port: flags.port, host: flags.host });
+  const server = await serve({ store, engine, projections, catalog, metrics, prices, token, port: flags.port, host: flags.host });
   ctx.onClose(() => server.close());
   const { out, err } = ctx.output;
   if (ctx.json) ctx.output.jsonLine({ url: server.url, host: server.host, port: server.port, store: ctx.globals.store, auth: token ? 'bearer' : 'none' });
