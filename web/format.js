@@ -23,6 +23,16 @@ export function tokens(usage) {
 }
 
 /**
+ * `$0.0123`; `no price` when the API says a model has none (null); empty when unknown.
+ * @param {number | null | undefined} usd
+ */
+export function cost(usd) {
+  if (usd === null) return 'no price';
+  if (usd === undefined || !Number.isFinite(usd)) return '';
+  return `$${usd > 0 && usd < 0.01 ? usd.toPrecision(3) : usd.toFixed(4)}`;
+}
+
+/**
  * Local time of an ISO timestamp, `14:03:21`.
  * @param {string | undefined} iso
  */

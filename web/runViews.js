@@ -1,7 +1,7 @@
 // @ts-check
 /** The run page's smaller views: header facts, agent actors, outputs. All text goes in as text. */
 import { h, replace } from './dom.js';
-import { asText, clock, duration, shortId, stateText, tokens } from './format.js';
+import { asText, clock, cost, duration, shortId, stateText, tokens } from './format.js';
 import { agentLabel } from './graph.js';
 
 /** @typedef {import('./fold.js').Folded} Folded */
@@ -28,6 +28,7 @@ export function renderFacts(host, f, status) {
     ['started', clock(status?.startedAt)],
     ['duration', duration(status?.durationMs ?? (status?.startedAt && f.event ? Date.parse(f.event.metadata.recordedAt) - Date.parse(status.startedAt) : undefined))],
     ['tokens', tokens(status?.usage) || '0'],
+    ['cost', h('span', { 'data-testid': 'run-cost' }, status ? cost(status.costUsd) : '')],
     ['steps', String(f.steps.length)],
   ];
   if (status?.parentRunId) facts.push(['parent', runLink(status.parentRunId)]);

@@ -2,7 +2,7 @@
 /** The runs page: start a run, and the runs list, kept current from the server's SSE stream of changed rows. */
 import { api } from './api.js';
 import { h, replace, throttle } from './dom.js';
-import { ago, duration, shortId, tokens } from './format.js';
+import { ago, cost, duration, shortId, tokens } from './format.js';
 import { openStream } from './sse.js';
 
 /** @typedef {import('./types.js').RunRow} RunRow */
@@ -48,13 +48,13 @@ export async function runsPage(root, onConnection) {
   const body = h('tbody', {});
   const more = h('button', { type: 'button', class: 'link', hidden: true }, 'Load more');
   const table = h('table', { class: 'runs', 'data-testid': 'runs' },
-    h('thead', {}, h('tr', {}, ...['Status', 'Workflow', 'Run', 'Input', 'Started', 'Duration', 'Tokens'].map((t) => h('th', {}, t)))),
+    h('thead', {}, h('tr', {}, ...['Status', 'Workflow', 'Run', 'Input', 'Started', 'Duration', 'Tokens', 'Cost'].map((t) => h('th', {}, t)))),
     body);
 
   const render = throttle(() => {
     const sorted = [...rows.values()].filter((r) => !statusFilter || r.status === statusFilter).sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
     replace(body, ...sorted.map(rowEl));
-    if (sorted.length === 0) body.append(h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No runs yet — start one above.')));
+    if (sorted.length === 0) body.append(h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'No runs yet — start one above.')));
   }, 150);
 
   const load = async (reset = false) => {
@@ -110,5 +110,6 @@ function rowEl(r) {
     h('td', { class: 'preview' }, r.inputPreview),
     h('td', { title: r.startedAt }, ago(r.startedAt)),
     h('td', {}, r.durationMs === undefined ? '…' : duration(r.durationMs)),
-    h('td', {}, tokens(r.usage)));
+    h('td', {}, tokens(r.usage)),
+    h('td', { 'data-testid': 'run-cost' }, cost(r.costUsd)));
 }

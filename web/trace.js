@@ -4,7 +4,7 @@
  * child runs; SDK spans optional), a bar placed on the run's time axis, with duration and tokens.
  */
 import { h } from './dom.js';
-import { duration, tokens } from './format.js';
+import { cost, duration, tokens } from './format.js';
 
 /** @typedef {import('./types.js').TraceSpan} Span */
 
@@ -44,7 +44,8 @@ export function renderTrace(host, trace, options) {
         name,
         h('div', { class: 'wf-track' }, bar),
         h('div', { class: 'wf-num' }, span.durationMs === undefined ? (span.status === 'running' ? 'running' : '–') : duration(span.durationMs)),
-        h('div', { class: 'wf-num' }, tokens(span.usage))),
+        h('div', { class: 'wf-num' }, tokens(span.usage)),
+        h('div', { class: 'wf-num', 'data-testid': 'span-cost' }, cost(/** @type {number | null | undefined} */ (span.attributes?.costUsd)))),
     );
   });
   host.replaceChildren(table);

@@ -85,6 +85,8 @@ export interface RunStatus {
   startedAt: string;
   durationMs?: number;
   usage: Usage;
+  /** USD; null when a model of the run has no price. */
+  costUsd?: number | null;
   parentRunId?: string;
   forkOf?: { runId: string; position: number };
   forks: Array<{ runId: string; position: number }>;
@@ -101,6 +103,8 @@ export interface RunRow {
   startedAt: string;
   durationMs?: number;
   usage: Usage;
+  /** USD; null when a model of the run has no price; absent in live updates. */
+  costUsd?: number | null;
   inputPreview: string;
   forkOf?: { runId: string; position: number };
 }
@@ -114,6 +118,8 @@ export interface TraceSpan {
   durationMs?: number;
   usage?: Usage;
   status: string;
+  /** `costUsd`: USD, or null when a model below has no price. */
+  attributes?: Record<string, unknown>;
   children: TraceSpan[];
 }
 

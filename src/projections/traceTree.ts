@@ -95,7 +95,13 @@ function label(s: TraceSpan): string {
   const ms = s.durationMs === undefined ? '' : ` ${s.durationMs}ms`;
   const type = typeof s.attributes.spanType === 'string' ? s.attributes.spanType : 'span';
   const what = s.kind === 'sdk' ? `sdk ${type}:${s.name}` : `${s.kind} ${s.name}`;
-  return `${what}${status}${ms}${tokens(s.usage)}`;
+  return `${what}${status}${ms}${tokens(s.usage)}${cost(s.attributes.costUsd)}`;
+}
+
+/** The `costUsd` attribute a priced trace carries (see priceTrace): `$0.0012`, or `no price`. */
+function cost(c: unknown): string {
+  if (c === null) return ' no price';
+  return typeof c === 'number' && c > 0 ? ` $${c < 0.01 ? c.toPrecision(3) : c.toFixed(4)}` : '';
 }
 
 /** Options of {@link renderTraceTree}. */

@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 import { formatAgo, formatDuration, formatTokens, oneLine, paintStatus, shortId, table } from '../format.js';
 import { intOption } from '../input.js';
 import { redactUrl } from '../../secrets.js';
+import { cliPrices, formatCost } from '../prices.js';
 
 const STATUSES: readonly RunLifecycle[] = ['pending', 'running', 'retrying', 'completed', 'partial', 'failed', 'cancelled'];
 
@@ -31,12 +32,14 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         rootOnly: flags.children !== true,
         limit: flags.limit,
       });
-      if (ctx.json) ctx.output.json(rows);
-      else printRuns(ctx, rows);
+      const [{ runCost }, prices, store] = await Promise.all([import('../../projections/cost.js'), cliPrices(ctx), ctx.openStore()]);
+      const costed = await Promise.all(rows.map(async (r) => ({ ...r, costUsd: (await runCost(store, r.runId, prices)).costUsd ?? null })));
+      if (ctx.json) ctx.output.json(costed);
+      else printRuns(ctx, costed);
     });
 }
 
-function printRuns(ctx: CliContext, rows: readonly RunRow[]): void {
+function printRuns(ctx: CliContext, rows: ReadonlyArray<RunRow & { costUsd: number | null }>): void {
   const { out, err } = ctx.output;
   const s = out.style;
   if (rows.length === 0) {
@@ -45,7 +48,7 @@ function printRuns(ctx: CliContext, rows: readonly RunRow[]): void {
   }
   const now = Date.now();
   const lines = table([
-    ['RUN', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'TOKENS', 'INPUT'].map((h) => s.dim(h)),
+    ['RUN', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'TOKENS', 'COST', 'INPUT'].map((h) => s.dim(h)),
     ...rows.map((r) => [
       s.bold(shortId(r.runId)),
       r.workflow,
@@ -53,6 +56,7 @@ function printRuns(ctx: CliContext, rows: readonly RunRow[]): void {
       formatAgo(r.startedAt, now),
       r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
       formatTokens(r.usage).replace(' tokens', '') || '-',
+      formatCost(r.costUsd),
       oneLine(r.inputPreview, 40),
     ]),
   ]);

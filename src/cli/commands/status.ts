@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import type { CostedStatus } from '../../projections/cost.js';
 import type { RunStatus } from '../../projections/status.js';
 import type { CliContext } from '../context.js';
 import { formatAgo, formatDuration, formatState, formatTokens, oneLine, paintStatus, printable, statusMark, table } from '../format.js';
 import { intOption } from '../input.js';
+import { cliPrices, formatCost } from '../prices.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
@@ -14,12 +16,14 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const views = await ctx.views();
       const runId = await views.resolveRunId(id);
       const status = await views.status(runId, flags.at);
-      if (ctx.json) ctx.output.json(status);
-      else printStatus(ctx, status, flags.at);
+      const [{ runCost, withCost }, prices, store] = await Promise.all([import('../../projections/cost.js'), cliPrices(ctx), ctx.openStore()]);
+      const costed = withCost(status, await runCost(store, runId, prices, flags.at));
+      if (ctx.json) ctx.output.json(costed);
+      else printStatus(ctx, costed, flags.at);
     });
 }
 
-function printStatus(ctx: CliContext, st: RunStatus, at: number | undefined): void {
+function printStatus(ctx: CliContext, st: CostedStatus<RunStatus>, at: number | undefined): void {
   const { out } = ctx.output;
   const s = out.style;
   out.line(`${statusMark(st.status, s)} ${s.bold(printable(st.workflow))} ${s.dim(`(${st.kind})`)}  ${paintStatus(st.status, s)}${at !== undefined ? s.dim(`  at position ${st.lastPosition}`) : ''}`);
@@ -29,6 +33,7 @@ function printStatus(ctx: CliContext, st: RunStatus, at: number | undefined): vo
     ['started', `${st.startedAt} (${formatAgo(st.startedAt)})`],
     ['duration', st.durationMs === undefined ? 'running' : formatDuration(st.durationMs)],
     ['usage', `${formatTokens(st.usage) || '0 tokens'}, ${st.usage.requests} model call${st.usage.requests === 1 ? '' : 's'}`],
+    ['cost', formatCost(st.costUsd, st.cost)],
     ['input', oneLine(st.input, 100)],
   ];
   if (st.parentRunId) facts.push(['parent', st.parentRunId]);
@@ -47,6 +52,7 @@ function printStatus(ctx: CliContext, st: RunStatus, at: number | undefined): vo
       step.attempts > 1 ? `${step.attempts} attempts` : '1 attempt',
       formatDuration(step.durationMs),
       formatTokens(step.usage),
+      formatCost(step.costUsd),
     ]);
     for (const line of table(rows, { indent: '  ' })) out.line(line);
     for (const step of st.steps) if (step.error && step.status === 'failed') out.line(`  ${s.red('✗')} ${step.stepId}: ${oneLine(step.error.message, 200)}`);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { intOption } from '../input.js';
 import { printable } from '../format.js';
+import { cliPrices } from '../prices.js';
 
 interface TraceFlags {
   at?: number;
@@ -20,7 +21,8 @@ export function registerTrace(program: Command, ctx: CliContext): void {
     .action(async (id: string, flags: TraceFlags) => {
       const views = await ctx.views();
       const runId = await views.resolveRunId(id);
-      const trace = await views.trace(runId, flags.at);
+      const [{ priceTrace }, prices] = await Promise.all([import('../../projections/cost.js'), cliPrices(ctx)]);
+      const trace = priceTrace(await views.trace(runId, flags.at), prices);
       if (ctx.json) ctx.output.json(trace);
       else ctx.output.out.line(printable(views.renderTrace(trace, { sdk: flags.sdk, ...(flags.depth !== undefined ? { maxDepth: flags.depth } : {}) })));
     });

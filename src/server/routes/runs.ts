@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { runStreamId } from '../../events/streams.js';
 import type { RunRow } from '../../projections/api.js';
+import { priceTrace, runCost, withCost } from '../../projections/cost.js';
+import { DEFAULT_PRICES } from '../../projections/usage.js';
 import { cancelRunAnywhere, startFork, startRun } from '../commands.js';
 import type { ServerOptions } from '../deps.js';
 import { HttpError } from '../errors.js';
@@ -54,6 +56,7 @@ const cancelSchema = z.object({ reason: z.string().min(1).max(500).optional() })
  */
 export function runRoutes(deps: ServerOptions): Hono {
   const { store, engine, projections } = deps;
+  const prices = deps.prices ?? DEFAULT_PRICES;
   const app = new Hono();
 
   app.get('/', async (c) => {
@@ -71,7 +74,8 @@ export function runRoutes(deps: ServerOptions): Hono {
       ...(q.limit ? { limit: q.limit } : {}),
       ...(q.cursor ? { cursor: q.cursor } : {}),
     });
-    return c.json({ runs: page.rows, nextCursor: page.nextCursor ?? null });
+    const rows = await Promise.all(page.rows.map(async (r) => ({ ...r, costUsd: (await runCost(store, r.runId, prices)).costUsd ?? null })));
+    return c.json({ runs: rows, nextCursor: page.nextCursor ?? null });
   });
 
   app.post('/', async (c) => {
@@ -83,13 +87,14 @@ export function runRoutes(deps: ServerOptions): Hono {
   app.get('/:id', async (c) => {
     const runId = await resolveRun(store, projections, runIdParam(c));
     const { at } = parseOr400(atQuerySchema, c.req.query(), 'query');
-    return c.json(await runStatus(store, projections, runId, at));
+    const status = withCost(await runStatus(store, projections, runId, at), await runCost(store, runId, prices, at));
+    return c.json(status);
   });
 
   app.get('/:id/trace', async (c) => {
     const runId = await resolveRun(store, projections, runIdParam(c));
     const { at } = parseOr400(atQuerySchema, c.req.query(), 'query');
-    return c.json(await runTrace(store, projections, runId, at));
+    return c.json(priceTrace(await runTrace(store, projections, runId, at), prices));
   });
 
   app.get('/:id/definition', async (c) => {

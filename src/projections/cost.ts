@@ -1,0 +1,171 @@
+import type { Usage } from '../events/common.js';
+import { addUsage, zeroUsage } from '../events/common.js';
+import type { AigenEvent } from '../events/envelope.js';
+import { runStreamId } from '../events/streams.js';
+import type { EventStore } from '../store/eventStore.js';
+import type { PriceTable, UsageLine } from './api.js';
+import { costUsd } from './usage.js';
+
+/** Tokens and cost of one run (child runs included), per step, agent and model. */
+export interface RunCost {
+  /** USD of the whole run; undefined when a model it used has no price (see `unpriced`). */
+  costUsd: number | undefined;
+  usage: Usage;
+  byStep: Record<string, UsageLine & { agentId: string; runId: string }>;
+  byAgent: Record<string, UsageLine>;
+  byModel: Record<string, UsageLine>;
+  /** Models used without a price in the table: their tokens count, their cost is unknown. */
+  unpriced: string[];
+}
+
+interface Acc {
+  usage: Usage;
+  models: Map<string, Usage>;
+}
+
+const acc = (): Acc => ({ usage: zeroUsage(), models: new Map() });
+
+function addTo(map: Map<string, Acc>, key: string, model: string, usage: Usage): void {
+  let a = map.get(key);
+  if (!a) map.set(key, (a = acc()));
+  a.usage = addUsage(a.usage, usage);
+  a.models.set(model, addUsage(a.models.get(model) ?? zeroUsage(), usage));
+}
+
+/** A line's cost: the sum over its models in name order, undefined as soon as one has no price. */
+function line(a: Acc, prices: PriceTable): UsageLine {
+  let cost: number | undefined = 0;
+  for (const model of [...a.models.keys()].sort()) {
+    const c = costUsd(model, a.models.get(model)!, prices);
+    cost = c === undefined || cost === undefined ? undefined : cost + c;
+  }
+  return { usage: a.usage, costUsd: cost };
+}
+
+/**
+ * Price the model calls among `events` (ModelResponded, attributed to steps and agents by TaskSent).
+ * A model without a price contributes its tokens and makes every line it is in `costUsd: undefined`,
+ * never a guessed cost.
+ * @example
+ * ```ts
+ * const cost = priceEvents(events, { ...DEFAULT_PRICES, 'my-model': { inputPerMillion: 1, outputPerMillion: 4 } });
+ * ```
+ */
+export function priceEvents(events: Iterable<AigenEvent>, prices: PriceTable): RunCost {
+  const agents = new Map<string, string>();
+  const steps = new Map<string, Acc & { agentId: string; runId: string }>();
+  const byAgent = new Map<string, Acc>();
+  const byModel = new Map<string, Acc>();
+  const total = acc();
+  for (const e of events) {
+    const runId = e.metadata.runId ?? e.streamId.replace(/^run-/, '');
+    if (e.type === 'TaskSent') agents.set(`${runId}\u0000${e.data.stepId}`, e.data.agentId);
+    if (e.type !== 'ModelResponded') continue;
+    const { stepId, model, response } = e.data;
+    const agentId = agents.get(`${runId}\u0000${stepId}`) ?? e.metadata.actorId ?? 'unknown';
+    const stepKey = runId === (e.metadata.rootRunId ?? runId) ? stepId : `${runId}/${stepId}`;
+    let step = steps.get(stepKey);
+    if (!step) steps.set(stepKey, (step = { ...acc(), agentId, runId }));
+    step.usage = addUsage(step.usage, response.usage);
+    step.models.set(model, addUsage(step.models.get(model) ?? zeroUsage(), response.usage));
+    addTo(byAgent, agentId, model, response.usage);
+    addTo(byModel, model, model, response.usage);
+    total.usage = addUsage(total.usage, response.usage);
+    total.models.set(model, addUsage(total.models.get(model) ?? zeroUsage(), response.usage));
+  }
+  const lines = (map: Map<string, Acc>) => Object.fromEntries([...map].map(([k, a]) => [k, line(a, prices)]));
+  const overall = line(total, prices);
+  return {
+    costUsd: overall.costUsd,
+    usage: total.usage,
+    byStep: Object.fromEntries([...steps].map(([k, s]) => [k, { ...line(s, prices), agentId: s.agentId, runId: s.runId }])),
+    byAgent: lines(byAgent),
+    byModel: lines(byModel),
+    unpriced: [...byModel.keys()].filter((m) => costUsd(m, zeroUsage(), prices) === undefined).sort(),
+  };
+}
+
+/**
+ * The cost of a run and its child runs, read from the store (up to the run's stream position `at`
+ * when given; child runs then count only when started by then).
+ * @example
+ * ```ts
+ * const { costUsd, byAgent } = await runCost(store, runId, prices);
+ * ```
+ */
+export async function runCost(store: EventStore, runId: string, prices: PriceTable, at?: number): Promise<RunCost> {
+  const events: AigenEvent[] = [];
+  const pending: Array<{ runId: string; to: number | undefined }> = [{ runId, to: at }];
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    const next = pending.shift()!;
+    if (seen.has(next.runId)) continue;
+    seen.add(next.runId);
+    for await (const e of store.readStream(runStreamId(next.runId), next.to === undefined ? {} : { to: next.to })) {
+      const event = e as AigenEvent;
+      events.push(event);
+      if (event.type === 'ChildRunStarted') pending.push({ runId: event.data.childRunId, to: undefined });
+    }
+  }
+  return priceEvents(events, prices);
+}
+
+/** A status view with its cost: `costUsd` on the run and on each step, and the breakdown in `cost`. */
+export type CostedStatus<S extends { steps: Array<{ stepId: string }> }> = Omit<S, 'steps'> & {
+  /** USD, or null when a model it used has no price. */
+  costUsd: number | null;
+  cost: RunCost;
+  steps: Array<S['steps'][number] & { costUsd: number | null }>;
+};
+
+/**
+ * Add a run's cost to its status view (steps priced by their own model calls; a step without any
+ * costs 0).
+ * @example
+ * ```ts
+ * const status = withCost(await projections.status(runId), await runCost(store, runId, prices));
+ * ```
+ */
+export function withCost<S extends { steps: Array<{ stepId: string }> }>(status: S, cost: RunCost): CostedStatus<S> {
+  return {
+    ...status,
+    costUsd: cost.costUsd ?? null,
+    cost,
+    steps: status.steps.map((s) => ({ ...s, costUsd: cost.byStep[s.stepId] ? (cost.byStep[s.stepId]!.costUsd ?? null) : 0 })),
+  };
+}
+
+/**
+ * Put the cost of every model call, step, child run and the run itself into the trace, as the span
+ * attribute `costUsd` (USD, or `null` when a model below it has no price). Returns the same trace.
+ * @example
+ * ```ts
+ * priceTrace(trace, prices).root.attributes.costUsd; // 0.0123
+ * ```
+ */
+export function priceTrace<T extends { root: PricedSpan }>(trace: T, prices: PriceTable): T {
+  const walk = (span: PricedSpan): number | null | undefined => {
+    let sum: number | null | undefined;
+    for (const child of span.children) {
+      const c = walk(child);
+      if (c === undefined) continue;
+      sum = c === null || sum === null ? null : (sum ?? 0) + c;
+    }
+    if (span.kind === 'model' && span.usage && typeof span.attributes.model === 'string') {
+      const c = costUsd(span.attributes.model, span.usage, prices);
+      sum = c === undefined ? null : c;
+    }
+    if (span.kind === 'model' || span.kind === 'step' || span.kind === 'run' || span.kind === 'child') span.attributes.costUsd = sum ?? 0;
+    return sum;
+  };
+  walk(trace.root);
+  return trace;
+}
+
+/** The span fields {@link priceTrace} reads. */
+interface PricedSpan {
+  kind: string;
+  usage: Usage | undefined;
+  attributes: Record<string, unknown>;
+  children: PricedSpan[];
+}
