@@ -2,11 +2,9 @@ import type { PriceTable } from '../projections/api.js';
 import type { RunCost } from '../projections/cost.js';
 import type { CliContext } from './context.js';
 
-/** The price table of this invocation: the built-in prices. */
+/** The price table of this invocation: the built-in prices with the project file's `prices` over them. */
 export async function cliPrices(ctx: CliContext): Promise<PriceTable> {
-  void ctx;
-  const { DEFAULT_PRICES } = await import('../projections/usage.js');
-  return DEFAULT_PRICES;
+  return (await ctx.project()).prices;
 }
 
 /** `$0.0123`, or `no price (model, …)` when a model has none. */
