@@ -54,14 +54,8 @@ async function sqliteCheckpoints(path: string): Promise<CheckpointStore> {
   });
   return {
     read: (name) => Promise.resolve(get.get(name)?.position),
-    write: (name, expected, next) => {
-      try {
-        cas.immediate(name, expected, next);
-        return Promise.resolve();
-      } catch (err) {
-        return Promise.reject(err as Error);
-      }
-    },
+    // A throw in the executor (a conflict, a busy database) rejects the promise.
+    write: (name, expected, next) => new Promise<void>((resolve) => resolve(void cas.immediate(name, expected, next))),
     close: () => Promise.resolve(void db.close()),
   };
 }
@@ -100,7 +94,7 @@ export async function openCheckpointStore(storeUrl: string, store: EventStore): 
   switch (scheme) {
     case 'memory': {
       let data = memoryCheckpoints.get(store);
-      if (!data) memoryCheckpoints.set(store, (data = new Map()));
+      if (!data) memoryCheckpoints.set(store, (data = new Map<string, string>()));
       return new MemoryCheckpointStore(data);
     }
     case 'sqlite': {

@@ -78,11 +78,11 @@ function spansOf(request: Json): ReceivedSpan[] {
           parentSpanId: hexId(s.parentSpanId, 16),
           name: s.name as string,
           kind: Number(s.kind ?? 0),
-          startNs: BigInt(String(s.startTimeUnixNano ?? 0)),
-          endNs: BigInt(String(s.endTimeUnixNano ?? 0)),
+          startNs: BigInt(s.startTimeUnixNano as string | number),
+          endNs: BigInt(s.endTimeUnixNano as string | number),
           attributes: attrs(s.attributes),
           events: ((s.events as Json[] | undefined) ?? []).map((e) => ({ name: e.name as string, attributes: attrs(e.attributes) })),
-          status: { code: Number((s.status as Json | undefined)?.code ?? 0), message: String((s.status as Json | undefined)?.message ?? '') },
+          status: { code: Number((s.status as Json | undefined)?.code ?? 0), message: ((s.status as Json | undefined)?.message as string | undefined) ?? '' },
           resource,
         });
       }
@@ -119,7 +119,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         if (req.url !== '/v1/traces') throw new Error(`unexpected path ${req.url}`);
         const request = type.includes('json')
           ? (JSON.parse(body.toString('utf8')) as Json)
-          : (RequestType.toObject(RequestType.decode(body), { longs: String, bytes: String, defaults: false }) as Json);
+          : RequestType.toObject(RequestType.decode(body), { longs: String, bytes: String, defaults: false });
         spans.push(...spansOf(request));
         res.writeHead(200, { 'content-type': type.includes('json') ? 'application/json' : 'application/x-protobuf' });
         res.end(type.includes('json') ? '{}' : '');
