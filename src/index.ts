@@ -135,6 +135,25 @@ export { statusAt, traceAt, type ForkLookup } from './projections/at.js';
 export { watchRun } from './projections/watch.js';
 export { renderTraceTree, traceToJson, traceView, type RenderTraceOptions } from './projections/traceTree.js';
 export { DEFAULT_PRICES, costUsd, buildUsageView } from './projections/usage.js';
+export { priceEvents, priceTrace, runCost, withCost, type CostedStatus, type RunCost } from './projections/cost.js';
+export { RunMetrics, type RunMetricsOptions } from './projections/metrics.js';
+export { openCheckpointStore, type CheckpointStore } from './projections/checkpoints.js';
+export {
+  applyRunSpans,
+  createOtlpSink,
+  LogSpanExporter,
+  otelTraceId,
+  otlpEnabled,
+  runSpanId,
+  startRunSpans,
+  startTraceExport,
+  type LogSpan,
+  type LogSpanExporterOptions,
+  type OtlpSink,
+  type RunSpans,
+  type SpanSink,
+  type TraceExport,
+} from './projections/otel/index.js';
 export { applyRunViews, foldRunViews, PROJECTION_VERSIONS, type RunViews } from './projections/fold.js';
 export { EventRejectedError, CheckpointConflictError } from './projections/errors.js';
 export type { ViewStore, ProjectionError } from './projections/viewStore.js';
