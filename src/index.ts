@@ -140,7 +140,6 @@ export { RunMetrics, type RunMetricsOptions } from './projections/metrics.js';
 export { openCheckpointStore, type CheckpointStore } from './projections/checkpoints.js';
 export {
   applyRunSpans,
-  createOtlpSink,
   LogSpanExporter,
   otelTraceId,
   otlpEnabled,

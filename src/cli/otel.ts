@@ -6,7 +6,7 @@ import type { CliContext } from './context.js';
  * when the command ends. Commands that execute or serve runs call this (run, resume, serve).
  */
 export async function exportTracesWhileRunning(ctx: CliContext): Promise<void> {
-  const { otlpEnabled } = await import('../projections/otel/otlp.js');
+  const { otlpEnabled } = await import('../projections/otel/enabled.js');
   if (!otlpEnabled(ctx.proc.env)) return;
   const [{ startTraceExport }, store] = await Promise.all([import('../projections/otel/index.js'), ctx.openStore()]);
   const otel = await startTraceExport(ctx.globals.store, store, ctx.proc.env, (err) => ctx.logger.warn({ err }, 'OTel export failed (retrying)'));

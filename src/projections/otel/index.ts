@@ -1,10 +1,11 @@
 import type { EventStore } from '../../store/eventStore.js';
 import { openCheckpointStore } from '../checkpoints.js';
 import { LogSpanExporter } from './logExporter.js';
-import { createOtlpSink, otlpEnabled } from './otlp.js';
+import { otlpEnabled } from './enabled.js';
 
 export { LogSpanExporter, type LogSpanExporterOptions, type SpanSink } from './logExporter.js';
-export { createOtlpSink, otlpEnabled, type OtlpSink } from './otlp.js';
+export { otlpEnabled } from './enabled.js';
+export type { OtlpSink } from './otlp.js';
 export { applyRunSpans, otelTraceId, runSpanId, startRunSpans, type LogSpan, type RunSpans } from './spans.js';
 
 /** A running OTel export: `stop()` exports what the log holds by then, then flushes and closes. */
@@ -32,6 +33,8 @@ export async function startTraceExport(
   onError?: (error: unknown) => void,
 ): Promise<TraceExport | undefined> {
   if (!otlpEnabled(env)) return undefined;
+  // The OTel packages load only when export is on.
+  const { createOtlpSink } = await import('./otlp.js');
   const otlp = await createOtlpSink(env);
   const checkpoints = await openCheckpointStore(storeUrl, store);
   const exporter = new LogSpanExporter(store, checkpoints, otlp.sink, onError ? { onError } : {});
