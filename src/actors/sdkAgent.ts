@@ -9,6 +9,24 @@ export function transferToolName(agentId: string): string {
   return `transfer_to_${agentId.replace(/[^a-zA-Z0-9]/g, '_')}`;
 }
 
+/** The agents each agent may hand over to, by id (set by the handoff workflow). */
+const handoffPeers = new WeakMap<AigenAgent, ReadonlyMap<string, AigenAgent>>();
+
+/**
+ * Tell an agent which agents its handoff ids stand for, so its `transfer_to_<id>` tools describe
+ * what each target does (its description and instructions) and a model can choose by meaning.
+ */
+export function setHandoffPeers(agent: AigenAgent, peers: ReadonlyMap<string, AigenAgent>): void {
+  handoffPeers.set(agent, peers);
+}
+
+/** The description of the transfer tool to `target`: what that agent does, when known. */
+function transferDescription(agent: AigenAgent, target: string): string {
+  const peer = handoffPeers.get(agent)?.get(target);
+  const about = peer ? ` ${[peer.description, peer.instructions].map((t) => t.trim().replace(/([^.!?])$/, '$1.')).join(' ')}` : '';
+  return `Handoff to the ${target} agent to handle the request.${about}`;
+}
+
 /**
  * Build the `@openai/agents` Agent that one step of an agent actor runs. Handoffs become the
  * SDK's `transfer_to_<agent>` tools, and the run stops as soon as the model calls one, so the
@@ -21,7 +39,7 @@ export function toSdkAgent(agent: AigenAgent, model: Model, scope: ToolScope): {
     transfers.set(name, target);
     return tool({
       name,
-      description: `Handoff to the ${target} agent to handle the request.`,
+      description: transferDescription(agent, target),
       parameters: z.object({}),
       execute: () => JSON.stringify({ assistant: target }),
     });

@@ -1,6 +1,6 @@
 import type { AgentOptions, AigenAgent } from '../actors/agent.js';
 import { ValidationError } from '../errors.js';
-import { BranchingWorkflow, type BranchExtractor } from '../machines/branching.js';
+import { BranchingWorkflow, type BranchExtractor, type BranchInfo } from '../machines/branching.js';
 import { DeterministicWorkflow } from '../machines/deterministic.js';
 import { HandoffWorkflow } from '../machines/handoff.js';
 import { LoopWorkflow } from '../machines/loop.js';
@@ -139,6 +139,20 @@ function keywordExtractor(scope: BuildScope, rule: BranchRuleSpec | undefined, n
   };
 }
 
+/** Each branch's own `description` (agent or inline workflow) and its `vocabulary` words. */
+function branchInfo(scope: BuildScope, spec: Extract<WorkflowSpec, { kind: 'branching' }>, path: Path): Record<string, BranchInfo> {
+  const names = Object.keys(spec.branches);
+  for (const b of Object.keys(spec.vocabulary ?? {})) {
+    if (!names.includes(b)) report(scope, [...path, 'vocabulary', b], `'${b}' is not a branch of this workflow${didYouMean(b, names) || ` (branches: ${names.join(', ')})`}`);
+  }
+  return Object.fromEntries(
+    Object.entries(spec.branches).map(([b, s]) => {
+      const description = s[STEP_TAG] === 'agent' || s[STEP_TAG] === 'workflow' ? s.description : undefined;
+      return [b, { description, keywords: spec.vocabulary?.[b] }];
+    }),
+  );
+}
+
 function buildRecord(scope: BuildScope, r: Record<string, StepSpec>, path: Path, model: string | undefined): Record<string, Step> {
   return Object.fromEntries(Object.entries(r).map(([k, s]) => [k, buildStep(scope, s, [...path, k], model)!]));
 }
@@ -154,7 +168,8 @@ function construct(scope: BuildScope, spec: WorkflowSpec, path: Path, model: str
     case 'branching': {
       const branches = buildRecord(scope, spec.branches, [...path, 'branches'], model);
       const extract = keywordExtractor(scope, spec.rule, Object.keys(spec.branches), path);
-      return new BranchingWorkflow({ name, classifier: agent(spec.classifier, 'classifier'), branches, ...defined({ extract }) });
+      const info = branchInfo(scope, spec, path);
+      return new BranchingWorkflow({ name, classifier: agent(spec.classifier, 'classifier'), branches, branchInfo: info, ...defined({ extract }) });
     }
     case 'parallel':
       return new ParallelWorkflow({ name, branches: buildRecord(scope, spec.branches, [...path, 'branches'], model), aggregator: agent(spec.aggregator, 'aggregator') });

@@ -106,6 +106,7 @@ const workflowUnion = z.discriminatedUnion('kind', [
     classifier: agentSchema,
     get branches() { return branches(); },
     rule: z.union([z.literal('contentType'), keywordRule]).optional(),
+    vocabulary: z.record(name, z.array(name).min(1)).optional(),
   }),
   z.strictObject({ ...base, kind: z.literal('parallel'), get branches() { return branches(); }, aggregator: agentSchema }),
   z.strictObject({
@@ -151,7 +152,14 @@ export type WorkflowSpec = WorkflowBaseSpec &
   (
     | { kind: 'sequential'; agents: StepSpec[] }
     | { kind: 'handoff'; agents: AgentSpec[]; maxTurns?: number | undefined }
-    | { kind: 'branching'; classifier: AgentSpec; branches: Record<string, StepSpec>; rule?: BranchRuleSpec | undefined }
+    | {
+        kind: 'branching';
+        classifier: AgentSpec;
+        branches: Record<string, StepSpec>;
+        rule?: BranchRuleSpec | undefined;
+        /** Words per branch that point the classifier to it (added to its instructions with the branch descriptions). */
+        vocabulary?: Record<string, string[]> | undefined;
+      }
     | { kind: 'parallel'; branches: Record<string, StepSpec>; aggregator: AgentSpec }
     | {
         kind: 'loop';

@@ -56,6 +56,38 @@ export interface BranchingWorkflowOptions {
   /** Branch name → the step (agent or workflow) that runs when it is taken. */
   branches: Record<string, Step>;
   extract?: BranchExtractor;
+  /**
+   * What each branch is for: a description and words that point to it. When any branch has
+   * one, the classifier's instructions get a `Branches:` list naming every branch with them, so
+   * a model (the offline one included) can classify by meaning.
+   */
+  branchInfo?: Record<string, BranchInfo>;
+}
+
+/** What a branch is for, as the classifier is told. */
+export interface BranchInfo {
+  description?: string | undefined;
+  keywords?: readonly string[] | undefined;
+}
+
+/**
+ * The `Branches:` block added to a classifier's instructions, or `''` when no branch has a
+ * description or keywords.
+ * @example
+ * ```ts
+ * branchesBlock(['technical', 'general'], { technical: { description: 'How things work.', keywords: ['tcp'] } });
+ * // '\n\nBranches (answer with exactly one branch name):\n- technical: How things work. Keywords: tcp.\n- general'
+ * ```
+ */
+export function branchesBlock(names: readonly string[], info: Record<string, BranchInfo>): string {
+  if (!names.some((n) => info[n]?.description || info[n]?.keywords?.length)) return '';
+  const line = (n: string): string => {
+    const d = info[n]?.description?.replace(/\s+/g, ' ').trim();
+    const k = info[n]?.keywords?.length ? `Keywords: ${info[n]!.keywords!.join(', ')}.` : '';
+    const rest = [d ? d.replace(/([^.!?])$/, '$1.') : '', k].filter(Boolean).join(' ');
+    return rest ? `- ${n}: ${rest}` : `- ${n}`;
+  };
+  return `\n\nBranches (answer with exactly one branch name):\n${names.map(line).join('\n')}`;
 }
 
 /**
@@ -80,6 +112,8 @@ export class BranchingWorkflow extends Workflow {
       }
     }
     this.options = options;
+    const block = branchesBlock(Object.keys(options.branches), options.branchInfo ?? {});
+    if (block && !options.classifier.instructions.includes(block)) options.classifier.instructions += block;
   }
 
   steps(): Step[] {

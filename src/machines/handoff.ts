@@ -1,6 +1,7 @@
 import { assign, type AnyStateMachine, type DoneActorEvent } from 'xstate';
 import type { AigenAgent } from '../actors/agent.js';
 import type { StepOutcome } from '../actors/outcome.js';
+import { setHandoffPeers } from '../actors/sdkAgent.js';
 import { ValidationError } from '../errors.js';
 import { MaxTurnsExceededError } from './errors.js';
 import { errorInfo, failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
@@ -71,6 +72,8 @@ export class HandoffWorkflow extends Workflow {
       }),
     );
     this.handoffAgents = options.agents;
+    const byId = new Map(options.agents.map((a) => [a.agentId, a]));
+    for (const agent of options.agents) setHandoffPeers(agent, byId);
     this.maxTurns = options.maxTurns;
   }
 

@@ -1,92 +1,122 @@
-/** The strategy role's classifier: technical, creative or general, by keywords of the topic. */
+/**
+ * The strategy role's classifier: picks one of the labels (branch names) the instructions offer,
+ * by the words of the request, and says which words decided it.
+ */
+import { contentWords, findHits, vocabularyOf, type Hit } from './vocabulary.js';
 
-/** The three branches of the branching workflow. */
+/** The three branches of the built-in content router. */
 export type ContentClass = 'technical' | 'creative' | 'general';
 
-/** A classification and the topic words that decided it. */
-export interface Classification {
-  readonly label: ContentClass;
-  /** Keywords found in the topic, in the order they appear (empty for `general`). */
-  readonly matched: readonly string[];
+/** What the classifier knows of one label: its description and extra words from the workflow. */
+export interface LabelInfo {
+  readonly description?: string | undefined;
+  readonly keywords?: readonly string[] | undefined;
 }
 
-const TECHNICAL = [
-  'code', 'coding', 'software', 'api', 'apis', 'algorithm', 'quantum', 'database', 'engineering', 'engineer',
-  'computing', 'computer', 'protocol', 'kubernetes', 'docker', 'programming', 'compiler', 'technical',
-  'technology', 'server', 'encryption', 'cryptography', 'blockchain', 'machine learning', 'neural network',
-  'typescript', 'javascript', 'python', 'rust', 'sql', 'linux', 'microservice', 'latency', 'distributed systems',
-  'debugging', 'devops', 'cybersecurity', 'semiconductor', 'robotics', 'data structure', 'http', 'backend',
-  'frontend', 'infrastructure', 'operating system', 'cpu', 'gpu',
-];
-const CREATIVE = [
-  'story', 'stories', 'poem', 'poetry', 'fiction', 'novel', 'creative', 'imagine', 'imaginative', 'song', 'lyrics',
-  'screenplay', 'fairy tale', 'fable', 'fantasy', 'myth', 'haiku', 'sonnet', 'narrative', 'painting', 'artistic',
-  'storytelling', 'verse', 'comic', 'limerick', 'short film',
-];
+/** A classification and the words that decided it. */
+export interface Classification {
+  readonly label: string;
+  /** Vocabulary words found in the request, in the order they appear (empty for the fallback). */
+  readonly matched: readonly string[];
+  /** Words of the label's description found in the request. */
+  readonly described: readonly string[];
+}
+
+/** The labels of the built-in content router, used when the instructions name none. */
+export const DEFAULT_LABELS: readonly string[] = ['technical', 'creative', 'general'];
+
 /** Words naming a creative form: the request is for a creative piece whatever it is about. */
-const CREATIVE_FORMS = new Set(['story', 'stories', 'poem', 'poetry', 'fiction', 'novel', 'song', 'lyrics', 'screenplay', 'haiku', 'sonnet', 'fable', 'fairy tale', 'verse']);
+const FORMS = new Set(['story', 'poem', 'poetry', 'fiction', 'novel', 'song', 'lyrics', 'screenplay', 'haiku', 'sonnet', 'fable', 'fairy tale', 'verse', 'bedtime', 'tale']);
+/** Labels that mean "anything else": taken when no label's words occur. */
+const FALLBACKS = ['general', 'other', 'default', 'misc', 'fallback', 'everything_else'];
 
 /**
- * Classify a topic. Scores count keyword hits (creative forms such as "poem" count double);
- * the higher score wins, a tie goes to the class whose first keyword comes earlier, and no hit
- * at all means `general`.
+ * Classify a request among `labels`. Each label scores 2 per word of its vocabulary (its name,
+ * the built-in list for that name, the workflow's `vocabulary`) found in the request — 3 for a
+ * creative form such as "poem" — and 1 per content word of its description. The highest score
+ * wins; a tie goes to the label whose first word comes earlier; no hit at all means the
+ * fallback label (`general`, `other`, … or else the last label).
  *
  * @example
  * ```ts
- * classify('Explain how database indexing works').label; // 'technical'
- * classify('Write a short story about a lighthouse keeper').label; // 'creative'
- * classify('Tips for planning a family holiday').label; // 'general'
+ * classify('Explain how TCP congestion control works').label; // 'technical'
+ * classify('Write a bedtime story about a fox').label; // 'creative'
+ * classify('my invoice was wrong', ['support', 'billing']).label; // 'billing'
  * ```
  */
-export function classify(topic: string): Classification {
-  const lower = topic.toLowerCase();
-  const tech = hits(lower, TECHNICAL);
-  const creative = hits(lower, CREATIVE);
-  const score = (list: readonly Hit[], forms?: ReadonlySet<string>): number =>
-    list.reduce((sum, h) => sum + (forms?.has(h.word) ? 2 : 1), 0);
-  const t = score(tech);
-  const c = score(creative, CREATIVE_FORMS);
-  if (t === 0 && c === 0) return { label: 'general', matched: [] };
-  const techFirst = tech[0]?.at ?? Infinity;
-  const creativeFirst = creative[0]?.at ?? Infinity;
-  const label: ContentClass = t > c || (t === c && techFirst < creativeFirst) ? 'technical' : 'creative';
-  return { label, matched: (label === 'technical' ? tech : creative).map((h) => h.word) };
-}
-
-interface Hit {
-  readonly word: string;
-  readonly at: number;
-}
-
-function hits(lower: string, words: readonly string[]): Hit[] {
-  const found: Hit[] = [];
-  for (const word of words) {
-    const at = lower.search(new RegExp(`\\b${word}s?\\b`));
-    if (at !== -1 && !found.some((h) => h.word.includes(word) || word.includes(h.word))) found.push({ word, at });
+export function classify(
+  topic: string,
+  labels: readonly string[] = DEFAULT_LABELS,
+  info: Readonly<Record<string, LabelInfo>> = {},
+): Classification {
+  let best: { label: string; score: number; first: number; matched: Hit[]; described: Hit[] } | undefined;
+  for (const label of labels) {
+    if (FALLBACKS.includes(label.toLowerCase())) continue;
+    const matched = findHits(topic, vocabularyOf(label, info[label]?.keywords));
+    const described = findHits(topic, contentWords(info[label]?.description ?? '')).filter((h) => !matched.some((m) => m.word === h.word || m.at === h.at));
+    const score = matched.reduce((s, h) => s + (FORMS.has(h.word) ? 3 : 2), 0) + described.length;
+    if (score === 0) continue;
+    const first = Math.min(...[...matched, ...described].map((h) => h.at));
+    if (!best || score > best.score || (score === best.score && first < best.first)) best = { label, score, first, matched, described };
   }
-  return found.sort((a, b) => a.at - b.at);
+  if (best) return { label: best.label, matched: best.matched.map((h) => h.word), described: best.described.map((h) => h.word) };
+  const fallback = labels.find((l) => FALLBACKS.includes(l.toLowerCase())) ?? labels[labels.length - 1] ?? 'general';
+  return { label: fallback, matched: [], described: [] };
 }
 
-const OTHER: Record<ContentClass, readonly ContentClass[]> = {
-  technical: ['creative', 'general'],
-  creative: ['technical', 'general'],
-  general: ['technical', 'creative'],
-};
+/** Neutral words used in place of the other labels' names inside an answer. */
+const NEUTRAL: Record<string, string> = { general: 'broad', technical: 'specialist', creative: 'imaginative' };
 
 /**
- * Remove the names of the other two classes from an answer, so a keyword-based branch
- * extractor reading "technical" before "creative" always finds the intended one.
+ * Remove the names of the other labels from an answer, so a branch extractor that looks for
+ * branch names in the answer always finds the intended one.
  *
  * @example
  * ```ts
  * scrubOtherClasses('general', 'not technical at all'); // 'not specialist at all'
  * ```
  */
-export function scrubOtherClasses(label: ContentClass, text: string): string {
+export function scrubOtherClasses(label: string, text: string, labels: readonly string[] = DEFAULT_LABELS): string {
   let out = text;
-  for (const other of OTHER[label]) {
-    const replacement = other === 'general' ? 'broad' : other === 'technical' ? 'specialist' : 'imaginative';
-    out = out.replace(new RegExp(other, 'gi'), replacement);
+  for (const other of labels) {
+    if (other === label || label.toLowerCase().includes(other.toLowerCase())) continue;
+    const escaped = other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(escaped, 'gi'), NEUTRAL[other.toLowerCase()] ?? 'another option');
   }
   return out;
+}
+
+/**
+ * The labels and what is known of them, read from a classifier's instructions: a `Branches:`
+ * block (`- name: description Keywords: a, b.`) when present, else a list such as "classify it
+ * as technical, creative, or general", else the built-in three.
+ *
+ * @example
+ * ```ts
+ * labelsFromInstructions('Classify it as billing, technical or other.').labels; // ['billing', 'technical', 'other']
+ * ```
+ */
+export function labelsFromInstructions(instructions: string | undefined): { labels: string[]; info: Record<string, LabelInfo> } {
+  const text = instructions ?? '';
+  const info: Record<string, LabelInfo> = {};
+  const block = /^\s*Branches\b[^\n]*:\s*\n((?:[ \t]*-[^\n]*\n?)+)/im.exec(text);
+  if (block?.[1]) {
+    for (const line of block[1].split('\n')) {
+      const m = /^\s*-\s*([A-Za-z0-9_.-]+)\s*(?::\s*(.*))?$/.exec(line);
+      if (!m?.[1]) continue;
+      const rest = m[2] ?? '';
+      const kw = /\bKeywords:\s*([^\n]*?)\.?\s*$/i.exec(rest);
+      const description = (kw ? rest.slice(0, kw.index) : rest).trim();
+      const keywords = kw?.[1] ? kw[1].split(',').map((k) => k.trim()).filter(Boolean) : [];
+      info[m[1]] = { ...(description ? { description } : {}), ...(keywords.length ? { keywords } : {}) };
+    }
+    const labels = Object.keys(info);
+    if (labels.length > 0) return { labels, info };
+  }
+  const list = /\b(?:as|into|among|between|one of)\s*:?\s+((?:[A-Za-z_][\w-]*\s*,\s*)+(?:or\s+|and\s+)?[A-Za-z_][\w-]*|[A-Za-z_][\w-]*\s+(?:or|and)\s+[A-Za-z_][\w-]*)/i.exec(text);
+  if (list?.[1]) {
+    const labels = list[1].split(/\s*,\s*|\s+(?:or|and)\s+/).map((l) => l.replace(/^(?:or|and)\s+/i, '').trim()).filter(Boolean);
+    if (labels.length >= 2) return { labels, info };
+  }
+  return { labels: [...DEFAULT_LABELS], info };
 }

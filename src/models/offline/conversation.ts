@@ -132,7 +132,7 @@ function readFraming(text: string): { topic?: string; previous?: string } {
  * @example
  * ```ts
  * subjectOf('Generate content about AI'); // 'AI'
- * subjectOf('Explain how database indexing works.'); // 'how database indexing works'
+ * subjectOf('Explain how database indexing works.'); // 'database indexing'
  * ```
  */
 export function subjectOf(topic: string): string {
@@ -142,6 +142,7 @@ export function subjectOf(topic: string): string {
   const about = ABOUT_RE.exec(s);
   const verb = about ? undefined : VERB_RE.exec(s);
   s = about?.[1] ?? verb?.[1] ?? s;
+  s = questionSubject(s) ?? s;
   s = s.replace(/^(?:(?:an?\s+)?(?:article|essay|blog post|post|report|summary|piece|content|overview)\s+(?:about|on)\s+)/i, '');
   const colon = s.indexOf(':');
   if (colon > 0 && s.slice(0, colon).trim().includes(' ')) s = s.slice(0, colon);
@@ -149,6 +150,25 @@ export function subjectOf(topic: string): string {
   // "Tips for …", "The impact of …" read mid-sentence, so lower a common first word
   s = s.replace(/^([A-Z][a-z]+)\b/, (word) => (COMMON_FIRST_WORDS.has(word.toLowerCase()) ? word.toLowerCase() : word));
   return clip(s, 80) || 'the topic';
+}
+
+/**
+ * The noun phrase a question or "how X works" clause is about: "Why do volcanoes erupt?" →
+ * "volcanoes", "What is quantum computing?" → "quantum computing", "how TCP works" → "TCP".
+ */
+function questionSubject(text: string): string | undefined {
+  const s = text.replace(/[?.!\s]+$/, '');
+  const patterns = [
+    /^(?:what|who)\s+(?:is|are|was|were)\s+(.+)$/i,
+    /^(?:why|how|when|where)\s+(?:do|does|did|can|could|should|would|will)\s+(.+?)\s+[a-z]+$/i,
+    /^(?:why|how|when|where)\s+(?:is|are|was|were)\s+(.+?)(?:\s+[a-z]+ed)?$/i,
+    /^how\s+(.+?)\s+(?:works?|happens?|operates?|functions?|runs?)$/i,
+  ];
+  for (const re of patterns) {
+    const m = re.exec(s)?.[1]?.trim();
+    if (m && m.length > 1) return m;
+  }
+  return undefined;
 }
 
 /**

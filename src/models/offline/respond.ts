@@ -1,6 +1,6 @@
 import { Usage } from '@openai/agents';
 import type { AgentOutputItem, AssistantMessageItem, FunctionCallItem, ModelRequest, ModelResponse, SerializedTool } from '@openai/agents';
-import { classify } from './classify.js';
+import { classify, labelsFromInstructions } from './classify.js';
 import { composeRoleText, criticApproves, makeContext, routingMessage } from './compose/index.js';
 import type { ComposeContext } from './compose/index.js';
 import { readConversation } from './conversation.js';
@@ -9,6 +9,7 @@ import { Chooser, hashHex } from './hash.js';
 import { flavorFromName, pickTarget, resolveRole, roleFromName } from './roles.js';
 import type { OfflineRole } from './roles.js';
 import { fillSchema } from './schema.js';
+import { applyStyle } from './style.js';
 import { tokenCount } from './text.js';
 
 /** Settings of one offline model instance that shape its answers. */
@@ -64,9 +65,10 @@ export function respond(request: ModelRequest, settings: RespondSettings): Model
     seed: settings.seed,
     approveAfterRevisions: settings.approveAfterRevisions,
     toolName: tool?.name,
+    instructions: request.systemInstructions,
   });
   const candidates = mayCall ? transferCandidates(transfers, conversation, role) : [];
-  const route = role === 'orchestrator' ? pickTarget(candidates, conversation.topic) : undefined;
+  const route = role === 'orchestrator' ? pickTarget(candidates, conversation.topic, transferDescriptions(request)) : undefined;
   if (route !== undefined) {
     output.push(message(routingMessage(ctx, route), salt), functionCall(route, '{}', salt));
     return finish(request, conversation, output, salt);
@@ -79,12 +81,14 @@ export function respond(request: ModelRequest, settings: RespondSettings): Model
 
 /** The role text, or a JSON document satisfying a structured output type. */
 function finalText(request: ModelRequest, ctx: ComposeContext): string {
-  const text = composeRoleText(ctx);
+  const composed = composeRoleText(ctx);
+  // Reviews, classifications and routing notes keep their fixed shape: workflows read them.
+  const text = SHAPED_ROLES.has(ctx.role) ? applyStyle(composed, ctx.style, ctx.title) : composed;
   if (request.outputType === 'text') return text;
   const approved = ctx.role === 'critic' ? criticApproves(ctx) : undefined;
   const preferred =
     ctx.role === 'strategy'
-      ? [classify(ctx.conversation.topic).label]
+      ? [strategyLabel(ctx)]
       : approved === undefined
         ? []
         : approved
@@ -99,6 +103,23 @@ function finalText(request: ModelRequest, ctx: ComposeContext): string {
     ...(approved === undefined ? {} : { approved }),
   });
   return JSON.stringify(value);
+}
+
+/** The label the strategy role picks, for a structured output type. */
+function strategyLabel(ctx: ComposeContext): string {
+  const { labels, info } = labelsFromInstructions(ctx.instructions);
+  return classify(ctx.conversation.topic, labels, info).label;
+}
+
+/** Roles whose text follows the style rules of their instructions (see `styleFrom`). */
+const SHAPED_ROLES: ReadonlySet<OfflineRole> = new Set(['research', 'writer', 'editor', 'summarizer', 'assistant']);
+
+/** Transfer tool name → its description (which names what the target agent does). */
+function transferDescriptions(request: ModelRequest): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of request.tools) if (t.type === 'function' && t.name.startsWith('transfer_to_')) out.set(t.name, t.description);
+  for (const h of request.handoffs) out.set(h.toolName, h.toolDescription);
+  return out;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Which built-in behaviour the offline model plays, and how it picks a handoff target. */
+import { contentWords, findHits, vocabularyOf } from './vocabulary.js';
 
 /** The built-in roles of the offline model; `assistant` is the generic fallback. */
 export type OfflineRole =
@@ -110,16 +111,33 @@ const INTENT_WORDS: Record<OfflineRole, readonly string[]> = {
 };
 
 /**
- * The handoff target that best matches a request: the target whose role's intent words (or own
- * name words) appear earliest in the topic, else the first target.
+ * The handoff target that best matches a request. First by meaning: each target scores 2 per
+ * word of its vocabulary (its name's words and the built-in list for them, e.g. `billing` →
+ * invoice, refund, charged…) and 1 per content word of its tool description (which carries the
+ * target agent's description and instructions) found in the request; the highest score wins.
+ * When nothing matches: the target whose role's intent words appear earliest, else the first.
  *
  * @example
  * ```ts
- * pickTarget(['transfer_to_writer', 'transfer_to_research'], 'Research and write about X');
- * // 'transfer_to_research'
+ * pickTarget(['transfer_to_technical', 'transfer_to_billing'], 'my invoice was charged twice'); // 'transfer_to_billing'
+ * pickTarget(['transfer_to_writer', 'transfer_to_research'], 'Research and write about X'); // 'transfer_to_research'
  * ```
  */
-export function pickTarget(toolNames: readonly string[], topic: string): string | undefined {
+export function pickTarget(toolNames: readonly string[], topic: string, descriptions: ReadonlyMap<string, string> = new Map()): string | undefined {
+  let bestMeaning: { score: number; at: number; name: string } | undefined;
+  for (const name of toolNames) {
+    const target = name.replace(/^transfer_to_/, '');
+    const vocabulary = vocabularyOf(target.replace(/_?agent$/, ''));
+    const matched = findHits(topic, vocabulary);
+    const described = findHits(topic, contentWords(describedWork(descriptions.get(name) ?? '', target))).filter(
+      (h) => !matched.some((m) => m.word === h.word || m.at === h.at),
+    );
+    const score = matched.length * 2 + described.length;
+    if (score === 0) continue;
+    const at = Math.min(...[...matched, ...described].map((h) => h.at));
+    if (!bestMeaning || score > bestMeaning.score || (score === bestMeaning.score && at < bestMeaning.at)) bestMeaning = { score, at, name };
+  }
+  if (bestMeaning) return bestMeaning.name;
   const lower = topic.toLowerCase();
   let best: { at: number; name: string } | undefined;
   for (const name of toolNames) {
@@ -135,6 +153,11 @@ export function pickTarget(toolNames: readonly string[], topic: string): string 
     }
   }
   return best?.name ?? toolNames[0];
+}
+
+/** A transfer tool's description without the generic "Handoff to the X agent…" sentence. */
+function describedWork(description: string, target: string): string {
+  return description.replace(/^Handoff to the \S+ agent to handle the request\.?\s*/i, '').replace(new RegExp(`\\b${escapeRegExp(target)}\\b`, 'gi'), '');
 }
 
 function escapeRegExp(text: string): string {

@@ -1,6 +1,8 @@
 import type { Conversation } from '../conversation.js';
 import { Chooser } from '../hash.js';
+import { isPlural, readRequest, type RequestShape } from '../request.js';
 import type { OfflineRole, RoleFlavor } from '../roles.js';
+import { styleFrom, type Style } from '../style.js';
 import { clip, titleCase } from '../text.js';
 
 /** Everything a composer needs to write one role's text. */
@@ -8,6 +10,12 @@ export interface ComposeContext {
   readonly role: OfflineRole;
   readonly flavor: RoleFlavor;
   readonly conversation: Conversation;
+  /** The agent's system instructions (empty when it has none). */
+  readonly instructions: string;
+  /** What the instructions ask of the answer's form. */
+  readonly style: Style;
+  /** What kind of request the topic is. */
+  readonly request: RequestShape;
   /** Short noun phrase the request is about ("quantum computing"). */
   readonly subject: string;
   /** The subject in title case, without a leading article. */
@@ -28,6 +36,7 @@ export interface MakeContextOptions {
   readonly seed: number;
   readonly approveAfterRevisions: number;
   readonly toolName?: string | undefined;
+  readonly instructions?: string | undefined;
 }
 
 /**
@@ -43,13 +52,21 @@ export function makeContext(options: MakeContextOptions): ComposeContext {
   const { conversation } = options;
   const subject = conversation.subject;
   const output = options.toolName !== undefined ? conversation.toolResults.get(options.toolName) : undefined;
+  const instructions = options.instructions ?? '';
+  const style = styleFrom(instructions);
+  // Instructions that ask for a voice or a form also vary the phrasing, so agents with
+  // different instructions write visibly different texts about the same topic.
+  const styleKey = Object.keys(style).length > 0 ? `|${JSON.stringify(style)}` : '';
   return {
     role: options.role,
-    flavor: options.flavor,
+    flavor: options.flavor ?? style.flavor,
     conversation,
+    instructions,
+    style,
+    request: readRequest(conversation.topic),
     subject,
     title: titleCase(subject.replace(/^(?:a|an|the)\s+/i, '')) || 'The Topic',
-    rng: new Chooser(conversation.topic, options.seed),
+    rng: new Chooser(`${conversation.topic}${styleKey}`, options.seed),
     approveAfterRevisions: options.approveAfterRevisions,
     toolResult:
       options.toolName !== undefined && output !== undefined
@@ -59,15 +76,26 @@ export function makeContext(options: MakeContextOptions): ComposeContext {
 }
 
 /**
- * Fill `{s}` (subject) and `{S}` (title) placeholders of a template.
+ * Fill `{s}` (subject) and `{S}` (title) placeholders of a template. Words that must agree with
+ * the subject are written `{is}`, `{has}`, `{it}`, `{its}` or `{v:singular:plural}`, so plural
+ * subjects read right ("volcanoes are", "AI is").
  *
  * @example
  * ```ts
  * fill('Notes on {s}', ctx); // 'Notes on quantum computing'
+ * fill('{s} {is} best understood in context.', { subject: 'volcanoes', title: 'Volcanoes' }); // 'volcanoes are best understood in context.'
  * ```
  */
 export function fill(template: string, ctx: Pick<ComposeContext, 'subject' | 'title'>): string {
-  return template.replace(/\{s\}/g, ctx.subject).replace(/\{S\}/g, ctx.title);
+  const plural = isPlural(ctx.subject);
+  return template
+    .replace(/\{is\}/g, plural ? 'are' : 'is')
+    .replace(/\{has\}/g, plural ? 'have' : 'has')
+    .replace(/\{it\}/g, plural ? 'they' : 'it')
+    .replace(/\{its\}/g, plural ? 'their' : 'its')
+    .replace(/\{v:([^:}]+):([^}]+)\}/g, (_m, one: string, many: string) => (plural ? many : one))
+    .replace(/\{s\}/g, ctx.subject)
+    .replace(/\{S\}/g, ctx.title);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { paragraphs } from '../text.js';
+import { paragraphs, sentences } from '../text.js';
 import type { ComposeContext } from './context.js';
 import { toolSentence } from './context.js';
 
@@ -81,6 +81,13 @@ export function composeEditor(ctx: ComposeContext): string {
   const tool = toolSentence(ctx);
   if (tool) notes.push(`Verified a detail with a tool: ${tool}`);
 
+  const seen = new Set<string>();
+  blocks = blocks.filter((b) => {
+    const key = b.replace(/\s+/g, ' ').trim().toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   return [...blocks, "Editor's notes:\n" + notes.map((n) => `- ${n}`).join('\n')].join('\n\n');
 }
 
@@ -106,12 +113,20 @@ function mergeVersions(ctx: ComposeContext, versions: readonly Version[]): strin
     .map((v) => paragraphs(v.body).find((p) => p.startsWith('# ')))
     .find((t) => t !== undefined) ?? `# ${ctx.title}`;
   const blocks = [title, `This piece brings together ${names.length} takes on ${ctx.subject} (${names.join(', ')}), so each perspective adds something the others lack.`];
+  const used = new Set<string>();
   for (const version of versions) {
     const body = paragraphs(version.body).filter(
-      (p) => !p.startsWith('#') && !/^(?:Revised draft \(|Editor's notes:|What changed|Error\b)/.test(p),
+      (p) => !p.startsWith('#') && !p.startsWith('|') && !/^(?:Revised draft \(|Editor's notes:|What changed|Error\b|Sources and notes:)/.test(p),
     );
-    const pick = body[1] ?? body[0];
-    if (pick !== undefined) blocks.push(pick);
+    // The first passage of this version that still says something new (sentences already
+    // taken from another version are left out, so no sentence or paragraph appears twice).
+    const ordered = body.length > 1 ? [body[1]!, body[0]!, ...body.slice(2)] : body;
+    const fresh = ordered.map((p) => sentences(p).filter((s) => !used.has(s.toLowerCase())));
+    const pick = fresh.find((f) => f.length >= 2) ?? fresh.find((f) => f.length >= 1);
+    if (pick) {
+      pick.forEach((s) => used.add(s.toLowerCase()));
+      blocks.push(pick.join(' '));
+    }
   }
   blocks.push(`Read together, these perspectives give a fuller account of ${ctx.subject} than any one of them alone.`);
   return blocks;

@@ -2,6 +2,7 @@ import { roleFromName } from '../roles.js';
 import type { OfflineRole } from '../roles.js';
 import type { ComposeContext } from './context.js';
 import { fill, toolSentence } from './context.js';
+import { composeAnswer, composeComparison, composeReply } from './answers.js';
 import { researchFindings } from './research.js';
 
 const WORK: Record<OfflineRole, string> = {
@@ -29,7 +30,7 @@ export function routingMessage(ctx: ComposeContext, toolName: string): string {
   const work = WORK[roleFromName(target) ?? 'assistant'];
   const template = ctx.rng.pick('routing', [
     'Routing this request to {t}: it first needs {w} on {s}.',
-    'Handing over to {t}, since the next step for {s} is {w}.',
+    'Handing over to {t}, since the next step is {w} on {s}.',
     'This is a job for {t}: the request about {s} calls for {w}.',
   ] as const);
   return fill(template.replace('{t}', target).replace('{w}', work), ctx);
@@ -70,6 +71,9 @@ export function composeOrchestrator(ctx: ComposeContext): string {
  */
 export function composeAssistant(ctx: ComposeContext): string {
   const findings = researchFindings(ctx);
+  if (ctx.request.kind === 'comparison') return composeComparison(ctx, []);
+  if (ctx.request.kind === 'ticket') return composeReply(ctx);
+  if (ctx.request.kind === 'question') return composeAnswer(ctx, []);
   const tool = toolSentence(ctx);
   return [
     fill('Here is a short answer on {s}.', ctx),

@@ -1,5 +1,6 @@
 import { classify } from '../classify.js';
 import type { ComposeContext } from './context.js';
+import { composeComparisonResearch } from './answers.js';
 import { fill, toolSentence } from './context.js';
 
 const GENERAL_FINDINGS = [
@@ -12,19 +13,19 @@ const GENERAL_FINDINGS = [
   'Questions of regulation, ethics and public trust are becoming more prominent in discussions of {s}.',
   'Good introductory material on {s} is easier to find than ever, which lowers the barrier for newcomers.',
   'Education remains a bottleneck: demand for people who understand {s} outpaces supply.',
-  'Comparisons with related subjects suggest {s} is best understood alongside them rather than in isolation.',
+  'Comparisons with related subjects suggest {s} {is} best understood alongside them rather than in isolation.',
 ] as const;
 
 const TECHNICAL_FINDINGS = [
   'Published benchmarks for {s} vary widely with workload, so headline numbers are rarely comparable without the exact setup.',
-  'Open standards and interoperable interfaces are shaping how {s} is built, deployed and maintained.',
+  'Open standards and interoperable interfaces are shaping how {s} {is} built, deployed and maintained.',
   'Reliability and observability, rather than raw performance, are the most cited pain points in production use of {s}.',
-  'The main engineering trade-off in {s} is between simplicity of the first version and flexibility later on.',
+  'In {s}, the main engineering trade-off is between simplicity of the first version and flexibility later on.',
   'Security reviews of {s} repeatedly flag configuration mistakes as a larger risk than flaws in the underlying design.',
 ] as const;
 
 const CREATIVE_FINDINGS = [
-  'Audiences respond most strongly to {s} when it is grounded in a specific, concrete point of view.',
+  'Audiences respond most strongly to {s} when {it} {is} grounded in a specific, concrete point of view.',
   'Classic treatments of {s} lean on contrast and tension, while recent work favours ambiguity and open endings.',
   'Sensory detail and a clear emotional arc are the elements readers most often remember about {s}.',
   'Writers who handle {s} well tend to choose one striking image and return to it, rather than piling up many.',
@@ -75,6 +76,7 @@ export function researchFindings(ctx: ComposeContext): string[] {
  * ```
  */
 export function composeResearch(ctx: ComposeContext): string {
+  if (ctx.request.kind === 'comparison' && !ctx.toolResult) return composeComparisonResearch(ctx);
   const findings = researchFindings(ctx);
   const tool = toolSentence(ctx);
   if (tool) findings.unshift(tool);

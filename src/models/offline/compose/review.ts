@@ -1,4 +1,4 @@
-import { classify, scrubOtherClasses } from '../classify.js';
+import { classify, labelsFromInstructions, scrubOtherClasses } from '../classify.js';
 import { clip, keyPoints, paragraphs, revisionLevel, sentences } from '../text.js';
 import type { ComposeContext } from './context.js';
 import { fill, toolSentence } from './context.js';
@@ -62,37 +62,29 @@ export function criticApproves(ctx: ComposeContext): boolean {
   return revisionLevel(ctx.conversation.text) >= ctx.approveAfterRevisions;
 }
 
-const REASONS = {
-  technical: [
-    'the request centres on {m}, which calls for precise, accurate treatment by specialists.',
-    'it deals with {m}, so accuracy and clear explanation of mechanisms matter most.',
-  ],
-  creative: [
-    'it asks for {m}, where voice, imagery and storytelling matter more than exhaustive facts.',
-    'the request is about {m}, which rewards an imaginative, expressive approach.',
-  ],
-  general: [
-    'no specialist vocabulary stands out, so a clear, well-researched piece for a broad audience fits best.',
-    'the subject is of broad interest and needs no specialist treatment, so the standard research, writing and editing path fits.',
-  ],
-} as const;
-
 /**
- * The strategy role's answer: `Classification: technical|creative|general` on the first line and
- * a one-line reason that never names the other two classes.
+ * The strategy role's answer: `Classification: <label>` on the first line and a one-line reason
+ * naming the words that decided it; the other labels' names never appear. The labels come from
+ * the instructions (see `labelsFromInstructions`).
  *
  * @example
  * ```ts
- * composeStrategy(ctx); // 'Classification: technical\nReason: the request centres on "quantum", …'
+ * composeStrategy(ctx); // 'Classification: technical\nReason: the request mentions "tcp" and "congestion control", …'
  * ```
  */
 export function composeStrategy(ctx: ComposeContext): string {
-  const { label, matched } = classify(ctx.conversation.topic);
-  const m = matched.slice(0, 2).map((w) => `"${w}"`).join(' and ');
-  const reason = ctx.rng.pick('reason', REASONS[label]).replace('{m}', m);
+  const { labels, info } = labelsFromInstructions(ctx.instructions);
+  const { label, matched, described } = classify(ctx.conversation.topic, labels, info);
+  const quote = (list: readonly string[]) => list.slice(0, 3).map((w) => `"${w}"`).join(', ');
+  const reason =
+    matched.length > 0
+      ? `the request mentions ${quote(matched)}, from the ${label} vocabulary${described.length ? `, and ${quote(described)} from its description` : ''}.`
+      : described.length > 0
+        ? `the request mentions ${quote(described)}, which match the description of ${label}.`
+        : `no words of the other options occur in the request, so it goes to ${label}.`;
   const tool = toolSentence(ctx);
   const text = `Classification: ${label}\nReason: ${reason}${tool ? ` ${tool}` : ''}`;
-  return scrubOtherClasses(label, text);
+  return scrubOtherClasses(label, text, labels);
 }
 
 /**

@@ -1,22 +1,28 @@
 import { asSentence, clip, keyPoints, revisionLevel } from '../text.js';
 import type { ComposeContext } from './context.js';
 import { fill, toolSentence } from './context.js';
+import { composeAnswer, composeComparison, composeReply } from './answers.js';
 import { researchFindings } from './research.js';
+import { composeStory, technicalHeadings } from './story.js';
 
-const TITLES = ['{S}: What You Need to Know', 'Understanding {S}', '{S} in Practice', 'A Closer Look at {S}', 'The State of {S}'] as const;
+const TITLES = {
+  neutral: ['{S}: What You Need to Know', 'Understanding {S}', '{S} in Practice', 'A Closer Look at {S}', 'The State of {S}'],
+  technical: ['How {S} {v:Works:Work}', '{S}: A Technical Overview', 'Inside {S}'],
+  creative: ['{S}, Reimagined', 'The Many Faces of {S}'],
+} as const;
 
 const INTROS = {
   neutral: [
-    'Few subjects reward a closer look as much as {s}. It is discussed often, yet the details are very easy to lose in the noise. This article sets out what is known, what is still debated and what it means in practice.',
+    'Few subjects reward a closer look as much as {s}. {v:It is:They are} discussed often, yet the details are very easy to lose in the noise. This article sets out what is known, what is still debated and what it means in practice.',
     'Interest in {s} keeps growing, and with it the number of confident claims. The aim here is simpler: to lay out the evidence clearly in order to draw a few practical conclusions.',
     'When people talk about {s}, they often mean quite different things. Pinning down the essentials makes the rest of the conversation a lot more productive.',
   ],
   technical: [
     'Behind the buzz around {s} sit a handful of concrete mechanisms and trade-offs. This piece walks through them in plain terms, with an eye on what matters in order to build or evaluate real systems.',
-    'Engineers meeting {s} for the first time tend to ask the same questions: how does it work, where does it break, and what does it cost? The sections below answer each in turn.',
+    'Engineers meeting {s} for the first time tend to ask the same questions: how {v:does it:do they} work, where {v:does it:do they} break, and what {v:does it:do they} cost? The sections below answer each in turn.',
   ],
   creative: [
-    'There is a very particular pull to {s}: it invites imagination while rewarding close attention to detail. This piece explores what makes it resonate and how to do it justice.',
+    'There is a very particular pull to {s}: {it} {v:invites:invite} imagination while rewarding close attention to detail. This piece explores what makes it resonate and how to do it justice.',
     'Every good treatment of {s} begins with a single, vivid idea, and a lot of the work lies in protecting it. What follows traces that idea outward, from first spark to finished form.',
   ],
 } as const;
@@ -28,7 +34,7 @@ const LEADS = [
 ] as const;
 
 const CONCLUSIONS = [
-  'In short, {s} rewards careful attention. The most useful next step is to start small and measure honestly in order to build on what works.',
+  'In short, {s} {v:rewards:reward} careful attention. The most useful next step is to start small and measure honestly in order to build on what works.',
   'Taken together, these points suggest a measured view of {s}: real promise, real limits, and a lot of room for thoughtful work.',
   'The picture that emerges is clear enough to act on. Anyone approaching {s} today should focus on the very fundamentals, keep an eye on the open questions and revisit their assumptions as the evidence grows.',
 ] as const;
@@ -55,6 +61,13 @@ export function composeWriter(ctx: ComposeContext): string {
   const conv = ctx.conversation;
   const critique = critiqueOf(conv.text);
   const points = sourcePoints(ctx, critique !== undefined);
+  if (critique === undefined) {
+    // A request that is not a topic gets the text its kind calls for.
+    if (ctx.request.kind === 'comparison') return composeComparison(ctx, []);
+    if (ctx.request.kind === 'ticket') return composeReply(ctx);
+    if (ctx.request.kind === 'question') return composeAnswer(ctx, conversationPoints(ctx, false) ?? []);
+    if (ctx.flavor === 'creative') return composeStory(ctx, conversationPoints(ctx, false) ?? []);
+  }
   const flavor = ctx.flavor ?? 'neutral';
   const body: string[] = [];
   const groups = points.length >= 5 ? [points.slice(0, 2), points.slice(2, 4), points.slice(4)] : [points.slice(0, 2), points.slice(2)];
@@ -65,10 +78,11 @@ export function composeWriter(ctx: ComposeContext): string {
   });
   const tool = toolSentence(ctx);
   if (tool) body.push(`${tool} That result fits the picture above and gives it a concrete anchor.`);
+  const headings = flavor === 'technical' && critique === undefined ? technicalHeadings(body.length) : [];
   const article = [
-    `# ${fill(ctx.rng.pick('title', TITLES), ctx)}`,
+    `# ${fill(ctx.rng.pick('title', TITLES[flavor]), ctx)}`,
     fill(ctx.rng.pick('intro', INTROS[flavor]), ctx),
-    ...body,
+    ...body.flatMap((paragraph, i) => (headings[i] ? [headings[i], paragraph] : [paragraph])),
     fill(ctx.rng.pick('conclusion', CONCLUSIONS), ctx),
   ];
   if (critique === undefined) return article.join('\n\n');
@@ -115,6 +129,11 @@ export function critiqueOf(text: string): string[] | undefined {
  * the research bullets found anywhere in the conversation. Without either: fresh findings.
  */
 function sourcePoints(ctx: ComposeContext, revising: boolean): string[] {
+  return conversationPoints(ctx, revising) ?? researchFindings(ctx);
+}
+
+/** The points of the previous output or of research in the conversation, if there are any. */
+function conversationPoints(ctx: ComposeContext, revising: boolean): string[] | undefined {
   const conv = ctx.conversation;
   if (!revising && conv.previous) {
     const points = usable(keyPoints(mainPart(conv.previous), 6));
@@ -125,7 +144,7 @@ function sourcePoints(ctx: ComposeContext, revising: boolean): string[] {
     const bullets = usable(keyPoints(mainPart(research), 6));
     if (bullets.length >= 2) return bullets;
   }
-  return researchFindings(ctx);
+  return undefined;
 }
 
 /** A text without its trailing source notes and revision notes, and without framing lines. */
