@@ -56,9 +56,11 @@ export class NotFoundError extends AigenError {
   constructor(
     readonly what: string,
     readonly id: string,
-    options?: { cause?: unknown; hint?: string },
+    options?: { cause?: unknown; hint?: string; suggestion?: string },
   ) {
-    super(`unknown ${what} '${id}'${options?.hint ? `: ${options.hint}` : ''}`, options);
+    // A close match reads best right after the name: "unknown agent type 'reserch' — did you mean 'research'?"
+    const suggestion = options?.suggestion ? ` — did you mean '${options.suggestion}'?` : '';
+    super(`unknown ${what} '${id}'${suggestion}${options?.hint && !suggestion ? `: ${options.hint}` : ''}`, options);
   }
 }
 

@@ -1,6 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import { AigenAgent, type AgentOptions } from './agent.js';
 import { builtinAgentTypes } from './builtins.js';
+import { closest } from '../suggest.js';
 
 /** Builds an agent of one type. */
 export type AgentFactory = (options: AgentOptions) => AigenAgent;
@@ -45,7 +46,10 @@ export function builtinAgent(type: string, options: AgentOptions = {}): AigenAge
 export const builtinAgents: AgentMaker = {
   createAgent(type, options) {
     const agent = builtinAgent(type, options);
-    if (!agent) throw new NotFoundError('agent type', type, { hint: `built-in types: ${Object.keys(builtinAgentTypes).join(', ')}` });
+    if (!agent) {
+      const suggestion = closest(type, Object.keys(builtinAgentTypes));
+      throw new NotFoundError('agent type', type, { hint: `built-in types: ${Object.keys(builtinAgentTypes).join(', ')}`, ...(suggestion ? { suggestion } : {}) });
+    }
     return agent;
   },
 };

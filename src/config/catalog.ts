@@ -3,6 +3,7 @@ import type { AigenAgent, AgentOptions } from '../actors/agent.js';
 import { builtinAgentTypes } from '../actors/builtins.js';
 import { builtinAgent, builtinTypeOf, type AgentFactory, type AgentMaker, type AgentTypeMeta } from '../actors/registry.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { closest } from '../suggest.js';
 import { contentGeneration, contentRouter, dynamicContent, multiPerspective, selfImproving, type FactoryOptions } from '../machines/builtins.js';
 import { DeterministicWorkflow } from '../machines/deterministic.js';
 import type { Workflow } from '../machines/workflow.js';
@@ -92,7 +93,11 @@ export class Catalog implements AgentMaker {
     const registered = this.agentTypes.get(type);
     if (registered) return this.building(() => registered.factory(options));
     const agent = builtinAgent(type, options);
-    if (!agent) throw new NotFoundError('agent type', type, { hint: `known types: ${this.listAgentTypes().map((t) => t.type).join(', ')}` });
+    if (!agent) {
+      const known = this.listAgentTypes().map((t) => t.type);
+      const suggestion = closest(type, known);
+      throw new NotFoundError('agent type', type, { hint: `known types: ${known.join(', ')}`, ...(suggestion ? { suggestion } : {}) });
+    }
     return agent;
   }
 

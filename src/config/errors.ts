@@ -6,9 +6,13 @@ export function formatIssue(issue: FileIssue): string {
   return `${issue.file}:${issue.line}:${issue.column}: ${issue.field ? `${issue.field}: ` : ''}${issue.message}`;
 }
 
+/** At most this many problems are listed in a {@link WorkflowFileError}'s message (`issues` holds them all). */
+export const MAX_REPORTED_ISSUES = 20;
+
 /**
  * A workflow file that cannot be used: bad syntax, a schema violation, or a reference to an
- * unknown agent type, tool, workflow or file. The message has one line per issue, each naming
+ * unknown agent type, tool, workflow or file. The message has one line per issue (at most
+ * {@link MAX_REPORTED_ISSUES}, then a count of the rest), each naming
  * `file:line:column` and the field path; `issues` holds them structured, first one first.
  * @example
  * ```ts
@@ -28,7 +32,9 @@ export class WorkflowFileError extends ValidationError {
 
   constructor(issues: readonly FileIssue[], options?: { cause?: unknown }) {
     const first = issues[0] ?? { file: '<unknown>', line: 1, column: 1, field: '', message: 'invalid workflow file' };
-    super(issues.length ? issues.map(formatIssue).join('\n') : formatIssue(first), {
+    const shown = issues.slice(0, MAX_REPORTED_ISSUES).map(formatIssue);
+    if (issues.length > MAX_REPORTED_ISSUES) shown.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more problems in ${first.file}`);
+    super(issues.length ? shown.join('\n') : formatIssue(first), {
       ...options,
       path: `${first.file}:${first.line}:${first.column}`,
     });

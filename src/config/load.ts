@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Workflow } from '../machines/workflow.js';
 import { buildWorkflow, report, type BuildCatalog, type BuildScope } from './build.js';
 import { WorkflowFileError } from './errors.js';
+import { rawAgentTypeIssues } from './rawChecks.js';
 import { workflowFileSchema } from './schema.js';
 import { MAX_WORKFLOW_FILE_BYTES, parseSource, tooLarge, type FileIssue } from './source.js';
 import { fileIssues, parseOptions } from './zodIssues.js';
@@ -39,7 +40,8 @@ function compile(text: string, file: string, format: 'yaml' | 'json', stack: str
   const { options, allowed } = parseOptions();
   const parsed = workflowFileSchema.safeParse(source.data, options);
   if (!parsed.success) {
-    issues.push(...fileIssues(parsed.error.issues, source, allowed));
+    const schemaIssues = fileIssues(parsed.error.issues, source, allowed);
+    issues.push(...schemaIssues, ...rawAgentTypeIssues(source, schemaIssues, catalog));
     return undefined;
   }
   const scope: BuildScope = {

@@ -83,7 +83,7 @@ export function branchesBlock(names: readonly string[], info: Record<string, Bra
   if (!names.some((n) => info[n]?.description || info[n]?.keywords?.length)) return '';
   const line = (n: string): string => {
     const d = info[n]?.description?.replace(/\s+/g, ' ').trim();
-    const k = info[n]?.keywords?.length ? `Keywords: ${info[n]!.keywords!.join(', ')}.` : '';
+    const k = info[n]?.keywords?.length ? `Keywords: ${info[n].keywords.join(', ')}.` : '';
     const rest = [d ? d.replace(/([^.!?])$/, '$1.') : '', k].filter(Boolean).join(' ');
     return rest ? `- ${n}: ${rest}` : `- ${n}`;
   };

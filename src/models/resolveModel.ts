@@ -4,6 +4,7 @@ import type { AigenAgent } from '../actors/agent.js';
 import { registerSecret } from '../secrets.js';
 import { MissingApiKeyError } from './errors.js';
 import { failuresFromEnv, isOfflineModelName, OfflineModel } from './offline/index.js';
+import { DEFAULT_OPENAI_BASE_URL, withServerErrors } from './serverErrors.js';
 
 /** Turns a model name into the SDK Model that serves one agent of one run. */
 export type ModelResolver = (modelName: string, agent: AigenAgent) => Model | Promise<Model>;
@@ -50,6 +51,8 @@ export function defaultModelResolver(env: NodeJS.ProcessEnv = process.env): Mode
       }),
       useResponses: (env.AIGEN_OPENAI_API ?? 'responses') !== 'chat_completions',
     });
-    return provider.getModel(modelName);
+    const url = (env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, '');
+    const model = provider.getModel(modelName);
+    return model instanceof Promise ? model.then((m) => withServerErrors(m, url)) : withServerErrors(model, url);
   };
 }

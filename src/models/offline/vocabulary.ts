@@ -94,7 +94,7 @@ export function findHits(text: string, vocabulary: readonly string[]): Hit[] {
   for (const entry of vocabulary) {
     const e = entry.toLowerCase().trim();
     if (e === '' || seen.has(e)) continue;
-    let at = -1;
+    let at: number;
     if (/[^a-z0-9]/.test(e)) {
       at = lower.search(new RegExp(`\\b${e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     } else {
