@@ -64,7 +64,12 @@ describe('resume and live runs', () => {
 
   it('of two resumes of a SIGKILLed run exactly one wins: one RunResumed, each step once, no extra model call', async () => {
     // The server never answers the first writer request: the kill lands while the run waits on it.
-    const stub = await startOpenAIStub({ responses: (req) => (req.index === 1 ? hang() : say('Some text about the topic.')) });
+    // The resumed writer request is held until one resume has given up, so both race for the run.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const stub = await startOpenAIStub({
+      responses: (req) => (req.index === 1 ? hang() : req.index === 2 ? after(released, say('Some text about the topic.')) : say('Some text about the topic.')),
+    });
     try {
       const env = { OPENAI_API_KEY: 'sk-test-0123456789abcdef', OPENAI_BASE_URL: stub.baseURL };
       const run = start(['run', 'content_generation', 'Killed run', '--model', 'gpt-4.1-mini'], { sb, env });
@@ -75,7 +80,9 @@ describe('resume and live runs', () => {
       await ran;
       const before = await eventsOf(runId);
       expect(before.some((e) => e.type === 'RunCompleted')).toBe(false);
-      const [a, b] = await Promise.all([aigen(['resume', runId, '--json'], { sb, env }), aigen(['resume', runId, '--json'], { sb, env })]);
+      const resumes = [finished(start(['resume', runId, '--json'], { sb, env })), finished(start(['resume', runId, '--json'], { sb, env }))] as const;
+      void Promise.race(resumes).then(release);
+      const [a, b] = await Promise.all(resumes);
       const outcomes = [a, b].map((r) => ({ code: r.code, out: r.stdout, err: r.stderr }));
       const winners = outcomes.filter((o) => o.code === 0);
       const losers = outcomes.filter((o) => o.code !== 0);
@@ -91,6 +98,7 @@ describe('resume and live runs', () => {
       const called = after.filter((e) => e.type === 'ModelCalled').length;
       expect(stub.requests.length).toBe(called + 1);
     } finally {
+      release();
       await stub.close();
     }
   }, 300_000);
