@@ -25,6 +25,7 @@ export {
 } from './events/envelope.js';
 export { CorruptEventError, EventTooLargeError, EventValidationError, type EventLocation } from './events/errors.js';
 export { runStreamId, runIdOfStream, streamCategory, RUN_CATEGORY } from './events/streams.js';
+export { TERMINAL_EVENT_TYPES, isTerminalEventType, type TerminalEventType } from './events/terminal.js';
 
 // Store
 export * from './store/index.js';
@@ -99,7 +100,19 @@ export { StepTimeoutError, RunCancelledError } from './runtime/errors.js';
 export type { ExecuteResult, RunStatusValue } from './runtime/runExecution.js';
 
 // Projections
-export { foldRunStatus, applyStatus, type RunStatus, type StepView, type RunLifecycle } from './projections/status.js';
+export { foldRunStatus, type RunStatus } from './projections/status.js';
+export {
+  evolve,
+  initialRunState,
+  foldRunState,
+  completedOutputs,
+  type RunState,
+  type RunLifecycle,
+  type StepView,
+  type ActorView,
+  type ActorTask,
+  type WaitingFor,
+} from './projections/runState.js';
 export { domainWorkflow, type FactoryOptions } from './machines/builtins.js';
 
 // Workflow files

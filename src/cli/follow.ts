@@ -2,9 +2,6 @@ import { Subscription, type Observable } from 'rxjs';
 import type { RecordedEvent } from '../events/envelope.js';
 import type { CliContext } from './context.js';
 
-/** Event types that end a run. */
-export const TERMINAL_TYPES: readonly string[] = ['RunCompleted', 'RunFailed', 'RunCancelled'];
-
 /**
  * Consume a live event stream until `onEvent` returns true, the stream ends, or SIGINT / SIGTERM (which
  * ends the command normally, exit 0). Rejects when the subscription fails.

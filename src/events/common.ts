@@ -9,18 +9,7 @@ export const usageSchema = z.object({
 });
 export type Usage = z.infer<typeof usageSchema>;
 
-/** An empty usage record, the identity for {@link addUsage}. */
-export const zeroUsage = (): Usage => ({ requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 });
-
-/** Sum two usage records. */
-export function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    requests: a.requests + b.requests,
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    totalTokens: a.totalTokens + b.totalTokens,
-  };
-}
+export { addUsage, zeroUsage } from './usage.js';
 
 /** A serialised error as recorded in events. */
 export const errorInfoSchema = z.object({

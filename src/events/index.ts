@@ -4,3 +4,4 @@ export * from './common.js';
 export * from './envelope.js';
 export * from './errors.js';
 export * from './streams.js';
+export * from './terminal.js';

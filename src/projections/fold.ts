@@ -3,7 +3,8 @@ import { eventDataSchemas } from '../events/catalogue.js';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
 import { runIdOfStream } from '../events/streams.js';
 import { EventRejectedError } from './errors.js';
-import { applyStatus, initialStatus, type RunStatus } from './status.js';
+import { evolve, initialRunState } from './runState.js';
+import type { RunStatus } from './status.js';
 import { applyTrace, initialTrace, type TraceState } from './trace.js';
 import { applyUsage, initialUsage, type UsageState } from './usage.js';
 
@@ -18,7 +19,7 @@ export interface RunViews {
 }
 
 /** Versions of the projections; a changed version (or set of views) rebuilds the views when opened. */
-export const PROJECTION_VERSIONS: Readonly<Record<'status' | 'runs' | 'trace' | 'usage', number>> = { status: 1, runs: 1, trace: 1, usage: 1 };
+export const PROJECTION_VERSIONS: Readonly<Record<'status' | 'runs' | 'trace' | 'usage', number>> = { status: 2, runs: 1, trace: 1, usage: 1 };
 
 /** The run stream of an event, or an {@link EventRejectedError} for any other stream. */
 export function runIdOf(event: RecordedEvent): string {
@@ -71,10 +72,13 @@ function malformed(e: AigenEvent, err: unknown): EventRejectedError {
 export function applyRunViews(views: RunViews | undefined, event: RecordedEvent, detail = true): RunViews {
   const e = admit(views?.status, event);
   try {
-    if (e.type === 'RunStarted') return detail ? { status: initialStatus(e), trace: initialTrace(e), usage: initialUsage() } : { status: initialStatus(e) };
+    if (e.type === 'RunStarted') {
+      const status = evolve(initialRunState(), e);
+      return detail ? { status, trace: initialTrace(e), usage: initialUsage() } : { status };
+    }
     const v = views!;
-    if (!detail || !v.trace || !v.usage) return { status: applyStatus(v.status, e) };
-    return { status: applyStatus(v.status, e), trace: applyTrace(v.trace, e), usage: applyUsage(v.usage, e) };
+    if (!detail || !v.trace || !v.usage) return { status: evolve(v.status, e) };
+    return { status: evolve(v.status, e), trace: applyTrace(v.trace, e), usage: applyUsage(v.usage, e) };
   } catch (err) {
     throw malformed(e, err);
   }
@@ -90,7 +94,7 @@ export function applyRunViews(views: RunViews | undefined, event: RecordedEvent,
 export function applyRunStatus(status: RunStatus | undefined, event: RecordedEvent): RunStatus {
   const e = admit(status, event);
   try {
-    return e.type === 'RunStarted' ? initialStatus(e) : applyStatus(status!, e);
+    return evolve(status ?? initialRunState(), e);
   } catch (err) {
     throw malformed(e, err);
   }

@@ -2,7 +2,7 @@ export type * from './api.js';
 export * from './status.js';
 export { applyRunViews, applyRunStatus, foldRunViews, PROJECTION_VERSIONS, type RunViews, type FoldResult } from './fold.js';
 export { statusAt, traceAt, nestChildren, scanForks, readRunEvents, runViewsAt, type ForkLookup, type ChildTraceLoader } from './at.js';
-export { watchRun, TERMINAL_EVENTS } from './watch.js';
+export { watchRun } from './watch.js';
 export { traceView, renderTraceTree, traceToJson, type RenderTraceOptions } from './traceTree.js';
 export { applyTrace, initialTrace, type TraceState, type SpanRecord } from './trace.js';
 export { DEFAULT_PRICES, costUsd, buildUsageView, applyUsage, type UsageRow, type UsageState } from './usage.js';

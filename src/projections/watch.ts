@@ -1,14 +1,12 @@
 import { Observable, type Subscription } from 'rxjs';
 import { CorruptEventError } from '../events/errors.js';
 import { runStreamId } from '../events/streams.js';
+import { isTerminalEventType } from '../events/terminal.js';
 import type { EventStore, GlobalFrom } from '../store/eventStore.js';
 import type { WatchUpdate } from './api.js';
 import { EventRejectedError } from './errors.js';
 import { applyRunStatus } from './fold.js';
 import type { RunStatus } from './status.js';
-
-/** Event types that end a run. */
-export const TERMINAL_EVENTS: ReadonlySet<string> = new Set(['RunCompleted', 'RunFailed', 'RunCancelled']);
 
 /**
  * Follow one run live: `{ event, status }` for each event of its stream (catch-up, then live),
@@ -33,7 +31,7 @@ export function watchRun(store: EventStore, runId: string): Observable<WatchUpda
             throw err;
           }
           subscriber.next({ event, status });
-          if (TERMINAL_EVENTS.has(event.type)) subscriber.complete();
+          if (isTerminalEventType(event.type)) subscriber.complete();
         },
         error: (err: unknown) => {
           if (err instanceof CorruptEventError && !subscriber.closed) listen(err.location.globalPosition);

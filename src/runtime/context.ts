@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '../events/envelope.js';
+import { completedOutputs, foldRunState } from '../projections/runState.js';
 
 /**
- * The seed's shared context of a workflow execution: outputs per agent, artifacts and metadata.
+ * The shared context of a workflow execution: outputs per agent, artifacts and metadata.
  * The engine stores each completed step's output in it; {@link Context.fromEvents} rebuilds it
  * from a run's recorded events.
  * @example
@@ -46,14 +47,10 @@ export class Context {
     return [...this.outputs.keys()];
   }
 
-  /** Rebuild a context from a run's events (StepCompleted outputs in order). */
+  /** Rebuild a context from a run's events: the run state's completed steps, in completion order. */
   static fromEvents(events: Iterable<RecordedEvent>): Context {
     const context = new Context();
-    for (const e of events) {
-      if (e.type !== 'StepCompleted') continue;
-      const data = e.data as { agentId: string; output: unknown };
-      context.storeOutput(data.agentId, typeof data.output === 'string' ? data.output : JSON.stringify(data.output));
-    }
+    for (const { agentId, text } of completedOutputs(foldRunState(events))) context.storeOutput(agentId, text);
     return context;
   }
 }

@@ -3,6 +3,7 @@ import type { Observable } from 'rxjs';
 import { defaultCatalog, type Catalog } from '../config/catalog.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { runStreamId } from '../events/streams.js';
+import { TERMINAL_EVENT_TYPES } from '../events/terminal.js';
 import type { Workflow } from '../machines/workflow.js';
 import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver, type ModelResolver } from '../models/resolveModel.js';
 import { installSpanRecorder } from '../journal/spans.js';
@@ -356,7 +357,7 @@ export class WorkflowEngine {
    */
   async unfinishedRuns(): Promise<string[]> {
     const open = new Map<string, boolean>();
-    for await (const e of this.store.readAll({ filter: { streamPrefix: 'run-', types: ['RunStarted', 'RunCompleted', 'RunFailed', 'RunCancelled'] } })) {
+    for await (const e of this.store.readAll({ filter: { streamPrefix: 'run-', types: ['RunStarted', ...TERMINAL_EVENT_TYPES] } })) {
       if (e.type === 'RunStarted') {
         const d = e.data as { runId: string; parentRunId?: string };
         if (!d.parentRunId) open.set(d.runId, true);

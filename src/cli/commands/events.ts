@@ -3,7 +3,8 @@ import type { RecordedEvent } from '../../events/envelope.js';
 import { runStreamId } from '../../events/streams.js';
 import type { CliContext } from '../context.js';
 import { eventJson, eventLine } from '../eventLine.js';
-import { follow, TERMINAL_TYPES } from '../follow.js';
+import { isTerminalEventType } from '../../events/terminal.js';
+import { follow } from '../follow.js';
 
 export function registerEvents(program: Command, ctx: CliContext): void {
   program
@@ -25,7 +26,7 @@ export function registerEvents(program: Command, ctx: CliContext): void {
       }
       await follow(ctx, store.subscribe({ streamId: runStreamId(runId), from: 'start' }), (e) => {
         print(e);
-        return TERMINAL_TYPES.includes(e.type);
+        return isTerminalEventType(e.type);
       });
     });
 }

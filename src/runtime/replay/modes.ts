@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../events/envelope.js';
+import { isTerminalEventType } from '../../events/terminal.js';
 import type { Clock } from '../clock.js';
 import type { Recorder, RunIdentity } from '../../journal/recorder.js';
 import type { RunParams } from '../runExecution.js';
@@ -33,11 +34,9 @@ export function replayClock(real: Clock, instant: () => boolean): Clock {
   };
 }
 
-const TERMINAL = new Set(['RunCompleted', 'RunFailed', 'RunCancelled']);
-
 /** True when a run's log ends with its terminal event. */
 export function isFinished(log: readonly RecordedEvent[]): boolean {
-  return log.some((e) => TERMINAL.has(e.type));
+  return log.some((e) => isTerminalEventType(e.type));
 }
 
 /** The run-parameter overrides that put a run in `mode`. */

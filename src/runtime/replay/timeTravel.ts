@@ -1,6 +1,6 @@
 import type { StateValue } from '../../events/common.js';
-import type { AigenEvent, RecordedEvent } from '../../events/envelope.js';
-import { Context } from '../context.js';
+import type { RecordedEvent } from '../../events/envelope.js';
+import { completedOutputs, foldRunState } from '../../projections/runState.js';
 
 /** One actor as of a position: its machine, state value and what it was working on. */
 export interface ActorAt {
@@ -15,7 +15,7 @@ export interface ActorAt {
   };
 }
 
-/** Every actor of a run as of stream position P, and the run's seed Context (outputs per agent). */
+/** Every actor of a run as of stream position P, and each agent's latest output (what `Context` holds). */
 export interface RunAt {
   runId: string;
   position: number;
@@ -25,43 +25,32 @@ export interface RunAt {
 }
 
 /**
- * Fold a run's events up to stream position P into the state value and context of every actor
- * (time travel: nothing is executed).
+ * Fold a run's events up to stream position P with the run-state reducer into the state value
+ * and context of every actor (time travel: nothing is executed).
  * @example
  * ```ts
  * const at = runAt(events, 12); at.actors.writer.state; // 'working'
  * ```
  */
 export function runAt(events: readonly RecordedEvent[], position: number): RunAt {
-  const upTo = (events as readonly AigenEvent[]).filter((e) => e.streamPosition <= position);
+  const state = foldRunState(events, position);
   const actors: Record<string, ActorAt> = {};
-  const actor = (id: string): ActorAt => (actors[id] ??= { machine: undefined, state: 'idle', context: {} });
-  for (const e of upTo) {
-    const id = e.metadata.actorId;
-    switch (e.type) {
-      case 'Transitioned':
-        Object.assign(actor(e.data.actorId), { machine: e.data.machine, state: e.data.to });
-        break;
-      case 'TaskSent':
-        if (id) actor(id).context = { stepId: e.data.stepId, attempt: e.data.attempt, input: e.data.input };
-        break;
-      case 'StepCompleted':
-        if (id) Object.assign(actor(id).context, { output: e.data.output });
-        break;
-      case 'StepFailed':
-        if (id) Object.assign(actor(id).context, { error: e.data.error });
-        break;
-      default:
-        break;
-    }
+  for (const [id, actor] of Object.entries(state.actors)) {
+    const step = actor.task && state.steps.find((s) => s.stepId === actor.task!.stepId);
+    actors[id] = {
+      machine: actor.machine,
+      state: actor.state,
+      context: actor.task
+        ? {
+            ...actor.task,
+            ...(step?.output !== undefined ? { output: step.output } : {}),
+            ...(step?.error !== undefined && step.status !== 'running' ? { error: step.error } : {}),
+          }
+        : {},
+    };
   }
-  const context = Context.fromEvents(upTo);
-  const last = upTo[upTo.length - 1];
-  return {
-    runId: (upTo[0]?.data as { runId?: string } | undefined)?.runId ?? '',
-    position,
-    event: last ? { type: last.type, data: last.data } : undefined,
-    actors,
-    outputs: Object.fromEntries(context.agentIds().map((a) => [a, context.getOutput(a)])),
-  };
+  const outputs: Record<string, string | undefined> = {};
+  for (const { agentId, text } of completedOutputs(state)) outputs[agentId] = text;
+  const last = [...events].reverse().find((e) => e.streamPosition <= position);
+  return { runId: state.runId, position, event: last ? { type: last.type, data: last.data } : undefined, actors, outputs };
 }

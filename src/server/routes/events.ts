@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { RecordedEvent } from '../../events/envelope.js';
 import { runStreamId } from '../../events/streams.js';
-import { TERMINAL_EVENTS } from '../../projections/watch.js';
+import { isTerminalEventType, TERMINAL_EVENT_TYPES } from '../../events/terminal.js';
 import type { EventFilter, EventStore } from '../../store/eventStore.js';
 import { ValidationError } from '../../errors.js';
 import type { ServerOptions } from '../deps.js';
@@ -49,7 +49,7 @@ async function sseFrom(c: Context, store: EventStore, fallback: 'start' | 'end')
 /** True when the run's terminal event comes after global position `from` (so a stream from there still ends by itself). */
 async function terminalAfter(store: EventStore, runId: string, from: string): Promise<boolean> {
   const streamId = runStreamId(runId);
-  for await (const e of store.readAll({ from, filter: { streamPrefix: streamId, types: [...TERMINAL_EVENTS] } })) {
+  for await (const e of store.readAll({ from, filter: { streamPrefix: streamId, types: [...TERMINAL_EVENT_TYPES] } })) {
     if (e.streamId === streamId) return true;
   }
   return false;
@@ -90,12 +90,12 @@ export function eventRoutes(deps: ServerOptions): { run: Hono; all: Hono } {
     const from = await sseFrom(c, store, 'start');
     const last = await lastEvent(store, runId);
     // A finished run streamed from its terminal event or past it: nothing more will come.
-    const finished = last !== undefined && TERMINAL_EVENTS.has(last.type);
+    const finished = last !== undefined && isTerminalEventType(last.type);
     const ended = finished && from !== 'start' && (from === 'end' || !(await terminalAfter(store, runId, from)));
     const types = typesFilter(c);
     return sseResponse(c, store.subscribe({ streamId: runStreamId(runId), from, ...(types ? { filter: { types } } : {}) }), {
       toMessage: eventMessage,
-      isLast: (e) => TERMINAL_EVENTS.has(e.type),
+      isLast: (e) => isTerminalEventType(e.type),
       ...(ended ? { preamble: [{ event: 'end', data: {} }], closeAfterPreamble: true } : {}),
       ...heartbeat,
     });

@@ -1,0 +1,340 @@
+/**
+ * The run-state reducer: the one fold of a run's events. `status`, `status --at`, `replay --at`,
+ * `engine.getWorkflowStatus`, `Context.fromEvents`, the projection runner, the server and the
+ * browser's timeline all fold a run's stream with {@link evolve}, starting from
+ * {@link initialRunState}. This file imports types and usage sums only (no zod, no
+ * Node), so the browser gets it bundled as it is.
+ */
+import type { EventData } from '../events/catalogue.js';
+import type { ErrorInfo, StateValue, Usage } from '../events/common.js';
+import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
+import { addUsage, zeroUsage } from '../events/usage.js';
+
+/** A run's lifecycle status. */
+export type RunLifecycle = 'pending' | 'running' | 'retrying' | 'completed' | 'partial' | 'failed' | 'cancelled';
+
+/** One agent step of a run. */
+export interface StepView {
+  stepId: string;
+  agentId: string;
+  actorId: string | undefined;
+  status: 'running' | 'retrying' | 'completed' | 'failed';
+  attempts: number;
+  startedAt: string;
+  endedAt: string | undefined;
+  durationMs: number | undefined;
+  usage: Usage;
+  /** The step's output once it completed. */
+  output: unknown;
+  outputPreview: string | undefined;
+  error: ErrorInfo | undefined;
+  /** Stream position of the event that last changed the step. */
+  position: number;
+}
+
+/** What an actor was last asked to do (its latest TaskSent). */
+export interface ActorTask {
+  stepId: string;
+  attempt: number;
+  input: unknown;
+}
+
+/** One actor (the workflow, a nested workflow or an agent) of a run. */
+export interface ActorView {
+  /** Id of the machine it runs (a key of the run's definition.machines); unknown until it transitions. */
+  machine: string | undefined;
+  /** Its current state value (`idle` until it transitions). */
+  state: StateValue;
+  task: ActorTask | undefined;
+}
+
+/** Something a run waits for before it can continue (an approval, a signal, a timer). */
+export interface WaitingFor {
+  kind: 'approval' | 'signal' | 'timer';
+  id: string;
+  /** Stream position of the event that started the wait. */
+  since: number;
+}
+
+/** Everything known about a run from its events: what the views, time travel and the browser show. */
+export interface RunState {
+  runId: string;
+  workflow: string;
+  kind: string;
+  status: RunLifecycle;
+  model: string;
+  input: string;
+  traceId: string;
+  parentRunId: string | undefined;
+  /** The top-level run of this run's tree (itself for a top-level run). */
+  rootRunId: string;
+  forkOf: { runId: string; position: number } | undefined;
+  /**
+   * Runs forked from this one (`RunStarted.forkOf.runId` is this run), by fork position. They live
+   * in other streams, so a fold of this run's stream alone leaves the list empty; the projection
+   * runner and `statusAt` fill it in.
+   */
+  forks: Array<{ runId: string; position: number }>;
+  startedAt: string;
+  endedAt: string | undefined;
+  durationMs: number | undefined;
+  /** Current state value of the workflow actor and of every agent actor, by actor id. */
+  states: Record<string, StateValue>;
+  /** Every actor by id, in order of first appearance: machine, state value, current task. */
+  actors: Record<string, ActorView>;
+  steps: StepView[];
+  handoffs: Array<{ stepId: string; from: string; to: string }>;
+  branch: { stepId: string; branch: string; reason: string } | undefined;
+  childRuns: Array<{ childRunId: string; branch: string; status: string }>;
+  /** What the run waits for now (approvals, signals, timers); empty while it can proceed. */
+  waitingFor: WaitingFor[];
+  output: unknown;
+  partial: boolean;
+  error: ErrorInfo | undefined;
+  usage: Usage;
+  /** Stream position of the last folded event (-1 before any). */
+  lastPosition: number;
+  /** How many events were folded: equals `lastPosition + 1` unless an event was skipped as unreadable. */
+  eventCount: number;
+}
+
+const PREVIEW = 200;
+
+function preview(output: unknown): string {
+  const text = typeof output === 'string' ? output : JSON.stringify(output);
+  return text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text;
+}
+
+function ms(from: string, to: string): number {
+  return Math.max(0, Date.parse(to) - Date.parse(from));
+}
+
+/**
+ * The state of a run before any of its events: `pending`, nothing known.
+ * @example
+ * ```ts
+ * const state = events.reduce(evolve, initialRunState());
+ * ```
+ */
+export function initialRunState(): RunState {
+  return {
+    runId: '',
+    workflow: '',
+    kind: '',
+    status: 'pending',
+    model: '',
+    input: '',
+    traceId: '',
+    parentRunId: undefined,
+    rootRunId: '',
+    forkOf: undefined,
+    forks: [],
+    startedAt: '',
+    endedAt: undefined,
+    durationMs: undefined,
+    states: {},
+    actors: {},
+    steps: [],
+    handoffs: [],
+    branch: undefined,
+    childRuns: [],
+    waitingFor: [],
+    output: undefined,
+    partial: false,
+    error: undefined,
+    usage: zeroUsage(),
+    lastPosition: -1,
+    eventCount: 0,
+  };
+}
+
+function started(s: RunState, e: RecordedEvent<'RunStarted', EventData<'RunStarted'>>): RunState {
+  return {
+    ...initialRunState(),
+    runId: e.data.runId,
+    workflow: e.data.workflow.name,
+    kind: e.data.workflow.kind,
+    status: 'running',
+    model: e.data.model,
+    input: e.data.input,
+    traceId: e.data.traceId,
+    parentRunId: e.data.parentRunId,
+    rootRunId: e.metadata.rootRunId ?? e.data.runId,
+    forkOf: e.data.forkOf,
+    startedAt: e.metadata.recordedAt,
+    lastPosition: e.streamPosition,
+    eventCount: s.eventCount + 1,
+  };
+}
+
+/** Index of a step (the most recent steps are the likeliest). */
+function findStep(steps: readonly StepView[], stepId: string): number {
+  for (let i = steps.length - 1; i >= 0; i--) if (steps[i]!.stepId === stepId) return i;
+  return -1;
+}
+
+/** `steps` with step `i` patched (a new array). */
+function patchStep(steps: readonly StepView[], i: number, patch: Partial<StepView>): StepView[] {
+  const out = steps.slice();
+  out[i] = { ...steps[i]!, ...patch };
+  return out;
+}
+
+/** `actors` with actor `id` patched (created `idle` when new). */
+function patchActor(actors: Readonly<Record<string, ActorView>>, id: string, patch: Partial<ActorView>): Record<string, ActorView> {
+  const current = actors[id] ?? { machine: undefined, state: 'idle', task: undefined };
+  return { ...actors, [id]: { ...current, ...patch } };
+}
+
+/**
+ * Apply one event of a run's stream to its state: a pure reducer that returns a new object and
+ * never throws for a catalogue event. Events of types it does not know only advance the position.
+ * @example
+ * ```ts
+ * let state = initialRunState();
+ * for await (const e of store.readStream(`run-${runId}`)) state = evolve(state, e);
+ * state.status; // 'completed'
+ * ```
+ */
+export function evolve(s: RunState, event: RecordedEvent): RunState {
+  const e = event as AigenEvent;
+  if (e.type === 'RunStarted') return started(s, e);
+  const at = e.metadata.recordedAt;
+  const position = e.streamPosition;
+  const next: RunState = { ...s, lastPosition: position, eventCount: s.eventCount + 1 };
+  switch (e.type) {
+    case 'Transitioned':
+      next.states = { ...s.states, [e.data.actorId]: e.data.to };
+      next.actors = patchActor(s.actors, e.data.actorId, { state: e.data.to, ...(e.data.machine !== undefined ? { machine: e.data.machine } : {}) });
+      break;
+    case 'TaskSent': {
+      const actorId = e.metadata.actorId;
+      if (actorId !== undefined) next.actors = patchActor(s.actors, actorId, { task: { stepId: e.data.stepId, attempt: e.data.attempt, input: e.data.input } });
+      const i = findStep(s.steps, e.data.stepId);
+      if (i < 0) {
+        next.steps = [
+          ...s.steps,
+          {
+            stepId: e.data.stepId,
+            agentId: e.data.agentId,
+            actorId,
+            status: 'running',
+            attempts: e.data.attempt,
+            startedAt: at,
+            endedAt: undefined,
+            durationMs: undefined,
+            usage: zeroUsage(),
+            output: undefined,
+            outputPreview: undefined,
+            error: undefined,
+            position,
+          },
+        ];
+      } else next.steps = patchStep(s.steps, i, { status: 'running', attempts: e.data.attempt, position });
+      if (s.status === 'retrying') next.status = 'running';
+      break;
+    }
+    case 'StepCompleted': {
+      const i = findStep(s.steps, e.data.stepId);
+      if (i >= 0) {
+        const from = s.steps[i]!.startedAt;
+        next.steps = patchStep(s.steps, i, {
+          status: 'completed',
+          endedAt: at,
+          durationMs: ms(from, at),
+          usage: e.data.usage,
+          output: e.data.output,
+          outputPreview: preview(e.data.output),
+          error: undefined,
+          position,
+        });
+      }
+      next.usage = addUsage(s.usage, e.data.usage);
+      break;
+    }
+    case 'StepFailed': {
+      const i = findStep(s.steps, e.data.stepId);
+      if (i >= 0) {
+        const from = s.steps[i]!.startedAt;
+        next.steps = patchStep(s.steps, i, {
+          status: e.data.willRetry ? 'retrying' : 'failed',
+          error: e.data.error,
+          position,
+          ...(e.data.willRetry ? {} : { endedAt: at, durationMs: ms(from, at) }),
+        });
+      }
+      if (e.data.willRetry && s.status === 'running') next.status = 'retrying';
+      break;
+    }
+    case 'HandoffRequested':
+      next.handoffs = [...s.handoffs, { stepId: e.data.stepId, from: e.data.from, to: e.data.to }];
+      break;
+    case 'BranchTaken':
+      next.branch = { stepId: e.data.stepId, branch: e.data.branch, reason: e.data.reason };
+      break;
+    case 'ChildRunStarted':
+      next.childRuns = [...s.childRuns, { childRunId: e.data.childRunId, branch: e.data.branch, status: 'running' }];
+      break;
+    case 'ChildRunFinished':
+      next.childRuns = s.childRuns.map((c) => (c.childRunId === e.data.childRunId ? { ...c, status: e.data.status } : c));
+      break;
+    case 'RunCompleted':
+      Object.assign(next, {
+        status: e.data.partial ? 'partial' : 'completed',
+        output: e.data.output,
+        partial: e.data.partial,
+        usage: e.data.usage,
+        endedAt: at,
+        durationMs: e.data.durationMs,
+        waitingFor: [],
+      });
+      break;
+    case 'RunFailed':
+      Object.assign(next, { status: 'failed', error: e.data.error, usage: e.data.usage, endedAt: at, durationMs: e.data.durationMs, waitingFor: [] });
+      break;
+    case 'RunCancelled':
+      Object.assign(next, {
+        status: 'cancelled',
+        error: { code: 'RUN_CANCELLED', message: e.data.reason },
+        usage: e.data.usage,
+        endedAt: at,
+        durationMs: e.data.durationMs,
+        waitingFor: [],
+      });
+      break;
+    default:
+      break;
+  }
+  return next;
+}
+
+/**
+ * Fold events (stream order) with {@link evolve}, up to stream position `position` (inclusive;
+ * all when omitted).
+ * @example
+ * ```ts
+ * foldRunState(events, 12).states.workflow; // 'writer'
+ * ```
+ */
+export function foldRunState(events: Iterable<RecordedEvent>, position = Number.POSITIVE_INFINITY): RunState {
+  let state = initialRunState();
+  for (const e of events) {
+    if (e.streamPosition > position) break;
+    state = evolve(state, e);
+  }
+  return state;
+}
+
+/**
+ * Each agent's outputs in the order the steps completed, as text (what `Context` holds).
+ * @example
+ * ```ts
+ * completedOutputs(state); // [{ agentId: 'research', text: '…' }, …]
+ * ```
+ */
+export function completedOutputs(state: RunState): Array<{ agentId: string; text: string }> {
+  return state.steps
+    .filter((step) => step.status === 'completed')
+    .sort((a, b) => a.position - b.position)
+    .map((step) => ({ agentId: step.agentId, text: typeof step.output === 'string' ? step.output : JSON.stringify(step.output) }));
+}
