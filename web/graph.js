@@ -5,10 +5,10 @@
  * common ancestor), and the size of each node (room for its agent chips).
  */
 
-/** @typedef {import('./types.js').StateDef} StateDef */
-/** @typedef {import('./types.js').Definition} Definition */
-/** @typedef {import('./types.js').ElkNode} ElkNode */
-/** @typedef {import('./types.js').ElkEdge} ElkEdge */
+/** @typedef {import('./run-state.js').StateDefinition} StateDef */
+/** @typedef {import('./run-state.js').WorkflowDefinition} Definition */
+/** @typedef {import('elkjs/lib/elk-api.js').ElkNode} ElkNode */
+/** @typedef {import('elkjs/lib/elk-api.js').ElkExtendedEdge} ElkEdge */
 /** @typedef {ElkNode & { children: ElkNode[], edges: ElkEdge[] }} Container */
 /** @typedef {{ kind: 'initial' | 'state' | 'region', type: string, label: string, agents: string[], scope: string, stateId: string }} NodeMeta */
 

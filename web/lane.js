@@ -7,7 +7,7 @@
 import { h, s } from './dom.js';
 import { agentLabel } from './graph.js';
 
-/** @typedef {import('./fold.js').AigenEvent} AigenEvent */
+/** @typedef {import('./run-state.js').AigenEvent} AigenEvent */
 
 const TYPES = new Set(['TaskSent', 'StepCompleted', 'StepFailed', 'HandoffRequested', 'BranchTaken', 'ChildRunStarted', 'ChildRunFinished', 'RunCompleted', 'RunFailed', 'RunCancelled']);
 const COL_W = 118;
@@ -29,23 +29,22 @@ function senderOf(actorId) {
  * @returns {{ from: string, to: string, label: string, kind: string } | undefined}
  */
 function message(e) {
-  const d = e.data;
-  const actor = e.metadata.actorId ?? d.agentId ?? 'workflow';
+  const actor = e.metadata.actorId ?? ('agentId' in e.data ? e.data.agentId : 'workflow');
   switch (e.type) {
     case 'TaskSent':
-      return { from: senderOf(actor), to: actor, label: (d.attempt ?? 1) > 1 ? `task (attempt ${d.attempt ?? 1})` : 'task', kind: 'task' };
+      return { from: senderOf(actor), to: actor, label: e.data.attempt > 1 ? `task (attempt ${e.data.attempt})` : 'task', kind: 'task' };
     case 'StepCompleted':
-      return { from: actor, to: senderOf(actor), label: `result${d.usage?.totalTokens ? ` · ${d.usage.totalTokens} tok` : ''}`, kind: 'result' };
+      return { from: actor, to: senderOf(actor), label: `result${e.data.usage.totalTokens ? ` · ${e.data.usage.totalTokens} tok` : ''}`, kind: 'result' };
     case 'StepFailed':
-      return { from: actor, to: senderOf(actor), label: d.willRetry ? 'failed · retry' : 'failed', kind: 'failure' };
+      return { from: actor, to: senderOf(actor), label: e.data.willRetry ? 'failed · retry' : 'failed', kind: 'failure' };
     case 'HandoffRequested':
-      return { from: typeof d.from === 'string' ? d.from : '?', to: typeof d.to === 'string' ? d.to : '?', label: 'handoff', kind: 'handoff' };
+      return { from: e.data.from, to: e.data.to, label: 'handoff', kind: 'handoff' };
     case 'BranchTaken':
-      return { from: 'workflow', to: 'workflow', label: `branch → ${d.branch ?? ''}`, kind: 'branch' };
+      return { from: 'workflow', to: 'workflow', label: `branch → ${e.data.branch}`, kind: 'branch' };
     case 'ChildRunStarted':
-      return { from: 'workflow', to: `child:${d.branch ?? ''}`, label: 'start branch', kind: 'task' };
+      return { from: 'workflow', to: `child:${e.data.branch}`, label: 'start branch', kind: 'task' };
     case 'ChildRunFinished':
-      return { from: `child:${d.branch ?? ''}`, to: 'workflow', label: d.status ?? 'finished', kind: d.status === 'completed' ? 'result' : 'failure' };
+      return { from: `child:${e.data.branch}`, to: 'workflow', label: e.data.status, kind: e.data.status === 'completed' ? 'result' : 'failure' };
     case 'RunCompleted':
     case 'RunFailed':
     case 'RunCancelled':

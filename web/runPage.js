@@ -7,7 +7,7 @@
  */
 import { api } from './api.js';
 import { h, replace, throttle } from './dom.js';
-import { foldAt, TERMINAL } from './fold.js';
+import { foldRunState, isTerminalEventType } from './run-state.js';
 import { renderLane } from './lane.js';
 import { renderActors, renderFacts, renderOutputs } from './runViews.js';
 import { openStream } from './sse.js';
@@ -15,7 +15,7 @@ import { drawStatechart } from './statechart.js';
 import { createTimeline } from './timeline.js';
 import { renderTrace } from './trace.js';
 
-/** @typedef {import('./fold.js').AigenEvent} AigenEvent */
+/** @typedef {import('./run-state.js').AigenEvent} AigenEvent */
 
 /**
  * @param {HTMLElement} root
@@ -25,16 +25,16 @@ import { renderTrace } from './trace.js';
  */
 export async function runPage(root, runId, onConnection) {
   const id = encodeURIComponent(runId);
-  const def = /** @type {import('./types.js').RunDefinition} */ (await api(`/api/runs/${id}/definition`));
+  const def = /** @type {import('./run-state.js').RunDefinition} */ (await api(`/api/runs/${id}/definition`));
   document.title = `${def.name} ${runId.slice(0, 8)} · aigen`;
   const agentStates = Object.keys(def.definition.machines.agent?.root.states ?? { working: 0, retrying: 0, done: 0, failed: 0 });
 
   /** @type {AigenEvent[]} */
   const events = [];
   let position = 0;
-  /** @type {import('./types.js').RunStatus | undefined} */
+  /** @type {import('./run-state.js').RunStatus | undefined} */
   let status;
-  /** @type {import('./types.js').TraceView | undefined} */
+  /** @type {import('./run-state.js').TraceView | undefined} */
   let trace;
   let sdk = false;
   let requests = 0;
@@ -68,7 +68,7 @@ export async function runPage(root, runId, onConnection) {
     h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', {}, 'Trace'), h('label', { class: 'small' }, sdkBox, ' SDK spans')), traceHost),
     h('section', { class: 'panel' }, h('h2', {}, 'Outputs'), outputsHost));
 
-  /** @type {{ highlight: (actors: Map<string, import('./fold.js').ActorState>) => void } | undefined} */
+  /** @type {{ highlight: (actors: Record<string, import('./run-state.js').ActorView>) => void } | undefined} */
   let chart;
   drawStatechart(chartHost, def.definition).then(
     (c) => {
@@ -84,32 +84,36 @@ export async function runPage(root, runId, onConnection) {
     Promise.all([api(`/api/runs/${id}?at=${at}`), api(`/api/runs/${id}/trace?at=${at}`)]).then(
       ([st, tr]) => {
         if (mine !== requests && at !== position) return;
-        status = /** @type {import('./types.js').RunStatus} */ (st);
-        trace = /** @type {import('./types.js').TraceView} */ (tr);
+        status = /** @type {import('./run-state.js').RunStatus} */ (st);
+        trace = /** @type {import('./run-state.js').TraceView} */ (tr);
         renderSlow();
       },
       (/** @type {Error} */ err) => (notice.textContent = err.message),
     );
   }, 300);
 
+  /** The recording time of the selected event. */
+  const now = () => events.find((e) => e.streamPosition === position)?.metadata.recordedAt;
+
   const renderSlow = () => {
-    const f = foldAt(events, position);
-    renderFacts(facts, f, status);
-    renderTrace(traceHost, trace, { sdk, ...(f.event ? { now: f.event.metadata.recordedAt } : {}) });
+    const f = foldRunState(events, position);
+    const at = now();
+    renderFacts(facts, f, status, at);
+    renderTrace(traceHost, trace, { sdk, ...(at ? { now: at } : {}) });
   };
 
   const render = () => {
-    const f = foldAt(events, position);
+    const f = foldRunState(events, position);
     chart?.highlight(f.actors);
     chartHost.classList.toggle('live', timeline.live && f.status === 'running');
     renderActors(actorsHost, f, agentStates);
     renderLane(laneHost, events, position, (p) => timeline.select(p));
     renderOutputs(outputsHost, f);
-    renderFacts(facts, f, status);
+    renderFacts(facts, f, status, now());
     timeline.show(position);
     forkButton.textContent = `Fork from #${position}`;
     const last = events[events.length - 1];
-    cancelButton.hidden = !last || TERMINAL.has(last.type);
+    cancelButton.hidden = !last || isTerminalEventType(last.type);
     fetchViews();
   };
 

@@ -4,7 +4,7 @@ import { h, replace } from './dom.js';
 import { asText, clock, cost, duration, shortId, stateText, tokens } from './format.js';
 import { agentLabel } from './graph.js';
 
-/** @typedef {import('./fold.js').Folded} Folded */
+/** @typedef {import('./run-state.js').RunState} RunState */
 
 /**
  * @param {string} runId
@@ -17,16 +17,17 @@ export function runLink(runId, label = shortId(runId)) {
 /**
  * The facts line under the title: status, model, time, usage, relations.
  * @param {HTMLElement} host
- * @param {Folded} f
- * @param {import('./types.js').RunStatus | undefined} status  the status view as of the position (may lag behind `f` by a request)
+ * @param {RunState} f  the run folded up to the selected position
+ * @param {import('./run-state.js').RunStatus | undefined} status  the status view as of the position (may lag behind `f` by a request)
+ * @param {string | undefined} now  recording time of the selected event
  */
-export function renderFacts(host, f, status) {
+export function renderFacts(host, f, status, now) {
   /** @type {Array<[string, Node | string]>} */
   const facts = [
     ['status', h('span', { class: `pill status-${f.status}`, 'data-testid': 'run-status' }, f.status)],
     ['model', status?.model ?? ''],
     ['started', clock(status?.startedAt)],
-    ['duration', duration(status?.durationMs ?? (status?.startedAt && f.event ? Date.parse(f.event.metadata.recordedAt) - Date.parse(status.startedAt) : undefined))],
+    ['duration', duration(status?.durationMs ?? (status?.startedAt && now ? Date.parse(now) - Date.parse(status.startedAt) : undefined))],
     ['tokens', tokens(status?.usage) || '0'],
     ['cost', h('span', { 'data-testid': 'run-cost' }, status ? cost(status.costUsd) : '')],
     ['steps', String(f.steps.length)],
@@ -47,19 +48,19 @@ export function renderFacts(host, f, status) {
  * Every agent actor with its lifecycle states (from the agent machine), the active one marked;
  * nested workflow actors with their state value.
  * @param {HTMLElement} host
- * @param {Folded} f
+ * @param {RunState} f
  * @param {string[]} agentStates  state keys of the agent machine
  */
 export function renderActors(host, f, agentStates) {
-  const items = [...f.actors].map(([actorId, a]) => {
+  const items = Object.entries(f.actors).filter(([, a]) => a.machine !== undefined).map(([actorId, a]) => {
     if (a.machine === 'agent') {
       return h('li', { class: 'actor', 'data-actor': actorId },
         h('span', { class: 'actor-name', title: actorId }, agentLabel(actorId)),
-        h('span', { class: 'pills' }, ...agentStates.map((st) => h('span', { class: `pill state-pill${a.value === st ? ` on status-${st}` : ''}` }, st))));
+        h('span', { class: 'pills' }, ...agentStates.map((st) => h('span', { class: `pill state-pill${a.state === st ? ` on status-${st}` : ''}` }, st))));
     }
     return h('li', { class: 'actor workflow-actor', 'data-actor': actorId },
       h('span', { class: 'actor-name', title: `${actorId} (${a.machine})` }, actorId === 'workflow' ? `workflow` : actorId),
-      h('span', { class: 'mono state-value' }, stateText(a.value)));
+      h('span', { class: 'mono state-value' }, stateText(a.state)));
   });
   replace(host, items.length ? h('ul', { class: 'actors' }, ...items) : h('p', { class: 'muted' }, 'No actor has started yet.'));
 }
@@ -67,7 +68,7 @@ export function renderActors(host, f, agentStates) {
 /**
  * Step outputs and errors, and the run's output, as of the position — as plain text.
  * @param {HTMLElement} host
- * @param {Folded} f
+ * @param {RunState} f
  */
 export function renderOutputs(host, f) {
   const done = f.steps.filter((st) => st.output !== undefined || st.error !== undefined);

@@ -5,7 +5,7 @@ import { h, replace, throttle } from './dom.js';
 import { ago, cost, duration, shortId, tokens } from './format.js';
 import { openStream } from './sse.js';
 
-/** @typedef {import('./types.js').RunRow} RunRow */
+/** @typedef {import('./run-state.js').RunRow} RunRow */
 
 const STATUSES = ['', 'running', 'retrying', 'completed', 'partial', 'failed', 'cancelled'];
 

@@ -6,15 +6,17 @@
  * the active states of the workflow and of every nested actor, and each agent actor's state.
  */
 import { s } from './dom.js';
-import { activeIds } from './fold.js';
+import { activeIds } from './events.js';
 import { agentLabel, buildGraph, CHIP_H, NODE_H } from './graph.js';
 
-/** @typedef {import('./types.js').Definition} Definition */
-/** @typedef {import('./types.js').ElkNode} ElkNode */
+/** @typedef {import('./run-state.js').WorkflowDefinition} Definition */
+/** @typedef {import('elkjs/lib/elk-api.js').ElkNode} ElkNode */
 /** @typedef {import('./graph.js').NodeMeta} NodeMeta */
-/** @typedef {import('./fold.js').ActorState} ActorState */
+/** @typedef {import('./run-state.js').ActorView} ActorView */
 
-/** @type {Promise<NonNullable<Window['ELK']>> | undefined} */
+/** @typedef {new () => import('elkjs/lib/elk-api.js').ELK} ElkConstructor */
+
+/** @type {Promise<ElkConstructor> | undefined} */
 let elk;
 
 /** elkjs (1.6 MB), loaded on the first statechart only. */
@@ -22,7 +24,12 @@ function loadElk() {
   elk ??= new Promise((resolve, reject) => {
     const script = document.createElement('script');
     script.src = '/vendor/elk.bundled.js';
-    script.onload = () => (window.ELK ? resolve(window.ELK) : reject(new Error('the layout library (elkjs) did not load')));
+    script.onload = () => {
+      // elk.bundled.js defines the global ELK.
+      const ctor = /** @type {{ ELK?: ElkConstructor }} */ (/** @type {unknown} */ (window)).ELK;
+      if (ctor) resolve(ctor);
+      else reject(new Error('the layout library (elkjs) did not load'));
+    };
     script.onerror = () => reject(new Error('the layout library (elkjs) did not load'));
     document.head.append(script);
   });
@@ -88,25 +95,25 @@ export async function drawStatechart(host, def) {
   return {
     /**
      * Mark the active states of the workflow and nested actors, and each agent actor's state.
-     * @param {Map<string, ActorState>} actors
+     * @param {Record<string, ActorView>} actors  by actor id (the run state's `actors`)
      */
     highlight(actors) {
       /** @type {Set<string>} */
       const active = new Set();
-      const scopes = [...actors].filter(([, a]) => a.machine !== 'agent');
+      const scopes = Object.entries(actors).filter(([, a]) => a.machine !== undefined && a.machine !== 'agent');
       // A nested actor's states count only while the state that invokes it is active.
       for (let pass = 0; pass < 8; pass++) {
         const before = active.size;
         for (const [actorId, a] of scopes) {
           const host = scopeHost.get(actorId);
           if (actorId !== 'workflow' && (host === undefined || !active.has(host))) continue;
-          for (const id of activeIds(a.machine, a.value)) active.add(`${actorId}|${id}`);
+          for (const id of activeIds(a.machine ?? '', a.state)) active.add(`${actorId}|${id}`);
         }
         if (active.size === before) break;
       }
       for (const [id, el] of stateEls) el.classList.toggle('active', active.has(id));
       for (const [actorId, el] of chipEls) {
-        const value = actors.get(actorId)?.value;
+        const value = actors[actorId]?.state;
         el.setAttribute('data-agent-state', typeof value === 'string' ? value : 'idle');
       }
     },

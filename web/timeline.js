@@ -4,9 +4,9 @@
  * "live" switch, the list of events, and the selected event in full (as text).
  */
 import { h } from './dom.js';
-import { summary } from './fold.js';
+import { summary } from './events.js';
 
-/** @typedef {import('./fold.js').AigenEvent} AigenEvent */
+/** @typedef {import('./run-state.js').AigenEvent} AigenEvent */
 
 /**
  * @param {{ onSelect: (position: number, live: boolean) => void }} handlers

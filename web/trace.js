@@ -6,11 +6,11 @@
 import { h } from './dom.js';
 import { cost, duration, tokens } from './format.js';
 
-/** @typedef {import('./types.js').TraceSpan} Span */
+/** @typedef {import('./run-state.js').TraceSpan} Span */
 
 /**
  * @param {HTMLElement} host
- * @param {import('./types.js').TraceView | undefined} trace
+ * @param {import('./run-state.js').TraceView | undefined} trace
  * @param {{ sdk: boolean, now?: string }} options  `now`: where running spans end (the selected event's time)
  */
 export function renderTrace(host, trace, options) {

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { resolveRunId } from '../app/runs.js';
+import { NotFoundError } from '../errors.js';
 import { runStreamId } from '../events/streams.js';
 import { assertPositionInRun } from './input.js';
 import {
@@ -56,27 +57,8 @@ export async function openViews(storeUrl: string, store: EventStore, options: Pr
     return value;
   };
 
-  const resolve = async (prefix: string): Promise<string> => {
-    if (prefix.trim() === '') throw new ValidationError('a run id (or a prefix of one) is required', { path: 'runId' });
-    // An exact id needs no projections at all.
-    if ((await store.streamVersion(runStreamId(prefix))) !== undefined) return prefix;
-    const p = await projections();
-    const ids = await p.views.matchRunIds(prefix, 50);
-    // `aigen status 1a2b3c4d` means the run, not also its child runs `1a2b…-….technical`.
-    const roots = ids.filter((id) => !id.slice(prefix.length).includes('.'));
-    if (roots.length === 1 && ids.every((id) => id.startsWith(roots[0]!))) return roots[0]!;
-    if (ids.length === 0) {
-      // `1a2b3c4d.tech`: a prefix of the parent, then a prefix of the branch (as `aigen runs` shows child runs).
-      const dot = prefix.indexOf('.');
-      if (dot > 0) {
-        const parent = await resolve(prefix.slice(0, dot));
-        return p.resolveRunId(`${parent}${prefix.slice(dot)}`).catch((err: unknown) => {
-          throw err instanceof NotFoundError ? new NotFoundError('run', prefix) : err;
-        });
-      }
-    }
-    return p.resolveRunId(prefix);
-  };
+  // An exact id needs no projections at all: they are opened only for a prefix.
+  const lazy = { resolveRunId: async (prefix: string) => (await projections()).resolveRunId(prefix) };
 
   /** `--at` must name a position the run has. */
   const checkAt = async (runId: string, at: number | undefined): Promise<void> => {
@@ -84,7 +66,7 @@ export async function openViews(storeUrl: string, store: EventStore, options: Pr
   };
 
   return {
-    resolveRunId: resolve,
+    resolveRunId: (prefix) => resolveRunId(store, lazy, prefix),
     async status(runId, at) {
       await checkAt(runId, at);
       const p = await projections();

@@ -1,8 +1,8 @@
 import { Runner } from '@openai/agents';
-import type { Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { defaultCatalog, type Catalog } from '../config/catalog.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { runStreamId } from '../events/streams.js';
+import { RUN_CATEGORY, runIdOfStream, runStreamId } from '../events/streams.js';
 import { TERMINAL_EVENT_TYPES } from '../events/terminal.js';
 import type { Workflow } from '../machines/workflow.js';
 import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver, type ModelResolver } from '../models/resolveModel.js';
@@ -14,6 +14,7 @@ import type { EventStore } from '../store/eventStore.js';
 import { systemClock, type Clock } from './clock.js';
 import { Context } from './context.js';
 import type { RecordedEvent } from '../events/envelope.js';
+import type { EventData } from '../events/catalogue.js';
 import { RunBusyError, RunFinishedError } from './errors.js';
 import { lastOwner, markExecuting, ownerState, thisProcess } from './owner.js';
 import { refuseLiveModels, runOptionsOf, runStartedOf, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
@@ -71,6 +72,10 @@ export class WorkflowEngine {
   readonly catalog: Catalog;
   private readonly runner: Runner;
   private readonly active = new Map<string, RunHandle>();
+  /** Results of the runs that ended most recently, for {@link wait} after the end. */
+  private readonly ended = new Map<string, Promise<ExecuteResult>>();
+  /** Follows RunCancelled events of every run while this engine runs any (see {@link watchCancellations}). */
+  private cancellations: Subscription | undefined;
 
   constructor(options: EngineOptions) {
     const env = options.env ?? process.env;
@@ -124,11 +129,11 @@ export class WorkflowEngine {
     return handle.done;
   }
 
-  /** Wait for a run started by this engine to end. */
+  /** Wait for a run started by this engine to end (also one that has just ended). */
   async wait(runId: string): Promise<ExecuteResult> {
-    const handle = this.active.get(runId);
-    if (!handle) throw new NotFoundError('active run', runId);
-    return handle.done;
+    const done = this.active.get(runId)?.done ?? this.ended.get(runId);
+    if (!done) throw new NotFoundError('active run', runId);
+    return done;
   }
 
   /**
@@ -373,12 +378,43 @@ export class WorkflowEngine {
     return events;
   }
 
+  /**
+   * Another process cancels a run by appending RunCancelled to its stream (`aigen cancel`, the API
+   * of another server). While this engine runs anything it follows those events, and a run of its
+   * own that gets one it did not write stops at once and ends `cancelled`. (A run also notices it
+   * at its next append, which the RunCancelled makes fail.)
+   */
+  private watchCancellations(): void {
+    if (this.cancellations) return;
+    this.cancellations = this.store
+      .subscribe({ from: 'end', filter: { streamPrefix: `${RUN_CATEGORY}-`, types: ['RunCancelled'] } })
+      .subscribe({
+        next: (e) => {
+          const runId = runIdOfStream(e.streamId);
+          const handle = runId === undefined ? undefined : this.active.get(runId);
+          handle?.cancelledInLog((e.data as EventData<'RunCancelled'>).reason);
+        },
+        // Without the watch a run still notices the cancellation at its next append.
+        error: () => (this.cancellations = undefined),
+      });
+  }
+
   private track(handle: RunHandle): RunHandle {
     this.active.set(handle.runId, handle);
     const release = markExecuting(handle.runId);
+    this.watchCancellations();
     const forget = () => {
       release();
       this.active.delete(handle.runId);
+      this.ended.set(handle.runId, handle.done);
+      for (const id of this.ended.keys()) {
+        if (this.ended.size <= 100) break;
+        this.ended.delete(id);
+      }
+      if (this.active.size === 0) {
+        this.cancellations?.unsubscribe();
+        this.cancellations = undefined;
+      }
     };
     handle.done.then(forget, forget);
     handle.started.catch(forget);

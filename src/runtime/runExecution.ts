@@ -9,6 +9,9 @@ import type { RunServices, Workflow } from '../machines/workflow.js';
 import type { ModelResolver } from '../models/resolveModel.js';
 import { routeSpans } from '../journal/spans.js';
 import type { EventStore } from '../store/eventStore.js';
+import { ConcurrencyError } from '../store/errors.js';
+import type { EventData } from '../events/catalogue.js';
+import { runStreamId } from '../events/streams.js';
 import type { Clock } from './clock.js';
 import type { Context } from './context.js';
 import { toErrorInfo } from '../journal/errorInfo.js';
@@ -79,6 +82,11 @@ export interface RunHandle {
   /** Resolves when the run has ended and its last event is durable. */
   done: Promise<ExecuteResult>;
   cancel(reason: string): Promise<void>;
+  /**
+   * Another process recorded RunCancelled in this run's stream (`aigen cancel`, the API of
+   * another server): stop at once and end `cancelled`, appending nothing more.
+   */
+  cancelledInLog(reason: string): void;
   /** Where this run's events went. */
   recorder: Recorder;
 }
@@ -96,7 +104,7 @@ export function startRun(p: RunParams): RunHandle {
   let usage = zeroUsage();
   let stepSeq = 0;
   let actor: AnyActorRef | undefined;
-  let finish: ((r: ExecuteResult) => void) | undefined;
+  let finish: ((reason: string, inLog: boolean) => void) | undefined;
   let cancelled: string | undefined;
 
   // Re-execution records the branches' starts and ends in the one order the log has them: a
@@ -156,6 +164,14 @@ export function startRun(p: RunParams): RunHandle {
     maxTurns: p.maxTurns,
   };
 
+  /** The reason of a RunCancelled at the end of this run's stream (written by another process), if any. */
+  const cancellationInLog = async (): Promise<string | undefined> => {
+    for await (const e of p.store.readStream(runStreamId(p.runId), { direction: 'backwards', limit: 1 })) {
+      if (e.type === 'RunCancelled') return (e.data as EventData<'RunCancelled'>).reason;
+    }
+    return undefined;
+  };
+
   const machine = p.workflow.build({ services, prefix: '' });
   const durationMs = () => Math.max(0, p.clock.now() - startedAt);
   const result = (status: RunStatusValue, outcome: Partial<StepOutcome>, error?: ErrorInfo): ExecuteResult => ({
@@ -189,8 +205,8 @@ export function startRun(p: RunParams): RunHandle {
       const outcome = await withTrace(
         `Workflow: ${p.workflow.name}`,
         () =>
-          new Promise<StepOutcome | { cancelled: string } | { crashed: unknown }>((resolve) => {
-            finish = (r) => resolve({ cancelled: r.error?.message ?? 'cancelled' });
+          new Promise<StepOutcome | { cancelled: string; inLog: boolean } | { crashed: unknown }>((resolve) => {
+            finish = (reason, inLog) => resolve({ cancelled: reason, inLog });
             const a = createActor(machine, {
               input: { input: p.input },
               clock: p.actorClock ?? p.clock,
@@ -212,8 +228,19 @@ export function startRun(p: RunParams): RunHandle {
       await recorder.flush().catch(() => undefined);
       if ('cancelled' in outcome) {
         const r = result('cancelled', {}, { code: 'RUN_CANCELLED', message: outcome.cancelled });
-        await recorder.durable('RunCancelled', { reason: outcome.cancelled, usage: r.usage, durationMs: r.durationMs });
+        if (outcome.inLog) return r;
+        try {
+          await recorder.durable('RunCancelled', { reason: outcome.cancelled, usage: r.usage, durationMs: r.durationMs });
+        } catch (err) {
+          // Cancelled here and elsewhere at once: the other RunCancelled won.
+          if ((await cancellationInLog()) === undefined) throw err;
+        }
         return r;
+      }
+      if (recorder.error instanceof ConcurrencyError) {
+        // Fenced: another process wrote to this stream. A RunCancelled there ends the run cancelled.
+        const reason = await cancellationInLog();
+        if (reason !== undefined) return result('cancelled', {}, { code: 'RUN_CANCELLED', message: reason });
       }
       if ('crashed' in outcome || recorder.error) {
         const error = toErrorInfo(recorder.error ?? (outcome as { crashed: unknown }).crashed);
@@ -248,8 +275,16 @@ export function startRun(p: RunParams): RunHandle {
       cancelled = reason;
       await started.catch(() => undefined);
       actor?.stop();
-      finish?.(result('cancelled', {}, { code: 'RUN_CANCELLED', message: reason }));
+      finish?.(reason, false);
       await done;
+    },
+    cancelledInLog: (reason) => {
+      if (cancelled !== undefined) return;
+      cancelled = reason;
+      void started.then(() => {
+        actor?.stop();
+        finish?.(reason, true);
+      }, () => undefined);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { resolveRunId } from '../app/runs.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { EventData } from '../events/catalogue.js';
 import type { RecordedEvent } from '../events/envelope.js';
@@ -14,9 +15,8 @@ import { HttpError } from './errors.js';
  * with it (404 when none, 400 when several).
  */
 export async function resolveRun(store: EventStore, projections: ServerProjections, id: string): Promise<string> {
-  if ((await store.streamVersion(runStreamId(id))) !== undefined) return id;
   try {
-    return await projections.resolveRunId(id);
+    return await resolveRunId(store, projections, id);
   } catch (err) {
     if (err instanceof ValidationError) throw new HttpError(400, 'AMBIGUOUS_RUN_ID', err.message, 'params.id');
     if (err instanceof NotFoundError) throw new NotFoundError('run', id);

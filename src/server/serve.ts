@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve as listen } from '@hono/node-server';
 import { createServer } from './app.js';
+import { browserModule } from './browserModule.js';
 import type { ServerOptions } from './deps.js';
 import { ApiTokenRequiredError } from './errors.js';
 import { isLoopbackHost } from './security.js';
@@ -47,6 +48,8 @@ export async function serve(options: ListenOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
   if (!isLoopbackHost(host) && !options.token) throw new ApiTokenRequiredError(host);
   const app = createServer(options);
+  // The UI's run-state module is bundled now, so a broken build fails the start, not a page load.
+  await browserModule();
   const server = await new Promise<Server>((resolve, reject) => {
     const s = listen({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host }, () => {
       s.off('error', reject);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
+import { BROWSER_MODULE_PATH, browserModule } from './browserModule.js';
 
 /** The package's browser UI folder. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -37,7 +38,8 @@ async function sendFile(c: Context, path: string, cache: string): Promise<Respon
 
 /**
  * The UI: `index.html` for `/` and `/runs/:id` (client-side pages), the files of `webRoot`
- * (html, js, css and images only; never outside the folder), and vendored scripts under `/vendor/`.
+ * (html, js, css and images only; never outside the folder), vendored scripts under `/vendor/`,
+ * and `/run-state.js`, the run-state reducer bundled from its TypeScript source.
  */
 export function staticRoutes(webRoot: string = DEFAULT_WEB_ROOT): Hono {
   const root = resolve(webRoot);
@@ -49,6 +51,7 @@ export function staticRoutes(webRoot: string = DEFAULT_WEB_ROOT): Hono {
     const target = VENDOR.get(c.req.param('file'));
     return target ? sendFile(c, require.resolve(target), 'public, max-age=86400') : c.notFound();
   });
+  app.get(BROWSER_MODULE_PATH, async (c) => c.body(await browserModule(), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }));
   app.get('/*', (c) => {
     const path = resolve(root, `.${decodeURIComponent(new URL(c.req.url).pathname)}`);
     if (!path.startsWith(root + sep) || NOT_SERVED.test(path)) return c.notFound();

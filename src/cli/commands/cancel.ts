@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CancelOutcome } from '../../app/cancellation.js';
+import type { CancelOutcome } from '../../app/cancel.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../errors.js';
 import { paintStatus } from '../format.js';
@@ -14,15 +14,15 @@ export function registerCancel(program: Command, ctx: CliContext): void {
       'after',
       `
 The run's stream gets a RunCancelled event, appended at the stream's current version. The process
-that runs it (its only writer) then fails its next append, so no step acts after the cancellation;
-an 'aigen run' process sees the event and aborts its in-flight model calls at once. Running child
+that runs it (its only writer) sees the event, aborts its in-flight model calls and ends the run
+cancelled; its next append would fail anyway, so no step acts after the cancellation. Running child
 runs (parallel branches) are cancelled too. A run that already ended is left as it is (exit 2; exit 0 if it was already cancelled).`,
     )
     .action(async (id: string, flags: { reason: string }) => {
       const views = await ctx.views();
       const runId = await views.resolveRunId(id);
-      const { cancelRun } = await import('../../app/cancellation.js');
-      const outcome = await cancelRun(await ctx.openStore(), runId, flags.reason);
+      const { cancelRun } = await import('../../app/cancel.js');
+      const outcome = await cancelRun(await ctx.openStore(), runId, flags.reason, { requestedBy: 'aigen cancel' });
       if (outcome.outcome === 'ended' && outcome.previousStatus !== 'cancelled') ctx.exitCode = EXIT.usage;
       if (ctx.json) {
         ctx.output.json(toJson(outcome));

@@ -25,12 +25,14 @@ export function registerFork(program: Command, ctx: CliContext): void {
       const runId = await (await ctx.views()).resolveRunId(id);
       const engine = new WorkflowEngine({ store: await ctx.openStore(), ...(await ctx.engineOptions()) });
       const workflow = flags.workflow ? await workflowFrom(ctx, flags.workflow) : undefined;
-      const r = await engine.fork(runId, {
+      const { startFork } = await import('../../app/start.js');
+      const forkId = await startFork(engine, runId, {
         at: flags.at,
         ...(flags.model ? { model: flags.model } : {}),
         ...(Object.keys(flags.set).length ? { instructions: flags.set } : {}),
         ...(workflow ? { workflow } : {}),
-      });
+      }, '--at');
+      const r = await engine.wait(forkId);
       if (ctx.json) ctx.output.json({ runId: r.runId, forkOf: { runId, position: flags.at }, status: r.status, result: r.result, partial: r.partial, error: r.error ?? null, usage: r.usage, durationMs: r.durationMs });
       else {
         ctx.output.err.line(`fork of ${runId} at ${flags.at}: run ${r.runId} ${r.status}`);

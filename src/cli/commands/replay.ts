@@ -23,7 +23,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .option('--workflow <name|path>', 'the workflow code to replay against (default: the registered workflow of the recorded name)')
     .addHelpText('after', '\nExit 0 when the replay matches, 1 on a divergence (printed with a diff).')
     .action(async (id: string | undefined, flags: ReplayFlags) => {
-      const { WorkflowEngine, createMemoryStore, importRuns, parseRunFile, runAt } = await loadEngineModules();
+      const { WorkflowEngine, createMemoryStore, importRuns, parseRunFile, runAt, readRun } = await loadEngineModules();
       let store = await (flags.file ? Promise.resolve(createMemoryStore()) : ctx.openStore());
       let runId: string;
       if (flags.file) {
@@ -36,8 +36,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
         store = await ctx.openStore();
       }
       if (flags.at !== undefined) {
-        const events = [];
-        for await (const e of store.readStream(`run-${runId}`)) events.push(e);
+        const events = await readRun(store, runId);
         assertPositionInRun(runId, flags.at, events.at(-1)?.streamPosition);
         const at = runAt(events, flags.at);
         if (ctx.json) ctx.output.json(at);

@@ -11,6 +11,7 @@ import { asText, formatDuration, formatTokens, shortId, table } from '../format.
 import { intOption, readInput } from '../input.js';
 import { ProgressView } from '../progress.js';
 import { redactUrl } from '../../secrets.js';
+import { workflowFrom } from './replaySupport.js';
 
 interface RunFlags {
   model?: string;
@@ -57,16 +58,13 @@ Examples:
 async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | undefined, flags: RunFlags, command: Command): Promise<number> {
   const input = await readInput(inputArg, ctx.proc.stdin);
   const [{ catalog }, { WorkflowEngine }] = await Promise.all([ctx.project(), import('../../runtime/engine.js')]);
-  // A single agent type runs as a one-step workflow, like a comma-separated list of them.
-  const bareName = /^[A-Za-z0-9_-]+$/.test(spec);
-  const isWorkflow = catalog.hasWorkflow(spec);
-  const singleAgent = bareName && !isWorkflow && catalog.hasAgentType(spec);
-  if (bareName && !isWorkflow && !singleAgent) {
+  // A bare name is a workflow or an agent type (which runs as a one-step workflow).
+  if (/^[A-Za-z0-9_-]+$/.test(spec) && !catalog.hasWorkflow(spec) && !catalog.hasAgentType(spec)) {
     throw new NotFoundError('workflow or agent type', spec, {
       hint: `workflows: ${catalog.listWorkflows().map((w) => w.name).join(', ')}; agent types: ${catalog.listAgentTypes().map((t) => t.type).join(', ')}`,
     });
   }
-  const workflow = catalog.createWorkflow(singleAgent ? [spec] : spec);
+  const workflow = await workflowFrom(ctx, spec);
   const store = await ctx.openStore();
   await exportTracesWhileRunning(ctx);
   const views = await ctx.views();
@@ -77,7 +75,6 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   ctx.onClose(() => progress.stop());
 
   let cancelledHere: string | undefined;
-  let cancelledElsewhere: string | undefined;
   let last: RunStatus | undefined;
   const watching = views.watchRun(runId).subscribe({
     next: ({ event, status }) => {
@@ -85,12 +82,6 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
       // Announced once the engine has accepted the run (RunStarted is durable).
       if (event.type === 'RunStarted' && !ctx.json && !ctx.animate) err.line(`${err.style.bold(workflow.name)} run ${runId}`);
       progress.update(status);
-      if (event.type === 'RunCancelled' && cancelledHere === undefined && event.metadata.actorId === 'cli') {
-        // `aigen cancel` fenced this run from another process: stop working on it now.
-        cancelledElsewhere = (event.data as { reason?: string }).reason ?? 'cancelled';
-        ctx.logger.info({ runId }, 'run cancelled by another process');
-        void engine.cancel(runId, cancelledElsewhere).catch(() => undefined);
-      }
     },
     error: (e: unknown) => ctx.logger.warn({ err: e }, 'progress stream failed'),
   });
@@ -110,20 +101,24 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
     void engine.cancel(runId, cancelledHere).catch(() => undefined);
   });
 
-  const result = await engine.execute(workflow, undefined, input, {
+  const { startRun } = await import('../../app/start.js');
+  await startRun(engine, {
+    workflow,
+    input,
     runId,
-    ...(flags.model !== undefined ? { model: flags.model } : {}),
-    ...(flags.maxRetries !== undefined ? { maxRetries: flags.maxRetries } : {}),
-    ...(flags.retryDelay !== undefined ? { retryDelayMs: flags.retryDelay } : {}),
-    ...(flags.stepTimeout !== undefined ? { stepTimeoutMs: flags.stepTimeout } : {}),
+    model: flags.model,
+    maxRetries: flags.maxRetries,
+    retryDelayMs: flags.retryDelay,
+    stepTimeoutMs: flags.stepTimeout,
   });
+  const result = await engine.wait(runId);
   ctx.onInterrupt(undefined);
   watching.unsubscribe();
   // The stored view is the truth (a cancellation by another process ends the stream).
   const final = await views.freshStatus(runId).catch(() => last);
   progress.stop(final);
 
-  const report = reconcile(result, final, cancelledElsewhere);
+  const report = reconcile(result, final);
   if (ctx.json) {
     ctx.output.json(report);
   } else {
@@ -136,8 +131,8 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   return EXIT.failed;
 }
 
-/** The engine's result, corrected by the stored status when the run was cancelled elsewhere. */
-function reconcile(result: ExecuteResult, final: RunStatus | undefined, cancelledElsewhere: string | undefined): RunJson {
+/** The engine's result, corrected by the stored status (the truth) when it says the run was cancelled. */
+function reconcile(result: ExecuteResult, final: RunStatus | undefined): RunJson {
   const base: RunJson = {
     runId: result.runId,
     workflow: result.workflow,
@@ -149,7 +144,7 @@ function reconcile(result: ExecuteResult, final: RunStatus | undefined, cancelle
     durationMs: result.durationMs,
   };
   if (final?.status === 'cancelled' && result.status !== 'cancelled') {
-    const reason = cancelledElsewhere ?? final.error?.message ?? 'cancelled';
+    const reason = final.error?.message ?? 'cancelled';
     return { ...base, status: 'cancelled', result: null, partial: false, error: { code: 'RUN_CANCELLED', message: reason } };
   }
   return base;

@@ -1,12 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { runStreamId } from '../../events/streams.js';
 import type { RunRow } from '../../projections/api.js';
 import { priceTrace, runCost, withCost } from '../../projections/cost.js';
 import { DEFAULT_PRICES } from '../../projections/usage.js';
-import { cancelRunAnywhere, startFork, startRun } from '../commands.js';
+import { cancelHttpRun, forkHttpRun, startHttpRun } from '../commands.js';
 import type { ServerOptions } from '../deps.js';
-import { HttpError } from '../errors.js';
 import { resolveRun, runDefinition, runStatus, runTrace } from '../reads.js';
 import { sseResponse } from '../sse.js';
 import { atQuerySchema, jsonBody, parseOr400, runIdParam } from '../validate.js';
@@ -80,7 +78,7 @@ export function runRoutes(deps: ServerOptions): Hono {
 
   app.post('/', async (c) => {
     const body = await jsonBody(c, startSchema);
-    const runId = await startRun(engine, body, deps.catalog);
+    const runId = await startHttpRun(engine, body, deps.catalog);
     return c.json({ runId }, 202, { Location: `/api/runs/${runId}` });
   });
 
@@ -105,16 +103,14 @@ export function runRoutes(deps: ServerOptions): Hono {
   app.post('/:id/cancel', async (c) => {
     const runId = await resolveRun(store, projections, runIdParam(c));
     const { reason } = await jsonBody(c, cancelSchema, {});
-    await cancelRunAnywhere(engine, store, runId, reason ?? 'cancelled over HTTP');
+    await cancelHttpRun(engine, runId, reason ?? 'cancelled over HTTP');
     return c.json({ runId, status: 'cancelled' });
   });
 
   app.post('/:id/fork', async (c) => {
     const source = await resolveRun(store, projections, runIdParam(c));
     const { at, model } = await jsonBody(c, forkSchema);
-    const last = (await store.streamVersion(runStreamId(source))) ?? -1;
-    if (at > last) throw new HttpError(400, 'VALIDATION_FAILED', `body.at: run ${source} has stream positions 0 to ${last}, got ${at}`, 'body.at');
-    const runId = await startFork(engine, store, source, at, model);
+    const runId = await forkHttpRun(engine, source, at, model);
     return c.json({ runId, forkOf: { runId: source, position: at } }, 202, { Location: `/api/runs/${runId}` });
   });
 

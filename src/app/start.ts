@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { ValidationError } from '../errors.js';
+import { runStreamId } from '../events/streams.js';
+import type { Catalog } from '../config/catalog.js';
+import type { Workflow } from '../machines/workflow.js';
+import type { WorkflowEngine } from '../runtime/engine.js';
+import type { ForkOptions } from '../runtime/replay/engineSupport.js';
+import { resolveWorkflow, type ResolveWorkflowOptions } from './workflows.js';
+
+/** What {@link startRun} starts. */
+export interface StartRequest {
+  /** A workflow spec (see `resolveWorkflow`; resolved in the engine's catalog unless another is given) or a workflow. */
+  workflow: string | Workflow;
+  input: string;
+  model?: string | undefined;
+  maxRetries?: number | undefined;
+  retryDelayMs?: number | undefined;
+  stepTimeoutMs?: number | undefined;
+  /** Default: a fresh UUID. */
+  runId?: string | undefined;
+}
+
+/**
+ * Start a run in the background; resolves with its runId once RunStarted is durable
+ * (`engine.wait(runId)` gives the result).
+ * @example
+ * ```ts
+ * const runId = await startRun(engine, { workflow: 'content_generation', input: 'Tides' });
+ * ```
+ */
+export async function startRun(engine: WorkflowEngine, req: StartRequest, resolve: ResolveWorkflowOptions & { catalog?: Catalog } = {}): Promise<string> {
+  const workflow = typeof req.workflow === 'string' ? resolveWorkflow(resolve.catalog ?? engine.catalog, req.workflow, resolve) : req.workflow;
+  return engine.start(workflow, req.input, {
+    runId: req.runId ?? randomUUID(),
+    ...(req.model ? { model: req.model } : {}),
+    ...(req.maxRetries !== undefined ? { maxRetries: req.maxRetries } : {}),
+    ...(req.retryDelayMs !== undefined ? { retryDelayMs: req.retryDelayMs } : {}),
+    ...(req.stepTimeoutMs !== undefined ? { stepTimeoutMs: req.stepTimeoutMs } : {}),
+  });
+}
+
+/**
+ * Fork `runId` at stream position `options.at` in the background; resolves with the new run's
+ * id once its RunStarted is durable. A position outside the run is a `ValidationError` naming
+ * `path` (default `at`).
+ * @example
+ * ```ts
+ * const forkId = await startFork(engine, runId, { at: 12, model: 'offline' });
+ * ```
+ */
+export async function startFork(engine: WorkflowEngine, runId: string, options: ForkOptions, path = 'at'): Promise<string> {
+  const last = (await engine.store.streamVersion(runStreamId(runId))) ?? -1;
+  if (!Number.isInteger(options.at) || options.at < 0 || options.at > last) {
+    throw new ValidationError(`${path}: run ${runId} has stream positions 0 to ${last}, got ${options.at}`, { path });
+  }
+  return engine.startFork(runId, options);
+}

@@ -1,0 +1,87 @@
+// @ts-check
+/**
+ * How the page names events and states. The fold of a run's events itself is the run-state
+ * reducer, imported from `./run-state.js` (bundled by the server from the TypeScript source).
+ */
+
+/** @typedef {import('./run-state.js').AigenEvent} AigenEvent */
+
+/**
+ * The state node ids a state value makes active in a machine: `writer` in machine `cg` gives
+ * `cg.writer`; `{ branches: { a: 'running' } }` gives `m.branches`, `m.branches.a`, `m.branches.a.running`.
+ * @param {string} machine
+ * @param {unknown} value
+ * @returns {string[]}
+ */
+export function activeIds(machine, value) {
+  /** @type {string[]} */
+  const out = [];
+  /** @param {string} prefix @param {unknown} v */
+  const walk = (prefix, v) => {
+    if (typeof v === 'string') out.push(`${prefix}.${v}`);
+    else if (v && typeof v === 'object') {
+      for (const [key, child] of Object.entries(v)) {
+        out.push(`${prefix}.${key}`);
+        walk(`${prefix}.${key}`, child);
+      }
+    }
+  };
+  walk(machine, value);
+  return out;
+}
+
+/**
+ * Short text of an event for lists: what happened, without the payload.
+ * @param {AigenEvent} e
+ * @returns {string}
+ */
+export function summary(e) {
+  switch (e.type) {
+    case 'RunStarted': {
+      const d = e.data;
+      return `${d.workflow.name} · model ${d.model}${d.forkOf ? ` · fork of ${d.forkOf.runId.slice(0, 8)}@${d.forkOf.position}` : ''}`;
+    }
+    case 'Transitioned':
+      return `${e.data.actorId}: ${stateShort(e.data.from)} → ${stateShort(e.data.to)}`;
+    case 'TaskSent':
+      return `${e.data.agentId} (attempt ${e.data.attempt})`;
+    case 'ModelCalled':
+    case 'ModelResponded':
+      return `${e.data.stepId} · ${e.data.model}`;
+    case 'ModelFailed':
+      return `${e.data.stepId} · ${e.data.model} · ${e.data.error.message}`;
+    case 'ToolCalled':
+    case 'ToolReturned':
+    case 'ToolFailed':
+      return `${e.data.stepId} · ${e.data.tool}`;
+    case 'HandoffRequested':
+      return `${stateShort(e.data.from)} → ${stateShort(e.data.to)}`;
+    case 'BranchTaken':
+      return `${e.data.branch}: ${e.data.reason}`;
+    case 'StepCompleted':
+      return `${e.data.agentId} · ${e.data.usage.totalTokens} tok`;
+    case 'StepFailed':
+      return `${e.data.agentId} · ${e.data.error.message}${e.data.willRetry ? ' · will retry' : ''}`;
+    case 'ChildRunStarted':
+      return e.data.branch;
+    case 'ChildRunFinished':
+      return `${e.data.branch} · ${e.data.status}`;
+    case 'SpanRecorded':
+      return `${e.data.spanType}: ${e.data.name}`;
+    case 'RunCompleted':
+      return e.data.partial ? 'partial result' : 'completed';
+    case 'RunFailed':
+      return e.data.error.message;
+    case 'RunCancelled':
+      return e.data.reason;
+    default:
+      return '';
+  }
+}
+
+/** @param {unknown} v */
+function stateShort(v) {
+  if (v === null || v === undefined) return '∅';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v).replace(/["{}]/g, '').replace(/:/g, '.');
+}
