@@ -40,7 +40,7 @@ export function renderFacts(host, f, status, now) {
   if (children.length > 0) {
     facts.push(['branches', h('span', {}, ...children.flatMap((c, i) => [i ? ', ' : '', runLink(c.childRunId, c.branch), h('span', { class: `dot status-${c.status}`, title: c.status })]))]);
   }
-  replace(host, ...facts.map(([k, v]) => h('div', { class: 'fact' }, h('span', { class: 'k' }, k), h('span', { class: 'v' }, v))));
+  replace(host, ...facts.map(([k, v]) => h('div', { class: 'fact', 'data-fact': k }, h('span', { class: 'k' }, k), h('span', { class: 'v' }, v))));
   if (f.error) host.append(h('div', { class: 'fact error-fact' }, h('span', { class: 'k' }, 'error'), h('span', { class: 'v' }, `${f.error.code}: ${f.error.message}`)));
 }
 

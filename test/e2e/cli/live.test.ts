@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunJson } from '../../../src/cli/commands/run.js';
 import type { RunStatus } from '../../../src/projections/status.js';
-import { aigen, collectJsonLines, finished, json, runStartedWith, sandbox, start, waitForLine, type Sandbox } from './helpers.js';
+import { aigen, collectJsonLines, finished, json, jsonLines, runStartedWith, sandbox, start, waitForLine, type Sandbox } from './helpers.js';
 
 // Live commands across processes: a run started by one child process is followed, tailed,
 // cancelled and interrupted by others. AIGEN_OFFLINE_LATENCY_MS makes each model call slow.
@@ -65,6 +65,21 @@ describe.concurrent('live', () => {
     expect(st.status).toBe('cancelled');
     const again = await aigen(['cancel', runId], { sb });
     expect(again.code).toBe(0);
+  });
+
+  it('cancel from another process: the running engine stops and reports cancelled, not a version conflict', async () => {
+    const run = start(['run', 'content_generation', 'Cancel me remotely', '--json'], { sb, env: { AIGEN_OFFLINE_LATENCY_MS: '1500' } });
+    const runDone = finished(run);
+    const runId = await runStartedWith(sb.store, 'Cancel me remotely');
+    const cancelled = await aigen(['cancel', runId, '--reason', 'not needed any more'], { sb });
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    const ran = await runDone;
+    expect(ran.code).toBe(1);
+    expect(json<RunJson>(ran)).toMatchObject({ runId, status: 'cancelled', error: { code: 'RUN_CANCELLED', message: 'not needed any more' } });
+    const events = jsonLines((await aigen(['events', runId, '--json'], { sb })).stdout);
+    const ends = events.filter((e) => ['RunCompleted', 'RunFailed', 'RunCancelled'].includes(e.type));
+    expect(ends.map((e) => e.type)).toEqual(['RunCancelled']);
+    expect(events.at(-1)).toMatchObject({ type: 'RunCancelled', metadata: { tags: { requestedBy: 'aigen cancel' } } });
   });
 
   it('SIGINT during a run records it as cancelled and exits 130', async () => {

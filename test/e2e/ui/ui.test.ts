@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, registerWorkflowFactory } from '../../../src/config/catalog.js';
 import { DeterministicWorkflow } from '../../../src/machines/deterministic.js';
+import { statusAt } from '../../../src/projections/at.js';
 import type { RunningServer } from '../../../src/server/index.js';
 import { runEvents, startTestServer, type TestServer } from '../server/helpers.js';
 
@@ -134,6 +135,32 @@ describe.skipIf(!hasChromium)('web UI in chromium', () => {
     await page.locator('[data-testid=trace] .wf-row.running').first().waitFor();
     await page.click('ol.events li.selected');
     await shot('04-time-travel.png', true);
+  }, 60_000);
+
+  it('the scrubber shows what status --at shows, at several positions', async () => {
+    await page.goto(`${server.url}/runs/${runId}`);
+    await page.waitForSelector(`${state('completed')}.active`);
+    const events = await runEvents(t.store, runId);
+    const first = (type: string) => events.find((e) => e.type === type)!.streamPosition;
+    const last = events[events.length - 1]!.streamPosition;
+    const positions = [0, first('TaskSent'), first('StepCompleted'), Math.floor(last / 2), last - 1, last];
+    for (const p of positions) {
+      const st = (await statusAt(t.store, runId, p, { forks: false }))!;
+      await page.fill('[data-testid=scrubber]', String(p));
+      await expect.poll(() => page.textContent('[data-testid=scrubber-label]')).toContain(`#${p} of`);
+      expect(await page.textContent('[data-testid=run-status]'), `status at #${p}`).toBe(st.status);
+      expect(await page.textContent('[data-fact=steps] .v'), `steps at #${p}`).toBe(String(st.steps.length));
+      const workflowState = st.states.workflow;
+      const active = await page.locator('g.st.active[data-scope="workflow"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-state-id')));
+      expect(active, `workflow state at #${p}`).toEqual(workflowState === undefined ? [] : [`ui_demo.${String(workflowState)}`]);
+      for (const [actorId, value] of Object.entries(st.states)) {
+        if (actorId === 'workflow') continue;
+        expect(await page.locator(`li.actor[data-actor="${actorId}"] .pill.on`).textContent(), `${actorId} at #${p}`).toBe(value);
+      }
+      const completed = st.steps.filter((s) => s.status === 'completed').length;
+      expect(await page.locator('[data-testid=outputs] details[data-step][data-status=completed]').count(), `outputs at #${p}`).toBe(completed);
+      expect(await page.locator('[data-testid=run-output]').count()).toBe(st.output === undefined ? 0 : 1);
+    }
   }, 60_000);
 
   it('model output containing <script> renders as text', async () => {
