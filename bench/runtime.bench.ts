@@ -31,7 +31,7 @@ import { median, now, settle, summarize, type Summary } from './lib/stats.js';
 import { note, printTable, ratio, verdict } from './lib/table.js';
 import { aigenEngine, AGENTS, contentWorkflow, instantModel, REQUEST, stepInput, STEPS_PER_RUN, type AgentName } from './lib/workload.js';
 
-/** Targets of issue 3. */
+/** Targets: aigen's per-step overhead against LangGraph's checkpointers and the bare Runner. */
 const LANGGRAPH_TARGET = 0.5;
 const RUNNER_TARGET = 1.3;
 

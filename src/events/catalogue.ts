@@ -133,7 +133,7 @@ return {
 } as const;
 }
 
-/** Data schemas of every event type, keyed by type, as checked on write. Names are the contract (design.md). */
+/** Data schemas of every event type, keyed by type, as checked on write. The type names are a stable contract: stored logs, replays and clients depend on them. */
 export const eventDataSchemas = catalogue(writeJson);
 
 /** The same schemas for reading stored payloads (JSON fields not re-checked). */

@@ -33,7 +33,7 @@ const branchingSetup = workflowSetup.extend({
 export type BranchExtractor = (classification: string, branches: readonly string[]) => { branch: string; reason: string };
 
 /**
- * The seed's rule: "technical" in the answer → technical, else "creative" → creative, else
+ * The default rule: "technical" in the answer → technical, else "creative" → creative, else
  * general (or the last branch when there is no `general`).
  * @example
  * ```ts

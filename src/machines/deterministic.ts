@@ -24,7 +24,7 @@ export interface DeterministicWorkflowOptions {
   name: string;
 }
 
-/** The seed's framing of the next agent's input: previous output plus the original request. */
+/** The framing of the next agent's input: previous output plus the original request. */
 export function frameNext(previousId: string, output: string, original: string, nextId: string): string {
   return `Previous agent '${previousId}' output:\n${output}\n\nOriginal request: ${original}\n\nNow you (${nextId}) should continue processing based on this.`;
 }

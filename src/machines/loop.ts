@@ -22,7 +22,7 @@ const loopSetup = workflowSetup.extend({
 export type ApprovalRule = (critique: string) => boolean;
 
 /**
- * The seed's rule: the critique says "excellent" and "no improvements needed".
+ * The default approval rule: the critique says "excellent" and "no improvements needed".
  * @example
  * ```ts
  * approvesDraft('Excellent. No improvements needed.'); // true

@@ -31,7 +31,7 @@ export interface ParallelWorkflowOptions {
 }
 
 /**
- * The seed's aggregator input: the original request, then one "NAME VERSION:" block per branch,
+ * The aggregator's input: the original request, then one "NAME VERSION:" block per branch,
  * a failed branch as "NAME VERSION: Error - <message>".
  * @example
  * ```ts

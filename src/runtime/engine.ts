@@ -40,7 +40,7 @@ export interface EngineOptions {
    * Default {@link DEFAULT_STEP_TIMEOUT_MS}; 0 turns the limit off.
    */
   stepTimeoutMs?: number;
-  /** Turn limit of handoff chains and of each SDK run (default 80, as in the seed). */
+  /** Turn limit of handoff chains and of each SDK run (default 80). */
   maxTurns?: number;
   /** Default model of runs (default `AIGEN_MODEL` or `offline`). */
   model?: string;
@@ -117,7 +117,7 @@ export class WorkflowEngine {
   }
 
   /**
-   * Execute a workflow to its end (the seed's `execute(workflow, context, input)`).
+   * Execute a workflow to its end (`execute(workflow, context, input)`).
    * @example
    * ```ts
    * const { status, result } = await engine.execute(workflow, new Context(), 'Generate content about AI');

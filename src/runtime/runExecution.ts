@@ -26,7 +26,7 @@ import { createStepRunner, type RetryPolicy } from './stepRunner.js';
 /** How a run ended. */
 export type RunStatusValue = 'completed' | 'partial' | 'failed' | 'cancelled';
 
-/** What `engine.execute()` returns (the seed's result, camelCased). */
+/** What `engine.execute()` returns: the run's id, status, result (or best partial result), error, usage and duration. */
 export interface ExecuteResult {
   /** Identifies this execution; the same as `runId`. */
   workflowId: string;

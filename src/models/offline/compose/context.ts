@@ -20,7 +20,7 @@ export interface ComposeContext {
   readonly subject: string;
   /** The subject in title case, without a leading article. */
   readonly title: string;
-  /** Deterministic chooser keyed by the topic and the seed. */
+  /** Deterministic chooser keyed by the topic and the model's `seed` option. */
   readonly rng: Chooser;
   /** How many `(revision ` markers the critic needs to see before it approves. */
   readonly approveAfterRevisions: number;
