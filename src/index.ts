@@ -13,7 +13,8 @@ export {
   type EventData,
 } from './events/catalogue.js';
 export { aigenCodec, createCodec, type EventCodec, type EncodedEvent, type RawEvent, type Upcaster } from './events/codec.js';
-export { addUsage, zeroUsage, type Usage, type ErrorInfo, type StateValue } from './events/common.js';
+export type { Usage, ErrorInfo, StateValue } from './events/common.js';
+export { addUsage, zeroUsage } from './events/usage.js';
 export {
   MAX_EVENT_BYTES,
   metadataSchema,

@@ -9,8 +9,6 @@ export const usageSchema = z.object({
 });
 export type Usage = z.infer<typeof usageSchema>;
 
-export { addUsage, zeroUsage } from './usage.js';
-
 /** A serialised error as recorded in events. */
 export const errorInfoSchema = z.object({
   code: z.string(),

@@ -5,3 +5,4 @@ export * from './envelope.js';
 export * from './errors.js';
 export * from './streams.js';
 export * from './terminal.js';
+export * from './usage.js';

@@ -1,5 +1,6 @@
 import type { EventData } from '../events/catalogue.js';
-import { addUsage, zeroUsage, type Usage } from '../events/common.js';
+import type { Usage } from '../events/common.js';
+import { addUsage, zeroUsage } from '../events/usage.js';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
 import type { TraceSpan } from './api.js';
 import { previewValue, SDK_PREVIEW, sdkUsage } from './preview.js';

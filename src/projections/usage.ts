@@ -1,4 +1,5 @@
-import { addUsage, zeroUsage, type Usage } from '../events/common.js';
+import type { Usage } from '../events/common.js';
+import { addUsage, zeroUsage } from '../events/usage.js';
 import type { AigenEvent } from '../events/envelope.js';
 import type { PriceTable, UsageLine, UsageView } from './api.js';
 
