@@ -1,5 +1,5 @@
 import type { Usage } from '../events/common.js';
-import { addUsage, zeroUsage } from '../events/common.js';
+import { addUsage, zeroUsage } from '../events/usage.js';
 import type { AigenEvent } from '../events/envelope.js';
 import { runStreamId } from '../events/streams.js';
 import type { EventStore } from '../store/eventStore.js';
