@@ -70,7 +70,7 @@ describe.concurrent('aigen run', () => {
   });
 
   it.each([
-    ['an unknown workflow', ['run', 'no_such_workflow', 'x'], /unknown workflow 'no_such_workflow'/],
+    ['an unknown workflow', ['run', 'no_such_workflow', 'x'], /unknown workflow or agent type 'no_such_workflow'/],
     ['an unknown agent type', ['run', 'research,wrtier', 'x'], /wrtier/],
     ['a missing workflow file', ['run', 'missing.yaml', 'x'], /missing\.yaml:1:1/],
     ['an empty input', ['run', 'content_generation', ''], /input is empty/],
