@@ -19,6 +19,8 @@ export default defineConfig({
   agents: { pricer: { instructions: 'Look up prices with lookup_price, then answer.', tools: ['lookup_price'] } },
   workflows: { priced_article: () => new DeterministicWorkflow({ name: 'priced_article', agents: [createAgent('pricer'), createAgent('writer')] }) },
   store: ${JSON.stringify(store)},
+  // Over the built-in table (where offline is free): one dollar per input token.
+  prices: { offline: { inputPerMillion: 1000000, outputPerMillion: 0 } },
 });
 `;
 
@@ -37,7 +39,7 @@ beforeAll(() => {
 });
 afterAll(() => sb.cleanup());
 
-describe('the project file, from the repository checkout', { timeout: 180_000 }, () => {
+describe('the project file, from the repository checkout', { timeout: 600_000 }, () => {
   it("runs the file's workflow in the file's store, and lists it there", async () => {
     const r = await aigen(['run', 'priced_article', 'Kindle', '--json'], { sb });
     expect(r.stderr).toBe('');
@@ -45,6 +47,10 @@ describe('the project file, from the repository checkout', { timeout: 180_000 },
     expect(status).toBe('completed');
     const runs = json<Array<{ runId: string; workflow: string }>>(await aigen(['runs', '--json'], { sb }));
     expect(runs.map((x) => [x.runId, x.workflow])).toEqual([[runId, 'priced_article']]);
+    // status prices the run with the project file's prices.
+    const { usage, costUsd } = json<{ usage: { inputTokens: number }; costUsd: number }>(await aigen(['status', runId, '--json'], { sb }));
+    expect(usage.inputTokens).toBeGreaterThan(0);
+    expect(costUsd).toBe(usage.inputTokens);
     // --store and AIGEN_STORE win over the file's store.
     expect(json<unknown[]>(await aigen(['runs', '--json', '--store', `sqlite:${join(sb.dir, 'empty.db')}`], { sb }))).toEqual([]);
     expect(json<unknown[]>(await aigen(['runs', '--json'], { sb, env: { AIGEN_STORE: `sqlite:${join(sb.dir, 'empty2.db')}` } }))).toEqual([]);
