@@ -65,7 +65,8 @@ export {
   type WorkflowEntry,
   type ModelPrice,
 } from './config/project.js';
-export { loadProject, findProjectFile, PROJECT_FILE_NAMES, type LoadedProject, type LoadProjectOptions } from './config/projectFile.js';
+export { loadProject, type LoadedProject, type LoadProjectOptions } from './config/projectFile.js';
+export { findProjectFile, PROJECT_FILE_NAMES } from './config/projectPath.js';
 export { ProjectFileError } from './config/projectErrors.js';
 
 // Workflows

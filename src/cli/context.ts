@@ -84,21 +84,43 @@ export class CliContext {
     };
     this.log = undefined;
     this.readOnly = READ_COMMANDS.has(command.name());
-    const project = await this.project();
-    if (project.config.store !== undefined && optionSource(command, 'store') === 'default') {
-      this.options = { ...this.options, store: project.config.store };
+    this.loaded = undefined;
+    const config = await this.projectConfig();
+    if (config.store !== undefined && optionSource(command, 'store') === 'default') {
+      this.options = { ...this.options, store: config.store };
     }
     registerEnvSecrets(this.proc.env, this.options.store);
+  }
+
+  /**
+   * The project file's settings. Without a project file this loads nothing more (commands that
+   * only read the store stay fast); with one, it loads it into the catalog.
+   */
+  async projectConfig(): Promise<ProjectConfig> {
+    if (this.loaded) return this.loaded.config;
+    const { findProjectFile } = await import('../config/projectPath.js');
+    if (!findProjectFile(this.proc.cwd(), this.options.config)) return {};
+    return (await this.project()).config;
+  }
+
+  /** The built-in price table with the project file's prices over it. */
+  async prices(): Promise<PriceTable> {
+    return this.pricesOf(await this.projectConfig());
+  }
+
+  private async pricesOf(config: ProjectConfig): Promise<PriceTable> {
+    const { DEFAULT_PRICES } = await import('../projections/usage.js');
+    return { ...DEFAULT_PRICES, ...config.prices };
   }
 
   /** The project file, loaded into the default catalog once per invocation. */
   async project(): Promise<CliProject> {
     if (this.loaded) return this.loaded;
-    const [{ loadProject }, { DEFAULT_PRICES }] = await Promise.all([import('../config/projectFile.js'), import('../projections/usage.js')]);
+    const { loadProject } = await import('../config/projectFile.js');
     const started = Date.now();
     const { file, config, catalog } = await loadProject({ cwd: this.proc.cwd(), config: this.options.config });
     if (file) this.logger.debug({ file, ms: Date.now() - started }, 'project file loaded');
-    this.loaded = { file, config, catalog, prices: { ...DEFAULT_PRICES, ...config.prices } };
+    this.loaded = { file, config, catalog, prices: await this.pricesOf(config) };
     return this.loaded;
   }
 
@@ -154,7 +176,7 @@ export class CliContext {
   /** The read side (projections) of the store, opened once. */
   views(): Promise<RunViews> {
     this.runViews ??= (async () => {
-      const [{ openViews }, store, { prices }] = await Promise.all([import('./views.js'), this.openStore(), this.project()]);
+      const [{ openViews }, store, prices] = await Promise.all([import('./views.js'), this.openStore(), this.prices()]);
       return openViews(this.options.store, store, { prices });
     })();
     return this.runViews;

@@ -4,7 +4,7 @@ import type { CliContext } from './context.js';
 
 /** The price table of this invocation: the built-in prices with the project file's `prices` over them. */
 export async function cliPrices(ctx: CliContext): Promise<PriceTable> {
-  return (await ctx.project()).prices;
+  return ctx.prices();
 }
 
 /** `$0.0123`, or `no price (model, …)` when a model has none. */
