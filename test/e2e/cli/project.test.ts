@@ -52,8 +52,10 @@ describe('the project file, from the repository checkout', { timeout: 600_000 },
     expect(usage.inputTokens).toBeGreaterThan(0);
     expect(costUsd).toBe(usage.inputTokens);
     // --store and AIGEN_STORE win over the file's store.
-    expect(json<unknown[]>(await aigen(['runs', '--json', '--store', `sqlite:${join(sb.dir, 'empty.db')}`], { sb }))).toEqual([]);
-    expect(json<unknown[]>(await aigen(['runs', '--json'], { sb, env: { AIGEN_STORE: `sqlite:${join(sb.dir, 'empty2.db')}` } }))).toEqual([]);
+    const flag = await aigen(['runs', '--json', '--store', `sqlite:${join(sb.dir, 'empty.db')}`], { sb });
+    expect([flag.code, flag.stderr]).toEqual([2, expect.stringContaining('empty.db')]);
+    const env = await aigen(['runs', '--json'], { sb, env: { AIGEN_STORE: `sqlite:${join(sb.dir, 'empty2.db')}` } });
+    expect([env.code, env.stderr]).toEqual([2, expect.stringContaining('empty2.db')]);
   });
 
   it("validates a workflow file that uses the project file's agent type and tool", async () => {
