@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     reporters: ['default', 'json'],
     outputFile: { json: '.aigen/test-results.json' },

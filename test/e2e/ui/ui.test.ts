@@ -33,7 +33,8 @@ describe.skipIf(!hasChromium)('web UI in chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    t = await startTestServer({ latencyMs: 2000 });
+    // Long enough that every step stays visible while a cold browser loads and lays out the run page.
+    t = await startTestServer({ latencyMs: 4000 });
     server = await t.listen();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
