@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../events/envelope.js';
 import type { RunLifecycle, RunStatus } from './status.js';
 
 /**
- * The contract of the projections module (issue "Projections"). The CLI, the HTTP server and
+ * The contract of the projections module. The CLI, the HTTP server and
  * `engine.watch()` depend on these shapes; the implementation lives beside this file.
  */
 
