@@ -65,7 +65,14 @@ describe('the run-state reducer equals status --at', () => {
         expect(r.code, r.stderr).toBe(0);
         const folded = foldRunState(log, position);
         expect(folded.lastPosition).toBe(position);
-        expect(json(r)).toEqual(asJson(folded));
+        // The CLI adds the priced cost to the fold (run, and each step); the rest is the fold itself.
+        const { cost, costUsd, steps, ...rest } = json<Record<string, unknown> & { cost: { usage: unknown }; costUsd: unknown; steps: Array<Record<string, unknown>> }>(r);
+        const { steps: foldedSteps, ...foldedRest } = asJson(folded) as { steps: unknown[] };
+        expect(rest).toEqual(foldedRest);
+        expect(steps.map(({ costUsd: _c, ...step }) => step)).toEqual(foldedSteps);
+        // Cost counts answered model calls up to the position (steps count when they complete).
+        expect(cost.usage).toMatchObject({ requests: expect.any(Number) as number });
+        expect(costUsd).not.toBeUndefined();
       }),
       { numRuns: 8 },
     );
