@@ -6,6 +6,8 @@ import type { Recorder } from './recorder.js';
 import type { AnswerSource } from './answers.js';
 import { RecordedError } from './answers.js';
 import { isRetryable, toErrorInfo } from './errorInfo.js';
+import type { DeltaBus } from './deltas.js';
+import { streamedResponse } from './streamedResponse.js';
 
 /** Where a model call belongs: the step and attempt of one agent actor. */
 export interface ModelCallScope {
@@ -16,6 +18,12 @@ export interface ModelCallScope {
   modelName: string;
   /** Recorded answers (replay, resume, fork): used instead of calling the model. */
   answers?: AnswerSource;
+  /**
+   * Where live output goes: when set, live calls use the model's streaming path and publish its
+   * deltas on `bus` as they arrive (never recorded); the call's live text is dropped once its
+   * response (or failure) is durable.
+   */
+  live?: { bus: DeltaBus; runId: string; agentId: string };
 }
 
 /** JSON-safe copy (drops undefined, functions) so recorded payloads validate. */
@@ -59,9 +67,19 @@ export class RecordingModel implements Model {
   ) {}
 
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
-    const { recorder, stepId, attempt, actorId, modelName } = this.scope;
+    const { stepId, attempt } = this.scope;
     this.calls += 1;
     const callId = `${stepId}.${attempt}.${this.calls}`;
+    try {
+      return await this.call(callId, request);
+    } finally {
+      const live = this.scope.live;
+      live?.bus.end(live.runId, callId);
+    }
+  }
+
+  private async call(callId: string, request: ModelRequest): Promise<ModelResponse> {
+    const { recorder, stepId, actorId, modelName } = this.scope;
     recorder.record('ModelCalled', { stepId, callId, model: modelName, requestDigest: requestDigest(request) }, { actorId });
     // A replay that already diverged must not reach a live model.
     if (recorder.error) throw recorder.error;
@@ -107,16 +125,25 @@ export class RecordingModel implements Model {
     // Called but never answered, and the attempt failed anyway (timeout, cancel): fail the same way.
     const failed = answers?.stepFailure(stepId, attempt);
     if (failed) return Promise.reject(new RecordedError(failed.error));
-    return this.live(request);
+    return this.live(callId, request);
   }
 
   /**
    * ModelCalled is durable before the request leaves: a process that lost the run to another
    * writer (its append fails) never calls, and a crash mid-call leaves the call on record.
    */
-  private async live(request: ModelRequest): Promise<ModelResponse> {
+  private async live(callId: string, request: ModelRequest): Promise<ModelResponse> {
     await this.scope.recorder.flush();
-    return this.inner.getResponse(request);
+    const { live, stepId } = this.scope;
+    if (!live) return this.inner.getResponse(request);
+    const { bus, runId, agentId } = live;
+    const offsets = new Map<string, number>();
+    return streamedResponse(this.inner, request, ({ text, toolCall }) => {
+      const channel = toolCall?.id ?? '';
+      const index = offsets.get(channel) ?? 0;
+      offsets.set(channel, index + text.length);
+      bus.publish({ runId, stepId, callId, agentId, text, index, ...(toolCall ? { toolCall } : {}) });
+    });
   }
 
   /** Streaming is served from the recorded, complete response so recording stays write-ahead. */

@@ -21,9 +21,10 @@ import { refuseLiveModels, runOptionsOf, runStartedOf, type ForkOptions, type Re
 import { isFinished, modeParams, type ExecutionMode } from './replay/modes.js';
 import { ReplayDivergenceError, type ReplayRecorder } from '../journal/replayRecorder.js';
 import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
-import { DEFAULT_STEP_TIMEOUT_MS, type RunOptions } from './runOptions.js';
+import { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from './runOptions.js';
+import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
 
-export { DEFAULT_STEP_TIMEOUT_MS, type RunOptions } from './runOptions.js';
+export { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from './runOptions.js';
 
 /** Options of {@link WorkflowEngine}. */
 export interface EngineOptions {
@@ -123,10 +124,33 @@ export class WorkflowEngine {
    * const { status, result } = await engine.execute(workflow, new Context(), 'Generate content about AI');
    * ```
    */
-  async execute(workflow: Workflow, context: Context | undefined, input: string, options: RunOptions = {}): Promise<ExecuteResult> {
-    const handle = this.launch(workflow, input, context ?? new Context(), options);
-    await handle.started;
-    return handle.done;
+  async execute(workflow: Workflow, context: Context | undefined, input: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    const { onDelta, ...runOptions } = options;
+    const handle = this.launch(workflow, input, context ?? new Context(), runOptions);
+    const stop = onDelta ? onRunDeltas(this.store, handle.runId, onDelta) : undefined;
+    try {
+      await handle.started;
+      return await handle.done;
+    } finally {
+      stop?.();
+    }
+  }
+
+  /**
+   * Follow a run: its recorded events (from the start, then live) and, between each model call's
+   * ModelCalled and ModelResponded, the call's output as it is generated (`{ type: 'delta', … }`;
+   * never stored). Completes after the run's terminal event. Deltas of runs executed by another
+   * process arrive too when the store carries them (SQLite, PostgreSQL).
+   * @example
+   * ```ts
+   * for await (const item of engine.stream(runId)) {
+   *   if (item.type === 'delta') process.stdout.write(item.text);
+   *   else console.log(item.type);
+   * }
+   * ```
+   */
+  stream(runId: string): RunStream {
+    return toRunStream(streamRun(this.store, runId));
   }
 
   /** Wait for a run started by this engine to end (also one that has just ended). */

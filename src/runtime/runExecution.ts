@@ -22,6 +22,7 @@ import type { RunOwner } from './owner.js';
 import { RunRecorder, type Recorder, type RunIdentity } from '../journal/recorder.js';
 import { childEventKey, type AnswerSource } from '../journal/answers.js';
 import { Turnstile } from '../journal/turnstile.js';
+import { deltaBusOf } from '../journal/deltas.js';
 import { createStepRunner, type RetryPolicy } from './stepRunner.js';
 
 /** How a run ended. */
@@ -128,6 +129,7 @@ export function startRun(p: RunParams): RunHandle {
           p.context.storeOutput(agentId, text);
         },
         ...(p.answers ? { answers: p.answers } : {}),
+        deltas: deltaBusOf(p.store),
       }),
     ),
     nextStepId: (agentId) => `${++stepSeq}-${agentId}`,

@@ -11,6 +11,7 @@ import { RunCancelledError, StepTimeoutError } from './errors.js';
 import { StepAttemptError, type StepOutcome } from '../actors/outcome.js';
 import type { Recorder } from '../journal/recorder.js';
 import type { AnswerSource } from '../journal/answers.js';
+import type { DeltaBus } from '../journal/deltas.js';
 import { isPermanentFailure, retryAfterMs } from './retryAdvice.js';
 
 /** Retry policy of agent steps: exponential backoff from `retryDelayMs`, optional jitter. */
@@ -35,6 +36,8 @@ export interface StepRunnerDeps {
   onStepCompleted: (agentId: string, text: string, usage: Usage) => void;
   /** Recorded facts to answer from (replay, resume, fork). */
   answers?: AnswerSource;
+  /** Where live model calls publish their output deltas. */
+  deltas?: DeltaBus;
 }
 
 /** Backoff before attempt `attempt + 1`: retryDelayMs × 2^(attempt-1), ±25 % jitter when enabled. */
@@ -101,7 +104,10 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     const modelName = agent.model ?? deps.defaultModel;
     const { signal, dispose } = linkedSignal(parentSignal, deps.clock, deps.stepTimeoutMs, stepId);
     try {
-      const model = new RecordingModel(await modelFor(modelName, agent), { recorder, stepId, attempt, actorId, modelName, ...(deps.answers ? { answers: deps.answers } : {}) });
+      const live = deps.deltas ? { live: { bus: deps.deltas, runId: recorder.identity.runId, agentId: agent.agentId } } : {};
+      const model = new RecordingModel(await modelFor(modelName, agent), {
+        recorder, stepId, attempt, actorId, modelName, ...live, ...(deps.answers ? { answers: deps.answers } : {}),
+      });
       const { sdk, transfers } = toSdkAgent(agent, model, { recorder, stepId, actorId, ...(deps.answers ? { answers: deps.answers } : {}) });
       const result = await deps.runner.run(sdk, task.input, { signal, maxTurns: deps.maxTurns });
       const usage = result.rawResponses.reduce((sum, r) => addUsage(sum, usageOf(r.usage)), zeroUsage());

@@ -57,6 +57,30 @@ export function hang(): StubReply {
   return { kind: 'hang' };
 }
 
+/**
+ * How streamed answers are cut: text in word chunks (`wordsPerChunk`, default: the whole text in
+ * one chunk) and tool arguments in `argumentChars`-character chunks, with `delayMs` after each chunk.
+ */
+export interface StubStreaming {
+  wordsPerChunk?: number;
+  argumentChars?: number;
+  delayMs?: number;
+}
+
+/** Cut text into chunks of `n` words (each with its following whitespace); they concatenate to `text`. */
+export function wordChunks(text: string, n: number): string[] {
+  const words = text.match(/\s*\S+\s*/g) ?? [text];
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i += n) out.push(words.slice(i, i + n).join(''));
+  return out.length > 0 ? out : [text];
+}
+
+function charChunks(text: string, n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += n) out.push(text.slice(i, i + n));
+  return out.length > 0 ? out : [text];
+}
+
 /** A running stub. `baseURL` ends in `/v1`, as the openai client expects. */
 export interface OpenAIStub {
   readonly baseURL: string;
@@ -91,7 +115,7 @@ export function byInstructions(queues: Readonly<Record<string, readonly Turn[]>>
  * try { ... } finally { await stub.close(); }
  * ```
  */
-export async function startOpenAIStub(options: { responses: StubScript }): Promise<OpenAIStub> {
+export async function startOpenAIStub(options: { responses: StubScript; streaming?: StubStreaming }): Promise<OpenAIStub> {
   const requests: StubRequest[] = [];
   let modelCalls = 0;
   const server = createServer((req, res) => {
@@ -117,7 +141,7 @@ export async function startOpenAIStub(options: { responses: StubScript }): Promi
       const script = options.responses;
       const turn = typeof script === 'function' ? script(record) : script[record.index];
       if (!turn) return sendError(res, 500, `openai stub: no scripted turn for request #${record.index + 1}`, 'server_error');
-      play(turn, record, res).catch((e: unknown) => res.destroy(e instanceof Error ? e : undefined));
+      play(turn, record, res, options.streaming).catch((e: unknown) => res.destroy(e instanceof Error ? e : undefined));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -146,11 +170,11 @@ function sendError(res: ServerResponse, status: number, message: string, type: s
   res.end(JSON.stringify({ error: { message, type, param: null, code: null } }));
 }
 
-async function play(turn: StubTurn, req: StubRequest, res: ServerResponse): Promise<void> {
+async function play(turn: StubTurn, req: StubRequest, res: ServerResponse, streaming: StubStreaming = {}): Promise<void> {
   if (turn.kind === 'hang') return;
   if (turn.kind === 'after') {
     await turn.ready;
-    return play(turn.turn, req, res);
+    return play(turn.turn, req, res, streaming);
   }
   if (turn.kind === 'http') {
     res.writeHead(turn.status, { 'content-type': 'application/json', ...turn.headers });
@@ -159,7 +183,7 @@ async function play(turn: StubTurn, req: StubRequest, res: ServerResponse): Prom
   }
   if (turn.kind === 'delay') {
     await sleep(turn.ms);
-    return play(turn.turn, req, res);
+    return play(turn.turn, req, res, streaming);
   }
   if (turn.kind === 'fail') {
     const status = (turn.error as { status?: unknown }).status;
@@ -172,7 +196,11 @@ async function play(turn: StubTurn, req: StubRequest, res: ServerResponse): Prom
   const output = turn.usage?.outputTokens ?? DEFAULT_TURN_USAGE.outputTokens;
   const parts = turn.parts.map((p, i) => ({ ...p, id: `${n}_${i + 1}` }));
   const render = req.api === 'responses' ? responsesWire : chatWire;
-  const { json, events } = render(parts, { n, model, input, output, req });
+  const cut: Cut = {
+    text: (t) => (streaming.wordsPerChunk ? wordChunks(t, streaming.wordsPerChunk) : [t]),
+    args: (a) => (streaming.argumentChars ? charChunks(a, streaming.argumentChars) : [a]),
+  };
+  const { json, events } = render(parts, { n, model, input, output, req, cut });
   if (!req.stream) {
     res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_stub_${n}` });
     res.end(JSON.stringify(json));
@@ -180,18 +208,27 @@ async function play(turn: StubTurn, req: StubRequest, res: ServerResponse): Prom
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': `req_stub_${n}` });
   for (const e of events) {
+    if (res.destroyed) return;
     if (e === '[DONE]') res.write('data: [DONE]\n\n');
     else res.write(`${typeof e.type === 'string' ? `event: ${e.type}\n` : ''}data: ${JSON.stringify(e)}\n\n`);
+    if (e !== '[DONE]' && deltaEvents.has(e) && streaming.delayMs) await sleep(streaming.delayMs);
   }
   res.end();
 }
 
 type IdPart = TurnPart & { id: string };
 type Json = Record<string, unknown>;
-interface WireContext { n: number; model: string; input: number; output: number; req: StubRequest }
+interface Cut { text(t: string): string[]; args(a: string): string[] }
+interface WireContext { n: number; model: string; input: number; output: number; req: StubRequest; cut: Cut }
+/** The stream events that carry a delta (the stub pauses after each). */
+const deltaEvents = new WeakSet<Json>();
+function delta(e: Json): Json {
+  deltaEvents.add(e);
+  return e;
+}
 interface Wire { json: Json; events: (Json | '[DONE]')[] }
 
-function responsesWire(parts: IdPart[], { n, model, input, output, req }: WireContext): Wire {
+function responsesWire(parts: IdPart[], { n, model, input, output, req, cut }: WireContext): Wire {
   const items = parts.map((p): Json => p.type === 'text'
     ? { type: 'message', id: `msg_stub_${p.id}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: p.text, annotations: [], logprobs: [] }] }
     : { type: 'function_call', id: `fc_stub_${p.id}`, call_id: p.callId ?? `call_stub_${p.id}`, name: p.name, arguments: p.arguments, status: 'completed' });
@@ -219,14 +256,14 @@ function responsesWire(parts: IdPart[], { n, model, input, output, req }: WireCo
       events.push(
         ev('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } }),
         ev('response.content_part.added', { item_id, output_index, content_index: 0, part: { ...part, text: '' } }),
-        ev('response.output_text.delta', { item_id, output_index, content_index: 0, delta: part.text, logprobs: [] }),
+        ...cut.text(String(part.text)).map((d) => delta(ev('response.output_text.delta', { item_id, output_index, content_index: 0, delta: d, logprobs: [] }))),
         ev('response.output_text.done', { item_id, output_index, content_index: 0, text: part.text, logprobs: [] }),
         ev('response.content_part.done', { item_id, output_index, content_index: 0, part }),
       );
     } else {
       events.push(
         ev('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', arguments: '' } }),
-        ev('response.function_call_arguments.delta', { item_id, output_index, delta: item.arguments }),
+        ...cut.args(String(item.arguments)).map((d) => delta(ev('response.function_call_arguments.delta', { item_id, output_index, delta: d }))),
         ev('response.function_call_arguments.done', { item_id, output_index, arguments: item.arguments }),
       );
     }
@@ -236,7 +273,7 @@ function responsesWire(parts: IdPart[], { n, model, input, output, req }: WireCo
   return { json, events };
 }
 
-function chatWire(parts: IdPart[], { n, model, input, output, req }: WireContext): Wire {
+function chatWire(parts: IdPart[], { n, model, input, output, req, cut }: WireContext): Wire {
   const text = parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
   const calls = parts.flatMap((p) => (p.type === 'tool_call'
     ? [{ id: p.callId ?? `call_stub_${p.id}`, type: 'function', function: { name: p.name, arguments: p.arguments } }] : []));
@@ -248,10 +285,10 @@ function chatWire(parts: IdPart[], { n, model, input, output, req }: WireContext
   const chunk = (delta: Json, finish: string | null = null): Json =>
     ({ ...head, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
   const events: (Json | '[DONE]')[] = [chunk({ role: 'assistant', content: '' })];
-  if (text) events.push(chunk({ content: text }));
+  if (text) events.push(...cut.text(text).map((d) => delta(chunk({ content: d }))));
   calls.forEach((c, index) => events.push(
     chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } }] }),
-    chunk({ tool_calls: [{ index, function: { arguments: c.function.arguments } }] }),
+    ...cut.args(c.function.arguments).map((d) => delta(chunk({ tool_calls: [{ index, function: { arguments: d } }] }))),
   ));
   events.push(chunk({}, finish_reason));
   const streamOptions = req.body.stream_options as { include_usage?: boolean } | undefined;

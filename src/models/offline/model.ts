@@ -85,21 +85,32 @@ export class OfflineModel implements Model {
     return respond(request, { role: this.role, seed: this.seed, approveAfterRevisions: this.approveAfterRevisions });
   }
 
+  /**
+   * Streams the text in word chunks spread evenly over the latency (the whole text arrives
+   * `latencyMs` after the call, as with {@link getResponse}), then `response_done`.
+   */
   async *getStreamedResponse(request: ModelRequest): AsyncIterable<StreamEvent> {
-    await this.begin(request);
+    await this.begin(request, false);
     const response = respond(request, { role: this.role, seed: this.seed, approveAfterRevisions: this.approveAfterRevisions });
     yield { type: 'response_started' };
+    const chunks: { delta: string; itemId?: string }[] = [];
     for (const item of response.output) {
       if (item.type !== 'message' || item.role !== 'assistant') continue;
       for (const part of item.content) {
         if (part.type !== 'output_text') continue;
-        for (const delta of part.text.match(/[^\n]*\n?/g) ?? []) {
-          if (delta === '') continue;
-          throwIfAborted(request.signal);
-          yield { type: 'output_text_delta', delta, ...(item.id !== undefined ? { itemId: item.id } : {}) };
+        for (const delta of part.text.match(/\s*\S+\s*/g) ?? [part.text]) {
+          if (delta !== '') chunks.push({ delta, ...(item.id !== undefined ? { itemId: item.id } : {}) });
         }
       }
     }
+    const started = performance.now();
+    for (const [i, chunk] of chunks.entries()) {
+      // Deadlines from the start, so timer granularity does not add up over many chunks.
+      await delay(started + (this.latencyMs * (i + 1)) / chunks.length - performance.now(), request.signal);
+      throwIfAborted(request.signal);
+      yield { type: 'output_text_delta', ...chunk };
+    }
+    if (chunks.length === 0) await delay(this.latencyMs, request.signal);
     throwIfAborted(request.signal);
     const usage = response.usage;
     yield {
@@ -119,13 +130,16 @@ export class OfflineModel implements Model {
     return { suggested: true, replaySafety: 'safe', reason: error.message };
   }
 
-  /** Count the call, wait the latency (abortable), then fail if it is one of the first N. */
-  private async begin(request: ModelRequest): Promise<void> {
+  /**
+   * Count the call and fail, after the latency (abortable), if it is one of the first N; a
+   * call that succeeds waits the latency here unless it streams (then it spreads the wait).
+   */
+  private async begin(request: ModelRequest, wait = true): Promise<void> {
     const call = ++this.calls;
     throwIfAborted(request.signal);
-    await delay(this.latencyMs, request.signal);
     const role = this.role ?? resolveRole(undefined, request.systemInstructions);
     this.failures ??= failuresFromEnv(role, this.env);
+    if (wait || call <= this.failures) await delay(this.latencyMs, request.signal);
     if (call <= this.failures) throw new OfflineModelError(role, call, this.failures);
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Model } from '@openai/agents';
+import type { Model, ModelRequest } from '@openai/agents';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkflow, openStore, WorkflowEngine, type EventStore } from '../../../src/index.js';
@@ -38,11 +38,10 @@ const stores: Array<[string, () => Promise<EventStore>]> = [
 ];
 
 /** A model that never answers (until aborted): the process "dies" while waiting on it. */
+const hang = (req: ModelRequest) => new Promise<never>((_, reject) => req.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
 const hanging: Model = {
-  getResponse: (req) => new Promise((_, reject) => req.signal?.addEventListener('abort', () => reject(new Error('aborted')))),
-  getStreamedResponse: () => {
-    throw new Error('no streaming');
-  },
+  getResponse: hang,
+  getStreamedResponse: (req) => ({ [Symbol.asyncIterator]: () => ({ next: () => hang(req) }) }),
 };
 
 describe.each(stores)('parallel runs on %s', (_name, open) => {

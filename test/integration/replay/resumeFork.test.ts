@@ -1,4 +1,4 @@
-import type { Model } from '@openai/agents';
+import type { Model, ModelRequest } from '@openai/agents';
 import { describe, expect, it } from 'vitest';
 import { createWorkflow, WorkflowEngine, type RecordedEvent } from '../../../src/index.js';
 import { OfflineModel } from '../../../src/models/offline/index.js';
@@ -7,11 +7,10 @@ import { createMemoryStore } from '../../../src/testing/index.js';
 import { dataOf, runEvents } from '../../support/runs.js';
 
 /** A model that never answers (until aborted): the process "dies" while waiting on it. */
+const hang = (req: ModelRequest) => new Promise<never>((_, reject) => req.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
 const hanging: Model = {
-  getResponse: (req) => new Promise((_, reject) => req.signal?.addEventListener('abort', () => reject(new Error('aborted')))),
-  getStreamedResponse: () => {
-    throw new Error('no streaming');
-  },
+  getResponse: hang,
+  getStreamedResponse: (req) => ({ [Symbol.asyncIterator]: () => ({ next: () => hang(req) }) }),
 };
 
 async function until(check: () => Promise<boolean>): Promise<void> {
@@ -37,7 +36,7 @@ describe('resume', () => {
         const inner = new OfflineModel({ role: a.type });
         return {
           getResponse: (req) => (research.set(a.agentId, (research.get(a.agentId) ?? 0) + 1), inner.getResponse(req)),
-          getStreamedResponse: (req) => inner.getStreamedResponse(req),
+          getStreamedResponse: (req) => (research.set(a.agentId, (research.get(a.agentId) ?? 0) + 1), inner.getStreamedResponse(req)),
         };
       },
     });

@@ -1,0 +1,102 @@
+import { Observable } from 'rxjs';
+import type { RecordedEvent } from '../events/envelope.js';
+import { runIdOfStream } from '../events/streams.js';
+import { channelKey, type DeltaBus, type ModelDelta, type PartialOutput } from './deltas.js';
+
+/** What a live reader receives: recorded events and, between a call's ModelCalled and its answer, its deltas. */
+export type StreamItem = RecordedEvent | ModelDelta;
+
+/** Options of {@link mergeLive}. */
+export interface MergeOptions {
+  /** Which runs' deltas to pass (the runs whose events `events$` carries). */
+  runs(runId: string): boolean;
+  /**
+   * Whether a call was already open before the first event of `events$` (its ModelCalled is not
+   * coming): its text so far is sent at once, as a `snapshot` delta.
+   */
+  openBefore(runId: string, callId: string): boolean;
+}
+
+interface CallState {
+  /** Characters sent per channel. */
+  sent: Map<string, number>;
+  /** The next delta is a snapshot (the reader starts mid-call). */
+  snapshot: boolean;
+}
+
+const ENDED_KEPT = 10_000;
+
+function isCallEvent(e: RecordedEvent): e is RecordedEvent & { data: { callId: string } } {
+  return (e.type === 'ModelCalled' || e.type === 'ModelResponded' || e.type === 'ModelFailed') && typeof (e.data as { callId?: unknown }).callId === 'string';
+}
+
+/**
+ * Interleave recorded events with the live deltas of the model calls they open: a call's deltas
+ * come after its ModelCalled and stop at its ModelResponded / ModelFailed. A call that is open
+ * when the reader arrives starts with one `snapshot` delta holding its text so far. Deltas are
+ * sent from the bus's text by offset, so a reader never sees a hole or a repeat, whatever order
+ * the bus and the store deliver in.
+ */
+export function mergeLive(events$: Observable<RecordedEvent>, bus: DeltaBus, options: MergeOptions): Observable<StreamItem> {
+  return new Observable<StreamItem>((subscriber) => {
+    const open = new Map<string, CallState>();
+    const ended = new Set<string>();
+    const callKey = (runId: string, callId: string) => `${runId}\u0000${callId}`;
+
+    const send = (p: PartialOutput, state: CallState) => {
+      const key = channelKey(p);
+      const sent = state.sent.get(key) ?? 0;
+      if (p.text.length <= sent) return;
+      const { runId, stepId, callId, agentId, toolCall } = p;
+      const base = { type: 'delta' as const, runId, stepId, callId, agentId, ...(toolCall ? { toolCall } : {}) };
+      subscriber.next(state.snapshot ? { ...base, text: p.text, index: 0, snapshot: true } : { ...base, text: p.text.slice(sent), index: sent });
+      state.snapshot = false;
+      state.sent.set(key, p.text.length);
+    };
+    /** Text already generated when a reader opens a call reaches it as a snapshot. */
+    const openCall = (runId: string, callId: string, openedBefore: boolean) => {
+      const state: CallState = { sent: new Map(), snapshot: true };
+      open.set(callKey(runId, callId), state);
+      for (const p of bus.inFlight((id) => id === runId)) if (p.callId === callId) send(p, state);
+      if (!openedBefore) state.snapshot = false;
+    };
+    const close = (key: string) => {
+      open.delete(key);
+      ended.add(key);
+      if (ended.size > ENDED_KEPT) ended.delete(ended.values().next().value!);
+    };
+
+    const deltas = bus.deltas$.subscribe(({ delta }) => {
+      if (!options.runs(delta.runId)) return;
+      const key = callKey(delta.runId, delta.callId);
+      const state = open.get(key);
+      if (state) {
+        const partial = bus.partial(channelKey(delta));
+        if (partial) send(partial, state);
+      } else if (!ended.has(key) && options.openBefore(delta.runId, delta.callId)) {
+        openCall(delta.runId, delta.callId, true);
+      }
+    });
+    for (const p of bus.inFlight((id) => options.runs(id))) {
+      const key = callKey(p.runId, p.callId);
+      if (!open.has(key) && options.openBefore(p.runId, p.callId)) openCall(p.runId, p.callId, true);
+    }
+    const events = events$.subscribe({
+      next: (e) => {
+        subscriber.next(e);
+        if (!isCallEvent(e)) return;
+        const runId = e.metadata.runId ?? runIdOfStream(e.streamId) ?? '';
+        const key = callKey(runId, e.data.callId);
+        if (e.type === 'ModelCalled') {
+          if (!open.has(key) && !ended.has(key)) openCall(runId, e.data.callId, false);
+        } else close(key);
+      },
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => subscriber.complete(),
+    });
+    return () => {
+      deltas.unsubscribe();
+      events.unsubscribe();
+    };
+  });
+}

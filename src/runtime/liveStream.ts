@@ -1,0 +1,156 @@
+import { Observable, takeWhile } from 'rxjs';
+import type { RecordedEvent } from '../events/envelope.js';
+import { runStreamId } from '../events/streams.js';
+import { isTerminalEventType } from '../events/terminal.js';
+import { deltaBusOf, type ModelDelta } from '../journal/deltas.js';
+import { mergeLive, type StreamItem } from '../journal/liveMerge.js';
+import type { EventFilter, EventStore, GlobalFrom } from '../store/eventStore.js';
+import { followRemoteDeltas } from './remoteDeltas.js';
+
+/**
+ * A run's recorded events and live model deltas, in order: an rxjs `Observable` that is also an
+ * `AsyncIterable`. Iterating buffers what the loop has not taken yet; consecutive deltas of one
+ * call are joined in that buffer, so a slow loop holds at most the text it has not read.
+ */
+export type RunStream = Observable<StreamItem> & AsyncIterable<StreamItem>;
+
+/** Whether a stream item is a delta (else a recorded event). */
+export function isDelta(item: StreamItem): item is ModelDelta {
+  return item.type === 'delta' && 'callId' in item && !('streamId' in item);
+}
+
+/** The ModelCalled callIds of one run recorded at or before global position `from`. */
+async function callsCalledBefore(store: EventStore, runId: string, from: GlobalFrom): Promise<Set<string>> {
+  if (from === 'start') return new Set();
+  const streamId = runStreamId(runId);
+  const called = new Set<string>();
+  for await (const e of store.readStream(streamId)) if (e.type === 'ModelCalled') called.add((e.data as { callId: string }).callId);
+  if (from === 'end') return called;
+  for await (const e of store.readAll({ from, filter: { streamPrefix: streamId, types: ['ModelCalled'] } })) {
+    if (e.streamId === streamId) called.delete((e.data as { callId: string }).callId);
+  }
+  return called;
+}
+
+/** Follow other processes' deltas (from the store) while `source` is subscribed. */
+function withRemote<T>(store: EventStore, source: Observable<T>): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const stop = followRemoteDeltas(store);
+    const sub = source.subscribe(subscriber);
+    return () => {
+      sub.unsubscribe();
+      stop();
+    };
+  });
+}
+
+/**
+ * One run's events (catch-up from `from`, then live) with the live deltas of its model calls,
+ * completing after the run's terminal event. A call already under way at `from` starts with a
+ * `snapshot` delta of its text so far.
+ */
+export function streamRun(store: EventStore, runId: string, options: { from?: GlobalFrom; filter?: EventFilter } = {}): Observable<StreamItem> {
+  const from = options.from ?? 'start';
+  return new Observable<StreamItem>((subscriber) => {
+    let inner: { unsubscribe(): void } | undefined;
+    let closed = false;
+    callsCalledBefore(store, runId, from).then(
+      (before) => {
+        if (closed) return;
+        const events$ = store.subscribe({ streamId: runStreamId(runId), from, ...(options.filter ? { filter: options.filter } : {}) });
+        const merged = mergeLive(events$, deltaBusOf(store), { runs: (id) => id === runId, openBefore: (_run, callId) => before.has(callId) });
+        inner = withRemote(store, merged)
+          .pipe(takeWhile((item) => isDelta(item) || !isTerminalEventType(item.type), true))
+          .subscribe(subscriber);
+      },
+      (err: unknown) => subscriber.error(err),
+    );
+    return () => {
+      closed = true;
+      inner?.unsubscribe();
+    };
+  });
+}
+
+/**
+ * Every run's events from `from` with the live deltas of their model calls. Calls under way when
+ * the reader arrives start with a `snapshot` delta.
+ */
+export function streamAll(store: EventStore, options: { from: GlobalFrom; filter?: EventFilter }): Observable<StreamItem> {
+  const bus = deltaBusOf(store);
+  return withRemote(
+    store,
+    new Observable<StreamItem>((subscriber) => {
+      const before = new Set(bus.inFlight().map((p) => `${p.runId}\u0000${p.callId}`));
+      const events$ = store.subscribe({ from: options.from, ...(options.filter ? { filter: options.filter } : {}) });
+      const prefix = options.filter?.streamPrefix ?? 'run-';
+      return mergeLive(events$, bus, {
+        runs: (id) => runStreamId(id).startsWith(prefix),
+        openBefore: (runId, callId) => before.has(`${runId}\u0000${callId}`),
+      }).subscribe(subscriber);
+    }),
+  );
+}
+
+/** Join a delta onto the last queued one when it continues the same call channel. */
+function coalesce(queue: StreamItem[], item: StreamItem): void {
+  const last = queue[queue.length - 1];
+  if (last && isDelta(last) && isDelta(item) && !item.snapshot && last.runId === item.runId && last.callId === item.callId
+    && last.toolCall?.id === item.toolCall?.id && last.index + last.text.length === item.index) {
+    queue[queue.length - 1] = { ...last, text: last.text + item.text };
+    return;
+  }
+  queue.push(item);
+}
+
+/** Make an observable of stream items iterable with `for await` as well. */
+export function toRunStream(source: Observable<StreamItem>): RunStream {
+  const iterate = (): AsyncIterator<StreamItem> => {
+    const queue: StreamItem[] = [];
+    let done = false;
+    let failure: { error: unknown } | undefined;
+    let wake: (() => void) | undefined;
+    const sub = source.subscribe({
+      next: (item) => {
+        coalesce(queue, item);
+        wake?.();
+      },
+      error: (error: unknown) => {
+        failure = { error };
+        wake?.();
+      },
+      complete: () => {
+        done = true;
+        wake?.();
+      },
+    });
+    return {
+      async next(): Promise<IteratorResult<StreamItem>> {
+        for (;;) {
+          const item = queue.shift();
+          if (item) return { value: item, done: false };
+          if (failure) throw failure.error;
+          if (done) return { value: undefined, done: true };
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+      },
+      return(): Promise<IteratorResult<StreamItem>> {
+        sub.unsubscribe();
+        done = true;
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  };
+  return Object.assign(source, { [Symbol.asyncIterator]: iterate }) as RunStream;
+}
+
+/** Call `onDelta` with every live delta of `runId` (and its parallel branches) published in this process. */
+export function onRunDeltas(store: EventStore, runId: string, onDelta: (delta: ModelDelta) => void): () => void {
+  const sub = deltaBusOf(store).deltas$.subscribe(({ delta, origin }) => {
+    if (origin === 'local' && (delta.runId === runId || delta.runId.startsWith(`${runId}.`))) onDelta(delta);
+  });
+  return () => sub.unsubscribe();
+}
+
+export type { StreamItem, RecordedEvent };
