@@ -24,6 +24,11 @@ export interface SseOptions<T> {
   heartbeatMs?: number;
   /** Close the stream when this many messages are queued for a slow client; it reconnects with Last-Event-ID (default 5000). */
   maxQueued?: number;
+  /**
+   * Join a message onto the last one still queued (e.g. consecutive deltas of one call), so a
+   * slow client costs memory by the text it has not read, not by the number of messages.
+   */
+  join?(queued: SseMessage, next: SseMessage): SseMessage | undefined;
 }
 
 /** The client's reconnection delay sent with the first message, in ms. */
@@ -56,33 +61,57 @@ async function pump<T>(stream: SSEStreamingApi, source: Observable<T>, options: 
   if (options.closeAfterPreamble) return;
 
   await new Promise<void>((done) => {
-    let queued = 0;
-    let chain: Promise<unknown> = Promise.resolve();
+    // Messages not yet written; the one being written has left the queue, so joining onto the
+    // last entry never changes what is on the wire.
+    const queue: SseMessage[] = [];
+    let writing = false;
+    let closing = false;
     let finished = false;
     const subscription = new Subscription();
     const ping = setInterval(() => {
-      chain = chain.then(() => stream.write(': ping\n\n'));
+      if (queue.length === 0) queue.push({ event: '', data: undefined });
+      void drain();
     }, options.heartbeatMs ?? 15_000);
     const finish = () => {
       if (finished) return;
       finished = true;
       clearInterval(ping);
       subscription.unsubscribe();
-      void chain.finally(done);
+      if (!writing) done();
+    };
+    const drain = async () => {
+      if (writing) return;
+      writing = true;
+      try {
+        for (let m = queue.shift(); m !== undefined && !stream.aborted; m = queue.shift()) {
+          if (m.event === '') await stream.write(': ping\n\n');
+          else await write(m);
+        }
+      } catch {
+        // The client went away mid-write.
+        queue.length = 0;
+        finish();
+      }
+      writing = false;
+      if (finished || (closing && queue.length === 0)) {
+        finish();
+        done();
+      }
     };
     const enqueue = (m: SseMessage, last = false) => {
-      queued += 1;
-      chain = chain.then(async () => {
-        if (!stream.aborted) await write(m);
-        queued -= 1;
-      });
-      if (last || queued > (options.maxQueued ?? 5000)) finish();
+      const tail = queue[queue.length - 1];
+      const joined = tail && options.join ? options.join(tail, m) : undefined;
+      if (joined) queue[queue.length - 1] = joined;
+      else queue.push(m);
+      if (last) closing = true;
+      if (queue.length > (options.maxQueued ?? 5000)) finish();
+      void drain();
     };
     stream.onAbort(finish);
     subscription.add(
       source.subscribe({
         next: (value) => {
-          if (finished) return;
+          if (finished || closing) return;
           enqueue(options.toMessage(value));
           if (options.isLast?.(value)) enqueue({ event: 'end', data: {} }, true);
         },
@@ -90,7 +119,10 @@ async function pump<T>(stream: SSEStreamingApi, source: Observable<T>, options: 
           const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'INTERNAL';
           enqueue({ event: 'stream-error', data: { code, message: errorMessage(err) } }, true);
         },
-        complete: finish,
+        complete: () => {
+          closing = true;
+          void drain();
+        },
       }),
     );
   });

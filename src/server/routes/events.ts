@@ -9,6 +9,9 @@ import type { ServerOptions } from '../deps.js';
 import { HttpError } from '../errors.js';
 import { resolveRun, runEventsPage } from '../reads.js';
 import { sseResponse, type SseMessage } from '../sse.js';
+import type { ModelDelta } from '../../journal/deltas.js';
+import type { StreamItem } from '../../journal/liveMerge.js';
+import { isDelta, streamAll, streamRun } from '../../runtime/liveStream.js';
 import { globalFromSchema, parseOr400, positionSchema, runIdParam } from '../validate.js';
 
 /** True when the client asked for `text/event-stream`. */
@@ -65,6 +68,23 @@ export function eventMessage(e: RecordedEvent): SseMessage {
   return { id: e.globalPosition, event: e.type, data: e };
 }
 
+/**
+ * A stream item as an SSE message: a recorded event as {@link eventMessage}; a live delta as
+ * `event: delta` with no `id`, so `Last-Event-ID` only ever names durable events.
+ */
+export function itemMessage(item: StreamItem): SseMessage {
+  return isDelta(item) ? { event: 'delta', data: item } : eventMessage(item);
+}
+
+/** Consecutive deltas of one call channel, still queued for a slow client, become one. */
+export function joinDeltas(queued: SseMessage, next: SseMessage): SseMessage | undefined {
+  if (queued.event !== 'delta' || next.event !== 'delta') return undefined;
+  const a = queued.data as ModelDelta;
+  const b = next.data as ModelDelta;
+  if (b.snapshot || a.runId !== b.runId || a.callId !== b.callId || a.toolCall?.id !== b.toolCall?.id || a.index + a.text.length !== b.index) return undefined;
+  return { event: 'delta', data: { ...a, text: a.text + b.text } };
+}
+
 async function lastEvent(store: EventStore, runId: string): Promise<RecordedEvent | undefined> {
   for await (const e of store.readStream(runStreamId(runId), { direction: 'backwards', limit: 1 })) return e;
   return undefined;
@@ -93,9 +113,10 @@ export function eventRoutes(deps: ServerOptions): { run: Hono; all: Hono } {
     const finished = last !== undefined && isTerminalEventType(last.type);
     const ended = finished && from !== 'start' && (from === 'end' || !(await terminalAfter(store, runId, from)));
     const types = typesFilter(c);
-    return sseResponse(c, store.subscribe({ streamId: runStreamId(runId), from, ...(types ? { filter: { types } } : {}) }), {
-      toMessage: eventMessage,
-      isLast: (e) => isTerminalEventType(e.type),
+    return sseResponse(c, streamRun(store, runId, { from, ...(types ? { filter: { types } } : {}) }), {
+      toMessage: itemMessage,
+      join: joinDeltas,
+      isLast: (e) => !isDelta(e) && isTerminalEventType(e.type),
       ...(ended ? { preamble: [{ event: 'end', data: {} }], closeAfterPreamble: true } : {}),
       ...heartbeat,
     });
@@ -105,7 +126,7 @@ export function eventRoutes(deps: ServerOptions): { run: Hono; all: Hono } {
     const types = typesFilter(c);
     const filter: EventFilter = { streamPrefix: 'run-', ...(types ? { types } : {}) };
     if (wantsEventStream(c)) {
-      return sseResponse(c, store.subscribe({ from: await sseFrom(c, store, 'end'), filter }), { toMessage: eventMessage, ...heartbeat });
+      return sseResponse(c, streamAll(store, { from: await sseFrom(c, store, 'end'), filter }), { toMessage: itemMessage, join: joinDeltas, ...heartbeat });
     }
     const q = parseOr400(allEventsQuery, c.req.query(), 'query');
     const events: RecordedEvent[] = [];

@@ -21,6 +21,8 @@ export interface CollectOptions {
   /** Stop when this returns true for the messages so far. */
   until?: (messages: Received[]) => boolean;
   timeoutMs?: number;
+  /** Also collect live `delta` messages (they carry no id). */
+  deltas?: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export function collect(url: string, options: CollectOptions = {}): Promise<Rece
       source.close();
       resolve(messages);
     };
-    for (const type of TYPES) {
+    for (const type of options.deltas ? [...TYPES, 'delta'] : TYPES) {
       source.addEventListener(type, (e: MessageEvent) => {
         messages.push({ type, id: e.lastEventId, data: JSON.parse(String(e.data)) as Received['data'] });
         if (type === 'end' || options.until?.(messages)) done();
@@ -59,10 +61,11 @@ export function withHeaders(headers: Record<string, string>, seen?: Array<Record
 }
 
 /**
- * A fetch whose first response is cut after `events` complete SSE messages, as a dropped
- * connection would be; later requests pass through. Records each request's headers.
+ * A fetch whose first response is cut after `events` complete SSE messages that `counts` (by
+ * default: messages with an id), as a dropped connection would be; later requests pass through.
+ * Records each request's headers.
  */
-export function cuttingFetch(events: number, seen: Array<Record<string, string>>): FetchLike {
+export function cuttingFetch(events: number, seen: Array<Record<string, string>>, counts: (block: string) => boolean = (b) => /^id: /m.test(b)): FetchLike {
   let calls = 0;
   return async (url, init) => {
     seen.push({ ...init.headers });
@@ -83,7 +86,7 @@ export function cuttingFetch(events: number, seen: Array<Record<string, string>>
           const block = buffer.slice(0, cut + 2);
           buffer = buffer.slice(cut + 2);
           controller.enqueue(encoder.encode(block));
-          if (/^id: /m.test(block) && ++sent >= events) {
+          if (counts(block) && ++sent >= events) {
             await reader.cancel();
             return controller.close();
           }
