@@ -31,7 +31,7 @@ describe('secrets', () => {
     expect(r.code).toBe(1);
     expect(stub.requests.length).toBeGreaterThan(0);
     expect(stub.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(r.stderr).toContain('Incorrect API key provided');
+    expect(r.stderr).toContain('refused the API key');
     expect(r.stderr + r.stdout).not.toContain(KEY);
     // Every byte of the database (and its write-ahead log) is free of the key.
     for (const file of readdirSync(sb.dir).filter((f) => f.startsWith('aigen.db'))) {
