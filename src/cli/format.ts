@@ -106,6 +106,7 @@ export function paintStatus(status: string, style: Styles): string {
       return style.yellow(status);
     case 'failed':
     case 'error':
+    case 'stalled':
       return style.red(status);
     case 'running':
     case 'working':

@@ -43,6 +43,10 @@ return {
     branch: z.string().optional(),
     forkOf: z.object({ runId: id, position: z.number().int().nonnegative() }).optional(),
     owner: runOwnerSchema.optional(),
+    /** Submitted for a worker to execute (`engine.submit`, `run --detach`): nobody executes it yet. */
+    queued: z.boolean().optional(),
+    /** Most runs of this workflow executing at once across all workers. */
+    concurrency: z.number().int().positive().optional(),
   }),
   Transitioned: z.object({
     actorId: id,
@@ -122,6 +126,17 @@ return {
     /** The process that took the run over. */
     owner: runOwnerSchema.optional(),
   }),
+  /** A worker (or the process that started the run) took the run over under a lease. */
+  RunClaimed: z.object({
+    workerId: id,
+    owner: runOwnerSchema,
+    /** Length of the lease the worker renews while it works on the run. */
+    leaseMs: z.number().int().positive(),
+    /** Stream position of the last event before the claim. */
+    fromPosition: z.number().int().min(-1),
+  }),
+  /** A worker gave the run back (it drains): another worker continues it at once. */
+  RunReleased: z.object({ workerId: id, reason: z.string() }),
   RunCompleted: z.object({
     output: jsonSchema,
     partial: z.boolean(),

@@ -1,11 +1,11 @@
 import type { RecordedEvent } from '../events/envelope.js';
 
 /** Event types that re-execution does not reproduce exactly (timing-dependent or claims). */
-export const UNCOMPARED_TYPES = new Set(['SpanRecorded', 'RunResumed']);
+export const UNCOMPARED_TYPES = new Set(['SpanRecorded', 'RunResumed', 'RunClaimed', 'RunReleased']);
 
 /** Fields that hold clock readings or generated trace ids, left out of comparisons. */
 const VOLATILE: Record<string, readonly string[]> = {
-  RunStarted: ['traceId', 'workflow.name', 'workflow.definition', 'workflow.version', 'forkOf', 'owner'],
+  RunStarted: ['traceId', 'workflow.name', 'workflow.definition', 'workflow.version', 'forkOf', 'owner', 'queued', 'concurrency'],
   RunCompleted: ['durationMs'],
   RunFailed: ['durationMs'],
   RunCancelled: ['durationMs'],

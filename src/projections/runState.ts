@@ -11,7 +11,15 @@ import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
 import { addUsage, zeroUsage } from '../events/usage.js';
 
 /** A run's lifecycle status. */
-export type RunLifecycle = 'pending' | 'running' | 'retrying' | 'completed' | 'partial' | 'failed' | 'cancelled';
+export type RunLifecycle = 'pending' | 'queued' | 'running' | 'retrying' | 'stalled' | 'completed' | 'partial' | 'failed' | 'cancelled';
+
+/** Every {@link RunLifecycle}, in lifecycle order. */
+export const RUN_LIFECYCLES: readonly RunLifecycle[] = ['pending', 'queued', 'running', 'retrying', 'stalled', 'completed', 'partial', 'failed', 'cancelled'];
+
+/** The id of a process executing runs: a worker's id, or `host:pid` of a process running its own run. */
+export function ownerId(owner: { host: string; pid: number }): string {
+  return `${owner.host}:${owner.pid}`;
+}
 
 /** One agent step of a run. */
 export interface StepView {
@@ -61,7 +69,13 @@ export interface RunState {
   runId: string;
   workflow: string;
   kind: string;
+  /**
+   * `queued` until a worker claims a submitted run; `stalled` is never folded (it needs the
+   * clock and the lease table: the views mark a `running` run whose lease expired).
+   */
   status: RunLifecycle;
+  /** Who executes the run (its latest claim), while it is not queued. */
+  worker: string | undefined;
   model: string;
   input: string;
   traceId: string;
@@ -122,6 +136,7 @@ export function initialRunState(): RunState {
     workflow: '',
     kind: '',
     status: 'pending',
+    worker: undefined,
     model: '',
     input: '',
     traceId: '',
@@ -154,7 +169,8 @@ function started(s: RunState, e: RecordedEvent<'RunStarted', EventData<'RunStart
     runId: e.data.runId,
     workflow: e.data.workflow.name,
     kind: e.data.workflow.kind,
-    status: 'running',
+    status: e.data.queued ? 'queued' : 'running',
+    worker: e.data.owner && !e.data.queued ? ownerId(e.data.owner) : undefined,
     model: e.data.model,
     input: e.data.input,
     traceId: e.data.traceId,
@@ -277,6 +293,17 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
       break;
     case 'ChildRunFinished':
       next.childRuns = s.childRuns.map((c) => (c.childRunId === e.data.childRunId ? { ...c, status: e.data.status } : c));
+      break;
+    case 'RunClaimed':
+      next.worker = e.data.workerId;
+      if (s.status === 'queued' || s.status === 'pending') next.status = 'running';
+      break;
+    case 'RunResumed':
+      if (e.data.owner) next.worker = ownerId(e.data.owner);
+      break;
+    case 'RunReleased':
+      next.worker = undefined;
+      if (s.status === 'running' || s.status === 'retrying') next.status = 'queued';
       break;
     case 'RunCompleted':
       Object.assign(next, {

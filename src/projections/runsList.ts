@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { RunRow, RunsQuery } from './api.js';
 import type { RunLifecycle, RunStatus } from './status.js';
+import { RUN_LIFECYCLES } from './runState.js';
 
 /** A runs-list row as stored: the public {@link RunRow} plus bookkeeping columns. */
 export interface RunRecord extends RunRow {
@@ -10,7 +11,7 @@ export interface RunRecord extends RunRow {
 }
 
 const PREVIEW = 120;
-const LIFECYCLES: readonly RunLifecycle[] = ['pending', 'running', 'retrying', 'completed', 'partial', 'failed', 'cancelled'];
+const LIFECYCLES = RUN_LIFECYCLES;
 
 /**
  * The runs-list row of a run's status.

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { EncodedEvent, RawEvent } from '../events/codec.js';
 import type { AppendResult, EventFilter, ExpectedVersion, GlobalFrom } from './eventStore.js';
+import type { LeaseStore } from './leases.js';
 
 /** A global read's filter: the public {@link EventFilter} plus an exact stream id. */
 export interface DriverFilter extends EventFilter {
@@ -44,5 +45,7 @@ export interface StoreDriver {
   readonly wake$: Observable<void>;
   /** How often subscribers poll when no wake-up arrives (other processes' appends). */
   readonly pollIntervalMs: number;
+  /** Run leases and worker heartbeats beside the events, when the adapter supports workers. */
+  readonly leases?: LeaseStore;
   close(): Promise<void>;
 }

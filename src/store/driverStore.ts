@@ -13,6 +13,7 @@ import type {
   SubscribeOptions,
 } from './eventStore.js';
 import { GroupCommitter } from './groupCommit.js';
+import type { LeaseStore } from './leases.js';
 import { catchUpThenLive } from './subscription.js';
 
 const PAGE = 500;
@@ -34,6 +35,10 @@ export class DriverEventStore implements EventStore {
 
   get kind(): string {
     return this.driver.kind;
+  }
+
+  get leases(): LeaseStore | undefined {
+    return this.driver.leases;
   }
 
   async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { NewEvent, RecordedEvent } from '../events/envelope.js';
+import type { LeaseStore } from './leases.js';
 
 /**
  * What the caller expects a stream to look like before an append:
@@ -93,6 +94,11 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): Observable<RecordedEvent>;
   /** Global position of the newest event, or `undefined` for an empty store. */
   headPosition(): Promise<string | undefined>;
+  /**
+   * Run leases and worker heartbeats (SQLite, PostgreSQL, memory); absent where workers are
+   * not supported (KurrentDB).
+   */
+  readonly leases?: LeaseStore | undefined;
   /** Flush pending appends and release connections. */
   close(): Promise<void>;
 }

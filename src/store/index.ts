@@ -4,3 +4,4 @@ export * from './openStore.js';
 export { DriverEventStore } from './driverStore.js';
 export type { StoreDriver, AppendRequest, DriverFilter } from './driver.js';
 export { createMemoryStore } from './memory/index.js';
+export type { LeaseStore, RunLease, Claimed, ClaimRequest, EnqueueRequest, WorkerInfo, WorkerRecord } from './leases.js';

@@ -1,13 +1,14 @@
 import { Option, type Command } from 'commander';
 import type { RunRow } from '../../projections/api.js';
 import type { RunLifecycle } from '../../projections/status.js';
+import { RUN_LIFECYCLES } from '../../projections/runState.js';
 import type { CliContext } from '../context.js';
 import { formatAgo, formatDuration, formatTokens, oneLine, paintStatus, shortId, table } from '../format.js';
 import { intOption } from '../input.js';
 import { redactUrl } from '../../secrets.js';
 import { cliPrices, formatCost } from '../prices.js';
 
-const STATUSES: readonly RunLifecycle[] = ['pending', 'running', 'retrying', 'completed', 'partial', 'failed', 'cancelled'];
+const STATUSES: readonly RunLifecycle[] = RUN_LIFECYCLES;
 
 interface RunsFlags {
   status?: RunLifecycle;

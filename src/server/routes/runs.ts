@@ -10,7 +10,7 @@ import { sseResponse } from '../sse.js';
 import { atQuerySchema, jsonBody, parseOr400, runIdParam } from '../validate.js';
 import { wantsEventStream } from './events.js';
 
-const LIFECYCLES = ['pending', 'running', 'retrying', 'completed', 'partial', 'failed', 'cancelled'] as const;
+const LIFECYCLES = ['pending', 'queued', 'running', 'retrying', 'stalled', 'completed', 'partial', 'failed', 'cancelled'] as const;
 
 const runsQuerySchema = z.object({
   status: z.enum(LIFECYCLES).optional(),

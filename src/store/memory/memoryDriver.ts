@@ -4,6 +4,7 @@ import type { RawEvent } from '../../events/codec.js';
 import type { AppendRequest, DriverFilter, StoreDriver } from '../driver.js';
 import type { AppendResult } from '../eventStore.js';
 import { planAppend, type StoredId } from '../planAppend.js';
+import { MemoryLeases } from './leases.js';
 
 /** Parse a global position token of this adapter (a decimal row number). */
 function positionOf(token: string): number {
@@ -24,6 +25,7 @@ export class MemoryDriver implements StoreDriver {
   readonly kind = 'memory';
   readonly pollIntervalMs = 1000;
   readonly wake$ = new Subject<void>();
+  readonly leases = new MemoryLeases();
   private readonly all: RawEvent[] = [];
   private readonly streams = new Map<string, RawEvent[]>();
   private readonly ids = new Map<string, StoredId>();

@@ -8,6 +8,7 @@ import { encodePosition } from './position.js';
 import { globalQuery, SAFE, storable, streamQuery, toRaw, type EventRow } from './queries.js';
 import type { SchemaNames } from './schema.js';
 import { writeBatch } from './writeBatch.js';
+import { PostgresLeases } from './leases.js';
 
 /** Tuning of {@link PostgresDriver}. */
 export interface PostgresDriverOptions {
@@ -35,6 +36,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class PostgresDriver implements StoreDriver {
   readonly kind = 'postgres';
   readonly wake$ = new Subject<void>();
+  readonly leases: PostgresLeases;
   readonly pollIntervalMs: number;
   private readonly visibilityWaitMs: number;
   private closed = false;
@@ -46,6 +48,7 @@ export class PostgresDriver implements StoreDriver {
     private readonly target: string,
     options: PostgresDriverOptions = {},
   ) {
+    this.leases = new PostgresLeases(pool, names.schema);
     this.pollIntervalMs = options.pollIntervalMs ?? 150;
     this.visibilityWaitMs = options.visibilityWaitMs ?? 2000;
   }

@@ -1,4 +1,5 @@
 import { inTransaction } from './transaction.js';
+import { leaseTablesSql } from './leases.js';
 import { createHash } from 'node:crypto';
 import { escapeIdentifier, type Pool } from 'pg';
 import { ValidationError } from '../../errors.js';
@@ -76,6 +77,6 @@ CREATE TABLE IF NOT EXISTS ${n.streams} (
 export async function migrate(pool: Pool, names: SchemaNames): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`aigen:migrate:${names.schema}`]);
-    await client.query(migrationSql(names));
+    await client.query(migrationSql(names) + leaseTablesSql(names.schema));
   });
 }

@@ -5,6 +5,7 @@ import { StoreUnavailableError, ValidationError } from '../../errors.js';
 import type { AppendRequest, DriverFilter, StoreDriver } from '../driver.js';
 import type { AppendResult } from '../eventStore.js';
 import { planAppend, type StoredId } from '../planAppend.js';
+import { SqliteLeases } from './leases.js';
 
 const COLUMNS = `event_id AS eventId, stream_id AS streamId, stream_position AS streamPosition,
   global_position AS globalPosition, type, data, metadata`;
@@ -38,6 +39,7 @@ export class SqliteDriver implements StoreDriver {
   /** Fallback poll of subscribers; the data_version watcher usually wakes them sooner. */
   readonly pollIntervalMs = 50;
   readonly wake$ = new Subject<void>();
+  readonly leases: SqliteLeases;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly commitBatch: (batch: readonly AppendRequest[]) => Array<AppendResult | Error>;
   private readonly watcher: NodeJS.Timeout;
@@ -49,6 +51,7 @@ export class SqliteDriver implements StoreDriver {
     private readonly target: string,
     watchIntervalMs = 25,
   ) {
+    this.leases = new SqliteLeases(db);
     const transaction = db.transaction((batch: readonly AppendRequest[]) => this.commitInTransaction(batch));
     // IMMEDIATE takes the write lock up front: no lock upgrade that could fail with SQLITE_BUSY.
     this.commitBatch = (batch) => transaction.immediate(batch);

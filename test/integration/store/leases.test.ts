@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EventStore } from '../../../src/store/eventStore.js';
+import type { LeaseStore } from '../../../src/store/leases.js';
+import { openStore } from '../../../src/store/openStore.js';
+
+const PG_URL = process.env.AIGEN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+const schemas: string[] = [];
+const dirs: string[] = [];
+
+afterAll(async () => {
+  for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(s)} CASCADE`);
+  await admin.end();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const adapters: Record<string, () => Promise<{ url: string; store: EventStore }>> = {
+  memory: async () => ({ url: 'memory:', store: await openStore('memory:') }),
+  sqlite: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aigen-leases-'));
+    dirs.push(dir);
+    const url = `sqlite:${join(dir, 'aigen.db')}`;
+    return { url, store: await openStore(url) };
+  },
+  postgres: async () => {
+    const schema = `aigen_l_${randomBytes(5).toString('hex')}`;
+    schemas.push(schema);
+    const url = `${PG_URL}?schema=${schema}`;
+    return { url, store: await openStore(url) };
+  },
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(Object.keys(adapters))('leases on %s', (name) => {
+  const open = async (): Promise<{ url: string; store: EventStore; leases: LeaseStore }> => {
+    const { url, store } = await adapters[name]!();
+    if (!store.leases) throw new Error(`${name} has no leases`);
+    return { url, store, leases: store.leases };
+  };
+
+  it('hands each queued run to one worker, oldest first, and never twice while its lease lives', async () => {
+    const { store, leases } = await open();
+    for (const id of ['a', 'b', 'c']) await leases.enqueue({ runId: id, workflow: 'wf' });
+    const first = await leases.claim({ workerId: 'w1', leaseMs: 60_000, max: 2 });
+    const second = await leases.claim({ workerId: 'w2', leaseMs: 60_000, max: 5 });
+    expect(first.map((c) => c.runId)).toEqual(['a', 'b']);
+    expect(second.map((c) => c.runId)).toEqual(['c']);
+    expect(first.every((c) => !c.resumed)).toBe(true);
+    expect(await leases.claim({ workerId: 'w3', leaseMs: 60_000, max: 5 })).toEqual([]);
+    await store.close();
+  });
+
+  it('gives a run whose lease expired to another worker before new runs, marked resumed', async () => {
+    const { store, leases } = await open();
+    await leases.enqueue({ runId: 'old', workflow: 'wf' });
+    await leases.claim({ workerId: 'dead', leaseMs: 1, max: 1 });
+    await leases.enqueue({ runId: 'new', workflow: 'wf' });
+    await sleep(30);
+    const [lease] = await leases.leases(['old']);
+    expect(lease).toMatchObject({ holder: 'dead', live: false });
+    const claimed = await leases.claim({ workerId: 'w2', leaseMs: 60_000, max: 1 });
+    expect(claimed).toEqual([{ runId: 'old', workflow: 'wf', resumed: true }]);
+    // The old holder has lost it: its renewal says so.
+    expect(await leases.renew('dead', ['old'], 60_000)).toEqual([]);
+    expect(await leases.renew('w2', ['old'], 60_000)).toEqual(['old']);
+    await store.close();
+  });
+
+  it('a released run is claimable at once, before queued ones; finish forgets it', async () => {
+    const { store, leases } = await open();
+    await leases.enqueue({ runId: 'x', workflow: 'wf', holder: 'w1', leaseMs: 60_000 });
+    await leases.enqueue({ runId: 'y', workflow: 'wf' });
+    await leases.release('x', 'someone-else');
+    expect((await leases.leases(['x']))[0]).toMatchObject({ holder: 'w1', live: true });
+    await leases.release('x', 'w1');
+    expect((await leases.claim({ workerId: 'w2', leaseMs: 60_000, max: 1 })).map((c) => c.runId)).toEqual(['x']);
+    await leases.finish('x', 'w2');
+    expect(await leases.leases(['x'])).toEqual([]);
+    await store.close();
+  });
+
+  it("never hands out more runs of a workflow than its limit, across workers, and honours a worker's workflow filter", async () => {
+    const { store, leases } = await open();
+    for (let i = 0; i < 5; i++) await leases.enqueue({ runId: `l${i}`, workflow: 'limited', limit: 2 });
+    await leases.enqueue({ runId: 'free', workflow: 'other' });
+    const a = await leases.claim({ workerId: 'w1', leaseMs: 60_000, max: 1, workflows: ['limited'] });
+    const b = await leases.claim({ workerId: 'w2', leaseMs: 60_000, max: 10 });
+    expect(a.map((c) => c.runId)).toEqual(['l0']);
+    expect(b.map((c) => c.runId)).toEqual(['l1', 'free']);
+    await leases.finish('l0', 'w1');
+    expect((await leases.claim({ workerId: 'w3', leaseMs: 60_000, max: 10 })).map((c) => c.runId)).toEqual(['l2']);
+    await store.close();
+  });
+
+  it('lists workers while their heartbeat lives and drops them after', async () => {
+    const { store, leases } = await open();
+    await leases.heartbeat({ id: 'w1', host: 'h', pid: 1, concurrency: 8, held: 2, draining: false }, 60_000);
+    await leases.heartbeat({ id: 'w2', host: 'h', pid: 2, concurrency: 4, held: 0, draining: true }, 1);
+    await sleep(30);
+    const live = await leases.workers();
+    expect(live.map((w) => w.id)).toEqual(['w1']);
+    expect(live[0]).toMatchObject({ host: 'h', pid: 1, concurrency: 8, held: 2, draining: false });
+    await leases.removeWorker('w1');
+    expect(await leases.workers()).toEqual([]);
+    await store.close();
+  });
+
+  if (name !== 'memory') {
+    it('is shared by every process opening the same store', async () => {
+      const { url, store, leases } = await open();
+      const other = await openStore(url);
+      await leases.enqueue({ runId: 'shared', workflow: 'wf' });
+      expect((await other.leases!.claim({ workerId: 'w9', leaseMs: 60_000, max: 1 })).map((c) => c.runId)).toEqual(['shared']);
+      expect((await leases.leases(['shared']))[0]).toMatchObject({ holder: 'w9', live: true });
+      await other.close();
+      await store.close();
+    });
+  }
+});
