@@ -142,6 +142,7 @@ export { RunFinishedError, RunBusyError } from './runtime/errors.js';
 export { ReplayDivergenceError } from './journal/replayRecorder.js';
 export { diffJson, type Divergence } from './journal/compare.js';
 export { LiveCallInReplayError, type ReplayResult, type ForkOptions } from './runtime/replay/engineSupport.js';
+export { type ResumeOptions } from './runtime/resume.js';
 export { exportRun, importRuns, parseRunFile } from './runtime/replay/runFiles.js';
 export { runAt, type RunAt, type ActorAt } from './runtime/replay/timeTravel.js';
 

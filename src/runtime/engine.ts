@@ -1,8 +1,7 @@
 import { Runner } from '@openai/agents';
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { defaultCatalog, type Catalog } from '../config/catalog.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { RUN_CATEGORY, runIdOfStream, runStreamId } from '../events/streams.js';
 import { TERMINAL_EVENT_TYPES } from '../events/terminal.js';
 import type { Workflow } from '../machines/workflow.js';
 import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver, type ModelResolver } from '../models/resolveModel.js';
@@ -11,15 +10,18 @@ import type { WatchUpdate } from '../projections/api.js';
 import { foldRunStatus, type RunStatus } from '../projections/status.js';
 import { watchRun } from '../projections/watch.js';
 import type { EventStore } from '../store/eventStore.js';
+import { CancelWatch } from './cancelWatch.js';
 import { systemClock, type Clock } from './clock.js';
 import { Context } from './context.js';
 import type { RecordedEvent } from '../events/envelope.js';
-import type { EventData } from '../events/catalogue.js';
-import { RunBusyError, RunFinishedError } from './errors.js';
-import { lastOwner, markExecuting, ownerState, thisProcess } from './owner.js';
+import { launchFork } from './fork.js';
+import { markExecuting, thisProcess } from './owner.js';
 import { refuseLiveModels, runOptionsOf, runStartedOf, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
-import { isFinished, modeParams, type ExecutionMode } from './replay/modes.js';
+import { childModeOf } from './replay/childMode.js';
+import { modeParams, type ExecutionMode, type RecordedRunDeps } from './replay/modes.js';
 import { ReplayDivergenceError, type ReplayRecorder } from '../journal/replayRecorder.js';
+import { resumeRun, type ResumeOptions } from './resume.js';
+import { readRunLog } from './runLog.js';
 import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
 import { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from './runOptions.js';
 import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
@@ -75,8 +77,8 @@ export class WorkflowEngine {
   private readonly active = new Map<string, RunHandle>();
   /** Results of the runs that ended most recently, for {@link wait} after the end. */
   private readonly ended = new Map<string, Promise<ExecuteResult>>();
-  /** Follows RunCancelled events of every run while this engine runs any (see {@link watchCancellations}). */
-  private cancellations: Subscription | undefined;
+  /** Follows RunCancelled events of every run while this engine runs any. */
+  private readonly cancellations: CancelWatch;
 
   constructor(options: EngineOptions) {
     const env = options.env ?? process.env;
@@ -101,6 +103,7 @@ export class WorkflowEngine {
       throw new ValidationError('stepTimeoutMs must be a number of milliseconds >= 0 (0: no limit)', { path: 'stepTimeoutMs' });
     }
     installSpanRecorder(env);
+    this.cancellations = new CancelWatch(this.store, (runId) => this.active.get(runId));
     this.runner = new Runner({ tracingDisabled: false, traceIncludeSensitiveData: true });
   }
 
@@ -181,10 +184,7 @@ export class WorkflowEngine {
    * ```
    */
   async getWorkflowStatus(runId: string): Promise<RunStatus> {
-    const events = [];
-    for await (const e of this.store.readStream(runStreamId(runId))) events.push(e);
-    if (events.length === 0) throw new NotFoundError('run', runId);
-    return foldRunStatus(events);
+    return foldRunStatus(await this.readRun(runId));
   }
 
   /**
@@ -224,7 +224,7 @@ export class WorkflowEngine {
       owner: thisProcess(),
       startChild: async (childWf, childInput, parent) => {
         const childId = `${parent.runId}.${parent.branch}`;
-        const childMode = await this.childMode(runMode, childId, parent.branch);
+        const childMode = await childModeOf(this.store, runMode, childId, parent.branch);
         return this.track(
           startRun({
             ...params(childId, childWf, childInput, new Context(), childMode),
@@ -237,30 +237,6 @@ export class WorkflowEngine {
       ...modeParams(runMode, this.store, this.options.clock),
     });
     return this.track(startRun(params(options.runId ?? newRunId(), workflow, input, context, mode)));
-  }
-
-  /** The mode a parallel branch runs in, given its parent's. */
-  private async childMode(parent: ExecutionMode, childRunId: string, branch: string): Promise<ExecutionMode> {
-    switch (parent.kind) {
-      case 'live':
-        return parent;
-      case 'verify':
-        return { kind: 'verify', log: await this.readRun(childRunId) };
-      case 'resume': {
-        const log = await this.readRun(childRunId, { allowMissing: true });
-        if (log.length === 0) return { kind: 'live' };
-        if (isFinished(log)) return { kind: 'verify', log };
-        return { kind: 'resume', log, owner: parent.owner };
-      }
-      case 'fork': {
-        const sourceChild = `${parent.source.runId}.${branch}`;
-        const finished = parent.log.find((e) => e.type === 'ChildRunFinished' && (e.data as { childRunId: string }).childRunId === sourceChild);
-        // A branch that had not finished by the fork position runs again, live.
-        if (finished === undefined || finished.streamPosition > parent.upTo) return { kind: 'live' };
-        const log = await this.readRun(sourceChild);
-        return { kind: 'fork', log, upTo: Number.POSITIVE_INFINITY, source: { runId: sourceChild, position: log.length - 1 } };
-      }
-    }
   }
 
   /**
@@ -301,27 +277,8 @@ export class WorkflowEngine {
    * const result = await engine.resume(runId);
    * ```
    */
-  async resume(runId: string, options: { workflow?: Workflow; force?: boolean } = {}): Promise<ExecuteResult> {
-    const log = await this.readRun(runId);
-    const started = runStartedOf(log);
-    if (isFinished(log)) throw new RunFinishedError(runId, log[log.length - 1]!.type);
-    const owner = lastOwner(log);
-    const state = owner ? ownerState(owner, runId) : 'dead';
-    if (state !== 'dead' && !options.force) {
-      throw new RunBusyError(runId, {
-        detail:
-          state === 'alive'
-            ? `its process ${owner!.pid} on ${owner!.host} is still running it`
-            : `it was last run by process ${owner!.pid} on host ${owner!.host}, whose liveness cannot be checked from here; resume with --force if that process is gone`,
-      });
-    }
-    const workflow = options.workflow ?? this.catalog.createWorkflow(started.workflow.name);
-    const handle = this.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'resume', log, owner: thisProcess() });
-    await handle.started;
-    const result = await handle.done;
-    // Another process appended first: it holds the run now (our claim, or a later append, lost).
-    if (result.error?.code === 'WRONG_EXPECTED_VERSION') throw new RunBusyError(runId, { detail: 'another process wrote to it first' });
-    return result;
+  async resume(runId: string, options: ResumeOptions = {}): Promise<ExecuteResult> {
+    return resumeRun(this.recordedRunDeps(), runId, options);
   }
 
   /**
@@ -333,7 +290,7 @@ export class WorkflowEngine {
    * ```
    */
   async fork(runId: string, options: ForkOptions): Promise<ExecuteResult> {
-    const handle = await this.launchFork(runId, options);
+    const handle = await launchFork(this.recordedRunDeps(), runId, options);
     await handle.started;
     return handle.done;
   }
@@ -347,33 +304,9 @@ export class WorkflowEngine {
    * ```
    */
   async startFork(runId: string, options: ForkOptions): Promise<string> {
-    const handle = await this.launchFork(runId, options);
+    const handle = await launchFork(this.recordedRunDeps(), runId, options);
     await handle.started;
     return handle.runId;
-  }
-
-  private async launchFork(runId: string, options: ForkOptions): Promise<RunHandle> {
-    const log = await this.readRun(runId);
-    const started = runStartedOf(log);
-    const last = log[log.length - 1]!.streamPosition;
-    if (!Number.isInteger(options.at) || options.at < 0 || options.at > last) {
-      throw new ValidationError(`fork position must be a stream position from 0 to ${last}, got ${options.at}`, { path: 'at' });
-    }
-    const workflow = options.workflow ?? this.catalog.createWorkflow(started.workflow.name);
-    const agents = new Map(workflow.agents().map((a) => [a.agentId, a]));
-    for (const [agentId, text] of Object.entries(options.instructions ?? {})) {
-      const agent = agents.get(agentId);
-      if (!agent) throw new NotFoundError('agent', agentId, { hint: `agents of ${workflow.name}: ${[...agents.keys()].join(', ')}` });
-      agent.instructions = text;
-    }
-    if (options.model) for (const agent of agents.values()) agent.model = options.model;
-    const runOptions = { ...runOptionsOf(started, options.runId ?? newRunId()), ...(options.model ? { model: options.model } : {}) };
-    return this.launch(workflow, started.input, new Context(), runOptions, {
-      kind: 'fork',
-      log,
-      upTo: options.at,
-      source: { runId, position: options.at },
-    });
   }
 
   /**
@@ -395,38 +328,18 @@ export class WorkflowEngine {
     return [...open.keys()];
   }
 
-  private async readRun(runId: string, options: { allowMissing?: boolean } = {}): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
-    for await (const e of this.store.readStream(runStreamId(runId))) events.push(e);
-    if (events.length === 0 && !options.allowMissing) throw new NotFoundError('run', runId);
-    return events;
+  private readRun(runId: string, options: { allowMissing?: boolean } = {}): Promise<RecordedEvent[]> {
+    return readRunLog(this.store, runId, options);
   }
 
-  /**
-   * Another process cancels a run by appending RunCancelled to its stream (`aigen cancel`, the API
-   * of another server). While this engine runs anything it follows those events, and a run of its
-   * own that gets one it did not write stops at once and ends `cancelled`. (A run also notices it
-   * at its next append, which the RunCancelled makes fail.)
-   */
-  private watchCancellations(): void {
-    if (this.cancellations) return;
-    this.cancellations = this.store
-      .subscribe({ from: 'end', filter: { streamPrefix: `${RUN_CATEGORY}-`, types: ['RunCancelled'] } })
-      .subscribe({
-        next: (e) => {
-          const runId = runIdOfStream(e.streamId);
-          const handle = runId === undefined ? undefined : this.active.get(runId);
-          handle?.cancelledInLog((e.data as EventData<'RunCancelled'>).reason);
-        },
-        // Without the watch a run still notices the cancellation at its next append.
-        error: () => (this.cancellations = undefined),
-      });
+  private recordedRunDeps(): RecordedRunDeps {
+    return { store: this.store, catalog: this.catalog, launch: (...args) => this.launch(...args) };
   }
 
   private track(handle: RunHandle): RunHandle {
     this.active.set(handle.runId, handle);
     const release = markExecuting(handle.runId);
-    this.watchCancellations();
+    this.cancellations.start();
     const forget = () => {
       release();
       this.active.delete(handle.runId);
@@ -435,10 +348,7 @@ export class WorkflowEngine {
         if (this.ended.size <= 100) break;
         this.ended.delete(id);
       }
-      if (this.active.size === 0) {
-        this.cancellations?.unsubscribe();
-        this.cancellations = undefined;
-      }
+      if (this.active.size === 0) this.cancellations.stop();
     };
     handle.done.then(forget, forget);
     handle.started.catch(forget);

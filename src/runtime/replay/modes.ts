@@ -2,7 +2,11 @@ import type { RecordedEvent } from '../../events/envelope.js';
 import { isTerminalEventType } from '../../events/terminal.js';
 import type { Clock } from '../clock.js';
 import type { Recorder, RunIdentity } from '../../journal/recorder.js';
-import type { RunParams } from '../runExecution.js';
+import type { RunHandle, RunParams } from '../runExecution.js';
+import type { Catalog } from '../../config/catalog.js';
+import type { Workflow } from '../../machines/workflow.js';
+import type { Context } from '../context.js';
+import type { RunOptions } from '../runOptions.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { AnswerSource } from '../../journal/answers.js';
 import { ReplayRecorder } from '../../journal/replayRecorder.js';
@@ -20,6 +24,16 @@ export type ExecutionMode =
   | { kind: 'verify'; log: RecordedEvent[] }
   | { kind: 'resume'; log: RecordedEvent[]; owner: RunOwner }
   | { kind: 'fork'; log: RecordedEvent[]; upTo: number; source: { runId: string; position: number } };
+
+/** Starts a run of `workflow` in a mode (the engine's launcher). */
+export type LaunchRun = (workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode) => RunHandle;
+
+/** What the entry points that re-execute a recorded run (resume, fork) need of the engine. */
+export interface RecordedRunDeps {
+  store: EventStore;
+  catalog: Catalog;
+  launch: LaunchRun;
+}
 
 /** A clock whose delays fire at once while `instant()` holds (recorded retries), else real. */
 export function replayClock(real: Clock, instant: () => boolean): Clock {

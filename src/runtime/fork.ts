@@ -1,0 +1,34 @@
+import { NotFoundError, ValidationError } from '../errors.js';
+import { Context } from './context.js';
+import { runOptionsOf, runStartedOf, type ForkOptions } from './replay/engineSupport.js';
+import type { RecordedRunDeps } from './replay/modes.js';
+import { newRunId, type RunHandle } from './runExecution.js';
+import { readRunLog } from './runLog.js';
+
+/**
+ * Start a new run that re-executes `runId`'s recorded answers up to stream position `options.at`,
+ * then continues live, with the model and agent instructions `options` changes.
+ */
+export async function launchFork(deps: RecordedRunDeps, runId: string, options: ForkOptions): Promise<RunHandle> {
+  const log = await readRunLog(deps.store, runId);
+  const started = runStartedOf(log);
+  const last = log[log.length - 1]!.streamPosition;
+  if (!Number.isInteger(options.at) || options.at < 0 || options.at > last) {
+    throw new ValidationError(`fork position must be a stream position from 0 to ${last}, got ${options.at}`, { path: 'at' });
+  }
+  const workflow = options.workflow ?? deps.catalog.createWorkflow(started.workflow.name);
+  const agents = new Map(workflow.agents().map((a) => [a.agentId, a]));
+  for (const [agentId, text] of Object.entries(options.instructions ?? {})) {
+    const agent = agents.get(agentId);
+    if (!agent) throw new NotFoundError('agent', agentId, { hint: `agents of ${workflow.name}: ${[...agents.keys()].join(', ')}` });
+    agent.instructions = text;
+  }
+  if (options.model) for (const agent of agents.values()) agent.model = options.model;
+  const runOptions = { ...runOptionsOf(started, options.runId ?? newRunId()), ...(options.model ? { model: options.model } : {}) };
+  return deps.launch(workflow, started.input, new Context(), runOptions, {
+    kind: 'fork',
+    log,
+    upTo: options.at,
+    source: { runId, position: options.at },
+  });
+}
