@@ -99,8 +99,16 @@ export class DeltaBus {
     this.subject.next({ delta: { type: 'delta', runId, stepId, callId, agentId, ...(toolCall ? { toolCall } : {}), text: fresh, index: have }, origin });
   }
 
-  /** Drop the live text of a call (all its channels). */
+  /** Drop the live text of a call that ended (all its channels); later copies of it are ignored. */
   end(runId: string, callId: string): void {
+    const had = this.forget(runId, callId);
+    this.ended.add(`${runId}\u0000${callId}`);
+    if (this.ended.size > 10_000) this.ended.delete(this.ended.values().next().value!);
+    if (had) this.endedSubject.next({ runId, callId });
+  }
+
+  /** Drop the live text of a call without ending it (nobody follows it here any more); true when there was some. */
+  forget(runId: string, callId: string): boolean {
     const prefix = `${runId}\u0000${callId}\u0000`;
     let had = false;
     for (const key of [...this.partials.keys()]) {
@@ -109,9 +117,7 @@ export class DeltaBus {
         had = true;
       }
     }
-    this.ended.add(`${runId}\u0000${callId}`);
-    if (this.ended.size > 10_000) this.ended.delete(this.ended.values().next().value!);
-    if (had) this.endedSubject.next({ runId, callId });
+    return had;
   }
 
   /** The text so far of calls in flight, optionally only those of runs matching `runId`. */

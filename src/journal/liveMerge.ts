@@ -18,6 +18,9 @@ export interface MergeOptions {
 }
 
 interface CallState {
+  runId: string;
+  callId: string;
+  stepId: string;
   /** Characters sent per channel. */
   sent: Map<string, number>;
   /** The next delta is a snapshot (the reader starts mid-call). */
@@ -25,6 +28,22 @@ interface CallState {
 }
 
 const ENDED_KEPT = 10_000;
+
+/** The channels of a recorded response: its output text (`''`) and each tool call's arguments (by call id). */
+function recordedChannels(data: unknown): Array<{ toolCall?: { id: string; name?: string }; text: string }> {
+  const output = (data as { response?: { output?: unknown } }).response?.output;
+  if (!Array.isArray(output)) return [];
+  let text = '';
+  const tools: Array<{ toolCall: { id: string; name?: string }; text: string }> = [];
+  for (const item of output as Array<Record<string, unknown>>) {
+    if (item.type === 'message' && Array.isArray(item.content)) {
+      for (const part of item.content as Array<Record<string, unknown>>) if (part.type === 'output_text' && typeof part.text === 'string') text += part.text;
+    } else if (item.type === 'function_call' && typeof item.callId === 'string' && typeof item.arguments === 'string') {
+      tools.push({ toolCall: { id: item.callId, ...(typeof item.name === 'string' ? { name: item.name } : {}) }, text: item.arguments });
+    }
+  }
+  return [{ text }, ...tools];
+}
 
 function isCallEvent(e: RecordedEvent): e is RecordedEvent & { data: { callId: string } } {
   return (e.type === 'ModelCalled' || e.type === 'ModelResponded' || e.type === 'ModelFailed') && typeof (e.data as { callId?: unknown }).callId === 'string';
@@ -54,11 +73,23 @@ export function mergeLive(events$: Observable<RecordedEvent>, bus: DeltaBus, opt
       state.sent.set(key, p.text.length);
     };
     /** Text already generated when a reader opens a call reaches it as a snapshot. */
-    const openCall = (runId: string, callId: string, openedBefore: boolean) => {
-      const state: CallState = { sent: new Map(), snapshot: true };
+    const openCall = (runId: string, callId: string, openedBefore: boolean, stepId?: string) => {
+      const partial = bus.inFlight((id) => id === runId).find((p) => p.callId === callId);
+      const state: CallState = { runId, callId, stepId: stepId ?? partial?.stepId ?? '', sent: new Map(), snapshot: true };
       open.set(callKey(runId, callId), state);
       for (const p of bus.inFlight((id) => id === runId)) if (p.callId === callId) send(p, state);
       if (!openedBefore) state.snapshot = false;
+    };
+    /**
+     * Before a call's answer, send whatever of its recorded output the reader has not had yet
+     * (text that was generated but not delivered, e.g. after the last copy another process stored),
+     * so the deltas of every call the reader saw open join to its recorded output.
+     */
+    const complete = (state: CallState, data: unknown) => {
+      const agentId = bus.inFlight((id) => id === state.runId).find((p) => p.callId === state.callId)?.agentId ?? state.stepId.replace(/^\d+-/, '');
+      for (const channel of recordedChannels(data)) {
+        send({ runId: state.runId, stepId: state.stepId, callId: state.callId, agentId, ...(channel.toolCall ? { toolCall: channel.toolCall } : {}), text: channel.text }, state);
+      }
     };
     const close = (key: string) => {
       open.delete(key);
@@ -83,13 +114,21 @@ export function mergeLive(events$: Observable<RecordedEvent>, bus: DeltaBus, opt
     }
     const events = events$.subscribe({
       next: (e) => {
-        subscriber.next(e);
-        if (!isCallEvent(e)) return;
+        if (!isCallEvent(e)) {
+          subscriber.next(e);
+          return;
+        }
         const runId = e.metadata.runId ?? runIdOfStream(e.streamId) ?? '';
         const key = callKey(runId, e.data.callId);
         if (e.type === 'ModelCalled') {
-          if (!open.has(key) && !ended.has(key)) openCall(runId, e.data.callId, false);
-        } else close(key);
+          subscriber.next(e);
+          if (!open.has(key) && !ended.has(key)) openCall(runId, e.data.callId, false, (e.data as { stepId?: string }).stepId);
+          return;
+        }
+        const state = open.get(key);
+        if (state && e.type === 'ModelResponded') complete(state, e.data);
+        close(key);
+        subscriber.next(e);
       },
       error: (err: unknown) => subscriber.error(err),
       complete: () => subscriber.complete(),

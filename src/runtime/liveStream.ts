@@ -19,23 +19,34 @@ export function isDelta(item: StreamItem): item is ModelDelta {
   return item.type === 'delta' && 'callId' in item && !('streamId' in item);
 }
 
-/** The ModelCalled callIds of one run recorded at or before global position `from`. */
-async function callsCalledBefore(store: EventStore, runId: string, from: GlobalFrom): Promise<Set<string>> {
+const CALL_TYPES = ['ModelCalled', 'ModelResponded', 'ModelFailed'];
+
+/** The model calls of one run that are open at global position `from`: called at or before it, not answered by then. */
+async function callsOpenAt(store: EventStore, runId: string, from: GlobalFrom): Promise<Set<string>> {
   if (from === 'start') return new Set();
   const streamId = runStreamId(runId);
+  const callOf = (e: RecordedEvent) => (e.data as { callId: string }).callId;
   const called = new Set<string>();
-  for await (const e of store.readStream(streamId)) if (e.type === 'ModelCalled') called.add((e.data as { callId: string }).callId);
-  if (from === 'end') return called;
-  for await (const e of store.readAll({ from, filter: { streamPrefix: streamId, types: ['ModelCalled'] } })) {
-    if (e.streamId === streamId) called.delete((e.data as { callId: string }).callId);
+  const answered = new Set<string>();
+  for await (const e of store.readStream(streamId)) {
+    if (e.type === 'ModelCalled') called.add(callOf(e));
+    else if (e.type === 'ModelResponded' || e.type === 'ModelFailed') answered.add(callOf(e));
   }
+  if (from !== 'end') {
+    for await (const e of store.readAll({ from, filter: { streamPrefix: streamId, types: CALL_TYPES } })) {
+      if (e.streamId !== streamId) continue;
+      if (e.type === 'ModelCalled') called.delete(callOf(e));
+      else answered.delete(callOf(e));
+    }
+  }
+  for (const id of answered) called.delete(id);
   return called;
 }
 
 /** Follow other processes' deltas (from the store) while `source` is subscribed. */
 function withRemote<T>(store: EventStore, source: Observable<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const stop = followRemoteDeltas(store);
+    const { stop } = followRemoteDeltas(store);
     const sub = source.subscribe(subscriber);
     return () => {
       sub.unsubscribe();
@@ -54,7 +65,7 @@ export function streamRun(store: EventStore, runId: string, options: { from?: Gl
   return new Observable<StreamItem>((subscriber) => {
     let inner: { unsubscribe(): void } | undefined;
     let closed = false;
-    callsCalledBefore(store, runId, from).then(
+    callsOpenAt(store, runId, from).then(
       (before) => {
         if (closed) return;
         const events$ = store.subscribe({ streamId: runStreamId(runId), from, ...(options.filter ? { filter: options.filter } : {}) });
@@ -78,18 +89,27 @@ export function streamRun(store: EventStore, runId: string, options: { from?: Gl
  */
 export function streamAll(store: EventStore, options: { from: GlobalFrom; filter?: EventFilter }): Observable<StreamItem> {
   const bus = deltaBusOf(store);
-  return withRemote(
-    store,
-    new Observable<StreamItem>((subscriber) => {
+  return new Observable<StreamItem>((subscriber) => {
+    const remote = followRemoteDeltas(store);
+    let inner: { unsubscribe(): void } | undefined;
+    let closed = false;
+    // The calls in flight when the reader arrives (here and, after one poll, elsewhere) start with a snapshot.
+    void remote.ready.then(() => {
+      if (closed) return;
       const before = new Set(bus.inFlight().map((p) => `${p.runId}\u0000${p.callId}`));
       const events$ = store.subscribe({ from: options.from, ...(options.filter ? { filter: options.filter } : {}) });
       const prefix = options.filter?.streamPrefix ?? 'run-';
-      return mergeLive(events$, bus, {
+      inner = mergeLive(events$, bus, {
         runs: (id) => runStreamId(id).startsWith(prefix),
         openBefore: (runId, callId) => before.has(`${runId}\u0000${callId}`),
       }).subscribe(subscriber);
-    }),
-  );
+    });
+    return () => {
+      closed = true;
+      inner?.unsubscribe();
+      remote.stop();
+    };
+  });
 }
 
 /** Join a delta onto the last queued one when it continues the same call channel. */

@@ -1,9 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { channelKey, deltaBusOf, type PartialOutput } from '../journal/deltas.js';
 import type { EventStore } from '../store/eventStore.js';
+import type { PartialTextChannel, StoredPartial } from '../store/partials.js';
+
+/** This process, as the writer of partial text rows (readers skip their own). */
+const WRITER = randomUUID();
+/** How often a writer stores the text of its calls in flight (each write carries all the text so far). */
+const FLUSH_MS = 50;
+/** Partial text older than this is from a call whose writer died: not shown. */
+const MAX_AGE_MS = 5 * 60_000;
+
+function stored(p: PartialOutput, now: number): StoredPartial {
+  return {
+    runId: p.runId, callId: p.callId, channel: p.toolCall?.id ?? '', stepId: p.stepId, agentId: p.agentId,
+    ...(p.toolCall?.name !== undefined ? { toolName: p.toolCall.name } : {}), text: p.text, writer: WRITER, updatedAt: now,
+  };
+}
+
+const exporting = new WeakSet<EventStore>();
+
+/**
+ * Copy the deltas of this process's model calls into the store's partial text table, so readers
+ * in other processes see them: at most one write in flight and one every {@link FLUSH_MS}, each
+ * carrying the latest text of the calls that changed; a call's rows are deleted once it ends.
+ * Failures to write are ignored: the model call never waits for, or fails because of, a reader.
+ */
+export function exportDeltas(store: EventStore): void {
+  const channel = store.partials;
+  if (!channel || exporting.has(store)) return;
+  exporting.add(store);
+  const bus = deltaBusOf(store);
+  const dirty = new Map<string, PartialOutput>();
+  const written = new Set<string>();
+  let ended: { runId: string; callId: string }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushing = false;
+
+  const schedule = () => {
+    if (timer || flushing) return;
+    timer = setTimeout(() => void flush(), FLUSH_MS);
+    timer.unref();
+  };
+  const flush = async () => {
+    timer = undefined;
+    flushing = true;
+    const now = Date.now();
+    const puts = [...dirty.values()].map((p) => stored(p, now));
+    dirty.clear();
+    const ends = ended;
+    ended = [];
+    try {
+      if (puts.length > 0) await channel.put(puts);
+      if (ends.length > 0) await channel.remove(ends);
+    } catch {
+      // The store is closing or unreachable: readers elsewhere miss some live text, nothing more.
+    }
+    flushing = false;
+    if (dirty.size > 0 || ended.length > 0) schedule();
+  };
+
+  bus.deltas$.subscribe(({ delta, origin }) => {
+    if (origin !== 'local') return;
+    const key = channelKey(delta);
+    const partial = bus.partial(key);
+    if (!partial) return;
+    dirty.set(key, partial);
+    written.add(`${delta.runId}\u0000${delta.callId}`);
+    schedule();
+  });
+  bus.ended$.subscribe(({ runId, callId }) => {
+    const call = `${runId}\u0000${callId}`;
+    if (!written.delete(call)) return;
+    for (const key of [...dirty.keys()]) if (key.startsWith(`${call}\u0000`)) dirty.delete(key);
+    ended.push({ runId, callId });
+    // Delete at once (not after the flush interval): the process may be about to exit.
+    if (!flushing) {
+      clearTimeout(timer);
+      void flush();
+    }
+  });
+}
+
+interface Follower {
+  readers: number;
+  stop?: () => void;
+  /** Resolves after the first poll. */
+  ready: Promise<void>;
+}
+
+const followers = new WeakMap<EventStore, Follower>();
+
+/** Poll the partial text table into the bus while anyone reads; returns the stop function. */
+function poll(store: EventStore, channel: PartialTextChannel, polled: () => void): () => void {
+  const bus = deltaBusOf(store);
+  let seen = new Map<string, { runId: string; callId: string }>();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async () => {
+    let rows: StoredPartial[];
+    try {
+      rows = await channel.list(MAX_AGE_MS);
+    } catch {
+      rows = [];
+    }
+    if (stopped) return;
+    const now = new Map<string, { runId: string; callId: string }>();
+    for (const r of rows) {
+      if (r.writer === WRITER) continue;
+      now.set(`${r.runId}\u0000${r.callId}`, { runId: r.runId, callId: r.callId });
+      const toolCall = r.channel === '' ? undefined : { id: r.channel, ...(r.toolName !== undefined ? { name: r.toolName } : {}) };
+      bus.publish({ runId: r.runId, stepId: r.stepId, callId: r.callId, agentId: r.agentId, text: r.text, index: 0, ...(toolCall ? { toolCall } : {}) }, 'remote');
+    }
+    // A row that went away: its call ended (its answer is recorded) in the writing process.
+    for (const [key, call] of seen) if (!now.has(key)) bus.end(call.runId, call.callId);
+    seen = now;
+    polled();
+    timer = setTimeout(() => void tick(), channel.pollIntervalMs);
+    timer.unref();
+  };
+  void tick();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    for (const call of seen.values()) bus.forget(call.runId, call.callId);
+  };
+}
 
 /**
  * Start following the deltas other processes publish through `store` (when its adapter carries
- * them), into this process's delta bus; returns the function that stops following.
+ * them) into this process's delta bus. Readers share one poll per store. Returns the function that
+ * stops following, and a promise that resolves once the calls in flight elsewhere are known.
  */
-export function followRemoteDeltas(_store: EventStore): () => void {
-  return () => undefined;
+export function followRemoteDeltas(store: EventStore): { stop: () => void; ready: Promise<void> } {
+  const channel = store.partials;
+  if (!channel) return { stop: () => undefined, ready: Promise.resolve() };
+  let f = followers.get(store);
+  if (!f) followers.set(store, (f = { readers: 0, ready: Promise.resolve() }));
+  const follower = f;
+  follower.readers += 1;
+  if (follower.readers === 1) {
+    let polled!: () => void;
+    follower.ready = new Promise<void>((resolve) => (polled = resolve));
+    follower.stop = poll(store, channel, polled);
+  }
+  let stopped = false;
+  return {
+    ready: follower.ready,
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      follower.readers -= 1;
+      if (follower.readers === 0) {
+        follower.stop?.();
+        follower.stop = undefined;
+      }
+    },
+  };
 }

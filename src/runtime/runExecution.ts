@@ -23,6 +23,7 @@ import { RunRecorder, type Recorder, type RunIdentity } from '../journal/recorde
 import { childEventKey, type AnswerSource } from '../journal/answers.js';
 import { Turnstile } from '../journal/turnstile.js';
 import { deltaBusOf } from '../journal/deltas.js';
+import { exportDeltas } from './remoteDeltas.js';
 import { createStepRunner, type RetryPolicy } from './stepRunner.js';
 
 /** How a run ended. */
@@ -112,6 +113,7 @@ export function startRun(p: RunParams): RunHandle {
   // Re-execution records the branches' starts and ends in the one order the log has them: a
   // branch replayed from its log may finish before a sibling's start is recorded otherwise.
   const childGate = new Turnstile(p.answers?.childEvents ?? []);
+  exportDeltas(p.store);
   const services: RunServices = {
     agentMachine: createAgentMachine(
       createStepRunner({

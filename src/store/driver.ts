@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import type { EncodedEvent, RawEvent } from '../events/codec.js';
 import type { AppendResult, EventFilter, ExpectedVersion, GlobalFrom } from './eventStore.js';
 import type { LeaseStore } from './leases.js';
+import type { PartialTextChannel } from './partials.js';
 
 /** A global read's filter: the public {@link EventFilter} plus an exact stream id. */
 export interface DriverFilter extends EventFilter {
@@ -47,5 +48,7 @@ export interface StoreDriver {
   readonly pollIntervalMs: number;
   /** Run leases and worker heartbeats beside the events, when the adapter supports workers. */
   readonly leases?: LeaseStore;
+  /** Where in-flight model output crosses processes, when the adapter can carry it. */
+  readonly partials?: PartialTextChannel;
   close(): Promise<void>;
 }

@@ -14,6 +14,7 @@ import type {
 } from './eventStore.js';
 import { GroupCommitter } from './groupCommit.js';
 import type { LeaseStore } from './leases.js';
+import type { PartialTextChannel } from './partials.js';
 import { catchUpThenLive } from './subscription.js';
 
 const PAGE = 500;
@@ -39,6 +40,10 @@ export class DriverEventStore implements EventStore {
 
   get leases(): LeaseStore | undefined {
     return this.driver.leases;
+  }
+
+  get partials(): PartialTextChannel | undefined {
+    return this.driver.partials;
   }
 
   async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -120,6 +125,7 @@ export class DriverEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.committer.drain();
+    await this.driver.partials?.close().catch(() => undefined);
     await this.driver.close();
   }
 }

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { NewEvent, RecordedEvent } from '../events/envelope.js';
 import type { LeaseStore } from './leases.js';
+import type { PartialTextChannel } from './partials.js';
 
 /**
  * What the caller expects a stream to look like before an append:
@@ -99,6 +100,11 @@ export interface EventStore {
    * not supported (KurrentDB).
    */
   readonly leases?: LeaseStore | undefined;
+  /**
+   * In-flight model output shared with other processes (SQLite, PostgreSQL); absent when the
+   * store cannot carry it (deltas then stay within the process). Not part of the event log.
+   */
+  readonly partials?: PartialTextChannel;
   /** Flush pending appends and release connections. */
   close(): Promise<void>;
 }

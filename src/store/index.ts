@@ -5,3 +5,4 @@ export { DriverEventStore } from './driverStore.js';
 export type { StoreDriver, AppendRequest, DriverFilter } from './driver.js';
 export { createMemoryStore } from './memory/index.js';
 export type { LeaseStore, RunLease, Claimed, ClaimRequest, EnqueueRequest, WorkerInfo, WorkerRecord } from './leases.js';
+export type { PartialTextChannel, StoredPartial } from './partials.js';

@@ -4,6 +4,7 @@ import { StoreUnavailableError, ValidationError } from '../../errors.js';
 import { redactUrl } from '../../secrets.js';
 import { DriverEventStore } from '../driverStore.js';
 import { Listener } from './listener.js';
+import { PostgresPartials } from './partials.js';
 import { PostgresDriver, type PostgresDriverOptions } from './postgresDriver.js';
 import { DEFAULT_SCHEMA, migrate, schemaNames } from './schema.js';
 
@@ -52,6 +53,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const driver = new PostgresDriver(pool, names, target, options);
+  driver.partials = new PostgresPartials(pool, names);
   const listener = new Listener(config, names.channel, () => driver.wake$.next());
   driver.onClose(() => listener.close());
   try {

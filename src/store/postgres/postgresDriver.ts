@@ -9,6 +9,7 @@ import { globalQuery, SAFE, storable, streamQuery, toRaw, type EventRow } from '
 import type { SchemaNames } from './schema.js';
 import { writeBatch } from './writeBatch.js';
 import { PostgresLeases } from './leases.js';
+import type { PartialTextChannel } from '../partials.js';
 
 /** Tuning of {@link PostgresDriver}. */
 export interface PostgresDriverOptions {
@@ -40,6 +41,8 @@ export class PostgresDriver implements StoreDriver {
   readonly pollIntervalMs: number;
   private readonly visibilityWaitMs: number;
   private closed = false;
+  /** Set by the opener. */
+  partials: PartialTextChannel | undefined;
   private closers: Array<() => Promise<void>> = [];
 
   constructor(

@@ -6,6 +6,7 @@ import { StoreUnavailableError, ValidationError } from '../../errors.js';
 import { DriverEventStore } from '../driverStore.js';
 import { prepareDatabase } from './schema.js';
 import { SqliteDriver } from './sqliteDriver.js';
+import { SqlitePartials } from './partials.js';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -48,7 +49,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
     db = new Database(path);
     prepareDatabase(db, durability, options.busyTimeoutMs);
-    return new DriverEventStore(new SqliteDriver(db, target), options.codec);
+    const driver = new SqliteDriver(db, target);
+    driver.partials = new SqlitePartials(path, db, options.busyTimeoutMs);
+    return new DriverEventStore(driver, options.codec);
   } catch (err) {
     db?.close();
     throw new StoreUnavailableError(target, { cause: err });

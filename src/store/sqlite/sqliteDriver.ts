@@ -6,6 +6,7 @@ import type { AppendRequest, DriverFilter, StoreDriver } from '../driver.js';
 import type { AppendResult } from '../eventStore.js';
 import { planAppend, type StoredId } from '../planAppend.js';
 import { SqliteLeases } from './leases.js';
+import type { PartialTextChannel } from '../partials.js';
 
 const COLUMNS = `event_id AS eventId, stream_id AS streamId, stream_position AS streamPosition,
   global_position AS globalPosition, type, data, metadata`;
@@ -45,6 +46,8 @@ export class SqliteDriver implements StoreDriver {
   private readonly watcher: NodeJS.Timeout;
   private dataVersion: number;
   private closed = false;
+  /** Set by the opener when the database is shared through a file. */
+  partials: PartialTextChannel | undefined;
 
   constructor(
     private readonly db: Database.Database,

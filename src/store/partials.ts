@@ -1,0 +1,40 @@
+/**
+ * The text so far of one in-flight model call channel (its output text, or one tool call's
+ * arguments), as a store keeps it for readers in other processes. Never part of the event log.
+ */
+export interface StoredPartial {
+  runId: string;
+  callId: string;
+  /** `''` for the call's output text, else the tool call id whose arguments these are. */
+  channel: string;
+  stepId: string;
+  agentId: string;
+  toolName?: string;
+  text: string;
+  /** Which process writes it (readers skip their own). */
+  writer: string;
+  /** When it was last written, ms since the epoch. */
+  updatedAt: number;
+}
+
+/**
+ * The port through which model deltas cross processes: a small table of in-flight partial text,
+ * one row per call channel, replaced as the text grows and deleted when the call ends. Writers
+ * coalesce (a write carries the whole text so far), readers poll; so a slow or absent reader never
+ * slows a writer, and the table holds only calls in flight. Adapters implement it next to their
+ * events (SQLite, PostgreSQL); a store without it keeps deltas within its process.
+ */
+export interface PartialTextChannel {
+  /** Insert or replace these call channels' text. */
+  put(partials: readonly StoredPartial[]): Promise<void>;
+  /** Delete every channel of these calls, and rows left behind by writers that died long ago. */
+  remove(calls: readonly { runId: string; callId: string }[]): Promise<void>;
+  /** Every stored partial written within the last `maxAgeMs`. */
+  list(maxAgeMs: number): Promise<StoredPartial[]>;
+  /** How often readers poll. */
+  readonly pollIntervalMs: number;
+  close(): Promise<void>;
+}
+
+/** Rows older than this are left over from a writer that died; writers delete them. */
+export const STALE_PARTIAL_MS = 10 * 60_000;
