@@ -124,6 +124,7 @@ export { domainWorkflow, type FactoryOptions } from './machines/builtins.js';
 // Workflow files
 export {
   WorkflowFileError,
+  UnrecordedWorkflowError,
   loadWorkflowFile,
   parseWorkflowSource,
   isWorkflowFilePath,
@@ -138,6 +139,7 @@ export {
   type BranchRuleSpec,
   type FileIssue,
 } from './config/index.js';
+export { workflowSourceSchema, type WorkflowSource } from './events/catalogue.js';
 export { RunFinishedError, RunBusyError } from './runtime/errors.js';
 export { ReplayDivergenceError } from './journal/replayRecorder.js';
 export { diffJson, type Divergence } from './journal/compare.js';

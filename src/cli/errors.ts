@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { errorMessage } from '../errors.js';
+import { errorMessage, NotFoundError } from '../errors.js';
 
 /** Exit codes of every `aigen` command. */
 export const EXIT = {
@@ -50,7 +50,14 @@ export function exitCodeOf(err: unknown): number {
  */
 export function errorLine(err: unknown): string {
   const message = errorMessage(err).trim() || 'unknown error';
-  if (kindOf(err) !== undefined) return message;
+  if (kindOf(err) !== undefined) return message + cliHint(err);
   const code = codeOf(err);
   return code ? `${message} (${code})` : `internal error: ${message}`;
+}
+
+/** What to do next, in CLI terms (the library's and the server's messages name no command or flag). */
+function cliHint(err: unknown): string {
+  if (err instanceof NotFoundError && err.what === 'run') return '; `aigen runs` lists the runs of this store';
+  if (codeOf(err) === 'WORKFLOW_NOT_RECORDED') return ' with --workflow <name|path>';
+  return '';
 }

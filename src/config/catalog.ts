@@ -139,7 +139,12 @@ export class Catalog implements AgentMaker {
   createWorkflow(spec: string | readonly string[], options: FactoryOptions = {}): Workflow {
     if (typeof spec === 'string') {
       const entry = this.workflows.get(spec);
-      if (entry) return this.building(() => entry.factory(options, this));
+      if (entry) {
+        const workflow = this.building(() => entry.factory(options, this));
+        // A registered workflow is rebuilt by name (from the code current then), not from a source.
+        delete workflow.source;
+        return workflow;
+      }
       if (isWorkflowFilePath(spec)) return readWorkflowFile(spec, this);
     }
     const list: readonly string[] | undefined = typeof spec !== 'string' ? spec : spec.includes(',') ? spec.split(',') : undefined;
@@ -148,7 +153,9 @@ export class Catalog implements AgentMaker {
     }
     const types = list.map((t) => t.trim()).filter(Boolean);
     if (types.length === 0) throw new ValidationError('an agent list needs at least one agent type', { path: 'workflow' });
-    return new DeterministicWorkflow({ agents: types.map((t) => this.createAgent(t)), name: options.name ?? types.join('_') });
+    const workflow = new DeterministicWorkflow({ agents: types.map((t) => this.createAgent(t)), name: options.name ?? types.join('_') });
+    workflow.source = { agents: types };
+    return workflow;
   }
 
   /**

@@ -45,3 +45,26 @@ export class WorkflowFileError extends ValidationError {
     this.field = first.field;
   }
 }
+
+/**
+ * A recorded run's workflow cannot be rebuilt: its RunStarted records no source (it was recorded
+ * before sources were) and no workflow is registered under its name. Give the workflow it ran
+ * (resume, replay and fork take one).
+ * @example
+ * ```ts
+ * await engine.resume(runId, { workflow: loadWorkflowFile('review.yaml') });
+ * ```
+ */
+export class UnrecordedWorkflowError extends ValidationError {
+  override readonly code = 'WORKFLOW_NOT_RECORDED';
+  constructor(
+    readonly runId: string,
+    readonly workflow: string,
+    registered: readonly string[],
+  ) {
+    super(
+      `run ${runId} ran workflow '${workflow}', which is not registered here (registered: ${registered.join(', ')}) and was not recorded with the run; give the workflow it ran`,
+      { path: 'workflow' },
+    );
+  }
+}

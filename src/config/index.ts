@@ -9,7 +9,8 @@
  * const b = createWorkflow('examples/workflows/handoff.yaml');
  * ```
  */
-export { WorkflowFileError, formatIssue } from './errors.js';
+export { WorkflowFileError, UnrecordedWorkflowError, formatIssue } from './errors.js';
+export { recordedWorkflow, type RecordedWorkflowInfo } from './recorded.js';
 export { isWorkflowFilePath, formatOf } from './load.js';
 export { loadWorkflowFile, parseWorkflowSource, type ParseWorkflowOptions } from './workflowFiles.js';
 export {

@@ -14,6 +14,8 @@ export interface WorkflowTextOptions {
   file?: string;
   /** `yaml` (default, unless `file` ends with `.json`) or `json`. */
   format?: 'yaml' | 'json';
+  /** Texts of included files by absolute path, used instead of reading them (a recorded source's `includes`). */
+  includes?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The format a file name implies. */
@@ -26,8 +28,27 @@ function includedName(from: string, ref: string): string {
   return isAbsolute(ref) ? ref : join(dirname(from), ref);
 }
 
+/**
+ * The texts of included files: read from disk (and kept in `read`, by absolute path), or taken
+ * from `recorded` when a run's recorded source is rebuilt.
+ */
+interface Includes {
+  recorded?: Readonly<Record<string, string>> | undefined;
+  read: Record<string, string>;
+}
+
+/** An included file's text, nothing when it is missing, or its size when it is too large. */
+function includedText(abs: string, includes: Includes): { text: string } | { size: number } | undefined {
+  const recorded = includes.recorded?.[abs];
+  if (recorded !== undefined) return { text: (includes.read[abs] = recorded) };
+  if (!existsSync(abs) || !statSync(abs).isFile()) return undefined;
+  const { size } = statSync(abs);
+  if (size > MAX_WORKFLOW_FILE_BYTES) return { size };
+  return { text: (includes.read[abs] = readFileSync(abs, 'utf8')) };
+}
+
 /** Parse, validate and build one file's text; issues (its own and its includes') go to `issues`. */
-function compile(text: string, file: string, format: 'yaml' | 'json', stack: string[], model: string | undefined, issues: FileIssue[], catalog: BuildCatalog): Workflow | undefined {
+function compile(text: string, file: string, format: 'yaml' | 'json', stack: string[], model: string | undefined, issues: FileIssue[], catalog: BuildCatalog, includes: Includes): Workflow | undefined {
   const source = parseSource(text, file, format);
   if ('issues' in source) {
     issues.push(...source.issues);
@@ -56,15 +77,16 @@ function compile(text: string, file: string, format: 'yaml' | 'json', stack: str
         report(scope, at, `include cycle: ${chain.join(' → ')}`);
         return undefined;
       }
-      if (!existsSync(abs) || !statSync(abs).isFile()) {
+      const included = includedText(abs, includes);
+      if (included === undefined) {
         report(scope, at, `included file '${ref}' not found (looked for ${name})`);
         return undefined;
       }
-      if (statSync(abs).size > MAX_WORKFLOW_FILE_BYTES) {
-        issues.push(tooLarge(name, statSync(abs).size));
+      if ('size' in included) {
+        issues.push(tooLarge(name, included.size));
         return undefined;
       }
-      return compile(readFileSync(abs, 'utf8'), name, formatOf(name), [...stack, abs], inherited, issues, catalog);
+      return compile(included.text, name, formatOf(name), [...stack, abs], inherited, issues, catalog, includes);
     },
   };
   return buildWorkflow(scope, parsed.data, [], model);
@@ -79,12 +101,19 @@ function compile(text: string, file: string, format: 'yaml' | 'json', stack: str
 export function compileWorkflowText(text: string, options: WorkflowTextOptions, catalog: BuildCatalog): Workflow {
   const file = options.file ?? '<input>';
   const issues: FileIssue[] = [];
-  const workflow = compile(text, file, options.format ?? formatOf(file), [resolve(file)], undefined, issues, catalog);
+  const includes: Includes = { recorded: options.includes, read: {} };
+  const workflow = compile(text, file, options.format ?? formatOf(file), [resolve(file)], undefined, issues, catalog, includes);
   if (!workflow || issues.length > 0) {
     const files = [...new Set(issues.map((i) => i.file))];
     const rank = (i: FileIssue) => files.indexOf(i.file);
     throw new WorkflowFileError(issues.sort((a, b) => rank(a) - rank(b) || a.line - b.line || a.column - b.column));
   }
+  workflow.source = {
+    text,
+    ...(options.file ? { file: resolve(options.file) } : {}),
+    ...(options.format ? { format: options.format } : {}),
+    ...(Object.keys(includes.read).length ? { includes: includes.read } : {}),
+  };
   return workflow;
 }
 

@@ -17,6 +17,25 @@ export const runOptionsSchema = z.object({
 export const runOwnerSchema = z.object({ host: z.string().min(1), pid: z.number().int().positive() });
 
 /**
+ * What a workflow that is not registered by name was built from, recorded in RunStarted so that
+ * resume, replay and fork rebuild it: a list of agent types, or the text of a workflow file
+ * (`file` is its absolute path, the base of its `file:` references) and of the files it includes.
+ */
+export const workflowSourceSchema = z.union([
+  z.object({ agents: z.array(z.string().min(1)).min(1) }),
+  z.object({
+    text: z.string(),
+    file: z.string().optional(),
+    format: z.enum(['yaml', 'json']).optional(),
+    /** Texts of the files it includes (`file:`), by absolute path. */
+    includes: z.record(z.string(), z.string()).optional(),
+  }),
+]);
+
+/** What a workflow was built from (see {@link workflowSourceSchema}). */
+export type WorkflowSource = z.infer<typeof workflowSourceSchema>;
+
+/**
  * The catalogue is built twice: on write, JSON fields are checked to be JSON (`z.json()`); on
  * read they come straight from `JSON.parse`, which can only produce JSON, so re-checking them
  * (the costliest part of decoding) is skipped.
@@ -28,6 +47,7 @@ const workflowInfoSchema = z.object({
   kind: z.string(),
   version: z.string().default('1'),
   definition: jsonSchema,
+  source: workflowSourceSchema.optional(),
 });
 
 

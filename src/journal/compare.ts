@@ -5,7 +5,7 @@ export const UNCOMPARED_TYPES = new Set(['SpanRecorded', 'RunResumed', 'RunClaim
 
 /** Fields that hold clock readings or generated trace ids, left out of comparisons. */
 const VOLATILE: Record<string, readonly string[]> = {
-  RunStarted: ['traceId', 'workflow.name', 'workflow.definition', 'workflow.version', 'forkOf', 'owner', 'queued', 'concurrency'],
+  RunStarted: ['traceId', 'workflow.name', 'workflow.definition', 'workflow.version', 'workflow.source', 'forkOf', 'owner', 'queued', 'concurrency'],
   RunCompleted: ['durationMs'],
   RunFailed: ['durationMs'],
   RunCancelled: ['durationMs'],

@@ -2,6 +2,7 @@ import type { AgentInputItem } from '@openai/agents';
 import type { AnyStateMachine } from 'xstate';
 import { AigenAgent } from '../actors/agent.js';
 import type { AgentMachine } from '../actors/agentMachine.js';
+import type { WorkflowSource } from '../events/catalogue.js';
 import type { ErrorInfo } from '../events/common.js';
 import type { StepOutcome } from '../actors/outcome.js';
 
@@ -69,6 +70,11 @@ export abstract class Workflow {
   readonly version: string = '1';
   /** Retry options a workflow file asks for (`retry:`); the engine's options apply where unset. */
   retryPolicy?: { maxRetries?: number | undefined; retryDelayMs?: number | undefined };
+  /**
+   * What the workflow was built from when it is not a registered workflow (a list of agent
+   * types, a workflow file's text). Recorded in RunStarted, so resume, replay and fork rebuild it.
+   */
+  source?: WorkflowSource;
   constructor(readonly name: string) {}
   /** Build the workflow's XState machine for one run. */
   abstract build(ctx: BuildContext): AnyStateMachine;

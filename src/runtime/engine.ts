@@ -1,6 +1,7 @@
 import { Runner } from '@openai/agents';
 import type { Observable } from 'rxjs';
 import { defaultCatalog, type Catalog } from '../config/catalog.js';
+import { recordedWorkflow } from '../config/recorded.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { TERMINAL_EVENT_TYPES } from '../events/terminal.js';
 import type { Workflow } from '../machines/workflow.js';
@@ -251,7 +252,7 @@ export class WorkflowEngine {
   async replay(runId: string, options: { workflow?: Workflow } = {}): Promise<ReplayResult> {
     const log = await this.readRun(runId);
     const started = runStartedOf(log);
-    const workflow = options.workflow ?? this.catalog.createWorkflow(started.workflow.name);
+    const workflow = options.workflow ?? recordedWorkflow(this.catalog, started.workflow, runId);
     const handle = this.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'verify', log });
     const recorder = handle.recorder as ReplayRecorder;
     try {

@@ -1,3 +1,4 @@
+import { recordedWorkflow } from '../config/recorded.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { Context } from './context.js';
 import { runOptionsOf, runStartedOf, type ForkOptions } from './replay/engineSupport.js';
@@ -16,7 +17,7 @@ export async function launchFork(deps: RecordedRunDeps, runId: string, options: 
   if (!Number.isInteger(options.at) || options.at < 0 || options.at > last) {
     throw new ValidationError(`fork position must be a stream position from 0 to ${last}, got ${options.at}`, { path: 'at' });
   }
-  const workflow = options.workflow ?? deps.catalog.createWorkflow(started.workflow.name);
+  const workflow = options.workflow ?? recordedWorkflow(deps.catalog, started.workflow, runId);
   const agents = new Map(workflow.agents().map((a) => [a.agentId, a]));
   for (const [agentId, text] of Object.entries(options.instructions ?? {})) {
     const agent = agents.get(agentId);

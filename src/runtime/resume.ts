@@ -1,3 +1,4 @@
+import { recordedWorkflow } from '../config/recorded.js';
 import { Context } from './context.js';
 import { RunBusyError, RunFinishedError } from './errors.js';
 import { lastOwner, ownerState, thisProcess } from './owner.js';
@@ -34,7 +35,7 @@ export async function resumeRun(deps: RecordedRunDeps, runId: string, options: R
           : `it was last run by process ${owner!.pid} on host ${owner!.host}, whose liveness cannot be checked from here; resume with --force if that process is gone`,
     });
   }
-  const workflow = options.workflow ?? deps.catalog.createWorkflow(started.workflow.name);
+  const workflow = options.workflow ?? recordedWorkflow(deps.catalog, started.workflow, runId);
   const handle = deps.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'resume', log, owner: thisProcess() });
   await handle.started;
   const result = await handle.done;

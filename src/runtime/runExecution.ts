@@ -193,7 +193,13 @@ export function startRun(p: RunParams): RunHandle {
 
   const started = recorder.durable('RunStarted', {
     runId: p.runId,
-    workflow: { name: p.workflow.name, kind: p.workflow.kind, version: p.workflow.version, definition: exportDefinition(machine) },
+    workflow: {
+      name: p.workflow.name,
+      kind: p.workflow.kind,
+      version: p.workflow.version,
+      definition: exportDefinition(machine),
+      ...(p.workflow.source ? { source: p.workflow.source } : {}),
+    },
     input: p.input,
     options: { maxRetries: p.retry.maxRetries, retryDelayMs: p.retry.retryDelayMs, maxTurns: p.maxTurns, ...(p.stepTimeoutMs ? { stepTimeoutMs: p.stepTimeoutMs } : {}) },
     model: p.model,

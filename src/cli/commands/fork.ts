@@ -19,7 +19,7 @@ export function registerFork(program: Command, ctx: CliContext): void {
     .requiredOption('--at <position>', 'stream position of the source run to fork after', intOption(0))
     .option('--model <model>', 'model of the steps that run live')
     .option('--set <agent.instructions=text>', 'new instructions for an agent (repeatable)', collectSet, {})
-    .option('--workflow <name|path>', 'the workflow code (default: the registered workflow of the recorded name)')
+    .option('--workflow <name|path>', 'the workflow code (default: the agent list or workflow file recorded with the run, else the workflow registered under its name)')
     .action(async (id: string, flags: { at: number; model?: string; set: Record<string, string>; workflow?: string }) => {
       const { WorkflowEngine } = await loadEngineModules();
       const runId = await (await ctx.views()).resolveRunId(id);

@@ -20,7 +20,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .option('--verify', 'compare every produced event with the recorded one (always on; kept for clarity)', true)
     .option('--at <position>', 'time travel: every actor state and context at this stream position (nothing is executed)', intOption(0))
     .option('--file <path>', 'replay a run exported with `aigen export` instead of one in the store')
-    .option('--workflow <name|path>', 'the workflow code to replay against (default: the registered workflow of the recorded name)')
+    .option('--workflow <name|path>', 'the workflow code to replay against (default: the agent list or workflow file recorded with the run, else the workflow registered under its name)')
     .addHelpText('after', '\nExit 0 when the replay matches, 1 on a divergence (printed with a diff).')
     .action(async (id: string | undefined, flags: ReplayFlags) => {
       const { WorkflowEngine, createMemoryStore, importRuns, parseRunFile, runAt, readRun } = await loadEngineModules();

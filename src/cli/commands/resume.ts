@@ -13,7 +13,7 @@ export function registerResume(program: Command, ctx: CliContext): void {
     .argument('[runId]', 'a run id or a unique prefix of one')
     .option('--all', 'resume every run left running (runs another process is still executing are skipped)')
     .option('--force', 'take the run over even if the process that last ran it looks alive or is on another host')
-    .option('--workflow <name|path>', 'the workflow code (default: the registered workflow of the recorded name)')
+    .option('--workflow <name|path>', 'the workflow code (default: the agent list or workflow file recorded with the run, else the workflow registered under its name)')
     .action(async (id: string | undefined, flags: { all?: boolean; workflow?: string; force?: boolean }) => {
       const { WorkflowEngine } = await loadEngineModules();
       const store = await ctx.openStore();

@@ -152,3 +152,15 @@ export async function runStartedWith(storeUrl: string, input: string, timeoutMs 
   }
   throw new Error(`no run with input '${input}' started within ${timeoutMs}ms`);
 }
+
+/** Every event of a run, read from the sandbox's store by this process. */
+export async function storedEvents(sb: Sandbox, runId: string): Promise<RecordedEvent[]> {
+  const store = await openStore(sb.store);
+  try {
+    const out: RecordedEvent[] = [];
+    for await (const e of store.readStream(`run-${runId}`)) out.push(e);
+    return out;
+  } finally {
+    await store.close();
+  }
+}

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../../src/events/envelope.js';
-import { openStore } from '../../../src/store/openStore.js';
-import { aigen, json, REPO, sandbox, type Sandbox } from './helpers.js';
+import { aigen, json, REPO, sandbox, storedEvents, type Sandbox } from './helpers.js';
 
 /** What the offline model does with instructions and requests, seen through the CLI. */
 
@@ -35,16 +34,7 @@ function run(workflow: string, input: string): Promise<RunOut> {
   return out;
 }
 
-async function events(runId: string): Promise<RecordedEvent[]> {
-  const store = await openStore(sb.store);
-  try {
-    const out: RecordedEvent[] = [];
-    for await (const e of store.readStream(`run-${runId}`)) out.push(e);
-    return out;
-  } finally {
-    await store.close();
-  }
-}
+const events = (runId: string) => storedEvents(sb, runId);
 
 const ofType = (list: RecordedEvent[], type: string) => list.filter((e) => e.type === type).map((e) => e.data as Record<string, unknown>);
 const example = (name: string) => join(REPO, 'examples', 'workflows', name);

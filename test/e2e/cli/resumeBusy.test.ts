@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../../src/events/envelope.js';
-import { openStore } from '../../../src/store/openStore.js';
 import { say } from '../../../src/testing/index.js';
 import { after, hang, startOpenAIStub } from '../../support/openaiStub.js';
-import { runEvents } from '../../support/runs.js';
-import { aigen, finished, runStartedWith, sandbox, start, type Sandbox } from './helpers.js';
+import { aigen, finished, runStartedWith, sandbox, start, storedEvents, type Sandbox } from './helpers.js';
 
 // `aigen resume` across processes: a run whose process is alive is not taken over, and of two
 // resumes of a dead run exactly one continues it.
@@ -14,14 +12,7 @@ beforeAll(() => {
 });
 afterAll(() => sb.cleanup());
 
-async function eventsOf(runId: string): Promise<RecordedEvent[]> {
-  const store = await openStore(sb.store);
-  try {
-    return await runEvents(store, runId);
-  } finally {
-    await store.close();
-  }
-}
+const eventsOf = (runId: string) => storedEvents(sb, runId);
 
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 50));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgent, DeterministicWorkflow } from '../../../src/index.js';
 import { eventually, json, post, runEvents, startRun, startTestServer, type TestServer } from './helpers.js';
 
 type ErrorJson = { error: { code: string; message: string; path?: string } };
@@ -163,7 +164,28 @@ describe('errors', () => {
     expect(missingKey.error.message).toMatch(/"model": "offline"/);
     const forkKey = await json<ErrorJson>(await post(t.app, `/api/runs/${runId}/fork`, { at: 0, model: 'gpt-4.1-mini' }));
     expect(forkKey.error.code).toBe('MISSING_API_KEY');
-    for (const body of [missingKey, forkKey]) expect(body.error.message).not.toMatch(/--[a-z]/);
+    const unknownRun = await json<ErrorJson>(await t.app.request('/api/runs/feedface-0000'));
+    expect(unknownRun.error.message).toBe("unknown run 'feedface-0000'");
+    // A run of a workflow the server can neither find by name nor rebuild from its record.
+    const adhoc = await t.engine.execute(new DeterministicWorkflow({ name: 'adhoc', agents: [createAgent('writer')] }), undefined, 'x');
+    const unrecorded = await post(t.app, `/api/runs/${adhoc.runId}/fork`, { at: 1 });
+    expect(unrecorded.status).toBe(400);
+    const unrecordedBody = await json<ErrorJson>(unrecorded);
+    expect(unrecordedBody.error).toMatchObject({ code: 'WORKFLOW_NOT_RECORDED', path: 'workflow' });
+    expect(unrecordedBody.error.message).toMatch(/^run \S+ ran workflow 'adhoc', which is not registered here/);
+    for (const body of [missingKey, forkKey, unknownRun, unrecordedBody]) {
+      expect(body.error.message).not.toMatch(/--[a-z]/);
+      expect(body.error.message).not.toMatch(/\baigen [a-z]/);
+    }
+  });
+
+  it('POST /api/runs/:id/fork forks a run started from agent types (its workflow was recorded with it)', async () => {
+    const source = await startRun(t.app, 'research,writer', 'Fork an agent list');
+    await t.engine.wait(source);
+    const res = await post(t.app, `/api/runs/${source}/fork`, { at: 2 });
+    expect(res.status).toBe(202);
+    const fork = await json<{ runId: string }>(res);
+    await expect(t.engine.wait(fork.runId)).resolves.toMatchObject({ status: 'completed', workflow: 'research_writer' });
   });
 
   it('400: JavaScript prototype names are no workflows or agent types; 404 under /vendor/', async () => {
