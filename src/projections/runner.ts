@@ -1,9 +1,10 @@
-import { Subject, type Subscription } from 'rxjs';
+import { Subject } from 'rxjs';
 import type { RecordedEvent } from '../events/envelope.js';
-import { CorruptEventError } from '../events/errors.js';
 import type { EventStore } from '../store/eventStore.js';
 import { applyBatch, corruptError, parseStoredViews, runIdsOf } from './batch.js';
 import { CheckpointConflictError } from './errors.js';
+import { LiveDrain } from './liveDrain.js';
+import { readLogPage } from './logPage.js';
 import { PROJECTION_VERSIONS, type RunViews } from './fold.js';
 import type { RunRecord } from './runsList.js';
 import type { BeforeCheckpointHook, ViewStore } from './viewStore.js';
@@ -51,11 +52,7 @@ export class ProjectionRunner {
   readonly stats = { batches: 0, events: 0, conflicts: 0 };
   private checkpoint: string | undefined;
   private readonly cache = new Map<string, RunViews>();
-  private queue: Promise<unknown> = Promise.resolve();
-  private scheduled = false;
-  private live: Subscription | undefined;
-  private running = false;
-  private retry: NodeJS.Timeout | undefined;
+  private readonly loop: LiveDrain;
   private readonly batchSize: number;
   private readonly versions: Record<string, number>;
   /** True when the trace and usage views are kept. */
@@ -70,6 +67,7 @@ export class ProjectionRunner {
     this.detail = options.detail ?? true;
     const { trace, usage, ...core } = PROJECTION_VERSIONS;
     this.versions = options.versions ?? (this.detail ? { ...core, trace, usage } : core);
+    this.loop = new LiveDrain(store, () => this.drain(), { from: () => this.checkpoint ?? 'start', onError: options.onError, retryMs: options.retryMs });
   }
 
   /** Load the checkpoint; when the stored views were built with other versions, drop them. True when it reset. */
@@ -98,55 +96,21 @@ export class ProjectionRunner {
 
   /** Catch up, then keep applying new events as they are stored, until {@link stop}. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.wake(() => this.subscribe());
+    this.loop.start();
   }
 
   /** Stop applying new events; resolves when the batch in progress is written. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.live?.unsubscribe();
-    this.live = undefined;
-    clearTimeout(this.retry);
-    await this.queue;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** True between {@link start} and {@link stop}. */
   get isRunning(): boolean {
-    return this.running;
-  }
-
-  private subscribe(): void {
-    if (!this.running) return;
-    this.live?.unsubscribe();
-    // Only a wake-up signal: the runner reads the events itself, after its checkpoint.
-    this.live = this.store.subscribe({ from: this.checkpoint ?? 'start' }).subscribe({
-      next: () => this.wake(),
-      // An unreadable event ends a subscription: skip it in a batch, then listen again after it.
-      error: () => this.wake(() => this.subscribe()),
-    });
-  }
-
-  private wake(then?: () => void): void {
-    if (this.scheduled && !then) return;
-    this.scheduled = true;
-    this.exclusive(async () => {
-      this.scheduled = false;
-      await this.drain();
-    }).then(
-      () => then?.(),
-      (err: unknown) => {
-        this.options.onError?.(err);
-        if (this.running) this.retry = setTimeout(() => this.wake(then), this.options.retryMs ?? 1000);
-      },
-    );
+    return this.loop.isRunning;
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.loop.exclusive(fn);
   }
 
   private async reset(): Promise<void> {
@@ -162,15 +126,7 @@ export class ProjectionRunner {
   /** One batch. True when there may be more to read. */
   private async step(): Promise<boolean> {
     const expected = this.checkpoint;
-    const events: RecordedEvent[] = [];
-    let corrupt: CorruptEventError | undefined;
-    try {
-      for await (const e of this.store.readAll({ from: expected ?? 'start', limit: this.batchSize })) events.push(e);
-    } catch (err) {
-      if (!(err instanceof CorruptEventError)) throw err;
-      corrupt = err;
-    }
-    const last = corrupt?.location.globalPosition ?? events[events.length - 1]?.globalPosition;
+    const { events, corrupt, last, more } = await readLogPage(this.store, expected, this.batchSize);
     if (last === undefined) return false;
     const { writes, errors, states } = applyBatch(events, await this.before(runIdsOf(events)), this.detail);
     if (corrupt) errors.push(corruptError(corrupt));
@@ -197,7 +153,7 @@ export class ProjectionRunner {
     }
     for (const w of writes) this.rows$.next(w.row);
     for (const e of events) this.events$.next(e);
-    return corrupt !== undefined || events.length >= this.batchSize;
+    return more;
   }
 
   /** The state of each run before the batch: cached, else stored, else absent. */

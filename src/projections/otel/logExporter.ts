@@ -1,10 +1,10 @@
-import type { Subscription } from 'rxjs';
-import type { AigenEvent, RecordedEvent } from '../../events/envelope.js';
-import { CorruptEventError } from '../../events/errors.js';
+import type { AigenEvent } from '../../events/envelope.js';
 import { runIdOfStream, runStreamId } from '../../events/streams.js';
 import type { EventStore } from '../../store/eventStore.js';
 import type { CheckpointStore } from '../checkpoints.js';
 import { CheckpointConflictError } from '../errors.js';
+import { LiveDrain } from '../liveDrain.js';
+import { readLogPage } from '../logPage.js';
 import { applyRunSpans, otelTraceId, startRunSpans, type LogSpan, type RunSpans } from './spans.js';
 
 /** Where finished spans go (the OTLP exporter, or a test's list). Resolves once the spans are accepted. */
@@ -42,11 +42,9 @@ export class LogSpanExporter {
   private readonly name: string;
   private readonly runs = new Map<string, RunSpans>();
   private readonly traces = new Map<string, string>();
-  private queue: Promise<unknown> = Promise.resolve();
-  private live: Subscription | undefined;
-  private running = false;
-  private scheduled = false;
-  private retry: NodeJS.Timeout | undefined;
+  private readonly loop: LiveDrain;
+  /** The last position this exporter read up to (where it listens from when live). */
+  private position: string | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -55,46 +53,22 @@ export class LogSpanExporter {
     private readonly options: LogSpanExporterOptions = {},
   ) {
     this.name = options.checkpoint ?? 'otel';
+    this.loop = new LiveDrain(store, () => this.drain(), { from: () => this.position ?? 'start', onError: options.onError, retryMs: options.retryMs });
   }
 
   /** Export every span the log holds so far. */
   catchUp(): Promise<void> {
-    return this.exclusive(() => this.drain());
+    return this.loop.exclusive(() => this.drain());
   }
 
   /** Catch up, then export new spans as events are stored, until {@link stop}. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.live = this.store.subscribe({ from: 'end' }).subscribe({ next: () => this.wake(), error: () => this.wake() });
-    this.wake();
+    this.loop.start();
   }
 
   /** Stop listening; resolves when the batch in progress is exported. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.live?.unsubscribe();
-    this.live = undefined;
-    clearTimeout(this.retry);
-    await this.queue;
-  }
-
-  private wake(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.exclusive(async () => {
-      this.scheduled = false;
-      await this.drain();
-    }).catch((err: unknown) => {
-      this.options.onError?.(err);
-      if (this.running) this.retry = setTimeout(() => this.wake(), this.options.retryMs ?? 1000);
-    });
-  }
-
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async drain(): Promise<void> {
@@ -104,16 +78,9 @@ export class LogSpanExporter {
   /** One batch. True when there may be more to read. */
   private async step(): Promise<boolean> {
     const expected = await this.checkpoints.read(this.name);
+    this.position = expected;
     const limit = this.options.batchSize ?? 1000;
-    const events: RecordedEvent[] = [];
-    let corrupt: CorruptEventError | undefined;
-    try {
-      for await (const e of this.store.readAll({ from: expected ?? 'start', limit, filter: { streamPrefix: 'run-' } })) events.push(e);
-    } catch (err) {
-      if (!(err instanceof CorruptEventError)) throw err;
-      corrupt = err;
-    }
-    const last = corrupt?.location.globalPosition ?? events[events.length - 1]?.globalPosition;
+    const { events, last, more } = await readLogPage(this.store, expected, limit, { streamPrefix: 'run-' });
     if (last === undefined) return false;
     const spans: LogSpan[] = [];
     for (const e of events) spans.push(...(await this.apply(e as AigenEvent)));
@@ -126,10 +93,11 @@ export class LogSpanExporter {
       this.runs.clear();
       return true;
     }
+    this.position = last;
     this.stats.spans += spans.length;
     this.stats.batches++;
     this.evict();
-    return corrupt !== undefined || events.length >= limit;
+    return more;
   }
 
   private async apply(e: AigenEvent): Promise<LogSpan[]> {

@@ -71,6 +71,18 @@ function open(run: RunSpans, e: AigenEvent, name: string, parent: string, kind: 
 
 const close = (span: OpenSpan, at: string, status: LogSpan['status']): LogSpan => ({ ...span, endedAt: at, status });
 
+/** Remove and return the open span under `key` (undefined: none, e.g. opened before a lost batch). */
+function take(spans: Map<string, OpenSpan>, key: string): OpenSpan | undefined {
+  const span = spans.get(key);
+  spans.delete(key);
+  return span;
+}
+
+function setUsage(span: OpenSpan, usage: { inputTokens: number; outputTokens: number }): void {
+  span.attributes['gen_ai.usage.input_tokens'] = usage.inputTokens;
+  span.attributes['gen_ai.usage.output_tokens'] = usage.outputTokens;
+}
+
 /**
  * The state of a run's spans from its RunStarted event. `traceId` is the OTel trace id the run
  * belongs to: its own, or its root run's for a child run (see {@link otelTraceId}).
@@ -142,13 +154,10 @@ export function applyRunSpans(run: RunSpans, e: AigenEvent): LogSpan[] {
     }
     case 'StepCompleted':
     case 'StepFailed': {
-      const span = run.steps.get(e.data.stepId);
+      const span = take(run.steps, e.data.stepId);
       if (!span) return [];
-      run.steps.delete(e.data.stepId);
       if (e.type === 'StepCompleted') {
-        const u = e.data.usage;
-        span.attributes['gen_ai.usage.input_tokens'] = u.inputTokens;
-        span.attributes['gen_ai.usage.output_tokens'] = u.outputTokens;
+        setUsage(span, e.data.usage);
         return [close(span, at, { code: 'ok' })];
       }
       const d = e.data;
@@ -171,9 +180,8 @@ export function applyRunSpans(run: RunSpans, e: AigenEvent): LogSpan[] {
     }
     case 'ModelResponded':
     case 'ModelFailed': {
-      const span = run.calls.get(e.data.callId);
+      const span = take(run.calls, e.data.callId);
       if (!span) return [];
-      run.calls.delete(e.data.callId);
       if (e.type === 'ModelFailed') {
         span.attributes['error.type'] = e.data.error.code;
         return [close(span, at, { code: 'error', message: e.data.error.message })];
@@ -181,8 +189,7 @@ export function applyRunSpans(run: RunSpans, e: AigenEvent): LogSpan[] {
       const r = e.data.response;
       span.attributes['gen_ai.response.model'] = e.data.model;
       if (r.responseId !== undefined) span.attributes['gen_ai.response.id'] = r.responseId;
-      span.attributes['gen_ai.usage.input_tokens'] = r.usage.inputTokens;
-      span.attributes['gen_ai.usage.output_tokens'] = r.usage.outputTokens;
+      setUsage(span, r.usage);
       return [close(span, at, { code: 'ok' })];
     }
     case 'ToolCalled': {
@@ -200,9 +207,8 @@ export function applyRunSpans(run: RunSpans, e: AigenEvent): LogSpan[] {
     }
     case 'ToolReturned':
     case 'ToolFailed': {
-      const span = run.calls.get(e.data.callId);
+      const span = take(run.calls, e.data.callId);
       if (!span) return [];
-      run.calls.delete(e.data.callId);
       if (e.type === 'ToolFailed') return [close(span, at, { code: 'error', message: e.data.error.message })];
       return [close(span, at, { code: 'ok' })];
     }
@@ -226,9 +232,7 @@ export function applyRunSpans(run: RunSpans, e: AigenEvent): LogSpan[] {
     case 'RunCancelled': {
       if (run.ended) return [];
       run.ended = true;
-      const u = e.data.usage;
-      run.run.attributes['gen_ai.usage.input_tokens'] = u.inputTokens;
-      run.run.attributes['gen_ai.usage.output_tokens'] = u.outputTokens;
+      setUsage(run.run, e.data.usage);
       const status = e.type === 'RunCompleted' ? (e.data.partial ? 'partial' : 'completed') : e.type === 'RunFailed' ? 'failed' : 'cancelled';
       run.run.attributes['aigen.run.status'] = status;
       // Spans a crash or a cancel left open end with the run, so the trace is complete.
