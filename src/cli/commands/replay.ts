@@ -17,7 +17,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .command('replay')
     .description('re-execute a recorded run against the current workflow code, answering every model and tool call from its log, and compare')
     .argument('[runId]', 'a run id or a unique prefix of one (or use --file)')
-    .option('--verify', 'compare every produced event with the recorded one (always on; kept for clarity)', true)
+    .option('--verify', 'accepted and changes nothing: every replay compares each produced event with the recorded one')
     .option('--at <position>', 'time travel: every actor state and context at this stream position (nothing is executed)', intOption(0))
     .option('--file <path>', 'replay a run exported with `aigen export` instead of one in the store')
     .option('--workflow <name|path>', 'the workflow code to replay against (default: the agent list or workflow file recorded with the run, else the workflow registered under its name)')

@@ -18,9 +18,17 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const status = await views.status(runId, flags.at);
       const [{ runCost, withCost }, prices, store] = await Promise.all([import('../../projections/cost.js'), cliPrices(ctx), ctx.openStore()]);
       const costed = withCost(status, await runCost(store, runId, prices, flags.at));
-      if (ctx.json) ctx.output.json(costed);
+      if (ctx.json) ctx.output.json(withResult(costed));
       else printStatus(ctx, costed, flags.at);
     });
+}
+
+/**
+ * The status as `--json` prints it: the run's final content is `result`, as in `aigen run --json`
+ * (the fold calls it `output`); every other field is the fold's, in its order.
+ */
+function withResult<T extends { output?: unknown }>(status: T): Omit<T, 'output'> & { result?: unknown } {
+  return Object.fromEntries(Object.entries(status).map(([k, v]) => [k === 'output' ? 'result' : k, v])) as Omit<T, 'output'> & { result?: unknown };
 }
 
 function printStatus(ctx: CliContext, st: CostedStatus<RunStatus>, at: number | undefined): void {

@@ -66,9 +66,11 @@ describe('the run-state reducer equals status --at', () => {
         const folded = foldRunState(log, position);
         expect(folded.lastPosition).toBe(position);
         // The CLI adds the priced cost to the fold (run, and each step); the rest is the fold itself.
-        const { cost, costUsd, steps, ...rest } = json<Record<string, unknown> & { cost: { usage: unknown }; costUsd: unknown; steps: Array<Record<string, unknown>> }>(r);
-        const { steps: foldedSteps, ...foldedRest } = asJson(folded) as { steps: unknown[] };
+        // It names the final content `result` (as `run --json` does), the fold `output`.
+        const { cost, costUsd, steps, result, ...rest } = json<Record<string, unknown> & { cost: { usage: unknown }; costUsd: unknown; steps: Array<Record<string, unknown>> }>(r);
+        const { steps: foldedSteps, output, ...foldedRest } = asJson(folded) as { steps: unknown[]; output?: unknown };
         expect(rest).toEqual(foldedRest);
+        expect(result).toEqual(output);
         expect(steps.map(({ costUsd: _c, ...step }) => step)).toEqual(foldedSteps);
         // Cost counts answered model calls up to the position (steps count when they complete).
         expect(cost.usage).toMatchObject({ requests: expect.any(Number) as number });
