@@ -102,7 +102,10 @@ export { Context } from './runtime/context.js';
 export { systemClock, type Clock } from './runtime/clock.js';
 export { WorkflowError, MaxTurnsExceededError } from './machines/errors.js';
 export { MissingApiKeyError } from './models/errors.js';
-export { StepTimeoutError, RunCancelledError } from './runtime/errors.js';
+export { StepTimeoutError, RunCancelledError, WorkersUnsupportedError } from './runtime/errors.js';
+export { Worker, type WorkerOptions, type WorkerLog } from './runtime/worker.js';
+export { DEFAULT_LEASE_MS } from './runtime/runLeases.js';
+export type { ClaimOutcome } from './runtime/claimRun.js';
 export type { ExecuteResult, RunStatusValue } from './runtime/runExecution.js';
 
 // Projections

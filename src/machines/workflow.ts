@@ -75,6 +75,8 @@ export abstract class Workflow {
    * types, a workflow file's text). Recorded in RunStarted, so resume, replay and fork rebuild it.
    */
   source?: WorkflowSource;
+  /** Most runs of this workflow executing at once across all workers (a workflow file's `concurrency:`). */
+  concurrency?: number | undefined;
   constructor(readonly name: string) {}
   /** Build the workflow's XState machine for one run. */
   abstract build(ctx: BuildContext): AnyStateMachine;

@@ -25,6 +25,9 @@ import { resumeRun, type ResumeOptions } from './resume.js';
 import { readRunLog } from './runLog.js';
 import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
 import { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from './runOptions.js';
+import { assertRebuildable, claimRun, type ClaimOutcome } from './claimRun.js';
+import { leaseMsOf, RunLeases } from './runLeases.js';
+import { WorkersUnsupportedError } from './errors.js';
 import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
 
 export { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from './runOptions.js';
@@ -58,6 +61,11 @@ export interface EngineOptions {
    * looked up (default: the default catalog, where `registerTool` and `registerWorkflowFactory` register).
    */
   catalog?: Catalog;
+  /**
+   * Lease length of the runs this engine executes itself (default `AIGEN_LEASE_MS` or 15000):
+   * killed, its runs show `stalled` after this long and a worker continues them.
+   */
+  leaseMs?: number;
 }
 
 /**
@@ -71,7 +79,9 @@ export interface EngineOptions {
  */
 export class WorkflowEngine {
   readonly store: EventStore;
-  private readonly options: Required<Omit<EngineOptions, 'store' | 'catalog'>>;
+  private readonly options: Required<Omit<EngineOptions, 'store' | 'catalog' | 'leaseMs'>>;
+  /** Leases of the runs this engine starts and executes itself (absent on stores without leases). */
+  private readonly leases: RunLeases | undefined;
   /** Where tool and workflow names are resolved. */
   readonly catalog: Catalog;
   private readonly runner: Runner;
@@ -103,6 +113,7 @@ export class WorkflowEngine {
     if (!(this.options.stepTimeoutMs >= 0) || !Number.isFinite(this.options.stepTimeoutMs)) {
       throw new ValidationError('stepTimeoutMs must be a number of milliseconds >= 0 (0: no limit)', { path: 'stepTimeoutMs' });
     }
+    this.leases = this.store.leases ? new RunLeases(this.store.leases, leaseMsOf(options.leaseMs, env)) : undefined;
     installSpanRecorder(env);
     this.cancellations = new CancelWatch(this.store, (runId) => this.active.get(runId));
     this.runner = new Runner({ tracingDisabled: false, traceIncludeSensitiveData: true });
@@ -119,6 +130,39 @@ export class WorkflowEngine {
     const handle = this.launch(workflow, input, options.context ?? new Context(), options);
     await handle.started;
     return handle.runId;
+  }
+
+  /**
+   * Record a run for a worker to execute and return its id at once: RunStarted (`queued`) is
+   * durable and the run waits in the store's queue; `aigen worker`, `aigen serve` or
+   * {@link Worker} executes it. `concurrency` caps the runs of this workflow executing at once
+   * across all workers. Needs a store other processes share (SQLite, PostgreSQL).
+   * @example
+   * ```ts
+   * const runId = await engine.submit(workflow, 'Write about tides', { concurrency: 3 });
+   * ```
+   */
+  async submit(workflow: Workflow, input: string, options: RunOptions & { concurrency?: number } = {}): Promise<string> {
+    const leases = this.store.leases;
+    if (!leases) throw new WorkersUnsupportedError(this.store.kind, 'submitted runs');
+    const { concurrency, ...runOptions } = options;
+    const limit = concurrency ?? workflow.concurrency;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+      throw new ValidationError(`concurrency must be a whole number >= 1, got ${String(limit)}`, { path: 'concurrency' });
+    }
+    assertRebuildable(this.catalog, workflow);
+    const handle = this.launch(workflow, input, new Context(), runOptions, { kind: 'submit', concurrency: limit });
+    await handle.started;
+    await leases.enqueue({ runId: handle.runId, workflow: workflow.name, limit });
+    return handle.runId;
+  }
+
+  /**
+   * Execute a run whose lease `claim.workerId` holds (a worker's claim): records RunClaimed and
+   * continues the run from its log. See {@link claimRun}.
+   */
+  executeClaimed(runId: string, claim: { workerId: string; leaseMs: number }): Promise<ClaimOutcome> {
+    return claimRun(this.recordedRunDeps(), runId, claim);
   }
 
   /**
@@ -202,7 +246,8 @@ export class WorkflowEngine {
   private launch(workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode = { kind: 'live' }): RunHandle {
     if (typeof input !== 'string') throw new ValidationError('input must be a string', { path: 'input' });
     const model = options.model ?? this.options.model;
-    if (mode.kind !== 'verify') for (const agent of workflow.agents()) assertModelAvailable(agent.model ?? model, this.options.env);
+    // A submitted run's models are checked where it executes (a worker has its own keys).
+    if (mode.kind !== 'verify' && mode.kind !== 'submit') for (const agent of workflow.agents()) assertModelAvailable(agent.model ?? model, this.options.env);
     this.catalog.resolveTools(workflow);
     const params = (runId: string, wf: Workflow, text: string, ctx: Context, runMode: ExecutionMode): RunParams => ({
       store: this.store,
@@ -237,7 +282,11 @@ export class WorkflowEngine {
       },
       ...modeParams(runMode, this.store, this.options.clock),
     });
-    return this.track(startRun(params(options.runId ?? newRunId(), workflow, input, context, mode)));
+    const handle = startRun(params(options.runId ?? newRunId(), workflow, input, context, mode));
+    if (mode.kind === 'submit') return handle;
+    // A run started here is held under a lease, as a worker holds its claims.
+    if (mode.kind === 'live' || mode.kind === 'fork') this.leases?.hold(handle, workflow.name);
+    return this.track(handle);
   }
 
   /**

@@ -53,3 +53,22 @@ export class RunBusyError extends AigenError {
     super(`run ${runId} is busy: ${options.detail}; not resumed`, options.cause === undefined ? {} : { cause: options.cause });
   }
 }
+
+/**
+ * The store cannot host workers: `memory:` lives in one process, KurrentDB has no lease table yet.
+ * @example
+ * ```ts
+ * await engine.submit(workflow, 'Tides'); // on kurrentdb://…: WorkersUnsupportedError
+ * ```
+ */
+export class WorkersUnsupportedError extends AigenError {
+  readonly code = 'WORKERS_UNSUPPORTED';
+  readonly kind = 'user' as const;
+  constructor(storeKind: string, what = 'workers') {
+    super(
+      storeKind === 'memory'
+        ? `${what} need a store that other processes can share; memory: lives in this process only (use sqlite:<path> or postgres://…)`
+        : `${what} are not supported on ${storeKind} stores yet; use sqlite:<path> or postgres://…`,
+    );
+  }
+}

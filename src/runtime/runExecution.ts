@@ -75,6 +75,11 @@ export interface RunParams {
   forkOf?: { runId: string; position: number };
   /** The process executing the run, recorded in RunStarted. */
   owner?: RunOwner;
+  /**
+   * Submit only: record RunStarted marked `queued` (with the workflow's limit across workers)
+   * and execute nothing; a worker claims the run.
+   */
+  queued?: { concurrency?: number | undefined };
 }
 
 /** A run in progress. */
@@ -90,6 +95,16 @@ export interface RunHandle {
    * another server): stop at once and end `cancelled`, appending nothing more.
    */
   cancelledInLog(reason: string): void;
+  /**
+   * This process lost the run's lease: stop at once and write nothing more (another process
+   * holds the run now). `done` resolves `failed` with LEASE_LOST.
+   */
+  abandon(reason: string): void;
+  /**
+   * Give the run back (a draining worker): stop, record RunReleased, and resolve once it is
+   * durable; `done` resolves `failed` with RUN_RELEASED.
+   */
+  release(workerId: string, reason: string): Promise<void>;
   /** Where this run's events went. */
   recorder: Recorder;
 }
@@ -107,7 +122,7 @@ export function startRun(p: RunParams): RunHandle {
   let usage = zeroUsage();
   let stepSeq = 0;
   let actor: AnyActorRef | undefined;
-  let finish: ((reason: string, inLog: boolean) => void) | undefined;
+  let finish: ((stop: Stop) => void) | undefined;
   let cancelled: string | undefined;
 
   // Re-execution records the branches' starts and ends in the one order the log has them: a
@@ -191,7 +206,7 @@ export function startRun(p: RunParams): RunHandle {
     durationMs: durationMs(),
   });
 
-  const started = recorder.durable('RunStarted', {
+  const runStarted = () => recorder.durable('RunStarted', {
     runId: p.runId,
     workflow: {
       name: p.workflow.name,
@@ -207,17 +222,20 @@ export function startRun(p: RunParams): RunHandle {
     ...(p.parentRunId ? { parentRunId: p.parentRunId } : {}),
     ...(p.branch ? { branch: p.branch } : {}),
     ...(p.forkOf ? { forkOf: p.forkOf } : {}),
-    ...(p.owner ? { owner: p.owner } : {}),
+    ...(p.owner && !p.queued ? { owner: p.owner } : {}),
+    ...(p.queued ? { queued: true, ...(p.queued.concurrency !== undefined ? { concurrency: p.queued.concurrency } : {}) } : {}),
   });
+  const started = runStarted();
 
-  const done = started.then(async () => {
+  // Submitted only: a worker executes it (nothing here ever ends).
+  const done: Promise<ExecuteResult> = p.queued ? new Promise<never>(() => undefined) : started.then(async () => {
     const unroute = routeSpans(traceId, recorder);
     try {
       const outcome = await withTrace(
         `Workflow: ${p.workflow.name}`,
         () =>
-          new Promise<StepOutcome | { cancelled: string; inLog: boolean } | { crashed: unknown }>((resolve) => {
-            finish = (reason, inLog) => resolve({ cancelled: reason, inLog });
+          new Promise<StepOutcome | { stopped: Stop } | { crashed: unknown }>((resolve) => {
+            finish = (stop) => resolve({ stopped: stop });
             const a = createActor(machine, {
               input: { input: p.input },
               clock: p.actorClock ?? p.clock,
@@ -237,11 +255,20 @@ export function startRun(p: RunParams): RunHandle {
       // Nothing more belongs to this run after its terminal event: late spans of aborted steps are dropped.
       unroute();
       await recorder.flush().catch(() => undefined);
-      if ('cancelled' in outcome) {
-        const r = result('cancelled', {}, { code: 'RUN_CANCELLED', message: outcome.cancelled });
-        if (outcome.inLog) return r;
+      if ('stopped' in outcome && outcome.stopped.kind === 'abandon') {
+        return result('failed', {}, { code: 'LEASE_LOST', message: outcome.stopped.reason });
+      }
+      if ('stopped' in outcome && outcome.stopped.kind === 'release') {
+        const { workerId, reason } = outcome.stopped;
+        // A fenced recorder writes nothing: the run is someone else's already.
+        if (!recorder.error) await recorder.durable('RunReleased', { workerId, reason }).catch(() => undefined);
+        return result('failed', {}, { code: 'RUN_RELEASED', message: reason });
+      }
+      if ('stopped' in outcome) {
+        const r = result('cancelled', {}, { code: 'RUN_CANCELLED', message: outcome.stopped.reason });
+        if (outcome.stopped.kind === 'cancelledInLog') return r;
         try {
-          await recorder.durable('RunCancelled', { reason: outcome.cancelled, usage: r.usage, durationMs: r.durationMs });
+          await recorder.durable('RunCancelled', { reason: outcome.stopped.reason, usage: r.usage, durationMs: r.durationMs });
         } catch (err) {
           // Cancelled here and elsewhere at once: the other RunCancelled won.
           if ((await cancellationInLog()) === undefined) throw err;
@@ -276,6 +303,16 @@ export function startRun(p: RunParams): RunHandle {
     }
   });
 
+  /** Stop the run from outside (another process's cancellation, a lost lease, a drain). */
+  const stopWith = (stop: Stop): void => {
+    if (cancelled !== undefined) return;
+    cancelled = stop.reason;
+    void started.then(() => {
+      actor?.stop();
+      finish?.(stop);
+    }, () => undefined);
+  };
+
   return {
     runId: p.runId,
     started,
@@ -286,19 +323,22 @@ export function startRun(p: RunParams): RunHandle {
       cancelled = reason;
       await started.catch(() => undefined);
       actor?.stop();
-      finish?.(reason, false);
+      finish?.({ kind: 'cancel', reason });
       await done;
     },
-    cancelledInLog: (reason) => {
-      if (cancelled !== undefined) return;
-      cancelled = reason;
-      void started.then(() => {
-        actor?.stop();
-        finish?.(reason, true);
-      }, () => undefined);
+    cancelledInLog: (reason) => stopWith({ kind: 'cancelledInLog', reason }),
+    abandon: (reason) => stopWith({ kind: 'abandon', reason }),
+    release: async (workerId, reason) => {
+      stopWith({ kind: 'release', reason, workerId });
+      await done;
     },
   };
 }
+
+/** Why a run stopped before its workflow ended. */
+type Stop =
+  | { kind: 'cancel' | 'cancelledInLog' | 'abandon'; reason: string }
+  | { kind: 'release'; reason: string; workerId: string };
 
 /** A fresh run id. */
 export function newRunId(): string {

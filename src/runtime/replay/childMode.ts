@@ -6,7 +6,8 @@ import { isFinished, type ExecutionMode } from './modes.js';
 export async function childModeOf(store: EventStore, parent: ExecutionMode, childRunId: string, branch: string): Promise<ExecutionMode> {
   switch (parent.kind) {
     case 'live':
-      return parent;
+    case 'submit':
+      return { kind: 'live' };
     case 'verify':
       return { kind: 'verify', log: await readRunLog(store, childRunId) };
     case 'resume': {

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../events/envelope.js';
 import { isTerminalEventType } from '../../events/terminal.js';
 import type { Clock } from '../clock.js';
-import type { Recorder, RunIdentity } from '../../journal/recorder.js';
+import { RunRecorder, type Recorder, type RunIdentity } from '../../journal/recorder.js';
 import type { RunHandle, RunParams } from '../runExecution.js';
 import type { Catalog } from '../../config/catalog.js';
 import type { Workflow } from '../../machines/workflow.js';
@@ -17,13 +17,15 @@ import { ClaimingRecorder } from '../../journal/claimingRecorder.js';
  * How a run is executed: `live` (new facts), `verify` (every fact from the log, events compared,
  * nothing written), `resume` (facts from the log, then live, appending after the log), or
  * `fork` (facts from another run's log up to a position, everything written to a new stream).
- * A resume claims the run for `owner` with its first append (see {@link ClaimingRecorder}).
+ * A resume claims the run for `owner` with its first append (see {@link ClaimingRecorder}), unless
+ * the log already ends with its claim (`claimed`: a worker's RunClaimed).
  */
 export type ExecutionMode =
   | { kind: 'live' }
   | { kind: 'verify'; log: RecordedEvent[] }
-  | { kind: 'resume'; log: RecordedEvent[]; owner: RunOwner }
-  | { kind: 'fork'; log: RecordedEvent[]; upTo: number; source: { runId: string; position: number } };
+  | { kind: 'resume'; log: RecordedEvent[]; owner: RunOwner; claimed?: boolean }
+  | { kind: 'fork'; log: RecordedEvent[]; upTo: number; source: { runId: string; position: number } }
+  | { kind: 'submit'; concurrency?: number | undefined };
 
 /** Starts a run of `workflow` in a mode (the engine's launcher). */
 export type LaunchRun = (workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode) => RunHandle;
@@ -58,6 +60,8 @@ export function modeParams(mode: ExecutionMode, store: EventStore, clock: Clock)
   switch (mode.kind) {
     case 'live':
       return {};
+    case 'submit':
+      return { queued: { concurrency: mode.concurrency } };
     case 'verify': {
       let replay: ReplayRecorder | undefined;
       const answers = new AnswerSource(mode.log);
@@ -74,12 +78,11 @@ export function modeParams(mode: ExecutionMode, store: EventStore, clock: Clock)
       return {
         answers,
         ...(answers.traceId ? { traceId: answers.traceId } : {}),
-        recorder: (id: RunIdentity): Recorder =>
-          (replay = new ReplayRecorder(
-            id,
-            mode.log,
-            new ClaimingRecorder(store, id, { fromPosition: mode.log[mode.log.length - 1]!.streamPosition, owner: mode.owner }),
-          )),
+        recorder: (id: RunIdentity): Recorder => {
+          const fromPosition = mode.log[mode.log.length - 1]!.streamPosition;
+          const tail = mode.claimed ? new RunRecorder(store, id, { expectedVersion: fromPosition }) : new ClaimingRecorder(store, id, { fromPosition, owner: mode.owner });
+          return (replay = new ReplayRecorder(id, mode.log, tail));
+        },
         actorClock: replayClock(clock, () => replay?.exhausted !== true),
       };
     }
