@@ -1,4 +1,5 @@
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
+import type { ModelDelta } from '../journal/deltas.js';
 import { formatClock, formatState, formatTokens, oneLine, shortId } from './format.js';
 import type { Styles } from './output.js';
 
@@ -78,4 +79,15 @@ export function eventLine(e: RecordedEvent, style: Styles, withRun = false): str
   const type = paintType(e.type, style) + ' '.repeat(Math.max(1, TYPE_WIDTH - e.type.length));
   const run = withRun ? `${style.bold(shortId(e.streamId.replace(/^run-/, '')).padEnd(8))} ` : '';
   return `${style.dim(String(e.streamPosition).padStart(4))} ${style.dim(formatClock(e.metadata.recordedAt))} ${run}${type}${summarize(e)}`;
+}
+
+/**
+ * A live delta among event lines (`aigen events --follow --deltas`): no position (it is not
+ * stored), the call, and the text as a JSON string so whitespace stays visible.
+ * `       ·            delta            1-research.1.1 +42 "Tides rise "`
+ */
+export function deltaLine(d: ModelDelta, style: Styles): string {
+  const type = 'delta' + ' '.repeat(TYPE_WIDTH - 'delta'.length);
+  const where = `${d.callId}${d.toolCall ? ` ${d.toolCall.name ?? d.toolCall.id}()` : ''} ${d.snapshot ? 'snapshot' : `+${d.index}`}`;
+  return `${style.dim('   ·')} ${' '.repeat(12)} ${style.dim(type)}${where} ${JSON.stringify(d.text)}`;
 }

@@ -6,7 +6,7 @@ import type { CliContext } from './context.js';
  * Consume a live event stream until `onEvent` returns true, the stream ends, or SIGINT / SIGTERM (which
  * ends the command normally, exit 0). Rejects when the subscription fails.
  */
-export function follow(ctx: CliContext, events: Observable<RecordedEvent>, onEvent: (e: RecordedEvent) => boolean | void): Promise<void> {
+export function follow<T = RecordedEvent>(ctx: CliContext, events: Observable<T>, onEvent: (e: T) => boolean | void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const subscription = new Subscription();
     let done = false;

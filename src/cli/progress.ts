@@ -1,3 +1,4 @@
+import type { ModelDelta } from '../journal/deltas.js';
 import type { RunStatus, StepView } from '../projections/status.js';
 import { formatDuration, formatState, formatTokens, oneLine, paintStatus, statusMark, table } from './format.js';
 import type { Channel, Styles } from './output.js';
@@ -12,7 +13,15 @@ function stepElapsed(step: StepView, now: number): number | undefined {
  * The live block of `aigen run` in a terminal: the workflow's state, then one line per agent
  * actor with its state, attempts, elapsed time and tokens. Pure: the caller redraws it.
  */
-export function renderProgress(s: RunStatus, now: number, style: Styles, frame = 0, elapsedMs?: number): string[] {
+export function renderProgress(
+  s: RunStatus,
+  now: number,
+  style: Styles,
+  frame = 0,
+  elapsedMs?: number,
+  live?: ReadonlyMap<string, string>,
+  width = 100,
+): string[] {
   const spin = style.cyan(SPINNER[frame % SPINNER.length] ?? '·');
   const ended = s.endedAt !== undefined;
   const elapsed = elapsedMs ?? s.durationMs ?? Math.max(0, now - Date.parse(s.startedAt));
@@ -26,6 +35,8 @@ export function renderProgress(s: RunStatus, now: number, style: Styles, frame =
     .filter(Boolean)
     .join('  ');
   const rows: string[][] = [];
+  /** Lines shown under a row: the live text of a running step. */
+  const below = new Map<number, string[]>();
   const workflowState = s.states.workflow;
   if (workflowState !== undefined) rows.push([style.dim('◆'), 'workflow', formatState(workflowState), '', '', '']);
   for (const step of s.steps) {
@@ -39,11 +50,30 @@ export function renderProgress(s: RunStatus, now: number, style: Styles, frame =
       formatDuration(stepElapsed(step, now)),
       formatTokens(step.usage),
     ]);
+    const text = running && !ended ? live?.get(step.stepId) : undefined;
+    if (text) below.set(rows.length - 1, liveLines(text, width - 6).map((l) => `      ${style.dim(l)}`));
   }
   for (const child of s.childRuns) {
     rows.push([statusMark(child.status, style), child.branch, paintStatus(child.status, style), style.dim('child run'), '', '']);
   }
-  return [head, ...table(rows, { indent: '  ' })];
+  const lines = table(rows, { indent: '  ' });
+  return [head, ...lines.flatMap((line, i) => [line, ...(below.get(i) ?? [])])];
+}
+
+/** How many lines of a running step's text the progress block shows. */
+const LIVE_LINES = 3;
+
+/** The last {@link LIVE_LINES} lines of `text`, wrapped at `width` characters. */
+export function liveLines(text: string, width: number): string[] {
+  const w = Math.max(10, width);
+  const wrapped: string[] = [];
+  for (const para of text.split('\n').slice(-LIVE_LINES)) {
+    const line = para.replace(/\s+/g, ' ');
+    if (line === '') wrapped.push('');
+    for (let i = 0; i < line.length; i += w) wrapped.push(line.slice(i, i + w));
+  }
+  while (wrapped.length > 0 && wrapped[0] === '') wrapped.shift();
+  return wrapped.slice(-LIVE_LINES);
 }
 
 /** Lines describing what changed between two status views (for logs without a terminal). */
@@ -85,6 +115,8 @@ export function describeChanges(prev: RunStatus | undefined, next: RunStatus, st
  */
 export class ProgressView {
   private last: RunStatus | undefined;
+  /** The text so far of each running step (animated mode only). */
+  private readonly live = new Map<string, string>();
   private drawn = 0;
   private frame = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -102,8 +134,18 @@ export class ProgressView {
     }
   }
 
+  /** Model output as it is generated: shown under its step while the step runs (on a terminal). */
+  delta(d: ModelDelta): void {
+    if (this.mode !== 'animate' || this.stopped || d.toolCall) return;
+    const text = (d.snapshot ? '' : (this.live.get(d.stepId) ?? '')) + d.text;
+    this.live.set(d.stepId, text.length > 4000 ? text.slice(-4000) : text);
+  }
+
   update(status: RunStatus): void {
     if (this.stopped) return;
+    for (const stepId of this.live.keys()) {
+      if (status.steps.find((x) => x.stepId === stepId)?.status !== 'running') this.live.delete(stepId);
+    }
     if (this.mode === 'lines') for (const line of describeChanges(this.last, status, this.channel.style)) this.channel.line(`  ${line}`);
     this.last = status;
     if (this.mode === 'animate') this.draw();
@@ -126,7 +168,7 @@ export class ProgressView {
     const ended = this.last.endedAt !== undefined;
     const elapsed = ended ? this.last.durationMs : Date.now() - this.startedAt;
     const width = this.channel.columns - 1;
-    const lines = renderProgress(this.last, Date.now(), this.channel.style, this.frame++, elapsed).map((l) => clip(l, width));
+    const lines = renderProgress(this.last, Date.now(), this.channel.style, this.frame++, elapsed, this.live, width).map((l) => clip(l, width));
     let out = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
     for (const line of lines) out += `\x1b[2K${line}\n`;
     out += '\x1b[J';

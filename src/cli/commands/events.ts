@@ -5,6 +5,8 @@ import type { CliContext } from '../context.js';
 import { eventJson, eventLine } from '../eventLine.js';
 import { isTerminalEventType } from '../../events/terminal.js';
 import { follow } from '../follow.js';
+import { ValidationError } from '../../errors.js';
+import { deltaLine } from '../eventLine.js';
 
 export function registerEvents(program: Command, ctx: CliContext): void {
   program
@@ -12,7 +14,8 @@ export function registerEvents(program: Command, ctx: CliContext): void {
     .description("a run's recorded events, in order (JSON lines with --json)")
     .argument('<runId>', 'a run id or a unique prefix of one')
     .option('-f, --follow', 'keep printing new events until the run ends (or Ctrl-C)')
-    .action(async (id: string, flags: { follow?: boolean }) => {
+    .option('--deltas', 'with --follow: also print model output as it is generated (never stored), between its call\'s events')
+    .action(async (id: string, flags: { follow?: boolean; deltas?: boolean }) => {
       const views = await ctx.views();
       const store = await ctx.openStore();
       const runId = await views.resolveRunId(id);
@@ -20,8 +23,22 @@ export function registerEvents(program: Command, ctx: CliContext): void {
         if (ctx.json) ctx.output.jsonLine(eventJson(e));
         else ctx.output.out.line(eventLine(e, ctx.output.out.style));
       };
+      if (flags.deltas && !flags.follow) throw new ValidationError('--deltas needs --follow: deltas are live only, never stored', { path: '--deltas' });
       if (!flags.follow) {
         for await (const e of store.readStream(runStreamId(runId))) print(e);
+        return;
+      }
+      if (flags.deltas) {
+        const { isDelta, streamRun } = await import('../../runtime/liveStream.js');
+        await follow(ctx, streamRun(store, runId), (item) => {
+          if (!isDelta(item)) {
+            print(item);
+            return isTerminalEventType(item.type);
+          }
+          if (ctx.json) ctx.output.jsonLine(item);
+          else ctx.output.out.line(deltaLine(item, ctx.output.out.style));
+          return false;
+        });
         return;
       }
       await follow(ctx, store.subscribe({ streamId: runStreamId(runId), from: 'start' }), (e) => {

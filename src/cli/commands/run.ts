@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import { TextStreamer } from '../streamText.js';
 import type { ErrorInfo, Usage } from '../../events/common.js';
 import type { RunStatus } from '../../projections/status.js';
 import type { ExecuteResult } from '../../runtime/runExecution.js';
@@ -14,6 +15,7 @@ import { redactUrl } from '../../secrets.js';
 import { workflowFrom } from './replaySupport.js';
 
 interface RunFlags {
+  stream?: boolean;
   model?: string;
   maxRetries?: number;
   retryDelay?: number;
@@ -41,6 +43,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--model <model>', "model for every agent without its own (default: AIGEN_MODEL, the project file's model, or offline)")
     .option('--max-retries <n>', 'retries after a step fails (default 3)', intOption(0))
     .option('--retry-delay <ms>', 'delay before the first retry, doubling each retry (default 5000)', intOption(0))
+    .option('--stream', 'write the model output to stdout as it is generated (steps separated); the summary goes to stderr')
     .option('--step-timeout <ms>', 'fail a step attempt (model and tool calls) that runs longer than this (default 300000; 0: no limit)', intOption(0))
     .addHelpText(
       'after',
@@ -48,6 +51,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 Examples:
   $ aigen run content_generation "Generate content about AI"
   $ aigen run research,writer "Tides" --json
+  $ aigen run content_generation "Tides" --stream > article.txt
   $ echo "Write about tides" | aigen run examples/workflows/sequential.yaml`,
     )
     .action(async (spec: string, inputArg: string | undefined, flags: RunFlags, command: Command) => {
@@ -56,8 +60,13 @@ Examples:
 }
 
 async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | undefined, flags: RunFlags, command: Command): Promise<number> {
+  if (flags.stream && ctx.json) throw new ValidationError('--stream writes text as it arrives and --json writes one JSON object: use one of them', { path: '--stream' });
   const input = await readInput(inputArg, ctx.proc.stdin);
-  const [{ catalog }, { WorkflowEngine }] = await Promise.all([ctx.project(), import('../../runtime/engine.js')]);
+  const [{ catalog }, { WorkflowEngine }, { onRunDeltas }] = await Promise.all([
+    ctx.project(),
+    import('../../runtime/engine.js'),
+    import('../../runtime/liveStream.js'),
+  ]);
   // A bare name is a workflow or an agent type (which runs as a one-step workflow).
   if (/^[A-Za-z0-9_-]+$/.test(spec) && !catalog.hasWorkflow(spec) && !catalog.hasAgentType(spec)) {
     throw new NotFoundError('workflow or agent type', spec, {
@@ -71,8 +80,14 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
   const runId = randomUUID();
   const { out, err } = ctx.output;
-  const progress = new ProgressView(err, ctx.json ? 'off' : ctx.animate ? 'animate' : 'lines');
+  const progress = new ProgressView(err, ctx.json || flags.stream ? 'off' : ctx.animate ? 'animate' : 'lines');
   ctx.onClose(() => progress.stop());
+  const streamer = flags.stream ? new TextStreamer(out, err) : undefined;
+  const stopDeltas = onRunDeltas(store, runId, (d) => {
+    streamer?.delta(d);
+    progress.delta(d);
+  });
+  ctx.onClose(stopDeltas);
 
   let cancelledHere: string | undefined;
   let last: RunStatus | undefined;
@@ -114,6 +129,8 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   const result = await engine.wait(runId);
   ctx.onInterrupt(undefined);
   watching.unsubscribe();
+  stopDeltas();
+  streamer?.finish();
   // The stored view is the truth (a cancellation by another process ends the stream).
   const final = await views.freshStatus(runId).catch(() => last);
   progress.stop(final);
@@ -122,7 +139,8 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   if (ctx.json) {
     ctx.output.json(report);
   } else {
-    const text = asText(report.result);
+    // Streamed, the text is already out.
+    const text = streamer ? '' : asText(report.result);
     if (text) out.line(text.replace(/\n+$/, ''));
     printSummary(ctx, command, report, final);
   }

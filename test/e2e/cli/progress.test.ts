@@ -72,4 +72,41 @@ describe('run progress', () => {
     expect(pipe.text()).not.toContain('\x1b');
     expect(pipe.text().split('\n').filter(Boolean)).toEqual(['  ▸ research started', '  ✓ research done in 399ms, 350 tokens', '  ▸ writer started']);
   });
+
+  it('on a terminal, shows the running step\'s model output growing under its line; the step\'s end removes it', () => {
+    const tty = capture(true);
+    const view = new ProgressView(new Channel(tty.stream, {}), 'animate');
+    const running = foldRunStatus(events);
+    const delta = (text: string, index: number) =>
+      ({ type: 'delta', runId: 'r1', stepId: '2-writer', callId: '2-writer.1.1', agentId: 'writer', text, index }) as const;
+    view.update(running);
+    view.delta(delta('Tides rise ', 0));
+    view.update(running);
+    const first = tty.text().length;
+    view.delta(delta('and fall twice a day.', 11));
+    view.update(running);
+    // eslint-disable-next-line no-control-regex
+    const plain = (t: string) => t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    const frames = tty.text();
+    expect(plain(frames.slice(0, first))).toMatch(/writer\s+working[^\n]*\n\s+Tides rise\s*\n/);
+    expect(frames.slice(0, first)).not.toContain('and fall');
+    // The next frame: the writer's line, then its text so far beneath it.
+    expect(plain(frames.slice(first))).toMatch(/writer\s+working[^\n]*\n\s+Tides rise and fall twice a day\.\n/);
+    const done = foldRunStatus([
+      ...events,
+      ev('StepCompleted', { stepId: '2-writer', agentId: 'writer', output: 'Tides rise and fall twice a day.', usage, attempt: 1 }, 900, 'writer'),
+    ]);
+    const before = tty.text().length;
+    view.update(done);
+    view.stop();
+    expect(tty.text().slice(before)).not.toContain('Tides rise');
+  });
+
+  it('keeps the last three lines of a long step output, wrapped to the terminal', () => {
+    const status = foldRunStatus(events);
+    const live = new Map([['2-writer', 'one\ntwo\nthree\nfour\n' + 'x'.repeat(30)]]);
+    const lines = renderProgress(status, 1_000_000 + 1_400, plainStyle, 0, 1_400, live, 26);
+    const at = lines.findIndex((l) => /writer\s+working/.test(l));
+    expect(lines.slice(at + 1).map((l) => l.trim())).toEqual(['four', 'x'.repeat(20), 'x'.repeat(10)]);
+  });
 });
