@@ -1,5 +1,8 @@
 import { Subscription, type Observable } from 'rxjs';
 import type { RecordedEvent } from '../events/envelope.js';
+import type { EventStore, SubscribeOptions } from '../store/eventStore.js';
+import { subscribeThroughOutages } from '../store/throughOutages.js';
+import { errorMessage } from '../errors.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -30,5 +33,18 @@ export function follow<T = RecordedEvent>(ctx: CliContext, events: Observable<T>
     );
     if (!done) ctx.onInterrupt(finish);
     ctx.onClose(() => subscription.unsubscribe());
+  });
+}
+
+/**
+ * The events of `store.subscribe(options)` for a following command: an outage of the store is
+ * reported once on stderr, retried with backoff, and the command continues after the last event
+ * it printed once the store answers again.
+ */
+export function followStore(ctx: CliContext, store: EventStore, options: SubscribeOptions): Observable<RecordedEvent> {
+  const { err } = ctx.output;
+  return subscribeThroughOutages(store, options, {
+    onOutage: (e) => err.line(`aigen: ${errorMessage(e)}; retrying until it answers (Ctrl-C to stop)`),
+    onRecovered: () => err.line('aigen: the event store answers again; continuing after the last event shown'),
   });
 }

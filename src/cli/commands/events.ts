@@ -4,7 +4,7 @@ import { runStreamId } from '../../events/streams.js';
 import type { CliContext } from '../context.js';
 import { eventJson, eventLine } from '../eventLine.js';
 import { isTerminalEventType } from '../../events/terminal.js';
-import { follow } from '../follow.js';
+import { follow, followStore } from '../follow.js';
 import { ValidationError } from '../../errors.js';
 import { deltaLine } from '../eventLine.js';
 
@@ -41,7 +41,7 @@ export function registerEvents(program: Command, ctx: CliContext): void {
         });
         return;
       }
-      await follow(ctx, store.subscribe({ streamId: runStreamId(runId), from: 'start' }), (e) => {
+      await follow(ctx, followStore(ctx, store, { streamId: runStreamId(runId), from: 'start' }), (e) => {
         print(e);
         return isTerminalEventType(e.type);
       });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { eventJson, eventLine } from '../eventLine.js';
-import { follow } from '../follow.js';
+import { follow, followStore } from '../follow.js';
 import { redactUrl } from '../../secrets.js';
 
 export function registerTail(program: Command, ctx: CliContext): void {
@@ -13,7 +13,7 @@ export function registerTail(program: Command, ctx: CliContext): void {
       const store = await ctx.openStore();
       const { out, err } = ctx.output;
       if (!ctx.json && err.tty) err.line(err.style.dim(`following ${redactUrl(ctx.globals.store)} (Ctrl-C to stop)`));
-      await follow(ctx, store.subscribe({ from: flags.from, filter: { streamPrefix: 'run-' } }), (e) => {
+      await follow(ctx, followStore(ctx, store, { from: flags.from, filter: { streamPrefix: 'run-' } }), (e) => {
         if (ctx.json) ctx.output.jsonLine(eventJson(e));
         else out.line(eventLine(e, out.style, true));
       });
