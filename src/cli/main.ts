@@ -16,6 +16,8 @@ import { registerTail } from './commands/tail.js';
 import { registerTrace } from './commands/trace.js';
 import { registerValidate } from './commands/validate.js';
 import { registerWorkflows } from './commands/workflows.js';
+import { registerWorker } from './commands/worker.js';
+import { registerWorkers } from './commands/workers.js';
 import { CliContext, LOG_LEVELS, type CliProcess } from './context.js';
 import { EXIT, errorLine, exitCodeOf, signalExitCode } from './errors.js';
 
@@ -61,6 +63,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerFork(program, ctx);
   registerExportImport(program, ctx);
   registerServe(program, ctx);
+  registerWorker(program, ctx);
+  registerWorkers(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

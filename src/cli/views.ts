@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import { oneWithLiveness, runsWithLiveness } from '../app/liveness.js';
 import { resolveRunId } from '../app/runs.js';
 import { NotFoundError } from '../errors.js';
 import { runStreamId } from '../events/streams.js';
@@ -70,10 +71,11 @@ export async function openViews(storeUrl: string, store: EventStore, options: Pr
     async status(runId, at) {
       await checkAt(runId, at);
       const p = await projections();
-      return found(runId, at === undefined ? await p.status(runId) : await p.statusAt(runId, at));
+      if (at !== undefined) return found(runId, await p.statusAt(runId, at));
+      return oneWithLiveness(store, found(runId, await p.status(runId)));
     },
     async freshStatus(runId) {
-      return found(runId, await statusAt(store, runId, undefined, { forks: false }));
+      return oneWithLiveness(store, found(runId, await statusAt(store, runId, undefined, { forks: false })));
     },
     async trace(runId, at) {
       await checkAt(runId, at);
@@ -83,7 +85,7 @@ export async function openViews(storeUrl: string, store: EventStore, options: Pr
     renderTrace: (trace, options) => renderTraceTree(trace, options),
     async runs(query) {
       const p = await projections();
-      return (await p.runs(query)).rows;
+      return runsWithLiveness(store, query.status, async (status) => (await p.runs({ ...query, status })).rows);
     },
     watchRun: (runId) => watchRun(store, runId),
     async close() {

@@ -26,6 +26,8 @@ export interface RunRow {
   rootRunId?: string;
   /** Set when the run is a fork of another run at a stream position. */
   forkOf?: { runId: string; position: number } | undefined;
+  /** Who holds the run's lease while it is running or stalled (set by the views from the lease table). */
+  worker?: string | undefined;
 }
 
 /** Filters and paging of the runs list (newest first). */

@@ -13,6 +13,7 @@ import { intOption, readInput } from '../input.js';
 import { ProgressView } from '../progress.js';
 import { redactUrl } from '../../secrets.js';
 import { workflowFrom } from './replaySupport.js';
+import { submitDetached } from './runDetach.js';
 
 interface RunFlags {
   stream?: boolean;
@@ -20,6 +21,7 @@ interface RunFlags {
   maxRetries?: number;
   retryDelay?: number;
   stepTimeout?: number;
+  detach?: boolean;
 }
 
 /** The one JSON object of `aigen run --json`. */
@@ -45,6 +47,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--retry-delay <ms>', 'delay before the first retry, doubling each retry (default 5000)', intOption(0))
     .option('--stream', 'write the model output to stdout as it is generated (steps separated); the summary goes to stderr')
     .option('--step-timeout <ms>', 'fail a step attempt (model and tool calls) that runs longer than this (default 300000; 0: no limit)', intOption(0))
+    .option('--detach', 'record the run and print its id at once; a worker (aigen worker, aigen serve) executes it')
     .addHelpText(
       'after',
       `
@@ -52,7 +55,8 @@ Examples:
   $ aigen run content_generation "Generate content about AI"
   $ aigen run research,writer "Tides" --json
   $ aigen run content_generation "Tides" --stream > article.txt
-  $ echo "Write about tides" | aigen run examples/workflows/sequential.yaml`,
+  $ echo "Write about tides" | aigen run examples/workflows/sequential.yaml
+  $ aigen run content_generation "Tides" --detach --json`,
     )
     .action(async (spec: string, inputArg: string | undefined, flags: RunFlags, command: Command) => {
       ctx.exitCode = await runWorkflow(ctx, spec, inputArg, flags, command);
@@ -75,6 +79,7 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   }
   const workflow = await workflowFrom(ctx, spec);
   const store = await ctx.openStore();
+  if (flags.detach) return submitDetached(ctx, store, workflow, input, { model: flags.model, maxRetries: flags.maxRetries, retryDelayMs: flags.retryDelay, stepTimeoutMs: flags.stepTimeout });
   await exportTracesWhileRunning(ctx);
   const views = await ctx.views();
   const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });

@@ -49,11 +49,12 @@ function printRuns(ctx: CliContext, rows: ReadonlyArray<RunRow & { costUsd: numb
   }
   const now = Date.now();
   const lines = table([
-    ['RUN', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'TOKENS', 'COST', 'INPUT'].map((h) => s.dim(h)),
+    ['RUN', 'WORKFLOW', 'STATUS', 'WORKER', 'STARTED', 'DURATION', 'TOKENS', 'COST', 'INPUT'].map((h) => s.dim(h)),
     ...rows.map((r) => [
       s.bold(shortId(r.runId)),
       r.workflow,
       paintStatus(r.status, s),
+      r.worker ?? '-',
       formatAgo(r.startedAt, now),
       r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
       formatTokens(r.usage).replace(' tokens', '') || '-',

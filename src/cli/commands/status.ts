@@ -34,7 +34,7 @@ function withResult<T extends { output?: unknown }>(status: T): Omit<T, 'output'
 function printStatus(ctx: CliContext, st: CostedStatus<RunStatus>, at: number | undefined): void {
   const { out } = ctx.output;
   const s = out.style;
-  out.line(`${statusMark(st.status, s)} ${s.bold(printable(st.workflow))} ${s.dim(`(${st.kind})`)}  ${paintStatus(st.status, s)}${at !== undefined ? s.dim(`  at position ${st.lastPosition}`) : ''}`);
+  out.line(`${statusMark(st.status, s)} ${s.bold(printable(st.workflow))} ${s.dim(`(${st.kind})`)}  ${paintStatus(st.status, s)}${st.worker ? s.dim(`  worker ${printable(st.worker)}`) : ''}${at !== undefined ? s.dim(`  at position ${st.lastPosition}`) : ''}`);
   const facts: string[][] = [
     ['run', st.runId],
     ['model', st.model],
