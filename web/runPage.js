@@ -102,13 +102,30 @@ export async function runPage(root, runId, onConnection) {
     renderTrace(traceHost, trace, { sdk, ...(at ? { now: at } : {}) });
   };
 
+  /**
+   * Text being generated, by step (the current model call of each running step). Deltas carry
+   * their offset: a snapshot replaces, the next piece continues; anything else is a repeat.
+   * @type {Map<string, import('./runViews.js').LiveOutput>}
+   */
+  const live = new Map();
+  /** Live text is shown only while the timeline follows the run's newest event. */
+  const liveOutputs = () => (timeline.live && position >= (events[events.length - 1]?.streamPosition ?? 0) ? [...live.values()] : []);
+  /** @param {{ stepId: string, agentId: string, callId: string, text: string, index: number, snapshot?: boolean, toolCall?: unknown }} d */
+  const applyDelta = (d) => {
+    if (d.toolCall) return;
+    const have = live.get(d.stepId);
+    const text = d.snapshot || have?.callId !== d.callId ? '' : have.text;
+    if (!d.snapshot && d.index > text.length) return;
+    live.set(d.stepId, { stepId: d.stepId, agentId: d.agentId, callId: d.callId, text: text + d.text.slice(text.length - (d.snapshot ? 0 : d.index)) });
+  };
+
   const render = () => {
     const f = foldRunState(events, position);
     chart?.highlight(f.actors);
     chartHost.classList.toggle('live', timeline.live && f.status === 'running');
     renderActors(actorsHost, f, agentStates);
     renderLane(laneHost, events, position, (p) => timeline.select(p));
-    renderOutputs(outputsHost, f);
+    renderOutputs(outputsHost, f, liveOutputs());
     renderFacts(facts, f, status, now());
     timeline.show(position);
     forkButton.textContent = `Fork from #${position}`;
@@ -140,9 +157,17 @@ export async function runPage(root, runId, onConnection) {
   });
 
   const flush = throttle(() => timeline.setEvents(events), 80);
+  const flushLive = throttle(() => renderOutputs(outputsHost, foldRunState(events, position), liveOutputs()), 80);
   const close = openStream(`/api/runs/${id}/events`, {
-    onMessage: (_type, data) => {
+    onMessage: (type, data) => {
+      if (type === 'delta') {
+        applyDelta(/** @type {any} */ (data));
+        flushLive();
+        return;
+      }
       const e = /** @type {AigenEvent} */ (data);
+      // A step's end: its recorded output replaces the text shown while it was generated.
+      if (e.type === 'StepCompleted' || e.type === 'StepFailed') live.delete(/** @type {{ stepId: string }} */ (e.data).stepId);
       if (typeof e.streamPosition !== 'number') return;
       if (events.length > 0 && e.streamPosition <= (events[events.length - 1]?.streamPosition ?? -1)) return;
       events.push(e);
