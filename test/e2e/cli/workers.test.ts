@@ -12,13 +12,13 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
   });
 
   const submit = async (n: number, options: { concurrency?: number } = {}) => {
-    const engine = new WorkflowEngine({ store: sb.store });
+    const engine = new WorkflowEngine({ store: sb.shared });
     const ids: string[] = [];
     for (let i = 0; i < n; i++) ids.push(await engine.submit(createWorkflow('content_generation'), `topic ${i}`, options));
     return ids;
   };
   const allEnded = async (ids: readonly string[]) => {
-    for (const id of ids) if (!isEnded(await eventsOf(sb.store, id))) return false;
+    for (const id of ids) if (!isEnded(await eventsOf(sb.shared, id))) return false;
     return true;
   };
 
@@ -29,15 +29,15 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     for (const id of ['w0', 'w1', 'w2']) await workerLive(sb, id);
     const ids = await submit(60);
     // Mid-way: the doomed worker holds runs that have not ended.
-    await eventually(async () => (await sb.store.leases.leases()).some((l) => l.holder === 'w0' && l.live), 'w0 to hold runs');
+    await eventually(async () => (await sb.shared.leases.leases()).some((l) => l.holder === 'w0' && l.live), 'w0 to hold runs');
     workers[0]!.kill('SIGKILL');
     const endedAtKill = new Set<string>();
-    for (const id of ids) if (isEnded(await eventsOf(sb.store, id))) endedAtKill.add(id);
+    for (const id of ids) if (isEnded(await eventsOf(sb.shared, id))) endedAtKill.add(id);
     await eventually(() => allEnded(ids), 'every run to end', 110_000);
 
     let movedOn = 0;
     for (const id of ids) {
-      const events = await eventsOf(sb.store, id);
+      const events = await eventsOf(sb.shared, id);
       expect(events.at(-1)!.type).toBe('RunCompleted');
       expect(completedSteps(events)).toEqual(STEPS);
       const by = claimers(events);
@@ -55,14 +55,14 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     const a = startWorker(sb, 'A', ['--lease-ms', '1500'], env);
     await workerLive(sb, 'A');
     const [runId] = await submit(1);
-    await eventually(async () => (await eventsOf(sb.store, runId!)).some((e) => e.type === 'ModelCalled'), 'A to call the model');
+    await eventually(async () => (await eventsOf(sb.shared, runId!)).some((e) => e.type === 'ModelCalled'), 'A to call the model');
     a.kill('SIGSTOP');
     startWorker(sb, 'B', ['--lease-ms', '1500'], env);
-    await eventually(async () => claimers(await eventsOf(sb.store, runId!)).includes('B'), 'B to claim the run');
+    await eventually(async () => claimers(await eventsOf(sb.shared, runId!)).includes('B'), 'B to claim the run');
     a.kill('SIGCONT');
-    await eventually(async () => isEnded(await eventsOf(sb.store, runId!)), 'the run to end');
+    await eventually(async () => isEnded(await eventsOf(sb.shared, runId!)), 'the run to end');
     await eventually(() => Promise.resolve(/abandon/.test(a.log())), 'A to abandon the run');
-    const events = await eventsOf(sb.store, runId!);
+    const events = await eventsOf(sb.shared, runId!);
     expect(events.filter((e) => ['RunCompleted', 'RunFailed', 'RunCancelled'].includes(e.type)).map((e) => e.type)).toEqual(['RunCompleted']);
     expect(completedSteps(events)).toEqual(STEPS);
     expect(claimers(events)).toEqual(['A', 'B']);
@@ -76,15 +76,15 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     const a = startWorker(sb, 'A', ['--lease-ms', '600000', '--drain-timeout-ms', '200'], env);
     await workerLive(sb, 'A');
     const [runId] = await submit(1);
-    await eventually(async () => claimers(await eventsOf(sb.store, runId!)).includes('A'), 'A to claim the run');
+    await eventually(async () => claimers(await eventsOf(sb.shared, runId!)).includes('A'), 'A to claim the run');
     startWorker(sb, 'B', ['--lease-ms', '600000'], env);
     await workerLive(sb, 'B');
     a.kill('SIGTERM');
     const exit = await finished(a);
     expect(exit.code).toBe(0);
-    await eventually(async () => claimers(await eventsOf(sb.store, runId!)).includes('B'), 'B to continue the run', 60_000);
-    await eventually(async () => isEnded(await eventsOf(sb.store, runId!)), 'the run to end');
-    const events = await eventsOf(sb.store, runId!);
+    await eventually(async () => claimers(await eventsOf(sb.shared, runId!)).includes('B'), 'B to continue the run', 60_000);
+    await eventually(async () => isEnded(await eventsOf(sb.shared, runId!)), 'the run to end');
+    const events = await eventsOf(sb.shared, runId!);
     expect(events.find((e) => e.type === 'RunReleased')).toMatchObject({ data: { workerId: 'A' } });
     expect(events.at(-1)!.type).toBe('RunCompleted');
     expect(completedSteps(events)).toEqual(STEPS);
@@ -102,7 +102,7 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     let total = 0;
     let maxTotal = 0;
     let maxWorker = 0;
-    for await (const e of sb.store.readAll({ filter: { streamPrefix: 'run-', types: ['RunClaimed', 'RunCompleted', 'RunFailed', 'RunCancelled'] } })) {
+    for await (const e of sb.shared.readAll({ filter: { streamPrefix: 'run-', types: ['RunClaimed', 'RunCompleted', 'RunFailed', 'RunCancelled'] } })) {
       const runId = e.streamId.slice(4);
       if (e.type === 'RunClaimed') {
         const w = (e.data as { workerId: string }).workerId;
@@ -130,7 +130,7 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     const run = start(['run', 'content_generation', 'Stall me'], { sb, env });
     sb.children.push(run);
     const runId = await runStartedWith(sb.url, 'Stall me', 60_000);
-    await eventually(async () => completedSteps(await eventsOf(sb.store, runId)).length >= 1, 'the first step');
+    await eventually(async () => completedSteps(await eventsOf(sb.shared, runId)).length >= 1, 'the first step');
     run.kill('SIGKILL');
     const stalled = await eventually(async () => {
       const st = json<{ status: string; worker?: string }>(await aigen(['status', runId, '--json'], { sb }));
@@ -138,8 +138,8 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     }, 'the run to show stalled');
     expect(stalled.worker).toMatch(/:\d+$/);
     startWorker(sb, 'rescuer', ['--lease-ms', '1500'], { AIGEN_OFFLINE_LATENCY_MS: '10' });
-    await eventually(async () => isEnded(await eventsOf(sb.store, runId)), 'the run to end');
-    const events = await eventsOf(sb.store, runId);
+    await eventually(async () => isEnded(await eventsOf(sb.shared, runId)), 'the run to end');
+    const events = await eventsOf(sb.shared, runId);
     expect(events.at(-1)!.type).toBe('RunCompleted');
     expect(completedSteps(events)).toEqual(STEPS);
     expect(claimers(events)).toEqual(['rescuer']);
@@ -169,11 +169,11 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     expect(r.code).toBe(0);
     const { runId, status } = json<{ runId: string; status: string }>(r);
     expect(status).toBe('queued');
-    expect((await eventsOf(sb.store, runId)).map((e) => e.type)).toEqual(['RunStarted']);
+    expect((await eventsOf(sb.shared, runId)).map((e) => e.type)).toEqual(['RunStarted']);
     expect(json<{ status: string }>(await aigen(['status', runId, '--json'], { sb })).status).toBe('queued');
     startWorker(sb, 'later', ['--lease-ms', '1500']);
-    await eventually(async () => isEnded(await eventsOf(sb.store, runId)), 'the run to end');
-    expect(completedSteps(await eventsOf(sb.store, runId))).toEqual(STEPS);
+    await eventually(async () => isEnded(await eventsOf(sb.shared, runId)), 'the run to end');
+    expect(completedSteps(await eventsOf(sb.shared, runId))).toEqual(STEPS);
   });
 });
 

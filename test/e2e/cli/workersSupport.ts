@@ -13,7 +13,7 @@ const PG_URL = process.env.AIGEN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0
 export interface WorkerSandbox extends Sandbox {
   url: string;
   /** The store, opened in the test process. */
-  store: EventStore & { leases: NonNullable<EventStore['leases']> };
+  shared: EventStore & { leases: NonNullable<EventStore['leases']> };
   children: ChildProcessWithoutNullStreams[];
   close(): Promise<void>;
 }
@@ -26,12 +26,13 @@ export async function workerSandbox(kind: 'sqlite' | 'postgres'): Promise<Worker
     schema = `aigen_wk_${randomBytes(5).toString('hex')}`;
     url = `${PG_URL}?schema=${schema}`;
   }
-  const store = (await openStore(url)) as WorkerSandbox['store'];
+  const store = (await openStore(url)) as WorkerSandbox['shared'];
   const children: ChildProcessWithoutNullStreams[] = [];
   return {
     ...sb,
     env: { ...sb.env, AIGEN_STORE: url },
-    store: store,
+    store: url,
+    shared: store,
     url,
     children,
     async close() {
@@ -81,7 +82,7 @@ export const isEnded = (events: readonly RecordedEvent[]): boolean => events.som
 
 /** Wait until a worker with this id is live in the store. */
 export function workerLive(sb: WorkerSandbox, id: string): Promise<true> {
-  return eventually(async () => (await sb.store.leases.workers()).some((w) => w.id === id), `worker ${id} to be live`);
+  return eventually(async () => (await sb.shared.leases.workers()).some((w) => w.id === id), `worker ${id} to be live`);
 }
 
 /** Ids of the workers that claimed the run, in order. */
