@@ -9,7 +9,7 @@ import { api } from './api.js';
 import { h, replace, throttle } from './dom.js';
 import { foldRunState, isTerminalEventType } from './run-state.js';
 import { renderLane } from './lane.js';
-import { renderActors, renderFacts, renderOutputs } from './runViews.js';
+import { renderActors, renderFacts, renderOutputs, shownActors } from './runViews.js';
 import { openStream } from './sse.js';
 import { drawStatechart } from './statechart.js';
 import { createTimeline } from './timeline.js';
@@ -94,11 +94,13 @@ export async function runPage(root, runId, onConnection) {
 
   /** The recording time of the selected event. */
   const now = () => events.find((e) => e.streamPosition === position)?.metadata.recordedAt;
+  /** Whether the run was resumed (its process had died) by the selected position. */
+  const resumed = () => events.some((e) => e.type === 'RunResumed' && e.streamPosition <= position);
 
   const renderSlow = () => {
     const f = foldRunState(events, position);
     const at = now();
-    renderFacts(facts, f, status, at);
+    renderFacts(facts, f, status, at, resumed());
     renderTrace(traceHost, trace, { sdk, ...(at ? { now: at } : {}) });
   };
 
@@ -121,12 +123,12 @@ export async function runPage(root, runId, onConnection) {
 
   const render = () => {
     const f = foldRunState(events, position);
-    chart?.highlight(f.actors);
+    chart?.highlight(shownActors(f));
     chartHost.classList.toggle('live', timeline.live && f.status === 'running');
     renderActors(actorsHost, f, agentStates);
     renderLane(laneHost, events, position, (p) => timeline.select(p));
     renderOutputs(outputsHost, f, liveOutputs());
-    renderFacts(facts, f, status, now());
+    renderFacts(facts, f, status, now(), resumed());
     timeline.show(position);
     forkButton.textContent = `Fork from #${position}`;
     const last = events[events.length - 1];

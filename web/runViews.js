@@ -20,14 +20,15 @@ export function runLink(runId, label = shortId(runId)) {
  * @param {RunState} f  the run folded up to the selected position
  * @param {import('./run-state.js').RunStatus | undefined} status  the status view as of the position (may lag behind `f` by a request)
  * @param {string | undefined} now  recording time of the selected event
+ * @param {boolean} [resumed]  whether the run was resumed (after its process died) by the selected position
  */
-export function renderFacts(host, f, status, now) {
+export function renderFacts(host, f, status, now, resumed = false) {
   /** @type {Array<[string, Node | string]>} */
   const facts = [
     ['status', h('span', { class: `pill status-${f.status}`, 'data-testid': 'run-status' }, f.status)],
     ['model', status?.model ?? ''],
     ['started', clock(status?.startedAt)],
-    ['duration', duration(status?.durationMs ?? (status?.startedAt && now ? Date.parse(now) - Date.parse(status.startedAt) : undefined))],
+    ['duration', h('span', { 'data-testid': 'run-duration' }, durationText(status, now, resumed))],
     ['tokens', tokens(status?.usage) || '0'],
     ['cost', h('span', { 'data-testid': 'run-cost' }, status ? cost(status.costUsd) : '')],
     ['steps', String(f.steps.length)],
@@ -45,6 +46,33 @@ export function renderFacts(host, f, status, now) {
 }
 
 /**
+ * How long the run took: its active time (the time its processes worked on it, as recorded) and,
+ * for a run that was resumed after its process died, the wall-clock time from start to end beside it.
+ * @param {import('./run-state.js').RunStatus | undefined} status
+ * @param {string | undefined} now
+ * @param {boolean} resumed
+ */
+function durationText(status, now, resumed) {
+  const started = status?.startedAt ? Date.parse(status.startedAt) : undefined;
+  const until = status?.endedAt ?? now;
+  const wall = started !== undefined && until ? Date.parse(until) - started : undefined;
+  if (status?.durationMs === undefined) return resumed ? `${duration(wall)} wall clock` : duration(wall);
+  return resumed ? `${duration(status.durationMs)} active · ${duration(wall)} wall clock` : duration(status.durationMs);
+}
+
+/**
+ * The actors as the page shows them: once a run was cancelled or failed, an agent it left working
+ * (or waiting to retry) is `stopped`, not still at work.
+ * @param {RunState} f
+ * @returns {RunState['actors']}
+ */
+export function shownActors(f) {
+  if (f.status !== 'cancelled' && f.status !== 'failed') return f.actors;
+  return Object.fromEntries(Object.entries(f.actors).map(([id, a]) =>
+    [id, a.machine === 'agent' && (a.state === 'working' || a.state === 'retrying') ? { ...a, state: 'stopped' } : a]));
+}
+
+/**
  * Every agent actor with its lifecycle states (from the agent machine), the active one marked;
  * nested workflow actors with their state value.
  * @param {HTMLElement} host
@@ -52,11 +80,13 @@ export function renderFacts(host, f, status, now) {
  * @param {string[]} agentStates  state keys of the agent machine
  */
 export function renderActors(host, f, agentStates) {
-  const items = Object.entries(f.actors).filter(([, a]) => a.machine !== undefined).map(([actorId, a]) => {
+  const actors = shownActors(f);
+  const states = Object.values(actors).some((a) => a.machine === 'agent' && a.state === 'stopped') ? [...agentStates, 'stopped'] : agentStates;
+  const items = Object.entries(actors).filter(([, a]) => a.machine !== undefined).map(([actorId, a]) => {
     if (a.machine === 'agent') {
       return h('li', { class: 'actor', 'data-actor': actorId },
         h('span', { class: 'actor-name', title: actorId }, agentLabel(actorId)),
-        h('span', { class: 'pills' }, ...agentStates.map((st) => h('span', { class: `pill state-pill${a.state === st ? ` on status-${st}` : ''}` }, st))));
+        h('span', { class: 'pills' }, ...states.map((st) => h('span', { class: `pill state-pill${a.state === st ? ` on status-${st}` : ''}` }, st))));
     }
     return h('li', { class: 'actor workflow-actor', 'data-actor': actorId },
       h('span', { class: 'actor-name', title: `${actorId} (${a.machine})` }, actorId === 'workflow' ? `workflow` : actorId),

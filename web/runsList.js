@@ -54,7 +54,7 @@ export async function runsPage(root, onConnection) {
   const render = throttle(() => {
     const sorted = [...rows.values()].filter((r) => !statusFilter || r.status === statusFilter).sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
     replace(body, ...sorted.map(rowEl));
-    if (sorted.length === 0) body.append(h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'No runs yet — start one above.')));
+    if (sorted.length === 0) body.append(h('tr', {}, h('td', { colspan: 8, class: 'muted', 'data-testid': 'runs-empty' }, statusFilter ? `No ${statusFilter} runs.` : noRunsYet())));
   }, 150);
 
   const load = async (reset = false) => {
@@ -98,6 +98,12 @@ export async function runsPage(root, onConnection) {
     close();
     clearInterval(tick);
   };
+}
+
+/** What an empty runs list says: there are none yet, and how to start one. */
+function noRunsYet() {
+  return h('span', {}, 'No runs yet. Start one with the form above, or from a terminal in the directory this server was started in: ',
+    h('code', {}, 'npx aigen run content_generation "Generate content about AI"'));
 }
 
 /** @param {RunRow} r */

@@ -121,6 +121,19 @@ export async function drawStatechart(host, def) {
 }
 
 /**
+ * How a final state ends its workflow, by its name: `failed`, `cancelled`, `partial` or `completed`
+ * (each is coloured as its run status is, so a failed end is never drawn as a success).
+ * @param {string} stateId
+ */
+function outcomeOf(stateId) {
+  const key = stateId.slice(stateId.lastIndexOf('.') + 1).toLowerCase();
+  if (/fail|error/.test(key)) return 'failed';
+  if (/cancel/.test(key)) return 'cancelled';
+  if (/partial/.test(key)) return 'partial';
+  return 'completed';
+}
+
+/**
  * @param {ElkNode} c laid-out node
  * @param {NodeMeta} m
  * @param {number} x
@@ -134,7 +147,7 @@ function drawNode(c, m, x, y, stateEls, chipEls) {
   if (m.kind === 'initial') return s('circle', { cx: x + w / 2, cy: y + ht / 2, r: 6, class: 'initial' });
   const compound = (c.children ?? []).length > 0;
   const cls = `st st-${m.kind} st-${m.type}${compound ? ' st-compound' : ''}`;
-  const g = s('g', { class: cls, 'data-state-id': m.stateId, 'data-scope': m.scope });
+  const g = s('g', { class: cls, 'data-state-id': m.stateId, 'data-scope': m.scope, ...(m.type === 'final' ? { 'data-outcome': outcomeOf(m.stateId) } : {}) });
   g.append(s('rect', { x, y, width: w, height: ht, rx: compound ? 12 : 9, class: 'box' }));
   if (m.type === 'final') g.append(s('rect', { x: x + 3, y: y + 3, width: w - 6, height: ht - 6, rx: 7, class: 'inner' }));
   const title = m.type === 'parallel' ? `${m.label} ∥` : m.label;

@@ -5,6 +5,7 @@
  */
 import { h } from './dom.js';
 import { summary } from './events.js';
+import { isTerminalEventType } from './run-state.js';
 
 /** @typedef {import('./run-state.js').AigenEvent} AigenEvent */
 
@@ -16,6 +17,8 @@ export function createTimeline(handlers) {
   let events = [];
   let live = true;
   let listed = 0;
+  /** Whether the last event ends the run: nothing more will arrive to follow. */
+  let ended = false;
   const range = h('input', { type: 'range', min: '0', max: '0', value: '0', step: '1', class: 'scrubber', 'data-testid': 'scrubber', 'aria-label': 'event position' });
   const where = h('span', { class: 'where', 'data-testid': 'scrubber-label' });
   const liveBox = h('input', { type: 'checkbox', checked: true, 'data-testid': 'live' });
@@ -63,6 +66,7 @@ export function createTimeline(handlers) {
      */
     setEvents(all) {
       events = all;
+      ended = all.length > 0 && isTerminalEventType(all[all.length - 1]?.type ?? '');
       range.max = String(last());
       for (const e of all.slice(listed)) {
         const t0 = all[0] ? Date.parse(all[0].metadata.recordedAt) : 0;
@@ -82,7 +86,7 @@ export function createTimeline(handlers) {
      */
     show(position) {
       const e = events.find((x) => x.streamPosition === position);
-      where.textContent = e ? `#${position} of ${last()} · ${e.type} · ${new Date(e.metadata.recordedAt).toLocaleTimeString('en-GB', { hour12: false })}${live ? ' · following live' : ''}` : '';
+      where.textContent = e ? `#${position} of ${last()} · ${e.type} · ${new Date(e.metadata.recordedAt).toLocaleTimeString('en-GB', { hour12: false })}${live ? (ended ? ' · the run has ended' : ' · following live') : ''}` : '';
       detail.textContent = e ? JSON.stringify(e, null, 2) : '';
       for (const li of list.children) li.classList.toggle('selected', li.getAttribute('data-position') === String(position));
       const selected = list.querySelector('li.selected');

@@ -26,7 +26,8 @@ export interface StepView {
   stepId: string;
   agentId: string;
   actorId: string | undefined;
-  status: 'running' | 'retrying' | 'completed' | 'failed';
+  /** `cancelled`: the run was cancelled while the step was running. */
+  status: 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
   attempts: number;
   startedAt: string;
   endedAt: string | undefined;
@@ -321,6 +322,7 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
       break;
     case 'RunCancelled':
       Object.assign(next, {
+        steps: s.steps.map((st) => (st.status === 'running' || st.status === 'retrying' ? { ...st, status: 'cancelled', endedAt: at, position } : st)),
         status: 'cancelled',
         error: { code: 'RUN_CANCELLED', message: e.data.reason },
         usage: e.data.usage,

@@ -104,6 +104,13 @@ function endRun(next: TraceState, at: string, status: TraceSpan['status'], usage
   next.run = { ...next.run, status, endedAt: at, usage, attributes: { ...next.run.attributes, ...attributes } };
 }
 
+/** A run that failed or was cancelled ends what was still running in it (a step, a model call) when it ends. */
+function endOpenSpans(next: TraceState, at: string, endedBy: string): void {
+  if (!next.spans.some((span) => span.status === 'running')) return;
+  next.spans = next.spans.map((span) => (span.status === 'running' ? { ...span, status: 'error', endedAt: at, attributes: { ...span.attributes, endedBy } } : span));
+  next.openStep = undefined;
+}
+
 /**
  * Apply one event of the run's stream to its trace (a pure reducer; returns a new object).
  * @example
@@ -211,9 +218,11 @@ export function applyTrace(t: TraceState, event: AigenEvent): TraceState {
       break;
     case 'RunFailed':
       endRun(next, at, 'error', event.data.usage, { error: event.data.error });
+      endOpenSpans(next, at, 'RunFailed');
       break;
     case 'RunCancelled':
       endRun(next, at, 'error', event.data.usage, { cancelled: event.data.reason });
+      endOpenSpans(next, at, 'RunCancelled');
       break;
     default:
       break;
