@@ -16,7 +16,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Commands that only read recorded runs: they never create a missing store. */
-const READ_COMMANDS = new Set(['runs', 'status', 'trace', 'events', 'tail', 'export']);
+const READ_COMMANDS = new Set(['runs', 'status', 'trace', 'events', 'tail', 'export', 'replay']);
 
 /** The options every command accepts. */
 export interface GlobalOptions {
@@ -62,6 +62,9 @@ export class CliContext {
   private readOnly = false;
   private log: Logger | undefined;
   private store: Promise<EventStore> | undefined;
+  /** The URL the store and views are opened with (see {@link openedUrl}). */
+  private opened: Promise<string> | undefined;
+  private removeCopy: (() => void) | undefined;
   private runViews: Promise<RunViews> | undefined;
   private readonly cleanups: Array<() => unknown> = [];
   private interruptHandler: ((signal: NodeJS.Signals) => void) | undefined;
@@ -84,6 +87,7 @@ export class CliContext {
     };
     this.log = undefined;
     this.readOnly = READ_COMMANDS.has(command.name());
+    this.opened = undefined;
     this.loaded = undefined;
     const config = await this.projectConfig();
     if (config.store !== undefined && optionSource(command, 'store') === 'default') {
@@ -166,18 +170,38 @@ export class CliContext {
     this.store ??= (async () => {
       const { openStore } = await import('../store/openStore.js');
       const started = Date.now();
-      const store = await openStore(this.options.store, { mustExist: this.readOnly });
+      const store = await openStore(await this.openedUrl(), { mustExist: this.readOnly });
       this.logger.debug({ store: this.options.store, ms: Date.now() - started }, 'store opened');
       return store;
     })();
     return this.store;
   }
 
+  /**
+   * The store URL as opened: `--store`, except that a command that only reads a SQLite file this
+   * user cannot write reads a private copy of it, taken now (its views are brought up to date in
+   * the copy; the original is never written, and nothing is left beside it).
+   */
+  private openedUrl(): Promise<string> {
+    this.opened ??= (async () => {
+      const url = this.options.store;
+      if (!this.readOnly || !/^sqlite:/i.test(url)) return url;
+      const { parseSqliteUrl, sqliteWritable, copyForReading } = await import('../store/sqlite/index.js');
+      const { path, durability } = parseSqliteUrl(url);
+      if (path === ':memory:' || sqliteWritable(path)) return url;
+      const copy = copyForReading(path);
+      this.removeCopy = copy.remove;
+      this.logger.debug({ store: url, copy: copy.path }, 'store is read-only: reading a copy');
+      return `sqlite:${copy.path}?durability=${durability}`;
+    })();
+    return this.opened;
+  }
+
   /** The read side (projections) of the store, opened once. */
   views(): Promise<RunViews> {
     this.runViews ??= (async () => {
       const [{ openViews }, store, prices] = await Promise.all([import('./views.js'), this.openStore(), this.prices()]);
-      return openViews(this.options.store, store, { prices });
+      return openViews(await this.openedUrl(), store, { prices });
     })();
     return this.runViews;
   }
@@ -219,6 +243,9 @@ export class CliContext {
       await store?.close().catch((err: unknown) => this.logger.debug({ err }, 'store close failed'));
       this.store = undefined;
     }
+    this.removeCopy?.();
+    this.removeCopy = undefined;
+    this.opened = undefined;
   }
 }
 

@@ -51,3 +51,19 @@ export class UnknownStoreError extends AigenError {
   readonly code = 'UNKNOWN_STORE';
   readonly kind = 'user' as const;
 }
+
+/**
+ * A SQLite store this user cannot write (the file, or the directory that holds its journal, is
+ * read-only) was opened by something that records events.
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ReadOnlyStoreError) console.log(e.path); }
+ * ```
+ */
+export class ReadOnlyStoreError extends AigenError {
+  readonly code = 'STORE_READ_ONLY';
+  readonly kind = 'user' as const;
+  constructor(readonly path: string) {
+    super(`the sqlite store ${path} is read-only for this user (the file or its directory cannot be written); recording events needs a writable store`);
+  }
+}

@@ -4,9 +4,13 @@ import Database from 'better-sqlite3';
 import type { EventCodec } from '../../events/codec.js';
 import { StoreUnavailableError, ValidationError } from '../../errors.js';
 import { DriverEventStore } from '../driverStore.js';
+import { ReadOnlyStoreError } from '../errors.js';
+import { sqliteWritable } from './readOnly.js';
 import { prepareDatabase } from './schema.js';
 import { SqliteDriver } from './sqliteDriver.js';
 import { SqlitePartials } from './partials.js';
+
+export { copyForReading, sqliteWritable, type SqliteCopy } from './readOnly.js';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -25,7 +29,8 @@ export interface SqliteStoreOptions {
 
 /**
  * Open (creating when needed) an embedded SQLite event store at `path` (`':memory:'` for a
- * private in-memory database). Several processes may share the file.
+ * private in-memory database). Several processes may share the file. A file this process cannot
+ * write is refused (`STORE_READ_ONLY`); to read one, open a {@link copyForReading} of it.
  * @example
  * ```ts
  * const store = openSqliteStore('.aigen/aigen.db', { durability: 'normal' });
@@ -44,6 +49,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   if (options.mustExist && !inMemory && !existsSync(path)) {
     throw new ValidationError(`no sqlite store at ${resolve(path)}: nothing was recorded there (check --store / AIGEN_STORE)`, { path: 'url' });
   }
+  if (!inMemory && !sqliteWritable(path)) throw new ReadOnlyStoreError(resolve(path));
   let db: Database.Database | undefined;
   try {
     if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
