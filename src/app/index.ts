@@ -1,6 +1,7 @@
 /** What the CLI and the server both do: resolve run ids and workflow specs, start, cancel, fork, read. */
 export { readRun, resolveRunId } from './runs.js';
 export { resolveWorkflow, type ResolveWorkflowOptions } from './workflows.js';
-export { startRun, startFork, type StartRequest } from './start.js';
+export { startRun, startFork, submitRun, type StartRequest } from './start.js';
+export { withLiveness, oneWithLiveness, runsWithLiveness } from './liveness.js';
 export { cancelRun, type CancelOutcome, type CancelOptions } from './cancel.js';
 export { UnknownWorkflowError } from './errors.js';

@@ -40,6 +40,30 @@ export async function startRun(engine: WorkflowEngine, req: StartRequest, resolv
 }
 
 /**
+ * Submit a run for a worker to execute (`engine.submit`); resolves with its runId once it is
+ * recorded `queued`. `concurrency` caps the workflow's runs executing at once across workers.
+ * @example
+ * ```ts
+ * const runId = await submitRun(engine, { workflow: 'content_generation', input: 'Tides' });
+ * ```
+ */
+export async function submitRun(
+  engine: WorkflowEngine,
+  req: StartRequest & { concurrency?: number | undefined },
+  resolve: ResolveWorkflowOptions & { catalog?: Catalog } = {},
+): Promise<string> {
+  const workflow = typeof req.workflow === 'string' ? resolveWorkflow(resolve.catalog ?? engine.catalog, req.workflow, resolve) : req.workflow;
+  return engine.submit(workflow, req.input, {
+    runId: req.runId ?? randomUUID(),
+    ...(req.model ? { model: req.model } : {}),
+    ...(req.maxRetries !== undefined ? { maxRetries: req.maxRetries } : {}),
+    ...(req.retryDelayMs !== undefined ? { retryDelayMs: req.retryDelayMs } : {}),
+    ...(req.stepTimeoutMs !== undefined ? { stepTimeoutMs: req.stepTimeoutMs } : {}),
+    ...(req.concurrency !== undefined ? { concurrency: req.concurrency } : {}),
+  });
+}
+
+/**
  * Fork `runId` at stream position `options.at` in the background; resolves with the new run's
  * id once its RunStarted is durable. A position outside the run is a `ValidationError` naming
  * `path` (default `at`).

@@ -1,4 +1,4 @@
-import { cancelRun, startFork, startRun } from '../app/index.js';
+import { cancelRun, startFork, startRun, submitRun } from '../app/index.js';
 import type { Catalog } from '../config/catalog.js';
 import type { WorkflowEngine } from '../runtime/engine.js';
 import { AigenError } from '../errors.js';
@@ -18,6 +18,11 @@ export interface StartRequest {
  */
 export function startHttpRun(engine: WorkflowEngine, req: StartRequest, catalog: Catalog = engine.catalog): Promise<string> {
   return startRun(engine, req, { files: false, path: 'body.workflow', catalog }).catch(missingKeyAsHttp(req.model));
+}
+
+/** Record a run for a worker (`detach`); resolves with its runId once it is queued. */
+export function submitHttpRun(engine: WorkflowEngine, req: StartRequest, catalog: Catalog = engine.catalog): Promise<string> {
+  return submitRun(engine, req, { files: false, path: 'body.workflow', catalog });
 }
 
 /** Cancel a run (here or in another process); a run that already ended is a 409 `RUN_FINISHED`. */

@@ -1,3 +1,4 @@
+import { oneWithLiveness } from '../app/liveness.js';
 import { resolveRunId } from '../app/runs.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { EventData } from '../events/catalogue.js';
@@ -38,7 +39,7 @@ export async function runStatus(store: EventStore, projections: ServerProjection
   await checkAt(store, runId, at);
   const status = projections.statusAt ? await projections.statusAt(runId, at) : await statusAt(store, runId, at, { forks: false });
   if (!status) throw new NotFoundError('run', runId);
-  return status;
+  return at === undefined ? oneWithLiveness(store, status) : status;
 }
 
 /** The trace of a run with its child runs nested (as of stream position `at` when given). */

@@ -5,6 +5,8 @@ import { exportTracesWhileRunning } from '../otel.js';
 interface ServeFlags {
   port: number;
   host: string;
+  /** `--no-worker` sets false. */
+  worker: boolean;
 }
 
 /** `aigen serve`: the HTTP API and the web UI in one process, with its own projection runner. */
@@ -14,12 +16,14 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .description('serve the HTTP API and the web UI (live statecharts, timelines, traces) until Ctrl-C')
     .option('--port <port>', 'port to listen on (0: any free port)', portOption, 4400)
     .option('--host <host>', 'address to bind; anything but loopback needs AIGEN_API_TOKEN', '127.0.0.1')
+    .option('--no-worker', "do not execute the store's queued runs (by default serve is also a worker of its store)")
     .addHelpText(
       'after',
       `
 The UI and the API (under /api, see docs/http.md) share one port. Runs started from the UI run
-in this process, with the offline model unless you pick another one; runs still going when the
-server stops stay unfinished in the store ('aigen resume --all' continues them).
+in this process, with the offline model unless you pick another one. Serve is also a worker of
+its store (unless --no-worker): it executes queued runs (run --detach) and continues runs whose
+process died; runs still going when it stops move on to other workers (see docs/workers.md).
 
 Security: by default only this machine can connect. To bind another address set AIGEN_API_TOKEN;
 every /api request must then send 'Authorization: Bearer <token>' (the UI asks for it once).
@@ -58,6 +62,13 @@ async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<vo
   const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
   const server = await serve({ store, engine, projections, catalog, metrics, prices, token, port: flags.port, host: flags.host });
   ctx.onClose(() => server.close());
+  // Also a worker of its store (SQLite, PostgreSQL): queued runs and runs whose process died.
+  if (flags.worker && store.leases && store.kind !== 'memory') {
+    const { Worker } = await import('../../runtime/worker.js');
+    const worker = new Worker(engine, { drainTimeoutMs: 0, log: ctx.logger });
+    await worker.start();
+    ctx.onClose(() => worker.drain());
+  }
   const { out, err } = ctx.output;
   if (ctx.json) ctx.output.jsonLine({ url: server.url, host: server.host, port: server.port, store: ctx.globals.store, auth: token ? 'bearer' : 'none' });
   else {

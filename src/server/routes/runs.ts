@@ -1,9 +1,10 @@
+import { runsWithLiveness } from '../../app/liveness.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { RunRow } from '../../projections/api.js';
 import { priceTrace, runCost, withCost } from '../../projections/cost.js';
 import { DEFAULT_PRICES } from '../../projections/usage.js';
-import { cancelHttpRun, forkHttpRun, startHttpRun } from '../commands.js';
+import { cancelHttpRun, forkHttpRun, startHttpRun, submitHttpRun } from '../commands.js';
 import type { ServerOptions } from '../deps.js';
 import { resolveRun, runDefinition, runStatus, runTrace } from '../reads.js';
 import { sseResponse } from '../sse.js';
@@ -38,6 +39,8 @@ const startSchema = z.object({
     .max(100_000)
     .refine((s) => s.trim() !== '', 'input is empty'),
   model: modelSchema.optional(),
+  /** Record the run and leave it to a worker (`aigen worker`, `aigen serve`) instead of executing it here. */
+  detach: z.boolean().optional(),
 });
 
 const forkSchema = z.object({
@@ -65,19 +68,28 @@ export function runRoutes(deps: ServerOptions): Hono {
       });
     }
     const q = parseOr400(runsQuerySchema, c.req.query(), 'query');
-    const page = await projections.runs({
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.workflow ? { workflow: q.workflow } : {}),
-      ...(q.root ? { rootOnly: q.root === 'true' } : {}),
-      ...(q.limit ? { limit: q.limit } : {}),
-      ...(q.cursor ? { cursor: q.cursor } : {}),
+    let nextCursor: string | undefined;
+    const live = await runsWithLiveness(store, q.status, async (status) => {
+      const page = await projections.runs({
+        ...(status ? { status } : {}),
+        ...(q.workflow ? { workflow: q.workflow } : {}),
+        ...(q.root ? { rootOnly: q.root === 'true' } : {}),
+        ...(q.limit ? { limit: q.limit } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      nextCursor = page.nextCursor;
+      return page.rows;
     });
-    const rows = await Promise.all(page.rows.map(async (r) => ({ ...r, costUsd: (await runCost(store, r.runId, prices)).costUsd ?? null })));
-    return c.json({ runs: rows, nextCursor: page.nextCursor ?? null });
+    const rows = await Promise.all(live.map(async (r) => ({ ...r, costUsd: (await runCost(store, r.runId, prices)).costUsd ?? null })));
+    return c.json({ runs: rows, nextCursor: nextCursor ?? null });
   });
 
   app.post('/', async (c) => {
-    const body = await jsonBody(c, startSchema);
+    const { detach, ...body } = await jsonBody(c, startSchema);
+    if (detach) {
+      const runId = await submitHttpRun(engine, body, deps.catalog);
+      return c.json({ runId, status: 'queued' }, 202, { Location: `/api/runs/${runId}` });
+    }
     const runId = await startHttpRun(engine, body, deps.catalog);
     return c.json({ runId }, 202, { Location: `/api/runs/${runId}` });
   });

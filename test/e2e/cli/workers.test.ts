@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkflow, WorkflowEngine } from '../../../src/index.js';
-import { aigen, finished, json, oneLineError, runStartedWith, sandbox, start } from './helpers.js';
+import { aigen, finished, json, oneLineError, runStartedWith, sandbox, start, waitForLine } from './helpers.js';
 import { claimers, completedSteps, eventsOf, eventually, finisher, isEnded, startWorker, workerLive, workerSandbox, type WorkerSandbox } from './workersSupport.js';
 
 const STEPS = ['1-research', '2-writer', '3-editor'];
@@ -174,6 +174,22 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     startWorker(sb, 'later', ['--lease-ms', '1500']);
     await eventually(async () => isEnded(await eventsOf(sb.shared, runId)), 'the run to end');
     expect(completedSteps(await eventsOf(sb.shared, runId))).toEqual(STEPS);
+  });
+
+  it('aigen serve is a worker of its store: POST /api/runs with detach queues a run that it then executes; the API shows its worker', async () => {
+    sb = await workerSandbox(kind);
+    const serve = start(['serve', '--port', '0'], { sb, env: { AIGEN_LEASE_MS: '1500' } });
+    sb.children.push(serve);
+    const url = (await waitForLine(serve.stdout, /aigen serving (http:\S+)/, 90_000))[1]!;
+    const res = await fetch(`${url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow: 'content_generation', input: 'Via HTTP', detach: true }) });
+    expect(res.status).toBe(202);
+    const { runId, status } = (await res.json()) as { runId: string; status: string };
+    expect(status).toBe('queued');
+    await eventually(async () => isEnded(await eventsOf(sb.shared, runId)), 'the run to end');
+    const st = (await (await fetch(`${url}/api/runs/${runId}`)).json()) as { status: string; worker: string };
+    expect(st.status).toBe('completed');
+    expect(st.worker).toMatch(/:\d+$/);
+    expect(claimers(await eventsOf(sb.shared, runId))).toEqual([st.worker]);
   });
 });
 
