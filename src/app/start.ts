@@ -3,7 +3,7 @@ import { ValidationError } from '../errors.js';
 import { runStreamId } from '../events/streams.js';
 import type { Catalog } from '../config/catalog.js';
 import type { Workflow } from '../machines/workflow.js';
-import type { WorkflowEngine } from '../runtime/engine.js';
+import type { RunOptions, WorkflowEngine } from '../runtime/engine.js';
 import type { ForkOptions } from '../runtime/replay/engineSupport.js';
 import { resolveWorkflow, type ResolveWorkflowOptions } from './workflows.js';
 
@@ -29,14 +29,24 @@ export interface StartRequest {
  * ```
  */
 export async function startRun(engine: WorkflowEngine, req: StartRequest, resolve: ResolveWorkflowOptions & { catalog?: Catalog } = {}): Promise<string> {
-  const workflow = typeof req.workflow === 'string' ? resolveWorkflow(resolve.catalog ?? engine.catalog, req.workflow, resolve) : req.workflow;
-  return engine.start(workflow, req.input, {
+  return engine.start(workflowOf(engine, req, resolve), req.input, runOptionsOf(req));
+}
+
+type Resolve = ResolveWorkflowOptions & { catalog?: Catalog };
+
+function workflowOf(engine: WorkflowEngine, req: StartRequest, resolve: Resolve): Workflow {
+  return typeof req.workflow === 'string' ? resolveWorkflow(resolve.catalog ?? engine.catalog, req.workflow, resolve) : req.workflow;
+}
+
+/** The engine's run options of a request (unset fields left to the engine's defaults). */
+function runOptionsOf(req: StartRequest): RunOptions {
+  return {
     runId: req.runId ?? randomUUID(),
     ...(req.model ? { model: req.model } : {}),
     ...(req.maxRetries !== undefined ? { maxRetries: req.maxRetries } : {}),
     ...(req.retryDelayMs !== undefined ? { retryDelayMs: req.retryDelayMs } : {}),
     ...(req.stepTimeoutMs !== undefined ? { stepTimeoutMs: req.stepTimeoutMs } : {}),
-  });
+  };
 }
 
 /**
@@ -47,18 +57,9 @@ export async function startRun(engine: WorkflowEngine, req: StartRequest, resolv
  * const runId = await submitRun(engine, { workflow: 'content_generation', input: 'Tides' });
  * ```
  */
-export async function submitRun(
-  engine: WorkflowEngine,
-  req: StartRequest & { concurrency?: number | undefined },
-  resolve: ResolveWorkflowOptions & { catalog?: Catalog } = {},
-): Promise<string> {
-  const workflow = typeof req.workflow === 'string' ? resolveWorkflow(resolve.catalog ?? engine.catalog, req.workflow, resolve) : req.workflow;
-  return engine.submit(workflow, req.input, {
-    runId: req.runId ?? randomUUID(),
-    ...(req.model ? { model: req.model } : {}),
-    ...(req.maxRetries !== undefined ? { maxRetries: req.maxRetries } : {}),
-    ...(req.retryDelayMs !== undefined ? { retryDelayMs: req.retryDelayMs } : {}),
-    ...(req.stepTimeoutMs !== undefined ? { stepTimeoutMs: req.stepTimeoutMs } : {}),
+export async function submitRun(engine: WorkflowEngine, req: StartRequest & { concurrency?: number | undefined }, resolve: Resolve = {}): Promise<string> {
+  return engine.submit(workflowOf(engine, req, resolve), req.input, {
+    ...runOptionsOf(req),
     ...(req.concurrency !== undefined ? { concurrency: req.concurrency } : {}),
   });
 }
