@@ -1,19 +1,11 @@
-import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
+import { eventIdentity, type AigenEvent, type RecordedEvent } from '../events/envelope.js';
 import type { ModelDelta } from '../journal/deltas.js';
 import { formatClock, formatState, formatTokens, oneLine, shortId } from './format.js';
 import type { Styles } from './output.js';
 
 /** The JSON line of one recorded event (`aigen events --json`, `aigen tail --json`). */
 export function eventJson(e: RecordedEvent): Record<string, unknown> {
-  return {
-    globalPosition: e.globalPosition,
-    streamId: e.streamId,
-    streamPosition: e.streamPosition,
-    eventId: e.eventId,
-    type: e.type,
-    data: e.data,
-    metadata: e.metadata,
-  };
+  return { ...eventIdentity(e), data: e.data, metadata: e.metadata };
 }
 
 /** A short human summary of an event's data. */

@@ -36,6 +36,17 @@ export interface RecordedEvent<T extends string = string, D = unknown> {
 /** Any event of the aigen catalogue, narrowed by `type`. */
 export type AigenEvent = { [K in EventType]: RecordedEvent<K, EventData<K>> }[EventType];
 
+/**
+ * Where an event is and what it is: its positions, id and type, in the order aigen prints them.
+ * @example
+ * ```ts
+ * const { streamId, streamPosition } = eventIdentity(e);
+ * ```
+ */
+export function eventIdentity(e: RecordedEvent): Pick<RecordedEvent, 'globalPosition' | 'streamId' | 'streamPosition' | 'eventId' | 'type'> {
+  return { globalPosition: e.globalPosition, streamId: e.streamId, streamPosition: e.streamPosition, eventId: e.eventId, type: e.type };
+}
+
 /** An event to append. `eventId` defaults to a random UUID; metadata gaps are filled by the store. */
 export interface NewEvent<T extends string = string, D = unknown> {
   eventId?: string;

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../events/envelope.js';
+import { eventIdentity, type RecordedEvent } from '../events/envelope.js';
 import type { CorruptEventError } from '../events/errors.js';
 import { runIdOfStream } from '../events/streams.js';
 import { errorMessage } from '../errors.js';
@@ -69,11 +69,7 @@ export function applyBatch(events: readonly RecordedEvent[], before: ReadonlyMap
 /** The projection error of an event a reducer refused. */
 export function eventError(e: RecordedEvent, err: EventRejectedError): ProjectionError {
   return {
-    globalPosition: e.globalPosition,
-    streamId: e.streamId,
-    streamPosition: e.streamPosition,
-    eventId: e.eventId,
-    type: e.type,
+    ...eventIdentity(e),
     code: err.code,
     message: err.message,
     recordedAt: new Date().toISOString(),
