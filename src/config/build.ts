@@ -212,5 +212,6 @@ export function buildWorkflow(scope: BuildScope, spec: WorkflowSpec, path: Path 
   if (scope.issues.length > before) return undefined;
   if (spec.version !== undefined) Object.assign(workflow, { version: String(spec.version) });
   if (spec.retry) workflow.retryPolicy = { ...spec.retry };
+  if (spec.concurrency !== undefined) workflow.concurrency = spec.concurrency;
   return workflow;
 }

@@ -24,8 +24,12 @@ export interface AgentDefinition {
   handoffs?: string[];
 }
 
-/** A workflow of the project file: a factory, a factory with its description, or a workflow file path (relative to the project file). */
-export type WorkflowEntry = WorkflowFactory | { factory: WorkflowFactory; description?: string; kind?: string } | string;
+/**
+ * A workflow of the project file: a factory, a factory with its description (and `concurrency`:
+ * most runs of it executing at once across all workers), or a workflow file path (relative to
+ * the project file).
+ */
+export type WorkflowEntry = WorkflowFactory | { factory: WorkflowFactory; description?: string; kind?: string; concurrency?: number } | string;
 
 /** Price of a model in USD per million tokens. */
 export interface ModelPrice {
@@ -83,8 +87,8 @@ const agentDefinition = z.strictObject({
   handoffs: z.array(name).optional(),
 });
 
-const workflowEntry = z.union([fn, z.string().min(1), z.strictObject({ factory: fn, description: z.string().optional(), kind: z.string().optional() })], {
-  error: 'expected a factory (options, catalog) => Workflow, { factory, description }, or a workflow file path',
+const workflowEntry = z.union([fn, z.string().min(1), z.strictObject({ factory: fn, description: z.string().optional(), kind: z.string().optional(), concurrency: z.number().int().positive().optional() })], {
+  error: 'expected a factory (options, catalog) => Workflow, { factory, description, concurrency }, or a workflow file path',
 });
 
 /** The zod schema of a project file's default export. */
@@ -168,7 +172,16 @@ export function applyProjectConfig(catalog: Catalog, config: ProjectConfig, file
     } else if (typeof entry === 'function') {
       catalog.registerWorkflow(wfName, entry, { description: `defined in ${shown}` });
     } else {
-      catalog.registerWorkflow(wfName, entry.factory, { description: entry.description ?? `defined in ${shown}`, ...(entry.kind ? { kind: entry.kind } : {}) });
+      const { factory, concurrency } = entry;
+      const limited: WorkflowFactory =
+        concurrency === undefined
+          ? factory
+          : (o, c) => {
+              const workflow = factory(o, c);
+              workflow.concurrency ??= concurrency;
+              return workflow;
+            };
+      catalog.registerWorkflow(wfName, limited, { description: entry.description ?? `defined in ${shown}`, ...(entry.kind ? { kind: entry.kind } : {}) });
     }
   }
 }

@@ -90,6 +90,8 @@ const base = {
   retry: z
     .strictObject({ maxRetries: z.number().int().min(0).optional(), retryDelayMs: z.number().int().min(0).optional() })
     .optional(),
+  /** Most runs of the workflow executing at once across all workers. */
+  concurrency: z.number().int().positive().optional(),
 };
 
 const branches = () =>
@@ -144,6 +146,8 @@ export interface WorkflowBaseSpec {
   version?: string | number | undefined;
   model?: string | undefined;
   retry?: RetrySpec | undefined;
+  /** Most runs of the workflow executing at once across all workers. */
+  concurrency?: number | undefined;
 }
 /** How a branching workflow picks its branch. */
 export type BranchRuleSpec = 'contentType' | { keywords: Record<string, string[]>; default?: string | undefined };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog, createAgent, DeterministicWorkflow, Worker, WorkflowEngine, type EventStore } from '../../../src/index.js';
+import { applyProjectConfig, Catalog, createAgent, DeterministicWorkflow, loadWorkflowFile, Worker, WorkflowEngine, type EventStore } from '../../../src/index.js';
 import { createMemoryStore, delay, say, ScriptedModel } from '../../../src/testing/index.js';
 import { dataOf, runEvents } from '../../support/runs.js';
 
@@ -74,5 +74,22 @@ describe('workers in one process', () => {
   it('refuses to submit a workflow that a worker could not build by its name', async () => {
     const engine = new WorkflowEngine({ store: createMemoryStore() });
     await expect(engine.submit(new DeterministicWorkflow({ agents: [createAgent('writer')], name: 'adhoc' }), 'x')).rejects.toThrow(/workflow 'adhoc' cannot be submitted/);
+  });
+
+  it("a workflow's concurrency (workflow file key, project entry) is the limit a submitted run records and the queue enforces", async () => {
+    const store = createMemoryStore();
+    const fromFile = loadWorkflowFile('examples/workflows/sequential.yaml');
+    expect(fromFile.concurrency).toBe(4);
+    const projectCatalog = new Catalog();
+    const limited = () => new DeterministicWorkflow({ agents: [createAgent('writer')], name: 'limited' });
+    applyProjectConfig(projectCatalog, { workflows: { limited: { factory: limited, concurrency: 1 } } }, 'aigen.config.ts');
+    const engine = new WorkflowEngine({ store, catalog: projectCatalog });
+    const first = await engine.submit(projectCatalog.createWorkflow('limited'), 'one');
+    const second = await engine.submit(projectCatalog.createWorkflow('limited'), 'two');
+    expect((await runEvents(store, first))[0]!.data).toMatchObject({ queued: true, concurrency: 1 });
+    // The workflow allows one run at a time: only the first is handed out.
+    expect((await store.leases!.claim({ workerId: 'w', leaseMs: 60_000, max: 5 })).map((c) => c.runId)).toEqual([first]);
+    await store.leases!.finish(first, 'w');
+    expect((await store.leases!.claim({ workerId: 'w', leaseMs: 60_000, max: 5 })).map((c) => c.runId)).toEqual([second]);
   });
 });
