@@ -40,6 +40,11 @@ export interface PartialOutput {
   agentId: string;
   toolCall?: { id: string; name?: string };
   text: string;
+  /**
+   * Which issue of the call this text belongs to: a call re-issued after its process died (resume)
+   * starts again from empty text under a new generation, so readers replace instead of appending.
+   */
+  generation: number;
 }
 
 /** A published delta with where it came from. */
@@ -75,6 +80,9 @@ export class DeltaBus {
   private readonly endedSubject = new Subject<{ runId: string; callId: string }>();
   /** Calls that ended recently, so a late copy from the store does not bring them back. */
   private readonly ended = new Set<string>();
+  private generation = 0;
+  /** The generation of each call begun here. */
+  private readonly started = new Map<string, number>();
 
   /** Every delta, in the order published. */
   readonly deltas$: Observable<PublishedDelta> = this.subject.asObservable();
@@ -95,14 +103,33 @@ export class DeltaBus {
     if (fresh === '' || have >= MAX_PARTIAL_CHARS) return;
     const text = (known?.text ?? '') + fresh;
     const { runId, stepId, callId, agentId, toolCall } = part;
-    this.partials.set(key, { runId, stepId, callId, agentId, ...(toolCall ? { toolCall } : {}), text });
+    const generation = known?.generation ?? this.generationOf(runId, callId);
+    this.partials.set(key, { runId, stepId, callId, agentId, ...(toolCall ? { toolCall } : {}), text, generation });
     this.subject.next({ delta: { type: 'delta', runId, stepId, callId, agentId, ...(toolCall ? { toolCall } : {}), text: fresh, index: have }, origin });
+  }
+
+  /**
+   * A call (re)starts: whatever text an earlier issue of it left is dropped, and its text starts
+   * over under a new generation (also after it was ended, e.g. a call re-issued on resume).
+   */
+  begin(runId: string, callId: string): void {
+    const call = `${runId}\u0000${callId}`;
+    this.forget(runId, callId);
+    this.ended.delete(call);
+    this.started.set(call, ++this.generation);
+    if (this.started.size > 10_000) this.started.delete(this.started.keys().next().value!);
+  }
+
+  /** The generation of a call's text: the one {@link begin} gave it, else a new one. */
+  private generationOf(runId: string, callId: string): number {
+    return this.started.get(`${runId}\u0000${callId}`) ?? ++this.generation;
   }
 
   /** Drop the live text of a call that ended (all its channels); later copies of it are ignored. */
   end(runId: string, callId: string): void {
     const had = this.forget(runId, callId);
     this.ended.add(`${runId}\u0000${callId}`);
+    this.started.delete(`${runId}\u0000${callId}`);
     if (this.ended.size > 10_000) this.ended.delete(this.ended.values().next().value!);
     if (had) this.endedSubject.next({ runId, callId });
   }

@@ -21,8 +21,8 @@ interface CallState {
   runId: string;
   callId: string;
   stepId: string;
-  /** Characters sent per channel. */
-  sent: Map<string, number>;
+  /** Characters sent per channel, of which generation of the call's text. */
+  sent: Map<string, { length: number; generation: number }>;
   /** The next delta is a snapshot (the reader starts mid-call). */
   snapshot: boolean;
 }
@@ -62,15 +62,18 @@ export function mergeLive(events$: Observable<RecordedEvent>, bus: DeltaBus, opt
     const ended = new Set<string>();
     const callKey = (runId: string, callId: string) => `${runId}\u0000${callId}`;
 
-    const send = (p: PartialOutput, state: CallState) => {
+    const send = (p: Omit<PartialOutput, 'generation'> & { generation?: number }, state: CallState) => {
       const key = channelKey(p);
-      const sent = state.sent.get(key) ?? 0;
+      const before = state.sent.get(key);
+      // Text of a new issue of the call (re-issued elsewhere after a crash) replaces what was sent.
+      const restarted = before !== undefined && p.generation !== undefined && p.generation !== before.generation && before.length > 0;
+      const sent = restarted ? 0 : (before?.length ?? 0);
       if (p.text.length <= sent) return;
       const { runId, stepId, callId, agentId, toolCall } = p;
       const base = { type: 'delta' as const, runId, stepId, callId, agentId, ...(toolCall ? { toolCall } : {}) };
-      subscriber.next(state.snapshot ? { ...base, text: p.text, index: 0, snapshot: true } : { ...base, text: p.text.slice(sent), index: sent });
+      subscriber.next(state.snapshot || restarted ? { ...base, text: p.text, index: 0, snapshot: true } : { ...base, text: p.text.slice(sent), index: sent });
       state.snapshot = false;
-      state.sent.set(key, p.text.length);
+      state.sent.set(key, { length: p.text.length, generation: p.generation ?? before?.generation ?? 0 });
     };
     /** Text already generated when a reader opens a call reaches it as a snapshot. */
     const openCall = (runId: string, callId: string, openedBefore: boolean, stepId?: string) => {

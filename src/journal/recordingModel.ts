@@ -137,6 +137,7 @@ export class RecordingModel implements Model {
     const { live, stepId } = this.scope;
     if (!live) return this.inner.getResponse(request);
     const { bus, runId, agentId } = live;
+    bus.begin(runId, callId);
     const offsets = new Map<string, number>();
     return streamedResponse(this.inner, request, ({ text, toolCall }) => {
       const channel = toolCall?.id ?? '';

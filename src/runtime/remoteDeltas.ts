@@ -93,7 +93,7 @@ const followers = new WeakMap<EventStore, Follower>();
 /** Poll the partial text table into the bus while anyone reads; returns the stop function. */
 function poll(store: EventStore, channel: PartialTextChannel, polled: () => void): () => void {
   const bus = deltaBusOf(store);
-  let seen = new Map<string, { runId: string; callId: string }>();
+  let seen = new Map<string, { runId: string; callId: string; writer: string }>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
@@ -104,10 +104,14 @@ function poll(store: EventStore, channel: PartialTextChannel, polled: () => void
       rows = [];
     }
     if (stopped) return;
-    const now = new Map<string, { runId: string; callId: string }>();
+    const now = new Map<string, { runId: string; callId: string; writer: string }>();
     for (const r of rows) {
       if (r.writer === WRITER) continue;
-      now.set(`${r.runId}\u0000${r.callId}`, { runId: r.runId, callId: r.callId });
+      const call = `${r.runId}\u0000${r.callId}`;
+      const before = seen.get(call);
+      // Another process took the call over (a resume after a crash): its text starts over.
+      if (before !== undefined && before.writer !== r.writer) bus.begin(r.runId, r.callId);
+      now.set(call, { runId: r.runId, callId: r.callId, writer: r.writer });
       const toolCall = r.channel === '' ? undefined : { id: r.channel, ...(r.toolName !== undefined ? { name: r.toolName } : {}) };
       bus.publish({ runId: r.runId, stepId: r.stepId, callId: r.callId, agentId: r.agentId, text: r.text, index: 0, ...(toolCall ? { toolCall } : {}) }, 'remote');
     }

@@ -56,7 +56,7 @@ export class PostgresPartials implements PartialTextChannel {
     });
     await this.pool.query(
       `INSERT INTO ${this.table} (run_id, call_id, channel, step_id, agent_id, tool_name, text, writer, updated_at) VALUES ${rows.join(', ')}
-       ON CONFLICT (run_id, call_id, channel) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
+       ON CONFLICT (run_id, call_id, channel) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at, writer = excluded.writer, step_id = excluded.step_id, agent_id = excluded.agent_id, tool_name = excluded.tool_name`,
       values,
     );
   }

@@ -62,7 +62,7 @@ export class SqlitePartials implements PartialTextChannel {
     const db = this.conn();
     const upsert = db.prepare(`INSERT INTO partial_outputs (run_id, call_id, channel, step_id, agent_id, tool_name, text, writer, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (run_id, call_id, channel) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`);
+      ON CONFLICT (run_id, call_id, channel) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at, writer = excluded.writer, step_id = excluded.step_id, agent_id = excluded.agent_id, tool_name = excluded.tool_name`);
     db.transaction(() => {
       for (const p of partials) upsert.run(p.runId, p.callId, p.channel, p.stepId, p.agentId, p.toolName ?? null, p.text, p.writer, p.updatedAt);
     })();

@@ -1,44 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, type Received } from '../server/sseClient.js';
+import { collect } from '../server/sseClient.js';
 import { finished, sandbox, start, waitForLine, type Sandbox } from '../cli/helpers.js';
+import { expectStreamedAnswers, startServe } from './support.js';
+import { openStore } from '../../../src/store/openStore.js';
 
 // A run executed by one `aigen run` process streams its model output to `aigen serve` in another,
 // through the store: SQLite (a small table of in-flight text) and PostgreSQL (the same, unlogged).
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const RUN_ID = /run ([0-9a-f]{8}-[0-9a-f-]{27})/;
-
-interface DeltaData { callId: string; text: string; index: number; snapshot?: boolean }
-
-function respondedText(data: unknown): string {
-  const output = (data as { response: { output: Array<{ type: string; content?: Array<{ text?: string }> }> } }).response.output;
-  return output.flatMap((o) => (o.type === 'message' ? (o.content ?? []).map((c) => c.text ?? '') : [])).join('');
-}
-
-/** Check deltas sit inside their calls, continue each other by offset, and join to each recorded answer. */
-function expectStreamedAnswers(got: readonly Received[]): number {
-  const open = new Set<string>();
-  const texts = new Map<string, string>();
-  let answers = 0;
-  for (const m of got) {
-    const inner = (m.data as { data?: { callId?: string } }).data;
-    if (m.type === 'ModelCalled') open.add(inner!.callId!);
-    if (m.type === 'delta') {
-      const d = m.data as unknown as DeltaData;
-      expect(open.has(d.callId), `delta of ${d.callId} outside its call`).toBe(true);
-      const have = d.snapshot ? '' : (texts.get(d.callId) ?? '');
-      expect(d.index).toBe(have.length);
-      texts.set(d.callId, have + d.text);
-    }
-    if (m.type === 'ModelResponded') {
-      open.delete(inner!.callId!);
-      expect(texts.get(inner!.callId!), `streamed text of ${inner!.callId}`).toBe(respondedText(inner));
-      answers += 1;
-    }
-  }
-  return answers;
-}
 
 describe.each([
   ['sqlite', (sb: Sandbox) => sb.store],
@@ -52,10 +23,7 @@ describe.each([
   beforeAll(async () => {
     sb = sandbox();
     store = storeOf(sb);
-    const server = start(['serve', '--port', '0', '--json'], { sb, env: { AIGEN_STORE: store } });
-    const done = finished(server);
-    stopServer = () => (server.kill('SIGTERM'), done);
-    url = (await waitForLine(server.stdout, /"url":"([^"]+)"/, 90_000))[1]!;
+    ({ url, stop: stopServer } = await startServe(sb, { AIGEN_STORE: store }));
   }, 120_000);
 
   afterAll(async () => {
@@ -99,5 +67,31 @@ describe.each([
     expect(stopped).toBe(true);
     expect((await ran).code).toBe(0);
     expect(expectStreamedAnswers(got)).toBe(3);
+  });
+
+  it('a writer ended mid-call (SIGTERM) cancels the run; its in-flight text is deleted from the store', async () => {
+    const run = start(['run', 'content_generation', 'Terminate me mid-call'], { sb, env: { AIGEN_STORE: store, AIGEN_OFFLINE_LATENCY_MS: '4000' } });
+    const ran = finished(run);
+    const runId = (await waitForLine(run.stderr, RUN_ID, 60_000))[1]!;
+    let terminated = false;
+    const got = await collect(`${url}/api/runs/${runId}/events`, {
+      deltas: true,
+      timeoutMs: 90_000,
+      until: (ms) => {
+        if (!terminated && ms.filter((m) => m.type === 'delta').length >= 3) {
+          terminated = true;
+          run.kill('SIGTERM');
+        }
+        return false;
+      },
+    });
+    await ran;
+    expect(got.some((m) => m.type === 'RunCancelled')).toBe(true);
+    const opened = await openStore(store);
+    try {
+      expect((await opened.partials!.list(60_000)).filter((p) => p.runId === runId)).toEqual([]);
+    } finally {
+      await opened.close();
+    }
   });
 });
