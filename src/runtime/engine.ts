@@ -255,9 +255,10 @@ export class WorkflowEngine {
       input: text,
       context: ctx,
       model,
+      // The run's own options, else the run's workflow's `retry:` (a workflow file's), else the engine's.
       retry: {
-        maxRetries: options.maxRetries ?? this.options.maxRetries,
-        retryDelayMs: options.retryDelayMs ?? this.options.retryDelayMs,
+        maxRetries: options.maxRetries ?? workflow.retryPolicy?.maxRetries ?? this.options.maxRetries,
+        retryDelayMs: options.retryDelayMs ?? workflow.retryPolicy?.retryDelayMs ?? this.options.retryDelayMs,
         jitter: this.options.jitter,
       },
       stepTimeoutMs: options.stepTimeoutMs ?? this.options.stepTimeoutMs,
