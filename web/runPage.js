@@ -94,8 +94,11 @@ export async function runPage(root, runId, onConnection) {
 
   /** The recording time of the selected event. */
   const now = () => events.find((e) => e.streamPosition === position)?.metadata.recordedAt;
-  /** Whether the run was resumed (its process had died) by the selected position. */
-  const resumed = () => events.some((e) => e.type === 'RunResumed' && e.streamPosition <= position);
+  /**
+   * Whether another process had taken the run over by the selected position (after its process
+   * died or gave it back): a resume, or a worker's claim of a run that had already begun.
+   */
+  const resumed = () => events.some((e) => e.streamPosition <= position && (e.type === 'RunResumed' || (e.type === 'RunClaimed' && e.data.fromPosition > 0)));
 
   const renderSlow = () => {
     const f = foldRunState(events, position);
