@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { redact, registerEnvSecrets } from '../secrets.js';
 import { pino, type Logger } from 'pino';
@@ -65,6 +66,8 @@ export class CliContext {
   /** The URL the store and views are opened with (see {@link openedUrl}). */
   private opened: Promise<string> | undefined;
   private removeCopy: (() => void) | undefined;
+  /** The SQLite file this command reads through a copy (see {@link openedUrl}), if it does. */
+  copiedStore: string | undefined;
   private runViews: Promise<RunViews> | undefined;
   private readonly cleanups: Array<() => unknown> = [];
   private interruptHandler: ((signal: NodeJS.Signals) => void) | undefined;
@@ -191,6 +194,7 @@ export class CliContext {
       if (path === ':memory:' || sqliteWritable(path)) return url;
       const copy = copyForReading(path);
       this.removeCopy = copy.remove;
+      this.copiedStore = resolve(path);
       this.logger.debug({ store: url, copy: copy.path }, 'store is read-only: reading a copy');
       return `sqlite:${copy.path}?durability=${durability}`;
     })();

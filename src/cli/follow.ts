@@ -39,10 +39,13 @@ export function follow<T = RecordedEvent>(ctx: CliContext, events: Observable<T>
 /**
  * The events of `store.subscribe(options)` for a following command: an outage of the store is
  * reported once on stderr, retried with backoff, and the command continues after the last event
- * it printed once the store answers again.
+ * it printed once the store answers again. A store read through a copy (read-only SQLite) says so.
  */
 export function followStore(ctx: CliContext, store: EventStore, options: SubscribeOptions): Observable<RecordedEvent> {
   const { err } = ctx.output;
+  if (ctx.copiedStore !== undefined) {
+    err.line(`aigen: ${ctx.copiedStore} is read-only for this user: following a copy taken just now, so events recorded after it do not appear`);
+  }
   return subscribeThroughOutages(store, options, {
     onOutage: (e) => err.line(`aigen: ${errorMessage(e)}; retrying until it answers (Ctrl-C to stop)`),
     onRecovered: () => err.line('aigen: the event store answers again; continuing after the last event shown'),

@@ -2,6 +2,7 @@ import type { Subscription } from 'rxjs';
 import type { EventData } from '../events/catalogue.js';
 import { RUN_CATEGORY, runIdOfStream } from '../events/streams.js';
 import type { EventStore } from '../store/eventStore.js';
+import { subscribeThroughOutages } from '../store/throughOutages.js';
 
 /** What the watch needs of a run it may stop. */
 export interface CancellableRun {
@@ -25,8 +26,8 @@ export class CancelWatch {
   /** Follow RunCancelled events from now on (no-op while already following). */
   start(): void {
     if (this.subscription) return;
-    this.subscription = this.store
-      .subscribe({ from: 'end', filter: { streamPrefix: `${RUN_CATEGORY}-`, types: ['RunCancelled'] } })
+    // Through store outages (a database restart): a cancellation recorded meanwhile still arrives.
+    this.subscription = subscribeThroughOutages(this.store, { from: 'end', filter: { streamPrefix: `${RUN_CATEGORY}-`, types: ['RunCancelled'] } })
       .subscribe({
         next: (e) => {
           const runId = runIdOfStream(e.streamId);

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunJson } from '../../../src/cli/commands/run.js';
 import type { RunStatus } from '../../../src/projections/status.js';
+import { openStore } from '../../../src/store/openStore.js';
 import { aigen, collectJsonLines, finished, json, jsonLines, runStartedWith, sandbox, start, waitForLine, type Sandbox } from './helpers.js';
 
 // Live commands across processes: a run started by one child process is followed, tailed,
 // cancelled and interrupted by others. AIGEN_OFFLINE_LATENCY_MS makes each model call slow.
 const RUN_ID = /run ([0-9a-f]{8}-[0-9a-f-]{27})/;
 let sb: Sandbox;
-beforeAll(() => {
+beforeAll(async () => {
   sb = sandbox();
+  // The store exists before the tests run side by side: `tail` may start before any run created it.
+  await (await openStore(sb.store)).close();
 });
 afterAll(() => sb.cleanup());
 

@@ -87,6 +87,11 @@ describe('a read-only SQLite store', () => {
         expect(strip(r.stdout)).toEqual(strip(expected[i]!));
       } else expect(r.stdout).toBe(expected[i]);
     }
+    // Following reads the copy too, and says that later events will not show.
+    const followed = await reader(['--store', url, 'events', runId, '--follow', '--json']);
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout).toBe(expected[3]);
+    expect(oneLineError(followed)).toBe(`aigen: ${join(dir, 'aigen.db')} is read-only for this user: following a copy taken just now, so events recorded after it do not appear`);
     expect(readdirSync(dir)).toEqual(files);
     // (tsx keeps its compile cache there too.)
     expect(readdirSync(tmp).filter((f) => f.startsWith('aigen-'))).toEqual([]);
