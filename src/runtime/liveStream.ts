@@ -4,7 +4,7 @@ import { runStreamId } from '../events/streams.js';
 import { isTerminalEventType } from '../events/terminal.js';
 import { deltaBusOf, type ModelDelta } from '../journal/deltas.js';
 import { mergeLive, type StreamItem } from '../journal/liveMerge.js';
-import type { EventFilter, EventStore, GlobalFrom } from '../store/eventStore.js';
+import type { EventFilter, EventStore, GlobalFrom, SubscribeOptions } from '../store/eventStore.js';
 import { followRemoteDeltas } from './remoteDeltas.js';
 
 /**
@@ -60,7 +60,16 @@ function withRemote<T>(store: EventStore, source: Observable<T>): Observable<T> 
  * completing after the run's terminal event. A call already under way at `from` starts with a
  * `snapshot` delta of its text so far.
  */
-export function streamRun(store: EventStore, runId: string, options: { from?: GlobalFrom; filter?: EventFilter } = {}): Observable<StreamItem> {
+export function streamRun(
+  store: EventStore,
+  runId: string,
+  options: {
+    from?: GlobalFrom;
+    filter?: EventFilter;
+    /** How the events are read (default `store.subscribe`; e.g. a subscription that outlives outages). */
+    subscribe?: (options: SubscribeOptions) => Observable<RecordedEvent>;
+  } = {},
+): Observable<StreamItem> {
   const from = options.from ?? 'start';
   return new Observable<StreamItem>((subscriber) => {
     let inner: { unsubscribe(): void } | undefined;
@@ -68,7 +77,8 @@ export function streamRun(store: EventStore, runId: string, options: { from?: Gl
     callsOpenAt(store, runId, from).then(
       (before) => {
         if (closed) return;
-        const events$ = store.subscribe({ streamId: runStreamId(runId), from, ...(options.filter ? { filter: options.filter } : {}) });
+        const subscribe = options.subscribe ?? ((o: SubscribeOptions) => store.subscribe(o));
+        const events$ = subscribe({ streamId: runStreamId(runId), from, ...(options.filter ? { filter: options.filter } : {}) });
         const merged = mergeLive(events$, deltaBusOf(store), { runs: (id) => id === runId, openBefore: (_run, callId) => before.has(callId) });
         inner = withRemote(store, merged)
           .pipe(takeWhile((item) => isDelta(item) || !isTerminalEventType(item.type), true))

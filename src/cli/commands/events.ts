@@ -30,7 +30,7 @@ export function registerEvents(program: Command, ctx: CliContext): void {
       }
       if (flags.deltas) {
         const { isDelta, streamRun } = await import('../../runtime/liveStream.js');
-        await follow(ctx, streamRun(store, runId), (item) => {
+        await follow(ctx, streamRun(store, runId, { subscribe: (o) => followStore(ctx, store, o) }), (item) => {
           if (!isDelta(item)) {
             print(item);
             return isTerminalEventType(item.type);
