@@ -128,6 +128,8 @@ export { domainWorkflow, type FactoryOptions } from './machines/builtins.js';
 export {
   WorkflowFileError,
   UnrecordedWorkflowError,
+  recordedWorkflow,
+  type RecordedWorkflowInfo,
   loadWorkflowFile,
   parseWorkflowSource,
   isWorkflowFilePath,

@@ -10,7 +10,7 @@ import type { Workflow } from '../machines/workflow.js';
 
 /** Options of `engine.resume()`. */
 export interface ResumeOptions {
-  /** The workflow code (default: the registered workflow of the run's name). */
+  /** The workflow code (default: rebuilt from the run's RunStarted, see `recordedWorkflow`). */
   workflow?: Workflow;
   /** Resume even when the run's last process cannot be checked (another host). */
   force?: boolean;

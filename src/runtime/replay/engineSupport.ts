@@ -26,7 +26,7 @@ export interface ForkOptions {
   model?: string;
   /** New instructions per agent id. */
   instructions?: Record<string, string>;
-  /** The workflow code (default: the registered workflow of the source run's name). */
+  /** The workflow code (default: rebuilt from the source run's RunStarted, see `recordedWorkflow`). */
   workflow?: Workflow;
   /** Id of the new run (default: a fresh UUID). */
   runId?: string;
