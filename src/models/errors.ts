@@ -12,7 +12,7 @@ export class MissingApiKeyError extends AigenError {
   readonly kind = 'user' as const;
   constructor(model: string) {
     super(
-      `model '${model}' needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server); use --model offline to run without a key`,
+      `model '${model}' needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server); use the model 'offline' to run without a key`,
     );
   }
 }

@@ -50,6 +50,16 @@ describe('model server errors', () => {
   }, 60_000);
 });
 
+describe('a model that needs a key, without one', () => {
+  it('is refused before the run starts, naming the variable and the CLI flag for the offline model', async () => {
+    const r = await aigen(['run', 'writer', 'x', '--model', 'gpt-4o-mini'], { sb });
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toBe(
+      "aigen: model 'gpt-4o-mini' needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server); use the model 'offline' to run without a key (--model offline)",
+    );
+  });
+});
+
 describe('names that are almost right', () => {
   it('an unknown agent type in an agent list suggests the nearest one', async () => {
     const r = await aigen(['run', 'reserch,writer', 'x'], { sb });
