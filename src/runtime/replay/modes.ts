@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../events/envelope.js';
 import { isTerminalEventType } from '../../events/terminal.js';
 import type { Clock } from '../clock.js';
-import { RunRecorder, type Recorder, type RunIdentity } from '../../journal/recorder.js';
+import { RunRecorder, type RunIdentity } from '../../journal/recorder.js';
 import type { RunHandle, RunParams } from '../runExecution.js';
 import type { Catalog } from '../../config/catalog.js';
 import type { Workflow } from '../../machines/workflow.js';
@@ -55,6 +55,21 @@ export function isFinished(log: readonly RecordedEvent[]): boolean {
   return log.some((e) => isTerminalEventType(e.type));
 }
 
+/**
+ * The parameters of a run re-executed from `log`: every answer from the log, events checked by
+ * the ReplayRecorder `record` makes, and delays instant while the log lasts.
+ */
+function fromLog(log: RecordedEvent[], clock: Clock, record: (id: RunIdentity) => ReplayRecorder): Partial<RunParams> {
+  let replay: ReplayRecorder | undefined;
+  const answers = new AnswerSource(log);
+  return {
+    answers,
+    ...(answers.traceId ? { traceId: answers.traceId } : {}),
+    recorder: (id: RunIdentity) => (replay = record(id)),
+    actorClock: replayClock(clock, () => replay?.exhausted !== true),
+  };
+}
+
 /** The run-parameter overrides that put a run in `mode`. */
 export function modeParams(mode: ExecutionMode, store: EventStore, clock: Clock): Partial<RunParams> {
   switch (mode.kind) {
@@ -62,30 +77,14 @@ export function modeParams(mode: ExecutionMode, store: EventStore, clock: Clock)
       return {};
     case 'submit':
       return { queued: { concurrency: mode.concurrency } };
-    case 'verify': {
-      let replay: ReplayRecorder | undefined;
-      const answers = new AnswerSource(mode.log);
-      return {
-        answers,
-        ...(answers.traceId ? { traceId: answers.traceId } : {}),
-        recorder: (id: RunIdentity) => (replay = new ReplayRecorder(id, mode.log, undefined)),
-        actorClock: replayClock(clock, () => replay?.exhausted !== true),
-      };
-    }
-    case 'resume': {
-      let replay: ReplayRecorder | undefined;
-      const answers = new AnswerSource(mode.log);
-      return {
-        answers,
-        ...(answers.traceId ? { traceId: answers.traceId } : {}),
-        recorder: (id: RunIdentity): Recorder => {
-          const fromPosition = mode.log[mode.log.length - 1]!.streamPosition;
-          const tail = mode.claimed ? new RunRecorder(store, id, { expectedVersion: fromPosition }) : new ClaimingRecorder(store, id, { fromPosition, owner: mode.owner });
-          return (replay = new ReplayRecorder(id, mode.log, tail));
-        },
-        actorClock: replayClock(clock, () => replay?.exhausted !== true),
-      };
-    }
+    case 'verify':
+      return fromLog(mode.log, clock, (id) => new ReplayRecorder(id, mode.log, undefined));
+    case 'resume':
+      return fromLog(mode.log, clock, (id) => {
+        const fromPosition = mode.log[mode.log.length - 1]!.streamPosition;
+        const tail = mode.claimed ? new RunRecorder(store, id, { expectedVersion: fromPosition }) : new ClaimingRecorder(store, id, { fromPosition, owner: mode.owner });
+        return new ReplayRecorder(id, mode.log, tail);
+      });
     case 'fork': {
       const answers = new AnswerSource(mode.log, mode.upTo);
       return { answers, forkOf: mode.source };
