@@ -3,7 +3,14 @@ import type { RecordedEvent } from '../events/envelope.js';
 import { runIdOfStream } from '../events/streams.js';
 import { channelKey, type DeltaBus, type ModelDelta, type PartialOutput } from './deltas.js';
 
-/** What a live reader receives: recorded events and, between a call's ModelCalled and its answer, its deltas. */
+/**
+ * What a live reader receives: recorded events and, between a call's ModelCalled and its answer, its deltas.
+ * @example
+ * ```ts
+ * const items: StreamItem[] = [];
+ * for await (const item of engine.stream(runId)) items.push(item);
+ * ```
+ */
 export type StreamItem = RecordedEvent | ModelDelta;
 
 /** Options of {@link mergeLive}. */

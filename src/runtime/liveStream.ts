@@ -11,10 +11,25 @@ import { followRemoteDeltas } from './remoteDeltas.js';
  * A run's recorded events and live model deltas, in order: an rxjs `Observable` that is also an
  * `AsyncIterable`. Iterating buffers what the loop has not taken yet; consecutive deltas of one
  * call are joined in that buffer, so a slow loop holds at most the text it has not read.
+ * @example
+ * ```ts
+ * const stream: RunStream = engine.stream(runId);
+ * stream.subscribe((item) => console.log(item.type));       // as an Observable
+ * for await (const item of stream) console.log(item.type);  // or with for await
+ * ```
  */
 export type RunStream = Observable<StreamItem> & AsyncIterable<StreamItem>;
 
-/** Whether a stream item is a delta (else a recorded event). */
+/**
+ * Whether a stream item is a delta (else a recorded event).
+ * @example
+ * ```ts
+ * for await (const item of engine.stream(runId)) {
+ *   if (isDelta(item)) process.stdout.write(item.text);
+ *   else console.log(item.type, item.streamPosition);
+ * }
+ * ```
+ */
 export function isDelta(item: StreamItem): item is ModelDelta {
   return item.type === 'delta' && 'callId' in item && !('streamId' in item);
 }

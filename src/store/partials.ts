@@ -1,6 +1,11 @@
 /**
  * The text so far of one in-flight model call channel (its output text, or one tool call's
  * arguments), as a store keeps it for readers in other processes. Never part of the event log.
+ * @example
+ * ```ts
+ * const row: StoredPartial = { runId, callId: '1-writer.1.1', channel: '', stepId: '1-writer', agentId: 'writer',
+ *   text: 'Tides rise', writer: 'process-id', updatedAt: Date.now() };
+ * ```
  */
 export interface StoredPartial {
   runId: string;
@@ -23,6 +28,11 @@ export interface StoredPartial {
  * coalesce (a write carries the whole text so far), readers poll; so a slow or absent reader never
  * slows a writer, and the table holds only calls in flight. Adapters implement it next to their
  * events (SQLite, PostgreSQL); a store without it keeps deltas within its process.
+ * @example
+ * ```ts
+ * const store = await openStore('sqlite:.aigen/aigen.db');
+ * const inFlight = (await store.partials?.list(60_000)) ?? []; // other processes' calls under way
+ * ```
  */
 export interface PartialTextChannel {
   /** Insert or replace these call channels' text. */
