@@ -41,9 +41,12 @@ export function expectStreamedAnswers(got: readonly Received[]): number {
   return answers;
 }
 
-/** Start `aigen serve` on a free port; its URL and a stop function (SIGTERM, then wait for the exit). */
+/**
+ * Start `aigen serve` on a free port, not executing runs itself (`--no-worker`), so every run it
+ * shows is executed by another process; its URL and a stop function (SIGTERM, then wait for the exit).
+ */
 export async function startServe(sb: Sandbox, env: NodeJS.ProcessEnv = {}): Promise<{ url: string; stop: () => Promise<unknown> }> {
-  const server = start(['serve', '--port', '0', '--json'], { sb, env });
+  const server = start(['serve', '--port', '0', '--json', '--no-worker'], { sb, env });
   const done = finished(server);
   const url = (await waitForLine(server.stdout, /"url":"([^"]+)"/, 90_000))[1]!;
   return { url, stop: () => (server.kill('SIGTERM'), done) };
