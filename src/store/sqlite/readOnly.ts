@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -30,7 +30,8 @@ export interface SqliteCopy {
  * file, and a reader must not leave files behind in someone else's directory.
  */
 export function copyForReading(path: string): SqliteCopy {
-  const dir = mkdtempSync(join(tmpdir(), 'aigen-readonly-'));
+  removeLeftCopies(tmpdir());
+  const dir = mkdtempSync(join(tmpdir(), `${COPY_PREFIX}${process.pid}-`));
   const copy = join(dir, 'aigen.db');
   try {
     // The log first: a checkpoint moving pages into the file meanwhile then leaves them in both.
@@ -43,4 +44,34 @@ export function copyForReading(path: string): SqliteCopy {
     throw err;
   }
   return { path: copy, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const COPY_PREFIX = 'aigen-readonly-';
+
+/** Remove the copies of processes that died without removing theirs (SIGKILL); others' are left alone. */
+function removeLeftCopies(root: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /^aigen-readonly-(\d+)-/.exec(name)?.[1];
+    if (pid === undefined || alive(Number(pid))) continue;
+    try {
+      rmSync(join(root, name), { recursive: true, force: true });
+    } catch {
+      // Another user's copy: theirs to remove.
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

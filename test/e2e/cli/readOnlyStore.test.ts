@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunJson } from '../../../src/cli/commands/run.js';
-import { BIN, aigen, finished, json, oneLineError, sandbox, type Result, type Sandbox } from './helpers.js';
+import { BIN, aigen, finished, json, oneLineError, sandbox, waitForLine, type Result, type Sandbox } from './helpers.js';
 
 // chmod does not stop root: as root, the read-only commands run as the unprivileged user
 // `nobody`, for whom the file really cannot be written. Either way the process under test cannot
@@ -17,6 +17,10 @@ let tmp: string;
 
 /** `aigen …` as a user who cannot write the store (its temporary files go to `tmp`). */
 function reader(args: readonly string[]): Promise<Result> {
+  return finished(startReader(args));
+}
+
+function startReader(args: readonly string[]) {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: base,
     env: { ...sb.env, HOME: base, TMPDIR: tmp },
@@ -24,8 +28,10 @@ function reader(args: readonly string[]): Promise<Result> {
     ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
   });
   child.stdin.end();
-  return finished(child);
+  return child;
 }
+
+const copies = () => readdirSync(tmp).filter((f) => f.startsWith('aigen-readonly-'));
 
 /** A store with a finished run and a parallel one, as its owner wrote it. */
 async function recordedStore(name: string): Promise<{ dir: string; url: string; runId: string; parallelId: string }> {
@@ -95,6 +101,22 @@ describe('a read-only SQLite store', () => {
     expect(readdirSync(dir)).toEqual(files);
     // (tsx keeps its compile cache there too.)
     expect(readdirSync(tmp).filter((f) => f.startsWith('aigen-'))).toEqual([]);
+  });
+
+  it('a reader killed with SIGKILL leaves its copy, which the next reader removes', async () => {
+    const { dir, url } = await recordedStore('killed');
+    chmodSync(join(dir, 'aigen.db'), 0o444);
+    chmodSync(dir, 0o555);
+    const tail = startReader(['--store', url, 'tail', '--from', 'start', '--json']);
+    const done = finished(tail);
+    await waitForLine(tail.stderr, /following a copy/);
+    expect(copies()).toHaveLength(1);
+    tail.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    expect(copies()).toHaveLength(1);
+    const r = await reader(['--store', url, 'runs', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(copies()).toEqual([]);
   });
 
   it('commands that record events refuse it with exit 2, naming the file', async () => {
