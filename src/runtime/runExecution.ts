@@ -124,6 +124,9 @@ export function startRun(p: RunParams): RunHandle {
   let actor: AnyActorRef | undefined;
   let finish: ((stop: Stop) => void) | undefined;
   let cancelled: string | undefined;
+  /** Parallel branches in flight: they stop with the run, writing nothing when it lost its lease or is released. */
+  const children = new Set<RunHandle>();
+  let handedOver = false;
 
   // Re-execution records the branches' starts and ends in the one order the log has them: a
   // branch replayed from its log may finish before a sibling's start is recorded otherwise.
@@ -153,6 +156,7 @@ export function startRun(p: RunParams): RunHandle {
     recordBranch: (stepId, branch, reason) => recorder.durable('BranchTaken', { stepId, branch, reason }),
     runChild: async (workflow, branch, input, signal) => {
       const child = await p.startChild(workflow, input, { runId: p.runId, rootRunId, branch });
+      children.add(child);
       const onAbort = () => void child.cancel('parent run cancelled');
       signal.addEventListener('abort', onAbort, { once: true });
       const startedKey = childEventKey('started', branch);
@@ -163,6 +167,8 @@ export function startRun(p: RunParams): RunHandle {
         await recorder.durable('ChildRunStarted', { childRunId: child.runId, branch });
         childGate.pass(startedKey);
         const r = await child.done;
+        // The run was abandoned or released meanwhile: its branch's end belongs to whoever continues it.
+        if (handedOver) return await new Promise<never>(() => undefined);
         usage = addUsage(usage, r.usage);
         const text = typeof r.result === 'string' ? r.result : JSON.stringify(r.result ?? null);
         await childGate.wait(finishedKey);
@@ -179,6 +185,7 @@ export function startRun(p: RunParams): RunHandle {
         childGate.pass(startedKey);
         childGate.pass(finishedKey);
         signal.removeEventListener('abort', onAbort);
+        children.delete(child);
       }
     },
     maxTurns: p.maxTurns,
@@ -307,6 +314,11 @@ export function startRun(p: RunParams): RunHandle {
   const stopWith = (stop: Stop): void => {
     if (cancelled !== undefined) return;
     cancelled = stop.reason;
+    // Branches go with their run: whoever continues it resumes them from their logs.
+    if (stop.kind === 'abandon' || stop.kind === 'release') {
+      handedOver = true;
+      for (const child of children) child.abandon(stop.reason);
+    }
     void started.then(() => {
       actor?.stop();
       finish?.(stop);

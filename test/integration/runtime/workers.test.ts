@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyProjectConfig, Catalog, createAgent, DeterministicWorkflow, loadWorkflowFile, Worker, WorkflowEngine, type EventStore } from '../../../src/index.js';
+import { applyProjectConfig, ParallelWorkflow, Catalog, createAgent, DeterministicWorkflow, loadWorkflowFile, Worker, WorkflowEngine, type EventStore } from '../../../src/index.js';
 import { createMemoryStore, delay, say, ScriptedModel } from '../../../src/testing/index.js';
 import { dataOf, runEvents } from '../../support/runs.js';
 
@@ -91,5 +91,35 @@ describe('workers in one process', () => {
     expect((await store.leases!.claim({ workerId: 'w', leaseMs: 60_000, max: 5 })).map((c) => c.runId)).toEqual([first]);
     await store.leases!.finish(first, 'w');
     expect((await store.leases!.claim({ workerId: 'w', leaseMs: 60_000, max: 5 })).map((c) => c.runId)).toEqual([second]);
+  });
+
+  it('a released parallel run hands its branches over too: they write nothing more here and finish once on the next worker', async () => {
+    const store = createMemoryStore();
+    const fanOut = () =>
+      new ParallelWorkflow({ name: 'fan', branches: { a: createAgent('research'), b: createAgent('writer') }, aggregator: createAgent('editor') });
+    const fanCatalog = new Catalog().registerWorkflow('fan', fanOut, { description: 'two branches' });
+    const engine = new WorkflowEngine({ store, catalog: fanCatalog, modelResolver: () => new ScriptedModel(() => delay(300, say('ok'))) });
+    const runId = await engine.submit(fanOut(), 'fan out');
+    const first = new Worker(engine, { id: 'first', leaseMs: 5000, drainTimeoutMs: 0 });
+    await first.start();
+    await eventually(async () => dataOf(await runEvents(store, runId), 'ChildRunStarted').length === 2, 'both branches to start');
+    await first.drain();
+    for (const branch of ['a', 'b']) {
+      const types = (await runEvents(store, `${runId}.${branch}`)).map((e) => e.type);
+      expect(types).not.toContain('RunCancelled');
+      expect(types).not.toContain('RunCompleted');
+    }
+    expect(dataOf(await runEvents(store, runId), 'ChildRunFinished')).toEqual([]);
+    const second = new Worker(engine, { id: 'second', leaseMs: 5000 });
+    await second.start();
+    await eventually(ended(store, runId), 'the run to end');
+    expect((await runEvents(store, runId)).at(-1)!.type).toBe('RunCompleted');
+    for (const branch of ['a', 'b']) {
+      const events = await runEvents(store, `${runId}.${branch}`);
+      expect(events.at(-1)!.type).toBe('RunCompleted');
+      expect(dataOf(events, 'StepCompleted')).toHaveLength(1);
+    }
+    expect(dataOf<{ status: string }>(await runEvents(store, runId), 'ChildRunFinished').map((c) => c.status)).toEqual(['completed', 'completed']);
+    await second.stop();
   });
 });
