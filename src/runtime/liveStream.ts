@@ -190,11 +190,23 @@ export function toRunStream(source: Observable<StreamItem>): RunStream {
   return Object.assign(source, { [Symbol.asyncIterator]: iterate }) as RunStream;
 }
 
-/** Call `onDelta` with every live delta of `runId` (and its parallel branches) published in this process. */
-export function onRunDeltas(store: EventStore, runId: string, onDelta: (delta: ModelDelta) => void): () => void {
-  const sub = deltaBusOf(store).deltas$.subscribe(({ delta, origin }) => {
-    if (origin === 'local' && (delta.runId === runId || delta.runId.startsWith(`${runId}.`))) onDelta(delta);
+/**
+ * Call `onDelta` with every live delta of `runId` (and its parallel branches) published in this
+ * process, and `onEnd` when one of their calls ends (its text is recorded or failed); returns the
+ * function that stops.
+ */
+export function onRunDeltas(
+  store: EventStore,
+  runId: string,
+  onDelta: (delta: ModelDelta) => void,
+  onEnd?: (call: { runId: string; callId: string }) => void,
+): () => void {
+  const mine = (id: string) => id === runId || id.startsWith(`${runId}.`);
+  const bus = deltaBusOf(store);
+  const sub = bus.deltas$.subscribe(({ delta, origin }) => {
+    if (origin === 'local' && mine(delta.runId)) onDelta(delta);
   });
+  if (onEnd) sub.add(bus.ended$.subscribe((call) => mine(call.runId) && onEnd(call)));
   return () => sub.unsubscribe();
 }
 

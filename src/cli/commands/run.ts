@@ -88,10 +88,15 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   const progress = new ProgressView(err, ctx.json || flags.stream ? 'off' : ctx.animate ? 'animate' : 'lines');
   ctx.onClose(() => progress.stop());
   const streamer = flags.stream ? new TextStreamer(out, err) : undefined;
-  const stopDeltas = onRunDeltas(store, runId, (d) => {
-    streamer?.delta(d);
-    progress.delta(d);
-  });
+  const stopDeltas = onRunDeltas(
+    store,
+    runId,
+    (d) => {
+      streamer?.delta(d);
+      if (d.runId === runId) progress.delta(d);
+    },
+    (call) => streamer?.end(call.runId, call.callId),
+  );
   ctx.onClose(stopDeltas);
 
   let cancelledHere: string | undefined;
