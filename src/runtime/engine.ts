@@ -1,9 +1,7 @@
 import { Runner } from '@openai/agents';
 import type { Observable } from 'rxjs';
 import { defaultCatalog, type Catalog } from '../config/catalog.js';
-import { recordedWorkflow } from '../config/recorded.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { TERMINAL_EVENT_TYPES } from '../events/terminal.js';
 import type { Workflow } from '../machines/workflow.js';
 import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver, type ModelResolver } from '../models/resolveModel.js';
 import { installSpanRecorder } from '../journal/spans.js';
@@ -17,12 +15,12 @@ import { Context } from './context.js';
 import type { RecordedEvent } from '../events/envelope.js';
 import { launchFork } from './fork.js';
 import { markExecuting, thisProcess } from './owner.js';
-import { refuseLiveModels, runOptionsOf, runStartedOf, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
+import { refuseLiveModels, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
 import { childModeOf } from './replay/childMode.js';
 import { modeParams, type ExecutionMode, type RecordedRunDeps } from './replay/modes.js';
-import { ReplayDivergenceError, type ReplayRecorder } from '../journal/replayRecorder.js';
 import { resumeRun, type ResumeOptions } from './resume.js';
-import { readRunLog } from './runLog.js';
+import { readRunLog, unfinishedRootRuns } from './runLog.js';
+import { verifyRun } from './replay/verify.js';
 import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
 import { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from './runOptions.js';
 import { assertRebuildable, claimRun, type ClaimOutcome } from './claimRun.js';
@@ -300,21 +298,7 @@ export class WorkflowEngine {
    * ```
    */
   async replay(runId: string, options: { workflow?: Workflow } = {}): Promise<ReplayResult> {
-    const log = await this.readRun(runId);
-    const started = runStartedOf(log);
-    const workflow = options.workflow ?? recordedWorkflow(this.catalog, started.workflow, runId);
-    const handle = this.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'verify', log });
-    const recorder = handle.recorder as ReplayRecorder;
-    try {
-      await handle.started;
-    } catch (err) {
-      // RunStarted itself differs (another kind of workflow, other options): nothing ran.
-      if (err instanceof ReplayDivergenceError) return { match: false, matchedEvents: 0, divergence: err.divergence };
-      throw err;
-    }
-    const result = await handle.done;
-    const divergence = recorder.checkComplete();
-    return { match: divergence === undefined, matchedEvents: recorder.matched, ...(divergence ? { divergence } : {}), result };
+    return verifyRun(this.recordedRunDeps(), runId, options);
   }
 
   /**
@@ -368,15 +352,8 @@ export class WorkflowEngine {
    * for (const runId of await engine.unfinishedRuns()) await engine.resume(runId);
    * ```
    */
-  async unfinishedRuns(): Promise<string[]> {
-    const open = new Map<string, boolean>();
-    for await (const e of this.store.readAll({ filter: { streamPrefix: 'run-', types: ['RunStarted', ...TERMINAL_EVENT_TYPES] } })) {
-      if (e.type === 'RunStarted') {
-        const d = e.data as { runId: string; parentRunId?: string };
-        if (!d.parentRunId) open.set(d.runId, true);
-      } else open.delete(e.streamId.slice('run-'.length));
-    }
-    return [...open.keys()];
+  unfinishedRuns(): Promise<string[]> {
+    return unfinishedRootRuns(this.store);
   }
 
   private readRun(runId: string, options: { allowMissing?: boolean } = {}): Promise<RecordedEvent[]> {

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../events/envelope.js';
 import { runStreamId } from '../events/streams.js';
+import { TERMINAL_EVENT_TYPES } from '../events/terminal.js';
 import { NotFoundError } from '../errors.js';
 import type { EventStore } from '../store/eventStore.js';
 
@@ -9,4 +10,16 @@ export async function readRunLog(store: EventStore, runId: string, options: { al
   for await (const e of store.readStream(runStreamId(runId))) events.push(e);
   if (events.length === 0 && !options.allowMissing) throw new NotFoundError('run', runId);
   return events;
+}
+
+/** Root runs whose log has no terminal event, in the order they started. */
+export async function unfinishedRootRuns(store: EventStore): Promise<string[]> {
+  const open = new Map<string, boolean>();
+  for await (const e of store.readAll({ filter: { streamPrefix: 'run-', types: ['RunStarted', ...TERMINAL_EVENT_TYPES] } })) {
+    if (e.type === 'RunStarted') {
+      const d = e.data as { runId: string; parentRunId?: string };
+      if (!d.parentRunId) open.set(d.runId, true);
+    } else open.delete(e.streamId.slice('run-'.length));
+  }
+  return [...open.keys()];
 }
