@@ -97,13 +97,18 @@ function poll(store: EventStore, channel: PartialTextChannel, polled: () => void
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
-    let rows: StoredPartial[];
+    let rows: StoredPartial[] | undefined;
     try {
       rows = await channel.list(MAX_AGE_MS);
     } catch {
-      rows = [];
+      // The store did not answer (closing, restarting): try again later; nothing ended meanwhile.
     }
     if (stopped) return;
+    if (rows === undefined) {
+      timer = setTimeout(() => void tick(), channel.pollIntervalMs);
+      timer.unref();
+      return;
+    }
     const now = new Map<string, { runId: string; callId: string; writer: string }>();
     for (const r of rows) {
       if (r.writer === WRITER) continue;

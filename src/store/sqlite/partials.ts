@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { STALE_PARTIAL_MS, type PartialTextChannel, type StoredPartial } from '../partials.js';
 
@@ -35,14 +36,17 @@ interface Row {
 export class SqlitePartials implements PartialTextChannel {
   readonly pollIntervalMs = 50;
   private db: Database.Database | undefined;
+  /** Whether this channel has its own connection (a file), else it shares the store's (`:memory:`). */
   private readonly own: boolean;
+  private readonly path: string;
 
   constructor(
-    private readonly path: string,
+    path: string,
     private readonly storeDb: Database.Database,
     private readonly busyTimeoutMs = 5000,
   ) {
     this.own = path !== ':memory:';
+    this.path = this.own ? resolve(path) : path;
   }
 
   private conn(): Database.Database {
