@@ -56,7 +56,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     db = new Database(path);
     prepareDatabase(db, durability, options.busyTimeoutMs);
     const driver = new SqliteDriver(db, target);
-    driver.partials = new SqlitePartials(path, db, options.busyTimeoutMs);
+    driver.partials = new SqlitePartials(path, db);
     return new DriverEventStore(driver, options.codec);
   } catch (err) {
     db?.close();

@@ -43,7 +43,11 @@ export class SqlitePartials implements PartialTextChannel {
   constructor(
     path: string,
     private readonly storeDb: Database.Database,
-    private readonly busyTimeoutMs = 5000,
+    /**
+     * Short: better-sqlite3 waits for a lock synchronously, and live text is not worth holding up
+     * the process; a write that finds the file locked is skipped (the next one carries all the text).
+     */
+    private readonly busyTimeoutMs = 100,
   ) {
     this.own = path !== ':memory:';
     this.path = this.own ? resolve(path) : path;
