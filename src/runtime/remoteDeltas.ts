@@ -7,6 +7,8 @@ import type { PartialTextChannel, StoredPartial } from '../store/partials.js';
 const WRITER = randomUUID();
 /** How often a writer stores the text of its calls in flight (each write carries all the text so far). */
 const FLUSH_MS = 50;
+/** How many times in a row a failed delete of ended calls' rows is retried (one flush interval apart). */
+const MAX_REMOVE_RETRIES = 20;
 /** Partial text older than this is from a call whose writer died: not shown. */
 const MAX_AGE_MS = 5 * 60_000;
 
@@ -35,6 +37,7 @@ export function exportDeltas(store: EventStore): void {
   let ended: { runId: string; callId: string }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing = false;
+  let removeFailures = 0;
 
   const schedule = () => {
     if (timer || flushing) return;
@@ -51,10 +54,16 @@ export function exportDeltas(store: EventStore): void {
     ended = [];
     try {
       if (puts.length > 0) await channel.put(puts);
+    } catch {
+      // Locked, closing or unreachable: readers elsewhere miss some live text, nothing more.
+    }
+    try {
       if (ends.length > 0) await channel.remove(ends);
     } catch {
-      // The store is closing or unreachable: readers elsewhere miss some live text, nothing more.
+      // Try again a few times, so an ended call does not linger as "in flight" elsewhere.
+      if (removeFailures++ < MAX_REMOVE_RETRIES) ended.push(...ends);
     }
+    if (ends.length > 0 && ended.length === 0) removeFailures = 0;
     flushing = false;
     if (dirty.size > 0 || ended.length > 0) schedule();
   };
