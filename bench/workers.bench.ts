@@ -16,7 +16,6 @@ const CONCURRENCY = 8;
 const LATENCY_SAMPLES = QUICK ? 5 : 40;
 const KILL_LEASE_MS = 2000;
 const ROOT = resolve(import.meta.dirname, '..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const TERMINAL = ['RunCompleted', 'RunFailed', 'RunCancelled'];
 const instant = () => new ScriptedModel(() => say('An instant answer with a little text to carry along.'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,7 +30,8 @@ const targets: Target[] = [{ name: 'sqlite', fresh: () => `sqlite:${join(tempDir
 if (await pgAvailable()) targets.push({ name: 'postgres', fresh: () => pgStoreUrl(freshSchema('workers')) });
 
 function startWorker(url: string, id: string, leaseMs: number, stepDelayMs = 0): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(TSX, [join(ROOT, 'bench/lib/workerProcess.ts'), url, id, String(leaseMs), String(CONCURRENCY), String(stepDelayMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // node itself (tsx as a loader), so that a signal reaches the worker and not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/lib/workerProcess.ts'), url, id, String(leaseMs), String(CONCURRENCY), String(stepDelayMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const ready = new Promise<void>((ok, fail) => {
     child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && ok());
     child.on('exit', (code) => fail(new Error(`worker ${id} exited (${code}) before it was ready`)));

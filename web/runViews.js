@@ -23,9 +23,11 @@ export function runLink(runId, label = shortId(runId)) {
  * @param {boolean} [resumed]  whether the run was resumed (after its process died) by the selected position
  */
 export function renderFacts(host, f, status, now, resumed = false) {
+  // Only the lease table knows that nobody works on a running run any more (its process died).
+  const shown = f.status === 'running' && status?.status === 'stalled' ? 'stalled' : f.status;
   /** @type {Array<[string, Node | string]>} */
   const facts = [
-    ['status', h('span', { class: `pill status-${f.status}`, 'data-testid': 'run-status' }, f.status)],
+    ['status', h('span', { class: `pill status-${shown}`, 'data-testid': 'run-status' }, shown)],
     ['model', status?.model ?? ''],
     ['started', clock(status?.startedAt)],
     ['duration', h('span', { 'data-testid': 'run-duration' }, durationText(status, now, resumed))],
@@ -33,6 +35,8 @@ export function renderFacts(host, f, status, now, resumed = false) {
     ['cost', h('span', { 'data-testid': 'run-cost' }, status ? cost(status.costUsd) : '')],
     ['steps', String(f.steps.length)],
   ];
+  const worker = status?.worker ?? f.worker;
+  if (worker && (shown === 'running' || shown === 'retrying' || shown === 'stalled')) facts.push(['worker', h('span', { 'data-testid': 'run-worker' }, worker)]);
   if (status?.parentRunId) facts.push(['parent', runLink(status.parentRunId)]);
   if (status?.forkOf) facts.push(['fork of', h('span', {}, runLink(status.forkOf.runId), ` at #${status.forkOf.position}`)]);
   const forks = status?.forks ?? [];
