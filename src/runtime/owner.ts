@@ -30,11 +30,11 @@ export function markExecuting(runId: string): () => void {
   };
 }
 
-/** The process that last started or resumed the run, from its log. */
+/** The process that last started, resumed or claimed (a worker) the run, from its log. */
 export function lastOwner(log: readonly RecordedEvent[]): RunOwner | undefined {
   for (let i = log.length - 1; i >= 0; i--) {
     const e = log[i]!;
-    if (e.type === 'RunStarted' || e.type === 'RunResumed') {
+    if (e.type === 'RunStarted' || e.type === 'RunResumed' || e.type === 'RunClaimed') {
       const owner = (e.data as { owner?: RunOwner }).owner;
       if (owner) return owner;
     }

@@ -71,12 +71,16 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
 
   it('SIGTERM drains: the worker exits 0 and its run continues on another worker at once, long before the lease would expire', async () => {
     sb = await workerSandbox(kind);
-    const env = { AIGEN_OFFLINE_LATENCY_MS: '1500' };
+    const env = { AIGEN_OFFLINE_LATENCY_MS: '4000' };
     // A 10-minute lease: the run can only move on this soon because it was released.
     const a = startWorker(sb, 'A', ['--lease-ms', '600000', '--drain-timeout-ms', '200'], env);
     await workerLive(sb, 'A');
     const [runId] = await submit(1);
     await eventually(async () => claimers(await eventsOf(sb.shared, runId!)).includes('A'), 'A to claim the run');
+    // A live worker's run is busy for aigen resume too.
+    const busy = await aigen(['resume', runId!], { sb });
+    expect(busy.code).toBe(2);
+    expect(oneLineError(busy)).toMatch(/still running it/);
     startWorker(sb, 'B', ['--lease-ms', '600000'], env);
     await workerLive(sb, 'B');
     a.kill('SIGTERM');
