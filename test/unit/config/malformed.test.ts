@@ -113,6 +113,6 @@ describe('malformed workflow files', () => {
 
   it('lists the allowed keys when no key is close', () => {
     const err = failure(() => parseWorkflowSource('name: x\nkind: sequential\nagents: [writer]\ncolour: blue\n', { file: 'x.yaml' }));
-    expect(err.message).toBe("x.yaml:4:1: colour: unknown key 'colour' (allowed: name, description, version, model, retry, kind, agents)");
+    expect(err.message).toBe("x.yaml:4:1: colour: unknown key 'colour' (allowed: name, description, version, model, retry, concurrency, kind, agents)");
   });
 });
