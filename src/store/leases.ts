@@ -82,7 +82,8 @@ export interface LeaseStore {
   enqueue(request: EnqueueRequest): Promise<void>;
   /**
    * Hand up to `max` runnable runs to a worker: runs whose holder's lease expired or that were
-   * released first, then queued runs oldest first; never past a workflow's limit.
+   * released first, then queued runs oldest first, taking turns across workflows (each
+   * workflow's oldest, then each one's second oldest, …); never past a workflow's limit.
    */
   claim(request: ClaimRequest): Promise<Claimed[]>;
   /** Extend the leases of `runIds` that `workerId` still holds; returns those it holds. */

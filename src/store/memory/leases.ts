@@ -40,9 +40,18 @@ export class MemoryLeases implements LeaseStore {
     const now = this.now();
     const out: Claimed[] = [];
     const live = (row: Row) => row.holder !== undefined && (row.expiresAt ?? 0) >= now;
-    const candidates = [...this.runs.values()]
+    const byAge = [...this.runs.values()]
       .filter((row) => !live(row) && (!r.workflows || r.workflows.includes(row.workflow)))
-      .sort((a, b) => Number(a.claims === 0) - Number(b.claims === 0) || a.enqueuedAt - b.enqueuedAt || a.seq - b.seq);
+      .sort((a, b) => a.enqueuedAt - b.enqueuedAt || a.seq - b.seq);
+    // Each workflow's oldest run, then each one's second oldest, …: fair across workflows.
+    const turns = new Map<string, number>();
+    const turn = new Map(byAge.map((row) => {
+      const key = `${row.claims === 0}:${row.workflow}`;
+      const n = (turns.get(key) ?? 0) + 1;
+      turns.set(key, n);
+      return [row, n] as const;
+    }));
+    const candidates = byAge.sort((a, b) => Number(a.claims === 0) - Number(b.claims === 0) || turn.get(a)! - turn.get(b)! || a.enqueuedAt - b.enqueuedAt || a.seq - b.seq);
     for (const row of candidates) {
       if (out.length >= r.max) break;
       if (row.limit !== undefined && [...this.runs.values()].filter((o) => o.workflow === row.workflow && live(o)).length >= row.limit) continue;

@@ -71,9 +71,10 @@ export class PostgresLeases implements LeaseStore {
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`aigen:claim:${this.schema}`]);
       const candidates = await client.query<{ run_id: string; workflow: string; max_running: number | null; claims: number }>(
-        `SELECT run_id, workflow, max_running, claims FROM ${this.leasesTable}
-         WHERE (holder IS NULL OR expires_at < ${NOW}) AND ($1::text[] IS NULL OR workflow = ANY($1::text[]))
-         ORDER BY claims = 0, enqueued_at, seq LIMIT $2`,
+        `SELECT run_id, workflow, max_running, claims FROM (
+           SELECT *, row_number() OVER (PARTITION BY claims = 0, workflow ORDER BY enqueued_at, seq) AS turn FROM ${this.leasesTable}
+           WHERE (holder IS NULL OR expires_at < ${NOW}) AND ($1::text[] IS NULL OR workflow = ANY($1::text[]))) AS runnable
+         ORDER BY claims = 0, turn, enqueued_at, seq LIMIT $2`,
         [r.workflows ? [...r.workflows] : null, Math.max(r.max * 4, 32)],
       );
       const out: Claimed[] = [];

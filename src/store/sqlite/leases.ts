@@ -78,9 +78,10 @@ export class SqliteLeases implements LeaseStore {
     const filter = r.workflows ? `AND workflow IN (${r.workflows.map(() => '?').join(',')})` : '';
     const candidates = this.db
       .prepare(
-        `SELECT run_id, workflow, max_running, claims FROM run_leases
-         WHERE (holder IS NULL OR expires_at < ?) ${filter}
-         ORDER BY claims = 0, enqueued_at, seq LIMIT ?`,
+        `SELECT run_id, workflow, max_running, claims FROM (
+           SELECT *, row_number() OVER (PARTITION BY claims = 0, workflow ORDER BY enqueued_at, seq) AS turn FROM run_leases
+           WHERE (holder IS NULL OR expires_at < ?) ${filter})
+         ORDER BY claims = 0, turn, enqueued_at, seq LIMIT ?`,
       )
       .all(now, ...(r.workflows ?? []), Math.max(r.max * 4, 32)) as Array<{ run_id: string; workflow: string; max_running: number | null; claims: number }>;
     const running = this.db.prepare('SELECT count(*) AS n FROM run_leases WHERE workflow = ? AND holder IS NOT NULL AND expires_at >= ?');

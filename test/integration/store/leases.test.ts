@@ -98,6 +98,16 @@ describe.each(Object.keys(adapters))('leases on %s', (name) => {
     await store.close();
   });
 
+  it('takes turns across workflows: a burst of one workflow does not starve an older queue of another', async () => {
+    const { store, leases } = await open();
+    for (let i = 0; i < 4; i++) await leases.enqueue({ runId: `burst${i}`, workflow: 'burst' });
+    await leases.enqueue({ runId: 'other0', workflow: 'other' });
+    await leases.enqueue({ runId: 'other1', workflow: 'other' });
+    const claimed = await leases.claim({ workerId: 'w', leaseMs: 60_000, max: 4 });
+    expect(claimed.map((c) => c.runId)).toEqual(['burst0', 'other0', 'burst1', 'other1']);
+    await store.close();
+  });
+
   it('lists workers while their heartbeat lives and drops them after', async () => {
     const { store, leases } = await open();
     await leases.heartbeat({ id: 'w1', host: 'h', pid: 1, concurrency: 8, held: 2, draining: false }, 60_000);
