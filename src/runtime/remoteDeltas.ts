@@ -81,12 +81,12 @@ export function exportDeltas(store: EventStore): void {
     const call = `${runId}\u0000${callId}`;
     if (!written.delete(call)) return;
     for (const key of [...dirty.keys()]) if (key.startsWith(`${call}\u0000`)) dirty.delete(key);
-    ended.push({ runId, callId });
-    // Delete at once (not after the flush interval): the process may be about to exit.
-    if (!flushing) {
-      clearTimeout(timer);
-      void flush();
-    }
+    // Delete at once (not after the flush interval): the process may be about to exit, and the
+    // store's channel orders the delete after any write of this call in flight, and its close after both.
+    channel.remove([{ runId, callId }]).catch(() => {
+      ended.push({ runId, callId });
+      schedule();
+    });
   });
 }
 

@@ -14,7 +14,7 @@ import type {
 } from './eventStore.js';
 import { GroupCommitter } from './groupCommit.js';
 import type { LeaseStore } from './leases.js';
-import type { PartialTextChannel } from './partials.js';
+import { OrderedPartials, type PartialTextChannel } from './partials.js';
 import { catchUpThenLive } from './subscription.js';
 
 const PAGE = 500;
@@ -26,6 +26,7 @@ const PAGE = 500;
 export class DriverEventStore implements EventStore {
   private readonly committer: GroupCommitter;
   private closed = false;
+  private ordered: OrderedPartials | undefined;
 
   constructor(
     private readonly driver: StoreDriver,
@@ -43,7 +44,8 @@ export class DriverEventStore implements EventStore {
   }
 
   get partials(): PartialTextChannel | undefined {
-    return this.driver.partials;
+    if (this.driver.partials) this.ordered ??= new OrderedPartials(this.driver.partials);
+    return this.ordered;
   }
 
   async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -125,7 +127,7 @@ export class DriverEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.committer.drain();
-    await this.driver.partials?.close().catch(() => undefined);
+    await (this.ordered ?? this.driver.partials)?.close().catch(() => undefined);
     await this.driver.close();
   }
 }

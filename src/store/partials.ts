@@ -48,3 +48,49 @@ export interface PartialTextChannel {
 
 /** Rows older than this are left over from a writer that died; writers delete them. */
 export const STALE_PARTIAL_MS = 10 * 60_000;
+
+/**
+ * A partial text channel whose writes (puts and removes) run one at a time in the order they were
+ * made, and whose `close()` waits for the writes already made: a call's delete issued while its
+ * last put is in flight lands after it, and a store closed right after a run ends (SIGTERM, a
+ * finished `aigen run`) still deletes the run's in-flight rows.
+ * @example
+ * ```ts
+ * const ordered = new OrderedPartials(adapterChannel);
+ * void ordered.put([row]);
+ * void ordered.remove([{ runId: row.runId, callId: row.callId }]); // after the put
+ * await ordered.close(); // after both
+ * ```
+ */
+export class OrderedPartials implements PartialTextChannel {
+  private last: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly inner: PartialTextChannel) {}
+
+  get pollIntervalMs(): number {
+    return this.inner.pollIntervalMs;
+  }
+
+  private next<T>(op: () => Promise<T>): Promise<T> {
+    const result = this.last.then(op, op);
+    this.last = result.catch(() => undefined);
+    return result;
+  }
+
+  put(partials: readonly StoredPartial[]): Promise<void> {
+    return this.next(() => this.inner.put(partials));
+  }
+
+  remove(calls: readonly { runId: string; callId: string }[]): Promise<void> {
+    return this.next(() => this.inner.remove(calls));
+  }
+
+  list(maxAgeMs: number): Promise<StoredPartial[]> {
+    return this.inner.list(maxAgeMs);
+  }
+
+  async close(): Promise<void> {
+    await this.last;
+    await this.inner.close();
+  }
+}

@@ -28,8 +28,15 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     const workers = ['w0', 'w1', 'w2'].map((id) => startWorker(sb, id, ['--lease-ms', '1500', '--concurrency', '8'], env));
     for (const id of ['w0', 'w1', 'w2']) await workerLive(sb, id);
     const ids = await submit(60);
-    // Mid-way: the doomed worker holds runs that have not ended.
-    await eventually(async () => (await sb.shared.leases.leases()).some((l) => l.holder === 'w0' && l.live), 'w0 to hold runs');
+    // Mid-way: the doomed worker has claimed a run that has at least two steps to go.
+    const midRun = async () => {
+      for (const id of ids) {
+        const events = await eventsOf(sb.shared, id);
+        if (claimers(events).at(-1) === 'w0' && !isEnded(events) && completedSteps(events).length <= 1) return true;
+      }
+      return false;
+    };
+    await eventually(midRun, 'w0 to be in the middle of a run');
     workers[0]!.kill('SIGKILL');
     const endedAtKill = new Set<string>();
     for (const id of ids) if (isEnded(await eventsOf(sb.shared, id))) endedAtKill.add(id);
