@@ -56,3 +56,10 @@ export function assertPositionInRun(runId: string, at: number, lastPosition: num
     throw new ValidationError(`--at ${at} is past the end of run ${runId}: its last position is ${lastPosition}`, { path: '--at' });
   }
 }
+
+/** A TCP port option: 0 to 65535 (0: any free port). */
+export function portOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value.trim()) || n > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
+  return n;
+}

@@ -42,6 +42,8 @@ export class RunMetrics {
   private readonly leaseExpirations: Counter;
   private readonly workflows = new Map<string, string>();
   private readonly steps = new Map<string, OpenStep>();
+  /** Runs a worker gave back (drain) and nobody has claimed since. */
+  private readonly released = new Set<string>();
   private readonly prices: PriceTable;
   private subscription: Subscription | undefined;
 
@@ -64,7 +66,7 @@ export class RunMetrics {
     this.cost = new Counter({ name: 'aigen_cost_usd_total', help: 'Model cost in USD from the price table, by model (models without a price add nothing).', labelNames: ['model'], registers });
     this.leaseExpirations = new Counter({
       name: 'aigen_lease_expirations_total',
-      help: 'Runs taken over after the process holding them stopped (RunResumed events).',
+      help: 'Runs taken over after the process holding them stopped (RunResumed, or a RunClaimed of a run under way that was not released).',
       registers,
     });
     const count = (statuses: readonly string[]) => () => this.countRuns(statuses);
@@ -134,12 +136,20 @@ export class RunMetrics {
       case 'RunResumed':
         this.leaseExpirations.inc();
         return;
+      case 'RunReleased':
+        this.released.add(runId);
+        return;
+      case 'RunClaimed':
+        // A claim of a run under way (not its first) that nobody gave back: its holder's lease expired.
+        if (e.data.fromPosition > 0 && !this.released.delete(runId)) this.leaseExpirations.inc();
+        return;
       case 'RunCompleted':
       case 'RunFailed':
       case 'RunCancelled': {
         const status = e.type === 'RunCompleted' ? (e.data.partial ? 'partial' : 'completed') : e.type === 'RunFailed' ? 'failed' : 'cancelled';
         this.finished.inc({ workflow: this.workflows.get(runId) ?? 'unknown', status });
         this.workflows.delete(runId);
+        this.released.delete(runId);
         for (const key of this.steps.keys()) if (key.startsWith(`${runId}\u0000`)) this.steps.delete(key);
         return;
       }

@@ -7,6 +7,7 @@
  * ```
  */
 export { createServer } from './app.js';
+export { serveMetrics, type MetricsServerOptions } from './metricsServer.js';
 export { serve, DEFAULT_HOST, DEFAULT_PORT, type ListenOptions, type RunningServer } from './serve.js';
 export type { ServerOptions, ServerProjections } from './deps.js';
 export { ApiTokenRequiredError, ApiTokenTooShortError, HttpError, describeError, type ErrorBody } from './errors.js';

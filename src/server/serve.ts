@@ -50,17 +50,22 @@ export async function serve(options: ListenOptions): Promise<RunningServer> {
   const app = createServer(options);
   // The UI's run-state module is bundled now, so a broken build fails the start, not a page load.
   await browserModule();
+  return listenOn(app.fetch, host, options.port ?? DEFAULT_PORT);
+}
+
+/** Listen with a Hono app's fetch handler on host:port (0: a free port). */
+export async function listenOn(fetch: (request: Request) => Response | Promise<Response>, host: string, port: number): Promise<RunningServer> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = listen({ fetch: app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host }, () => {
+    const s = listen({ fetch, port, hostname: host }, () => {
       s.off('error', reject);
       resolve(s as Server);
     });
     s.once('error', reject);
   });
-  const port = (server.address() as AddressInfo).port;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://${urlHost(host)}:${port}`,
-    port,
+    url: `http://${urlHost(host)}:${bound}`,
+    port: bound,
     host,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { portOption } from '../input.js';
 import { exportTracesWhileRunning } from '../otel.js';
 
 interface ServeFlags {
@@ -90,11 +91,5 @@ async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<vo
 }
 
 /** Commander parser of `--port`: a whole number from 0 to 65535. */
-function portOption(value: string): number {
-  const n = Number(value);
-  if (!/^\d{1,5}$/.test(value.trim()) || n > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
-  return n;
-}
-
 /** A signal listener that does nothing: see the shutdown in serveUntilStopped. */
 function keepListening(): void {}

@@ -2,9 +2,10 @@ import pino from 'pino';
 import type { Command } from 'commander';
 import { ValidationError } from '../../errors.js';
 import type { WorkerLog } from '../../runtime/worker.js';
+import type { EventStore } from '../../store/eventStore.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../errors.js';
-import { intOption } from '../input.js';
+import { intOption, portOption } from '../input.js';
 import { exportTracesWhileRunning } from '../otel.js';
 
 interface WorkerFlags {
@@ -13,6 +14,8 @@ interface WorkerFlags {
   workflows?: string;
   leaseMs?: number;
   drainTimeoutMs: number;
+  metricsPort?: number;
+  metricsHost: string;
 }
 
 export function registerWorker(program: Command, ctx: CliContext): void {
@@ -24,6 +27,8 @@ export function registerWorker(program: Command, ctx: CliContext): void {
     .option('--workflows <a,b>', 'only runs of these workflows')
     .option('--lease-ms <ms>', 'lease length: a dead worker\'s runs move on this long after its last renewal (default AIGEN_LEASE_MS or 15000)', intOption(100))
     .option('--drain-timeout-ms <ms>', 'on SIGTERM / SIGINT, how long in-flight runs may finish before they are released to other workers', intOption(0), 30_000)
+    .option('--metrics-port <port>', 'serve Prometheus metrics at GET /metrics on this port (0: a free one, logged)', portOption)
+    .option('--metrics-host <host>', 'host of the metrics server; any but loopback needs AIGEN_API_TOKEN', '127.0.0.1')
     .addHelpText(
       'after',
       `
@@ -70,14 +75,19 @@ async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<number> {
   if (flags.workflows !== undefined && workflows?.length === 0) throw new ValidationError('--workflows needs at least one workflow name', { path: '--workflows' });
   await exportTracesWhileRunning(ctx);
   const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
+  const log = workerLog(ctx);
   const worker = new Worker(engine, {
     concurrency: flags.concurrency,
     drainTimeoutMs: flags.drainTimeoutMs,
-    log: workerLog(ctx),
+    log,
     ...(flags.id !== undefined ? { id: flags.id } : {}),
     ...(workflows ? { workflows } : {}),
     ...(flags.leaseMs !== undefined ? { leaseMs: flags.leaseMs } : {}),
   });
+  if (flags.metricsPort !== undefined) {
+    const metricsUrl = await serveWorkerMetrics(ctx, store, flags.metricsPort, flags.metricsHost);
+    log.info({ url: metricsUrl }, 'metrics served');
+  }
   await worker.start();
   await new Promise<void>((resolve) => {
     let signals = 0;
@@ -92,4 +102,26 @@ async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<number> {
   });
   ctx.onInterrupt(undefined);
   return EXIT.ok;
+}
+
+/** Prometheus metrics of the store's runs, folded by this process's projection runner, at GET /metrics. */
+async function serveWorkerMetrics(ctx: CliContext, store: EventStore, port: number, host: string): Promise<string> {
+  const [{ serveMetrics, checkApiToken }, { openProjections }, { RunMetrics }] = await Promise.all([
+    import('../../server/index.js'),
+    import('../../projections/open.js'),
+    import('../../projections/metrics.js'),
+  ]);
+  const token = ctx.proc.env.AIGEN_API_TOKEN?.trim() || undefined;
+  checkApiToken(token);
+  const { prices } = await ctx.project();
+  const projections = await openProjections(ctx.globals.store, store, { prices });
+  ctx.onClose(() => projections.close());
+  const metrics = new RunMetrics(projections, { prices });
+  metrics.follow(projections.runner.events$);
+  ctx.onClose(() => metrics.close());
+  await projections.catchUp();
+  projections.start();
+  const server = await serveMetrics({ metrics, port, host, ...(token ? { token } : {}) });
+  ctx.onClose(() => server.close());
+  return `${server.url}/metrics`;
 }
