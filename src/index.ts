@@ -107,6 +107,17 @@ export { Worker, type WorkerOptions, type WorkerLog } from './runtime/worker.js'
 export { DEFAULT_LEASE_MS } from './runtime/runLeases.js';
 export type { ClaimOutcome } from './runtime/claimRun.js';
 export type { ExecuteResult, RunStatusValue } from './runtime/runExecution.js';
+export {
+  noWaits,
+  type Waits,
+  type ApprovalRequest,
+  type ApprovalOutcome,
+  type SignalRequest,
+  type SignalOutcome,
+  type SleepRequest,
+  type ParkedWait,
+} from './journal/waits.js';
+export { SignalTimedOutError } from './journal/waitJournal.js';
 
 // Projections
 export { foldRunStatus, type RunStatus } from './projections/status.js';

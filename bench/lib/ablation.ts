@@ -11,6 +11,7 @@ import type { NewEvent, RecordedEvent } from '../../src/events/envelope.js';
 import type { RunServices, Workflow } from '../../src/machines/workflow.js';
 import type { StepOutcome } from '../../src/actors/outcome.js';
 import type { AppendOptions, AppendResult, EventStore } from '../../src/store/eventStore.js';
+import { noWaits } from '../../src/journal/waits.js';
 
 /**
  * An event store that keeps nothing: `append` checks the expected version and answers at once
@@ -83,6 +84,7 @@ export function unrecordedMachineRunner(
       nextStepId: (agentId) => `${++seq}-${agentId}`,
       recordBranch: () => Promise.resolve(),
       runChild: () => Promise.reject(new Error('no child runs in this bench')),
+      waits: noWaits,
       maxTurns: 80,
     };
     const actor = createActor(workflow.build({ services, prefix: '' }), { input: { input } });

@@ -15,6 +15,7 @@ import { requestDigest, toJson } from '../../src/journal/recordingModel.js';
 import { printTable } from '../lib/table.js';
 import { now } from '../lib/stats.js';
 import { aigenEngine, contentWorkflow, OUTPUT } from '../lib/workload.js';
+import { noWaits } from '../../src/journal/waits.js';
 
 /** Median µs per call of `fn` over 7 batches of `n` calls, after one warm-up batch. */
 function micros(n: number, fn: () => unknown): number {
@@ -55,6 +56,7 @@ const services: RunServices = {
   nextStepId: (agentId) => agentId,
   recordBranch: () => Promise.resolve(),
   runChild: () => Promise.reject(new Error('unused')),
+  waits: noWaits,
   maxTurns: 80,
 };
 const workflow = contentWorkflow();

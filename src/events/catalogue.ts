@@ -157,6 +157,60 @@ return {
   }),
   /** A worker gave the run back (it drains): another worker continues it at once. */
   RunReleased: z.object({ workerId: id, reason: z.string() }),
+  /**
+   * The run asks someone to approve something before it goes on: a tool call (`kind: 'tool'`,
+   * `tool` and `arguments` set) or a workflow step's input (`kind: 'step'`). `content` is what to
+   * approve. With `timeout`, the run decides `onTimeout` by itself once `dueAt` has passed.
+   */
+  ApprovalRequested: z.object({
+    approvalId: id,
+    kind: z.enum(['tool', 'step']),
+    /** The tool's name or the approval step's name. */
+    name: z.string().min(1),
+    stepId: id,
+    agentId: z.string().optional(),
+    tool: z.string().optional(),
+    arguments: z.string().optional(),
+    prompt: z.string(),
+    content: jsonSchema,
+    timeout: z.object({ dueAt: z.iso.datetime({ offset: true }), onTimeout: z.enum(['approve', 'reject']) }).optional(),
+  }),
+  /**
+   * Someone (or the timeout, `by: 'timeout'`) decided an approval. A rejection's reason is its
+   * `comment`; `output` is the approver's edited content of a step approval.
+   */
+  ApprovalDecided: z.object({
+    approvalId: id,
+    decision: z.enum(['approve', 'reject']),
+    by: z.string().min(1),
+    comment: z.string().optional(),
+    output: jsonSchema.optional(),
+    timedOut: z.boolean().optional(),
+  }),
+  /** The run waits for a named signal; `schema` (JSON Schema) checks its payload. */
+  SignalAwaited: z.object({
+    signalId: id,
+    name: z.string().min(1),
+    stepId: id,
+    schema: jsonSchema.optional(),
+    prompt: z.string().optional(),
+    dueAt: z.iso.datetime({ offset: true }).optional(),
+  }),
+  /** A signal the run waited for arrived with its payload. */
+  SignalReceived: z.object({ signalId: id, name: z.string().min(1), payload: jsonSchema, by: z.string().min(1) }),
+  /**
+   * A durable timer: a sleep, or the timeout of an approval or signal (`for` is its id). The run
+   * is runnable again once `dueAt` has passed; TimerFired records that it fired, once.
+   */
+  TimerStarted: z.object({
+    timerId: id,
+    dueAt: z.iso.datetime({ offset: true }),
+    stepId: z.string().optional(),
+    purpose: z.enum(['sleep', 'timeout']),
+    for: z.string().optional(),
+  }),
+  /** A timer's due time passed and the run went on. */
+  TimerFired: z.object({ timerId: id }),
   RunCompleted: z.object({
     output: jsonSchema,
     partial: z.boolean(),

@@ -24,13 +24,16 @@ export type Answer<T> = { ok: true; value: T } | { ok: false; error: RecordedErr
 /**
  * The non-deterministic facts of a recorded run, looked up by the deterministic ids that
  * re-execution produces again: model answers by callId, tool results by callId, retry delays
- * and step errors by (stepId, attempt). Facts after stream position `upTo` are not answered,
+ * and step errors by (stepId, attempt), approval decisions, signals and timers by their ids. Facts after stream position `upTo` are not answered,
  * so re-execution goes live there (resume, fork) or reports a divergence (verify).
  */
 export class AnswerSource {
   private readonly models = new Map<string, Answer<ModelResponse>>();
   private readonly tools = new Map<string, Answer<unknown>>();
   private readonly stepFailures = new Map<string, EventData<'StepFailed'>>();
+  private readonly decisions = new Map<string, EventData<'ApprovalDecided'>>();
+  private readonly signals = new Map<string, EventData<'SignalReceived'>>();
+  private readonly timers = new Map<string, { dueAt: string; fired: boolean }>();
   readonly traceId: string | undefined;
   /**
    * The parallel branches' ChildRunStarted / ChildRunFinished in recorded order, as
@@ -76,6 +79,20 @@ export class AnswerSource {
         case 'StepFailed':
           this.stepFailures.set(`${e.data.stepId}#${e.data.attempt}`, e.data);
           break;
+        case 'ApprovalDecided':
+          this.decisions.set(e.data.approvalId, e.data);
+          break;
+        case 'SignalReceived':
+          this.signals.set(e.data.signalId, e.data);
+          break;
+        case 'TimerStarted':
+          this.timers.set(e.data.timerId, { dueAt: e.data.dueAt, fired: false });
+          break;
+        case 'TimerFired': {
+          const timer = this.timers.get(e.data.timerId);
+          if (timer) timer.fired = true;
+          break;
+        }
         default:
           break;
       }
@@ -88,6 +105,21 @@ export class AnswerSource {
 
   tool(callId: string): Answer<unknown> | undefined {
     return this.tools.get(callId);
+  }
+
+  /** The recorded decision of an approval. */
+  decision(approvalId: string): EventData<'ApprovalDecided'> | undefined {
+    return this.decisions.get(approvalId);
+  }
+
+  /** The recorded arrival of a signal. */
+  signal(signalId: string): EventData<'SignalReceived'> | undefined {
+    return this.signals.get(signalId);
+  }
+
+  /** A recorded timer: its due time, and whether it fired. */
+  timer(timerId: string): { dueAt: string; fired: boolean } | undefined {
+    return this.timers.get(timerId);
   }
 
   /** The recorded failure of a step attempt (its error and retry delay), if it failed. */

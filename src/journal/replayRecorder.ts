@@ -4,11 +4,21 @@ import { AigenError } from '../errors.js';
 import type { Recorder, RunIdentity } from './recorder.js';
 import { divergence, sameEvent, UNCOMPARED_TYPES, type Divergence } from './compare.js';
 
-/** Event kinds that concurrent parallel branches may interleave (kind → group). */
+/**
+ * Event kinds that may interleave differently on re-execution (kind → group): the parent's state
+ * changes and its parallel branches' ends; and the waits of parallel tool calls, whose requests
+ * were recorded together before the run parked, while re-execution answers each at once.
+ */
 const CONCURRENT: Record<string, string | undefined> = {
   Transitioned: 'state',
   ChildRunStarted: 'child',
   ChildRunFinished: 'child',
+  ApprovalRequested: 'ask',
+  SignalAwaited: 'ask',
+  TimerStarted: 'ask',
+  ApprovalDecided: 'answer',
+  SignalReceived: 'answer',
+  TimerFired: 'answer',
 };
 
 /**

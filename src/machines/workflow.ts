@@ -5,6 +5,7 @@ import type { AgentMachine } from '../actors/agentMachine.js';
 import type { WorkflowSource } from '../events/catalogue.js';
 import type { ErrorInfo } from '../events/common.js';
 import type { StepOutcome } from '../actors/outcome.js';
+import type { Waits } from '../journal/waits.js';
 
 /** What a workflow machine needs from the run executing it. */
 export interface RunServices {
@@ -15,6 +16,8 @@ export interface RunServices {
   recordBranch(stepId: string, branch: string, reason: string): Promise<void>;
   /** Run a workflow as a child run with its own stream, linked by parentRunId. */
   runChild(workflow: Workflow, branch: string, input: string, signal: AbortSignal): Promise<StepOutcome>;
+  /** Approvals, signals and durable sleeps: each is answered from the run's log or parks the run. */
+  waits: Waits;
   maxTurns: number;
 }
 

@@ -9,12 +9,13 @@ import type { EventData } from '../events/catalogue.js';
 import type { ErrorInfo, StateValue, Usage } from '../events/common.js';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
 import { addUsage, zeroUsage } from '../events/usage.js';
+import type { ParkedWait } from '../journal/waits.js';
 
 /** A run's lifecycle status. */
-export type RunLifecycle = 'pending' | 'queued' | 'running' | 'retrying' | 'stalled' | 'completed' | 'partial' | 'failed' | 'cancelled';
+export type RunLifecycle = 'pending' | 'queued' | 'running' | 'retrying' | 'waiting' | 'stalled' | 'completed' | 'partial' | 'failed' | 'cancelled';
 
 /** Every {@link RunLifecycle}, in lifecycle order. */
-export const RUN_LIFECYCLES: readonly RunLifecycle[] = ['pending', 'queued', 'running', 'retrying', 'stalled', 'completed', 'partial', 'failed', 'cancelled'];
+export const RUN_LIFECYCLES: readonly RunLifecycle[] = ['pending', 'queued', 'running', 'retrying', 'waiting', 'stalled', 'completed', 'partial', 'failed', 'cancelled'];
 
 /** The id of a process executing runs: a worker's id, or `host:pid` of a process running its own run. */
 export function ownerId(owner: { host: string; pid: number }): string {
@@ -58,11 +59,11 @@ export interface ActorView {
 }
 
 /** Something a run waits for before it can continue (an approval, a signal, a timer). */
-export interface WaitingFor {
-  kind: 'approval' | 'signal' | 'timer';
-  id: string;
+export interface WaitingFor extends ParkedWait {
   /** Stream position of the event that started the wait. */
   since: number;
+  /** When the wait started (ISO). */
+  sinceAt: string;
 }
 
 /** Everything known about a run from its events: what the views, time travel and the browser show. */
@@ -71,7 +72,8 @@ export interface RunState {
   workflow: string;
   kind: string;
   /**
-   * `queued` until a worker claims a submitted run; `stalled` is never folded (it needs the
+   * `queued` until a worker claims a submitted run (or, after a wait ended, until someone
+   * continues it); `waiting` while `waitingFor` is not empty; `stalled` is never folded (it needs the
    * clock and the lease table: the views mark a `running` run whose lease expired).
    */
   status: RunLifecycle;
@@ -301,11 +303,19 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
       break;
     case 'RunResumed':
       if (e.data.owner) next.worker = ownerId(e.data.owner);
+      if (s.status === 'queued') next.status = 'running';
       break;
     case 'RunReleased':
       next.worker = undefined;
       if (s.status === 'running' || s.status === 'retrying') next.status = 'queued';
       break;
+    case 'ApprovalRequested':
+    case 'SignalAwaited':
+    case 'TimerStarted':
+    case 'ApprovalDecided':
+    case 'SignalReceived':
+    case 'TimerFired':
+      return foldWait(next, e);
     case 'RunCompleted':
       Object.assign(next, {
         status: e.data.partial ? 'partial' : 'completed',
@@ -332,6 +342,59 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
       });
       break;
     default:
+      break;
+  }
+  return next;
+}
+
+type WaitEvent = Extract<AigenEvent, { type: 'ApprovalRequested' | 'SignalAwaited' | 'TimerStarted' | 'ApprovalDecided' | 'SignalReceived' | 'TimerFired' }>;
+
+/**
+ * The waits of a run: a request adds an entry (a timeout timer only sets its wait's `dueAt`), a
+ * decision, signal or fired timer removes it. A waiting run holds no executor: the last wait's end
+ * makes it `queued` (runnable) until it is claimed or resumed, or `running` when an executor
+ * already took it (a worker that claimed it for a due timer).
+ */
+function foldWait(next: RunState, e: WaitEvent): RunState {
+  const ended = next.endedAt !== undefined;
+  const since = e.streamPosition;
+  const sinceAt = e.metadata.recordedAt;
+  const add = (w: WaitingFor): void => {
+    if (ended || next.waitingFor.some((x) => x.id === w.id)) return;
+    next.waitingFor = [...next.waitingFor, w];
+    next.status = 'waiting';
+    next.worker = undefined;
+  };
+  const remove = (match: (w: WaitingFor) => boolean): void => {
+    const left = next.waitingFor.filter((w) => !match(w));
+    if (left.length === next.waitingFor.length) return;
+    next.waitingFor = left;
+    if (left.length === 0 && next.status === 'waiting') next.status = next.worker === undefined ? 'queued' : 'running';
+  };
+  switch (e.type) {
+    case 'ApprovalRequested': {
+      const d = e.data;
+      add({ kind: 'approval', id: d.approvalId, name: d.name, prompt: d.prompt, content: d.content, stepId: d.stepId, since, sinceAt, dueAt: d.timeout?.dueAt });
+      break;
+    }
+    case 'SignalAwaited':
+      add({ kind: 'signal', id: e.data.signalId, name: e.data.name, prompt: e.data.prompt, stepId: e.data.stepId, since, sinceAt, dueAt: e.data.dueAt });
+      break;
+    case 'TimerStarted': {
+      const d = e.data;
+      if (d.purpose === 'sleep') add({ kind: 'timer', id: d.timerId, name: 'sleep', stepId: d.stepId, since, sinceAt, dueAt: d.dueAt });
+      else if (d.for !== undefined) next.waitingFor = next.waitingFor.map((w) => (w.id === d.for ? { ...w, dueAt: d.dueAt, timerId: d.timerId } : w));
+      break;
+    }
+    case 'ApprovalDecided':
+      remove((w) => w.kind === 'approval' && w.id === e.data.approvalId);
+      break;
+    case 'SignalReceived':
+      remove((w) => w.kind === 'signal' && w.id === e.data.signalId);
+      break;
+    case 'TimerFired':
+      // A sleep ends; a timed-out signal ends too (an approval's timeout ends with its decision).
+      remove((w) => (w.kind === 'timer' && w.id === e.data.timerId) || (w.kind === 'signal' && w.timerId === e.data.timerId));
       break;
   }
   return next;

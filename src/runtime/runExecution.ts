@@ -25,9 +25,14 @@ import { Turnstile } from '../journal/turnstile.js';
 import { deltaBusOf } from '../journal/deltas.js';
 import { exportDeltas } from './remoteDeltas.js';
 import { createStepRunner, type RetryPolicy } from './stepRunner.js';
+import { createWaitJournal } from '../journal/waitJournal.js';
+import type { ParkedWait } from '../journal/waits.js';
 
-/** How a run ended. */
-export type RunStatusValue = 'completed' | 'partial' | 'failed' | 'cancelled';
+/**
+ * How a run ended, or `waiting`: it parked (nothing terminal recorded, no process holds it) until
+ * what `waitingFor` lists is decided, arrives or is due.
+ */
+export type RunStatusValue = 'completed' | 'partial' | 'failed' | 'cancelled' | 'waiting';
 
 /** What `engine.execute()` returns: the run's id, status, result (or best partial result), error, usage and duration. */
 export interface ExecuteResult {
@@ -42,6 +47,8 @@ export interface ExecuteResult {
   error?: ErrorInfo;
   usage: Usage;
   durationMs: number;
+  /** What a `waiting` run waits for. */
+  waitingFor?: ParkedWait[];
 }
 
 /** Everything one run needs, resolved by the engine. */
@@ -80,6 +87,8 @@ export interface RunParams {
    * and execute nothing; a worker claims the run.
    */
   queued?: { concurrency?: number | undefined };
+  /** False in a verifying replay: a due timer parks the run instead of firing (default true). */
+  liveWaits?: boolean;
 }
 
 /** A run in progress. */
@@ -127,6 +136,8 @@ export function startRun(p: RunParams): RunHandle {
   /** Parallel branches in flight: they stop with the run, writing nothing when it lost its lease or is released. */
   const children = new Set<RunHandle>();
   let handedOver = false;
+  /** What the run waits for once it parks. */
+  const parked: ParkedWait[] = [];
 
   // Re-execution records the branches' starts and ends in the one order the log has them: a
   // branch replayed from its log may finish before a sibling's start is recorded otherwise.
@@ -169,6 +180,8 @@ export function startRun(p: RunParams): RunHandle {
         const r = await child.done;
         // The run was abandoned or released meanwhile: its branch's end belongs to whoever continues it.
         if (handedOver) return await new Promise<never>(() => undefined);
+        // A branch that waits parks its parent: whoever continues the parent resumes the branch from its log.
+        if (r.status === 'waiting') return await Promise.all((r.waitingFor ?? []).map(park)).then(() => r as never);
         usage = addUsage(usage, r.usage);
         const text = typeof r.result === 'string' ? r.result : JSON.stringify(r.result ?? null);
         await childGate.wait(finishedKey);
@@ -188,6 +201,15 @@ export function startRun(p: RunParams): RunHandle {
         children.delete(child);
       }
     },
+    waits: createWaitJournal({
+      recorder,
+      answers: p.answers,
+      now: () => p.clock.now(),
+      live: p.liveWaits ?? true,
+      park: (wait) => park(wait),
+      delay: (ms) => new Promise<void>((resolve) => p.clock.setTimeout(() => resolve(), ms)),
+      stopped: () => cancelled !== undefined,
+    }),
     maxTurns: p.maxTurns,
   };
 
@@ -262,6 +284,9 @@ export function startRun(p: RunParams): RunHandle {
       // Nothing more belongs to this run after its terminal event: late spans of aborted steps are dropped.
       unroute();
       await recorder.flush().catch(() => undefined);
+      if ('stopped' in outcome && outcome.stopped.kind === 'park') {
+        return { ...result('waiting', {}), waitingFor: parked.slice() };
+      }
       if ('stopped' in outcome && outcome.stopped.kind === 'abandon') {
         return result('failed', {}, { code: 'LEASE_LOST', message: outcome.stopped.reason });
       }
@@ -315,7 +340,7 @@ export function startRun(p: RunParams): RunHandle {
     if (cancelled !== undefined) return;
     cancelled = stop.reason;
     // Branches go with their run: whoever continues it resumes them from their logs.
-    if (stop.kind === 'abandon' || stop.kind === 'release') {
+    if (stop.kind === 'abandon' || stop.kind === 'release' || stop.kind === 'park') {
       handedOver = true;
       for (const child of children) child.abandon(stop.reason);
     }
@@ -324,6 +349,20 @@ export function startRun(p: RunParams): RunHandle {
       finish?.(stop);
     }, () => undefined);
   };
+
+  /**
+   * Park the run for `wait` (its request is durable): it stops on the next turn of the event
+   * loop, so the other requests of the same moment (parallel tool calls) are recorded too.
+   */
+  let parking = false;
+  function park(wait: ParkedWait): Promise<never> {
+    parked.push(wait);
+    if (!parking) {
+      parking = true;
+      setImmediate(() => stopWith({ kind: 'park', reason: 'waiting' }));
+    }
+    return new Promise<never>(() => undefined);
+  }
 
   return {
     runId: p.runId,
@@ -349,7 +388,7 @@ export function startRun(p: RunParams): RunHandle {
 
 /** Why a run stopped before its workflow ended. */
 type Stop =
-  | { kind: 'cancel' | 'cancelledInLog' | 'abandon'; reason: string }
+  | { kind: 'cancel' | 'cancelledInLog' | 'abandon' | 'park'; reason: string }
   | { kind: 'release'; reason: string; workerId: string };
 
 /** A fresh run id. */

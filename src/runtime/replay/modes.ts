@@ -78,7 +78,7 @@ export function modeParams(mode: ExecutionMode, store: EventStore, clock: Clock)
     case 'submit':
       return { queued: { concurrency: mode.concurrency } };
     case 'verify':
-      return fromLog(mode.log, clock, (id) => new ReplayRecorder(id, mode.log, undefined));
+      return { ...fromLog(mode.log, clock, (id) => new ReplayRecorder(id, mode.log, undefined)), liveWaits: false };
     case 'resume':
       return fromLog(mode.log, clock, (id) => {
         const fromPosition = mode.log[mode.log.length - 1]!.streamPosition;

@@ -6,6 +6,7 @@ import { exportDefinition } from '../../../src/machines/definition.js';
 import { createWorkflow } from '../../../src/index.js';
 import type { RunServices } from '../../../src/machines/workflow.js';
 import { parseRunFile } from '../../../src/runtime/replay/runFiles.js';
+import { noWaits } from '../../../src/journal/waits.js';
 
 // The statechart definition recorded in RunStarted is what the UI draws and what a replay of an
 // old run shows; replays do not compare it, so this test pins it: the machines built today must
@@ -15,6 +16,7 @@ const services: RunServices = {
   nextStepId: (agentId) => agentId,
   recordBranch: () => Promise.resolve(),
   runChild: () => Promise.reject(new Error('not run')),
+  waits: noWaits,
   maxTurns: 80,
 };
 
