@@ -87,6 +87,17 @@ export { HandoffWorkflow, type HandoffWorkflowOptions } from './machines/handoff
 export { BranchingWorkflow, extractContentType, type BranchExtractor, type BranchingWorkflowOptions } from './machines/branching.js';
 export { ParallelWorkflow, aggregationInput, type ParallelWorkflowOptions } from './machines/parallel.js';
 export { LoopWorkflow, approvesDraft, type ApprovalRule, type LoopWorkflowOptions } from './machines/loop.js';
+export {
+  WaitingStep,
+  ApprovalStep,
+  SignalStep,
+  SleepStep,
+  type ApprovalStepOptions,
+  type SignalStepOptions,
+  type SleepStepOptions,
+} from './machines/waitingSteps.js';
+export { validatePayload, compilePayloadSchema, type JsonSchema } from './machines/payloadSchema.js';
+export { parseDuration } from './machines/duration.js';
 export { exportDefinition, type WorkflowDefinition, type MachineDefinition, type StateDefinition } from './machines/definition.js';
 
 // Models
@@ -100,7 +111,7 @@ export { type StreamItem } from './journal/liveMerge.js';
 export { isDelta, type RunStream } from './runtime/liveStream.js';
 export { Context } from './runtime/context.js';
 export { systemClock, type Clock } from './runtime/clock.js';
-export { WorkflowError, MaxTurnsExceededError } from './machines/errors.js';
+export { WorkflowError, MaxTurnsExceededError, ApprovalRejectedError } from './machines/errors.js';
 export { MissingApiKeyError } from './models/errors.js';
 export { StepTimeoutError, RunCancelledError, WorkersUnsupportedError } from './runtime/errors.js';
 export { Worker, type WorkerOptions, type WorkerLog } from './runtime/worker.js';

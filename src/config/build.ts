@@ -5,8 +5,9 @@ import { DeterministicWorkflow } from '../machines/deterministic.js';
 import { HandoffWorkflow } from '../machines/handoff.js';
 import { LoopWorkflow } from '../machines/loop.js';
 import { ParallelWorkflow } from '../machines/parallel.js';
+import { ApprovalStep, SignalStep, SleepStep, type WaitingStep } from '../machines/waitingSteps.js';
 import type { Step, Workflow } from '../machines/workflow.js';
-import { STEP_TAG, type AgentSpec, type BranchRuleSpec, type StepSpec, type WorkflowSpec } from './schema.js';
+import { STEP_TAG, type AgentSpec, type BranchRuleSpec, type StepSpec, type WaitingSpec, type WorkflowSpec } from './schema.js';
 import { fieldPath, type FileIssue, type SourceFile } from './source.js';
 import { didYouMean } from './suggest.js';
 
@@ -61,8 +62,44 @@ function buildAgent(scope: BuildScope, a: AgentSpec, path: Path, model: string |
   });
 }
 
+/** A step that waits (approval, signal, timer), its options checked by its class. */
+function buildWaiting(scope: BuildScope, s: WaitingSpec, path: Path): WaitingStep | undefined {
+  const opt = <T extends object>(o: T) => defined(o) as T;
+  try {
+    switch (s[STEP_TAG]) {
+      case 'approval':
+        return new ApprovalStep(opt({ name: s.approval, prompt: s.prompt, timeout: s.timeout, onTimeout: s.onTimeout }));
+      case 'wait':
+        return new SignalStep(opt({ name: s.wait, prompt: s.prompt, schema: s.schema, timeout: s.timeout }));
+      case 'sleep':
+        if (s.sleep !== undefined && s.sleepUntil !== undefined) {
+          report(scope, [...path, 'sleepUntil'], 'a step sleeps for a duration (`sleep`) or until a moment (`sleepUntil`), not both');
+          return undefined;
+        }
+        return new SleepStep(opt({ name: s.name, ...(s.sleep !== undefined ? { duration: s.sleep } : { until: s.sleepUntil! }) }));
+    }
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    // The class names the option it refuses (`timeout`, `schema`, …): the issue is located there.
+    const field = err.path ?? '';
+    report(scope, field ? [...path, field] : path, field && err.message.startsWith(field) ? err.message.slice(field.length).replace(/^:? /, '') : err.message);
+    return undefined;
+  }
+}
+
+/** A step of a sequential workflow: any step, or one that waits. */
+function buildSequenceStep(scope: BuildScope, s: StepSpec, path: Path, model: string | undefined): Step | WaitingStep | undefined {
+  const tag = s[STEP_TAG];
+  return tag === 'approval' || tag === 'wait' || tag === 'sleep' ? buildWaiting(scope, s, path) : buildStep(scope, s, path, model);
+}
+
 function buildStep(scope: BuildScope, s: StepSpec, path: Path, model: string | undefined): Step | undefined {
   switch (s[STEP_TAG]) {
+    case 'approval':
+    case 'wait':
+    case 'sleep':
+      report(scope, path, `a step that waits (\`${s[STEP_TAG]}\`) can only be one of the agents of a sequential workflow`);
+      return undefined;
     case 'agent':
       return buildAgent(scope, s, path, model);
     case 'workflow':
@@ -162,7 +199,7 @@ function construct(scope: BuildScope, spec: WorkflowSpec, path: Path, model: str
   const { name } = spec;
   switch (spec.kind) {
     case 'sequential':
-      return new DeterministicWorkflow({ name, agents: spec.agents.map((s, i) => buildStep(scope, s, [...path, 'agents', i], model)!) });
+      return new DeterministicWorkflow({ name, agents: spec.agents.map((s, i) => buildSequenceStep(scope, s, [...path, 'agents', i], model)!) });
     case 'handoff':
       return new HandoffWorkflow({ name, agents: spec.agents.map((a, i) => buildAgent(scope, a, [...path, 'agents', i], model)!), ...defined({ maxTurns: spec.maxTurns }) });
     case 'branching': {

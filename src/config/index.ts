@@ -23,6 +23,7 @@ export {
   type WorkflowSpec,
   type StepSpec,
   type AgentSpec,
+  type WaitingSpec,
   type RetrySpec,
   type BranchRuleSpec,
 } from './schema.js';

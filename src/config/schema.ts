@@ -6,8 +6,10 @@ import { closest } from './suggest.js';
  * agents, inline workflows (same schema, recursive), registered workflows (`workflow: name`) or
  * other files (`file: ./other.yaml`). Objects are strict: unknown keys are errors.
  *
- * Steps carry a hidden `~step` tag ('agent' | 'workflow' | 'ref' | 'file') that a preprocess
- * step derives from the keys present, so a step's errors come from the one shape it meant.
+ * Steps carry a hidden `~step` tag ('agent' | 'workflow' | 'ref' | 'file' | 'approval' | 'wait' |
+ * 'sleep') that a preprocess step derives from the keys present, so a step's errors come from
+ * the one shape it meant. The waiting steps (approval, wait, sleep) are built only among the
+ * agents of a sequential workflow.
  */
 export const STEP_TAG = '~step';
 
@@ -50,16 +52,17 @@ const agentObject = z.strictObject({
   description: z.string().optional(),
 });
 
+/** The key each step shape is recognised by (a bare string is an agent type). */
+const TAG_KEYS = { kind: 'workflow', workflow: 'ref', file: 'file', approval: 'approval', wait: 'wait', sleep: 'sleep', sleepUntil: 'sleep', type: 'agent' } as const;
+type StepTag = (typeof TAG_KEYS)[keyof typeof TAG_KEYS];
+
 /** Which shape a step means, from the keys it has (a bare string is an agent type). */
-export function stepTag(value: object): 'agent' | 'workflow' | 'ref' | 'file' {
-  if ('kind' in value) return 'workflow';
-  if ('workflow' in value) return 'ref';
-  if ('file' in value) return 'file';
-  if ('type' in value) return 'agent';
-  const tags = { type: 'agent', kind: 'workflow', workflow: 'ref', file: 'file' } as const;
+export function stepTag(value: object): StepTag {
+  const exact = (Object.keys(TAG_KEYS) as Array<keyof typeof TAG_KEYS>).find((k) => k in value);
+  if (exact) return TAG_KEYS[exact];
   for (const key of Object.keys(value)) {
-    const near = closest(key, Object.keys(tags)) as keyof typeof tags | undefined;
-    if (near) return tags[near];
+    const near = closest(key, Object.keys(TAG_KEYS)) as keyof typeof TAG_KEYS | undefined;
+    if (near) return TAG_KEYS[near];
   }
   return 'agent';
 }
@@ -72,14 +75,36 @@ const tagged = (force?: 'agent' | 'workflow') => (v: unknown) => {
 
 /** An agent: `{ type, id?, instructions?, model?, modelSettings?, tools?, handoffs?, description? }` or just its type. */
 export const agentSchema = z.preprocess((v, ctx) => {
-  if (typeof v === 'object' && v !== null && !Array.isArray(v) && stepTag(v) !== 'agent') {
-    ctx.addIssue({ code: 'custom', message: 'must be a single agent (a type, or a mapping with `type`); a workflow is not allowed here', input: v });
+  const tag = typeof v === 'object' && v !== null && !Array.isArray(v) ? stepTag(v) : 'agent';
+  if (tag !== 'agent') {
+    const what = tag === 'approval' || tag === 'wait' || tag === 'sleep' ? 'a step that waits' : 'a workflow';
+    ctx.addIssue({ code: 'custom', message: `must be a single agent (a type, or a mapping with \`type\`); ${what} is not allowed here`, input: v });
   }
   return tagged('agent')(v);
 }, agentObject);
 
 const refObject = z.strictObject({ [STEP_TAG]: z.literal('ref'), workflow: name, name: name.optional() });
 const fileObject = z.strictObject({ [STEP_TAG]: z.literal('file'), file: name });
+
+const waitName = z.string().regex(/^[A-Za-z0-9_.-]+$/, "may only hold letters, digits, '_', '.', '-'");
+/** `- approval: NAME`: waits for a person to approve the previous step's output. */
+const approvalObject = z.strictObject({
+  [STEP_TAG]: z.literal('approval'),
+  approval: waitName,
+  prompt: z.string().optional(),
+  timeout: name.optional(),
+  onTimeout: z.enum(['approve', 'reject']).optional(),
+});
+/** `- wait: SIGNAL`: waits for a signal; its payload (checked against `schema`) is the step's output. */
+const waitObject = z.strictObject({
+  [STEP_TAG]: z.literal('wait'),
+  wait: waitName,
+  prompt: z.string().optional(),
+  schema: z.record(z.string(), z.unknown()).optional(),
+  timeout: name.optional(),
+});
+/** `- sleep: DURATION` or `- sleepUntil: ISO`: a durable timer. */
+const sleepObject = z.strictObject({ [STEP_TAG]: z.literal('sleep'), sleep: name.optional(), sleepUntil: name.optional(), name: waitName.optional() });
 
 const base = {
   [STEP_TAG]: z.literal('workflow'),
@@ -125,7 +150,7 @@ const workflowUnion = z.discriminatedUnion('kind', [
 /** Any step of a workflow: agent, inline workflow, registered workflow or file reference. */
 export const stepSchema: z.ZodType<StepSpec> = z.preprocess(
   tagged(),
-  z.discriminatedUnion(STEP_TAG, [agentObject, workflowUnion, refObject, fileObject]),
+  z.discriminatedUnion(STEP_TAG, [agentObject, workflowUnion, refObject, fileObject, approvalObject, waitObject, sleepObject]),
 );
 
 /** A whole workflow file. */
@@ -133,6 +158,8 @@ export const workflowFileSchema = z.preprocess(tagged('workflow'), workflowUnion
 
 /** A parsed agent step. */
 export type AgentSpec = z.infer<typeof agentObject>;
+/** A parsed step that waits: an approval, a signal or a timer. */
+export type WaitingSpec = z.infer<typeof approvalObject> | z.infer<typeof waitObject> | z.infer<typeof sleepObject>;
 /** `retry:` of a workflow: the engine's retry options for its runs. */
 export interface RetrySpec {
   maxRetries?: number | undefined;
@@ -179,4 +206,5 @@ export type StepSpec =
   | AgentSpec
   | WorkflowSpec
   | { [STEP_TAG]: 'ref'; workflow: string; name?: string | undefined }
-  | { [STEP_TAG]: 'file'; file: string };
+  | { [STEP_TAG]: 'file'; file: string }
+  | WaitingSpec;

@@ -2,6 +2,7 @@ import { assign, type AnyStateMachine } from 'xstate';
 import { ValidationError } from '../errors.js';
 import { WorkflowError } from './errors.js';
 import { errorInfo, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
+import { WaitingStep } from './waitingSteps.js';
 import { stepKey, Workflow, type BuildContext, type Step } from './workflow.js';
 
 /** The sequential kind's own guard and action. */
@@ -20,7 +21,8 @@ const sequentialSetup = workflowSetup.extend({
 
 /** Options of {@link DeterministicWorkflow}. */
 export interface DeterministicWorkflowOptions {
-  agents: Step[];
+  /** The steps in order: agents, workflows, and steps that wait (approval, signal, sleep). */
+  agents: Array<Step | WaitingStep>;
   name: string;
 }
 
@@ -32,7 +34,9 @@ export function frameNext(previousId: string, output: string, original: string, 
 /**
  * Sequential execution: step i's output feeds step i+1. If the first step fails (after its
  * retries) the run fails with a WorkflowError; if a later one fails the run completes with the
- * best content so far, `partial: true`.
+ * best content so far, `partial: true`. Between steps the run may wait ({@link WaitingStep}):
+ * an approval passes the output on (or the approver's edit), a signal's payload replaces it, a
+ * sleep passes it on when it is due.
  * @example
  * ```ts
  * const workflow = new DeterministicWorkflow({
@@ -43,7 +47,7 @@ export function frameNext(previousId: string, output: string, original: string, 
  */
 export class DeterministicWorkflow extends Workflow {
   readonly kind = 'sequential';
-  private readonly agentSteps: Step[];
+  private readonly agentSteps: Array<Step | WaitingStep>;
 
   constructor(options: DeterministicWorkflowOptions) {
     super(options.name);
@@ -51,19 +55,33 @@ export class DeterministicWorkflow extends Workflow {
     this.agentSteps = options.agents;
   }
 
+  /** The agents and workflows among its steps (not the waiting ones). */
   steps(): Step[] {
-    return this.agentSteps;
+    return this.agentSteps.filter((s): s is Step => !(s instanceof WaitingStep));
+  }
+
+  /** Every step in order, waiting ones included. */
+  sequence(): Array<Step | WaitingStep> {
+    return [...this.agentSteps];
   }
 
   build(ctx: BuildContext): AnyStateMachine {
-    const keys = this.agentSteps.map((s, i) => `${stepKey(s)}${this.agentSteps.findIndex((o) => stepKey(o) === stepKey(s)) === i ? '' : `_${i}`}`);
+    const keyOf = (s: Step | WaitingStep) => (s instanceof WaitingStep ? s.name : stepKey(s));
+    const keys = this.agentSteps.map((s, i) => `${keyOf(s)}${this.agentSteps.findIndex((o) => keyOf(o) === keyOf(s)) === i ? '' : `_${i}`}`);
+    // The step whose output a step reads: the nearest one before it that is not an approval or
+    // a sleep (those pass the output on). Without one, a step reads the run's input, or what an
+    // approval of it made of it.
+    const producer = (i: number) => this.agentSteps.slice(0, i).findLastIndex((s) => !(s instanceof WaitingStep) || s.produces);
     const states: Record<string, ReturnType<typeof sequentialSetup.createStateConfig>> = {};
     this.agentSteps.forEach((step, i) => {
       const key = keys[i]!;
       const nextKey = keys[i + 1];
+      const from = producer(i);
       states[key] = sequentialSetup.createStateConfig({
         invoke: {
-          ...invokeStep(ctx, step, key, (c) => (i === 0 ? c.input : frameNext(keys[i - 1]!, c.last ?? '', c.original, key))),
+          ...(step instanceof WaitingStep
+            ? step.invocation(ctx, key)
+            : invokeStep(ctx, step, key, (c) => (from < 0 ? (c.last ?? c.input) : frameNext(keys[from]!, c.last ?? '', c.original, key)))),
           onDone: [
             {
               guard: { type: 'stepSucceeded', params: ({ event }) => outcomeOf(event) },

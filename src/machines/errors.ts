@@ -30,3 +30,16 @@ export class WorkflowError extends AigenError {
 export class MaxTurnsExceededError extends WorkflowError {
   override readonly code = 'MAX_TURNS_EXCEEDED';
 }
+
+/**
+ * An approval step was rejected (by its approver, or by its timeout with `onTimeout: reject`).
+ * The step is not retried; the workflow's failure semantics apply.
+ * @example
+ * ```ts
+ * if (result.error?.code === 'APPROVAL_REJECTED') console.log(result.error.message); // "approval 'publish' rejected by ana: too long"
+ * ```
+ */
+export class ApprovalRejectedError extends WorkflowError {
+  override readonly code = 'APPROVAL_REJECTED';
+}
+

@@ -4,6 +4,7 @@ import { AigenAgent } from '../actors/agent.js';
 import type { AgentTask } from '../actors/agentMachine.js';
 import type { StepOutcome } from '../actors/outcome.js';
 import type { ErrorInfo } from '../events/common.js';
+import { waitingActors } from './waitingSteps.js';
 import { inputText, type BuildContext, type Step, type WorkflowContext, type WorkflowInput, type WorkflowStatus } from './workflow.js';
 
 /** Initial context of a workflow machine. */
@@ -50,10 +51,12 @@ export function errorInfo(err: { code: string; message: string; name: string }):
 
 /**
  * Steps are invoked with their logic inline (an agent actor, a nested workflow machine, a
- * promise), each under the actor id its recorded transitions carry: none is registered by name.
- * Declaring the actors as a string-keyed map is what lets an invoke name its logic inline.
+ * promise), each under the actor id its recorded transitions carry. Only the waiting steps'
+ * actors are registered by name (`approval`, `signal`, `sleep`), so the drawn statechart names
+ * what a waiting state waits for. Declaring the actors as a string-keyed map is what lets an
+ * invoke name its logic inline.
  */
-const inlineSteps: Record<string, AnyActorLogic> = {};
+const stepActors: Record<string, AnyActorLogic> = { ...waitingActors };
 
 /**
  * The typed base of every workflow kind: its context, input and output, and the guards and
@@ -72,7 +75,7 @@ export const workflowSetup = setup({
     input: {} as WorkflowInput,
     output: {} as StepOutcome,
   },
-  actors: inlineSteps,
+  actors: stepActors,
   guards: {
     /** The step ended without a result (after its retries). */
     stepFailed: (_, outcome: StepOutcome) => !outcome.ok,

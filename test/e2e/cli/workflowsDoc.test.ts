@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentSchema, modelSettingsSchema, workflowFileSchema, workflowKinds } from '../../../src/config/index.js';
+import { agentSchema, modelSettingsSchema, stepSchema, workflowFileSchema, workflowKinds } from '../../../src/config/index.js';
 import { aigen, json, REPO, sandbox, storedEvents, type Sandbox } from './helpers.js';
 
 // docs/workflows.md: every key of the workflow file schema is documented, and every file it shows
@@ -49,7 +49,7 @@ describe('docs/workflows.md', () => {
   });
 
   it('names every key a workflow file may have', () => {
-    const keys = new Set([...keysOf(workflowFileSchema), ...keysOf(agentSchema), ...keysOf(modelSettingsSchema), 'workflow', 'file', 'keywords', 'default', 'contentType']);
+    const keys = new Set([...keysOf(workflowFileSchema), ...keysOf(stepSchema), ...keysOf(agentSchema), ...keysOf(modelSettingsSchema), 'keywords', 'default', 'contentType', 'approve', 'reject']);
     keys.delete('~step');
     const missing = [...keys].filter((k) => !doc.includes(`\`${k}\``));
     expect(missing).toEqual([]);
