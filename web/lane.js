@@ -29,7 +29,7 @@ function senderOf(actorId) {
  * @returns {{ from: string, to: string, label: string, kind: string } | undefined}
  */
 function message(e) {
-  const actor = e.metadata.actorId ?? ('agentId' in e.data ? e.data.agentId : 'workflow');
+  const actor = e.metadata.actorId ?? ('agentId' in e.data ? (e.data.agentId ?? 'workflow') : 'workflow');
   switch (e.type) {
     case 'TaskSent':
       return { from: senderOf(actor), to: actor, label: e.data.attempt > 1 ? `task (attempt ${e.data.attempt})` : 'task', kind: 'task' };
