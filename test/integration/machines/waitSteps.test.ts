@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, parseWorkflowSource, WorkflowEngine, type EventStore, type ExecuteResult } from '../../../src/index.js';
+import { say, ScriptedModel, SimulatedClock } from '../../../src/testing/index.js';
+import { dataOf, runEvents, typesOf } from '../../support/runs.js';
+
+// Workflow steps that wait, on a SQLite store: the run parks, the decision (or the due timer)
+// is in its log, and the run goes on from there.
+let dir: string;
+let store: EventStore;
+let clock: SimulatedClock;
+let engine: WorkflowEngine;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aigen-waitsteps-'));
+  store = await openStore(`sqlite:${join(dir, 'aigen.db')}`);
+  clock = new SimulatedClock();
+  engine = new WorkflowEngine({
+    store,
+    clock,
+    modelResolver: (_name, agent) => new ScriptedModel(() => say(`${agent.agentId} output`)),
+  });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const workflow = (steps: string) => parseWorkflowSource(`name: waits\nkind: sequential\nagents:\n${steps}`);
+
+async function lastPosition(runId: string): Promise<number> {
+  return (await runEvents(store, runId)).at(-1)!.streamPosition;
+}
+
+/** Record a decision in the run's log and continue the run from it. */
+async function decide(runId: string, type: 'ApprovalDecided' | 'SignalReceived', data: Record<string, unknown>): Promise<ExecuteResult> {
+  await store.append(`run-${runId}`, [{ type, data }], { expectedVersion: await lastPosition(runId) });
+  return engine.resume(runId);
+}
+
+describe('approval steps', () => {
+  it('approved with an edit: the next step reads the edit, and the approver saw the previous output', async () => {
+    const first = await engine.execute(workflow('  - writer\n  - approval: publish\n    prompt: Publish?\n  - editor\n'), undefined, 'Write about owls');
+    expect(first.status).toBe('waiting');
+    const [asked] = dataOf(await runEvents(store, first.runId), 'ApprovalRequested');
+    expect(asked).toMatchObject({ approvalId: '2-publish.approval', kind: 'step', name: 'publish', prompt: 'Publish?', content: 'writer output' });
+
+    const done = await decide(first.runId, 'ApprovalDecided', { approvalId: '2-publish.approval', decision: 'approve', by: 'ana', output: 'the edited draft' });
+    expect(done).toMatchObject({ status: 'completed', result: 'editor output' });
+    const tasks = dataOf<{ agentId: string; input: string }>(await runEvents(store, first.runId), 'TaskSent');
+    expect(tasks.map((t) => t.agentId)).toEqual(['writer', 'editor']);
+    expect(tasks[1]!.input).toContain('the edited draft');
+    expect(tasks[1]!.input).not.toContain('writer output');
+  });
+
+  it('rejected: the run ends partial with the output before it, APPROVAL_REJECTED, and the reason in ApprovalDecided', async () => {
+    const first = await engine.execute(workflow('  - writer\n  - approval: publish\n  - editor\n'), undefined, 'Write about owls');
+    const done = await decide(first.runId, 'ApprovalDecided', { approvalId: '2-publish.approval', decision: 'reject', by: 'ana', comment: 'too long' });
+    expect(done).toMatchObject({ status: 'partial', result: 'writer output', error: { code: 'APPROVAL_REJECTED', message: "approval 'publish' rejected by ana: too long" } });
+    const events = await runEvents(store, first.runId);
+    expect(dataOf(events, 'ApprovalDecided')).toEqual([{ approvalId: '2-publish.approval', decision: 'reject', by: 'ana', comment: 'too long' }]);
+    expect(dataOf<{ agentId: string }>(events, 'TaskSent').map((t) => t.agentId)).toEqual(['writer']);
+    expect(events.at(-1)).toMatchObject({ type: 'RunCompleted', data: { partial: true, output: 'writer output' } });
+  });
+
+  it('with a timeout and onTimeout: reject, a run continued after it is due is rejected by the timeout', async () => {
+    const first = await engine.execute(workflow('  - writer\n  - approval: publish\n    timeout: 24h\n    onTimeout: reject\n  - editor\n'), undefined, 'Write about owls');
+    expect(first.status).toBe('waiting');
+    expect(first.waitingFor).toMatchObject([{ kind: 'approval', id: '2-publish.approval', dueAt: new Date(24 * 3_600_000).toISOString() }]);
+    clock.increment(24 * 3_600_000);
+    const done = await engine.resume(first.runId);
+    expect(done).toMatchObject({ status: 'partial', result: 'writer output', error: { code: 'APPROVAL_REJECTED', message: "approval 'publish' timed out (onTimeout: reject)" } });
+    const events = await runEvents(store, first.runId);
+    expect(dataOf(events, 'ApprovalDecided')).toEqual([{ approvalId: '2-publish.approval', decision: 'reject', by: 'timeout', timedOut: true }]);
+    expect(dataOf(events, 'TimerFired')).toEqual([{ timerId: '2-publish.approval.timeout' }]);
+  });
+});
+
+describe('sleep steps', () => {
+  it('a sleep that is not due yet parks again on resume, and fires exactly once when due', async () => {
+    const first = await engine.execute(workflow('  - writer\n  - sleep: 2h\n    name: cooling_off\n  - editor\n'), undefined, 'Write about owls');
+    expect(first).toMatchObject({ status: 'waiting', waitingFor: [{ kind: 'timer', id: '2-cooling_off.timer' }] });
+    clock.increment(3_600_000);
+    expect((await engine.resume(first.runId)).status).toBe('waiting');
+    clock.increment(3_600_000);
+    const done = await engine.resume(first.runId);
+    expect(done).toMatchObject({ status: 'completed', result: 'editor output' });
+    const events = await runEvents(store, first.runId);
+    expect(dataOf(events, 'TimerStarted')).toEqual([{ timerId: '2-cooling_off.timer', dueAt: new Date(2 * 3_600_000).toISOString(), stepId: '2-cooling_off', purpose: 'sleep' }]);
+    expect(typesOf(events).filter((t) => t === 'TimerFired')).toHaveLength(1);
+    expect(dataOf<{ agentId: string; input: string }>(events, 'TaskSent').map((t) => t.agentId)).toEqual(['writer', 'editor']);
+  });
+});
