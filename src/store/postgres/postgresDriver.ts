@@ -7,7 +7,8 @@ import type { AppendResult } from '../eventStore.js';
 import { encodePosition } from './position.js';
 import { globalQuery, SAFE, storable, streamQuery, toRaw, type EventRow } from './queries.js';
 import type { SchemaNames } from './schema.js';
-import { writeBatch } from './writeBatch.js';
+import { unstorable, writeBatch } from './writeBatch.js';
+import { appendInOneStatement } from './appendFunction.js';
 import { PostgresLeases } from './leases.js';
 import type { PartialTextChannel } from '../partials.js';
 
@@ -30,8 +31,9 @@ const ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * A {@link StoreDriver} over a `pg` pool. Each batch is one READ COMMITTED transaction
- * ({@link writeBatch}). Global reads follow `(transaction_id, global_position)` and only see rows
+ * A {@link StoreDriver} over a `pg` pool. Each batch is one statement calling the store's append
+ * function ({@link appendInOneStatement}) when every request is a plain write, else one READ
+ * COMMITTED transaction ({@link writeBatch}). Global reads follow `(transaction_id, global_position)` and only see rows
  * whose transaction is below the snapshot's xmin, so no reader ever skips a late commit.
  */
 export class PostgresDriver implements StoreDriver {
@@ -62,6 +64,21 @@ export class PostgresDriver implements StoreDriver {
   }
 
   async commit(batch: readonly AppendRequest[]): Promise<Array<AppendResult | Error>> {
+    if (!batch.some(unstorable)) {
+      try {
+        // The common case in one round trip; anything else (a conflict, a retried or duplicate id) below.
+        const outcomes = await appendInOneStatement(this.pool, this.names, batch);
+        if (outcomes) {
+          if (outcomes.some((o) => o.positions.length > 0)) this.wake$.next();
+          return outcomes;
+        }
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        if (!(typeof code === 'string' && RETRYABLE.has(code))) {
+          throw new StoreUnavailableError(`${this.target} (commit of ${batch.length} appends)`, { cause: err });
+        }
+      }
+    }
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect(batch.length);
       try {

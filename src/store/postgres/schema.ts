@@ -1,3 +1,4 @@
+import { appendFunctionSql } from './appendFunction.js';
 import { inTransaction } from './transaction.js';
 import { leaseTablesSql } from './leases.js';
 import { createHash } from 'node:crypto';
@@ -12,6 +13,8 @@ export interface SchemaNames {
   schema: string;
   events: string;
   streams: string;
+  /** The append function (see `appendFunctionSql`); a new signature gets a new name. */
+  append: string;
   /** LISTEN/NOTIFY channel of this schema (unquoted; at most 63 bytes). */
   channel: string;
 }
@@ -32,7 +35,7 @@ export function schemaNames(schema: string = DEFAULT_SCHEMA): SchemaNames {
   const q = escapeIdentifier(schema);
   const plain = `aigen_events_${schema}`;
   const channel = plain.length <= 63 ? plain : `aigen_events_${createHash('sha1').update(schema).digest('hex')}`;
-  return { schema, events: `${q}.events`, streams: `${q}.streams`, channel };
+  return { schema, events: `${q}.events`, streams: `${q}.streams`, append: `${q}.aigen_append_v1`, channel };
 }
 
 /**
@@ -77,6 +80,6 @@ CREATE TABLE IF NOT EXISTS ${n.streams} (
 export async function migrate(pool: Pool, names: SchemaNames): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`aigen:migrate:${names.schema}`]);
-    await client.query(migrationSql(names) + leaseTablesSql(names.schema));
+    await client.query(migrationSql(names) + leaseTablesSql(names.schema) + appendFunctionSql(names));
   });
 }

@@ -11,8 +11,8 @@ import type { SchemaNames } from './schema.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PENDING = '\u0000pending:';
 
-/** A request PostgreSQL cannot store as given fails alone, before any SQL runs. */
-function reject(req: AppendRequest): Error | undefined {
+/** A request PostgreSQL cannot store as given fails alone, before any SQL runs: the error, else undefined. */
+export function unstorable(req: AppendRequest): Error | undefined {
   if (!storable(req.streamId)) {
     return new ValidationError('stream id contains a NUL character or a lone surrogate', { path: 'streamId' });
   }
@@ -44,7 +44,7 @@ export async function writeBatch(
   names: SchemaNames,
   batch: readonly AppendRequest[],
 ): Promise<Array<AppendResult | Error>> {
-  const rejected = batch.map(reject);
+  const rejected = batch.map(unstorable);
   const valid = batch.filter((_, i) => rejected[i] === undefined);
   if (valid.length === 0) return rejected as Error[];
 
