@@ -50,6 +50,8 @@ export function exportDeltas(store: EventStore): void {
     const now = Date.now();
     const puts = [...dirty.values()].map((p) => stored(p, now));
     dirty.clear();
+    // From here on the call may have rows in the store: its end must delete them.
+    for (const p of puts) written.add(`${p.runId}\u0000${p.callId}`);
     const ends = ended;
     ended = [];
     try {
@@ -74,13 +76,13 @@ export function exportDeltas(store: EventStore): void {
     const partial = bus.partial(key);
     if (!partial) return;
     dirty.set(key, partial);
-    written.add(`${delta.runId}\u0000${delta.callId}`);
     schedule();
   });
   bus.ended$.subscribe(({ runId, callId }) => {
     const call = `${runId}\u0000${callId}`;
-    if (!written.delete(call)) return;
     for (const key of [...dirty.keys()]) if (key.startsWith(`${call}\u0000`)) dirty.delete(key);
+    // A call that ended before any write of its text (a fast answer) left no rows: nothing to delete.
+    if (!written.delete(call)) return;
     // Delete at once (not after the flush interval): the process may be about to exit, and the
     // store's channel orders the delete after any write of this call in flight, and its close after both.
     channel.remove([{ runId, callId }]).catch(() => {
