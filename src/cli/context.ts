@@ -1,8 +1,9 @@
 import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { redact, registerEnvSecrets } from '../secrets.js';
-import { pino, type Logger } from 'pino';
+import type { Logger, pino as Pino } from 'pino';
 import type { Catalog } from '../config/catalog.js';
 import type { ProjectConfig } from '../config/project.js';
 import type { PriceTable } from '../projections/api.js';
@@ -11,6 +12,11 @@ import type { EventStore } from '../store/eventStore.js';
 import { EXIT } from './errors.js';
 import { Output, type OutStream } from './output.js';
 import type { RunViews } from './views.js';
+
+const require = createRequire(import.meta.url);
+
+/** pino, loaded when a command first logs: commands that never log start without it. */
+export const loadPino = (): typeof Pino => (require('pino') as { pino: typeof Pino }).pino;
 
 /** Log levels of `--log-level`. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -154,8 +160,9 @@ export class CliContext {
     return !this.options.json && this.output.err.tty;
   }
 
-  /** pino, writing JSON lines to stderr at `--log-level`. */
+  /** pino, writing JSON lines to stderr at `--log-level` (loaded on first use: most commands never log). */
   get logger(): Logger {
+    const pino = loadPino();
     // Log lines go through the same secret redaction as everything else written to stderr.
     const destination = { write: (line: string) => writeSync(2, redact(line)) };
     // Stack traces only at debug and trace level; a warning says what failed in one line.

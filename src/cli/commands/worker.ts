@@ -1,9 +1,8 @@
-import pino from 'pino';
 import type { Command } from 'commander';
 import { ValidationError } from '../../errors.js';
 import type { WorkerLog } from '../../runtime/worker.js';
 import type { EventStore } from '../../store/eventStore.js';
-import type { CliContext } from '../context.js';
+import { loadPino, type CliContext } from '../context.js';
 import { EXIT } from '../errors.js';
 import { intOption, portOption } from '../input.js';
 import { exportTracesWhileRunning } from '../otel.js';
@@ -47,6 +46,7 @@ Examples:
 /** Worker logs: pino JSON lines on stdout when it is not a terminal, short lines when it is. */
 function workerLog(ctx: CliContext): WorkerLog {
   if (!ctx.output.out.tty) {
+    const pino = loadPino();
     const log = pino({ base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: true }));
     return { info: (obj, msg) => log.info(obj, msg), warn: (obj, msg) => log.warn(obj, msg) };
   }
