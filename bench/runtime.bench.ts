@@ -20,20 +20,38 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Annotation, END, MemorySaver, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
-import { Agent, Runner } from '@openai/agents';
-import { assign, createActor, fromPromise, setup, toPromise } from 'xstate';
-import { builtinAgentTypes, Context, openStore, type EventStore } from '../src/index.js';
+import { Context, openStore, type EventStore } from '../src/index.js';
+import { bareRunner, bareXStateRunner, finalText, sdkAgents } from './lib/floors.js';
 import { NullStore, unrecordedMachineRunner } from './lib/ablation.js';
-import { measureConcurrentRuns, type ConcurrentResult } from './lib/concurrentRuns.js';
+import { measureBytesPerStep, type BytesPerStep } from './lib/bytesPerStep.js';
+import { BARE_XSTATE, measureConcurrentRuns, type ConcurrentResult } from './lib/concurrentRuns.js';
 import { QUICK, cleanup, freshSchema, pgAvailable, pgStoreUrl, tempDir } from './lib/env.js';
 import { writeResults } from './lib/results.js';
 import { median, now, settle, summarize, type Summary } from './lib/stats.js';
-import { note, printTable, ratio, verdict } from './lib/table.js';
-import { aigenEngine, AGENTS, contentWorkflow, instantModel, REQUEST, stepInput, STEPS_PER_RUN, type AgentName } from './lib/workload.js';
+import { atMost, type SummaryRow } from './lib/summary.js';
+import { fmt, note, printTable, ratio, verdict } from './lib/table.js';
+import { aigenEngine, AGENTS, contentWorkflow, instantModel, REQUEST, stepInput, STEPS_PER_RUN } from './lib/workload.js';
 
-/** Targets: aigen's per-step overhead against LangGraph's checkpointers and the bare Runner. */
-const LANGGRAPH_TARGET = 0.5;
-const RUNNER_TARGET = 1.3;
+/** Targets (ratios of time per step, or of the time of 1,000 concurrent runs). */
+const TARGETS = {
+  /** aigen sqlite normal ÷ LangGraph SqliteSaver (its faster durability mode), per step. */
+  sqliteVsLangGraph: 0.4,
+  /** aigen sqlite normal ÷ bare XState, per step. */
+  sqliteVsXState: 2,
+  /** aigen memory ÷ bare XState, per step. */
+  memoryVsXState: 1.5,
+  /** aigen postgres ÷ aigen sqlite normal, per step. */
+  postgresVsSqlite: 1.5,
+  /** Time of 1,000 concurrent aigen runs (sqlite normal) ÷ time of 1,000 concurrent bare XState machines. */
+  concurrentVsXState: 1.6,
+  /** Peak RSS growth per run in flight, KiB (1,000 concurrent runs, sqlite normal). */
+  kibPerRun: 100,
+} as const;
+/**
+ * Bytes stored per step of this workload on 2026-11-30, before the runtime work on the hot path
+ * (`bench/lib/bytesPerStep.ts` at main 145657a): the bound of "no larger than today".
+ */
+const BYTES_PER_STEP_BEFORE = 6157;
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined =>
@@ -47,18 +65,6 @@ const CONCURRENT_RUNS = QUICK ? 100 : 1000;
 
 // ---------------------------------------------------------------------------------------------
 // Floors and LangGraph share the workload of ./lib/workload.ts.
-
-/** A Runner for the non-aigen variants: models by name from the instant model, no SDK tracing. */
-const bareRunner = (tracingDisabled = true) =>
-  new Runner({ modelProvider: { getModel: (name) => instantModel(name ?? 'research') }, tracingDisabled });
-
-/** The three SDK agents with aigen's built-in instructions; model resolved by name. */
-const sdkAgents = (): Record<AgentName, Agent> =>
-  Object.fromEntries(
-    AGENTS.map((name) => [name, new Agent({ name, instructions: builtinAgentTypes[name]!.instructions, model: name })]),
-  ) as Record<AgentName, Agent>;
-
-const finalText = (output: unknown): string => (typeof output === 'string' ? output : JSON.stringify(output));
 
 // ---------------------------------------------------------------------------------------------
 // Variants
@@ -93,48 +99,13 @@ function runnerLoop(tracingDisabled: boolean): Variant {
 }
 
 function bareXState(): Variant {
-  const runner = bareRunner();
-  const agents = sdkAgents();
-  type Ctx = { request: string; last: string };
-  const stage = (k: number, next: string) => ({
-    invoke: {
-      src: 'step' as const,
-      input: ({ context }: { context: Ctx }) => ({ k, input: stepInput(k, context.last, context.request) }),
-      onDone: { target: next, actions: 'keepOutput' as const },
-    },
-  });
-  const machine = setup({
-    types: { context: {} as Ctx, input: {} as { request: string } },
-    actors: {
-      step: fromPromise<string, { k: number; input: string }>(async ({ input }) =>
-        finalText((await runner.run(agents[AGENTS[input.k]!], input.input)).finalOutput),
-      ),
-    },
-    actions: {
-      keepOutput: assign({ last: ({ event }) => (event as unknown as { output: string }).output }),
-    },
-  }).createMachine({
-    id: 'content_generation',
-    initial: 'research',
-    context: ({ input }) => ({ request: input.request, last: '' }),
-    states: {
-      research: stage(0, 'writer'),
-      writer: stage(1, 'editor'),
-      editor: stage(2, 'completed'),
-      completed: { type: 'final' },
-    },
-  });
+  const run = bareXStateRunner();
   return {
     name: 'bare XState',
     group: 'floor',
     runs: 150,
     notes: 'floor: 3-state machine invoking runner.run(), no recording, no tracing',
-    run: async (i) => {
-      const actor = createActor(machine, { input: { request: `${REQUEST} #${i}` } });
-      const done = toPromise(actor);
-      actor.start();
-      await done;
-    },
+    run: (i) => run(`${REQUEST} #${i}`),
   };
 }
 
@@ -257,6 +228,49 @@ async function perStep(variants: Variant[]): Promise<StepResult[]> {
 
 // ---------------------------------------------------------------------------------------------
 
+interface TargetComparison {
+  aigen: string;
+  against: string;
+  ratio: number;
+  target: number | undefined;
+  met: boolean | undefined;
+}
+
+/** The rows of the issue's table that this bench measures, for its JSON and `npm run bench`'s summary. */
+function summaryRows(comparisons: TargetComparison[], concurrent: ConcurrentResult[], bytes: BytesPerStep): SummaryRow[] {
+  const row = (measure: string, aigenName: string, against: string): SummaryRow => {
+    const c = comparisons.find((x) => x.aigen === aigenName && x.against.startsWith(against) && x.target !== undefined);
+    return { measure, figure: c ? `${ratio(c.ratio)} (vs ${c.against})` : '–', target: c ? `≤ ${c.target}×` : '–', met: c?.met };
+  };
+  const bare = concurrent.find((c) => c.store === 'bare XState');
+  const sqlite = concurrent.find((c) => c.store === 'sqlite normal');
+  const timeRatio = bare && sqlite ? sqlite.seconds / bare.seconds : undefined;
+  return [
+    row('per step, sqlite normal, vs LangGraph SqliteSaver', 'aigen sqlite normal', 'LangGraph SqliteSaver'),
+    row('per step, sqlite normal, vs bare XState', 'aigen sqlite normal', 'bare XState'),
+    row('per step, memory, vs bare XState', 'aigen memory', 'bare XState'),
+    row('per step, postgres, vs sqlite normal', 'aigen postgres', 'aigen sqlite normal'),
+    {
+      measure: `${CONCURRENT_RUNS} concurrent runs (sqlite normal) vs ${CONCURRENT_RUNS} bare XState machines, time`,
+      figure: timeRatio === undefined ? '–' : `${ratio(timeRatio)} (${fmt(sqlite!.seconds)} s vs ${fmt(bare!.seconds)} s)`,
+      target: `≤ ${TARGETS.concurrentVsXState}×`,
+      met: atMost(timeRatio, TARGETS.concurrentVsXState),
+    },
+    {
+      measure: 'memory per in-flight run (peak RSS growth / runs, sqlite normal)',
+      figure: sqlite ? `${fmt(sqlite.kibPerRun, 0)} KiB${bare ? ` (bare XState ${fmt(bare.kibPerRun, 0)} KiB)` : ''}` : '–',
+      target: `≤ ${TARGETS.kibPerRun} KiB`,
+      met: atMost(sqlite?.kibPerRun, TARGETS.kibPerRun),
+    },
+    {
+      measure: 'bytes stored per step (data + metadata JSON)',
+      figure: `${fmt(bytes.bytesPerStep, 0)} B, ${fmt(bytes.eventsPerStep, 1)} events; spread ${ratio(bytes.cycleSpread)} along ${bytes.steps} steps`,
+      target: `constant (spread ≤ 1.02×), ≤ ${fmt(BYTES_PER_STEP_BEFORE, 0)} B`,
+      met: bytes.cycleSpread <= 1.02 && bytes.bytesPerStep <= BYTES_PER_STEP_BEFORE,
+    },
+  ];
+}
+
 async function main(): Promise<void> {
   const dir = tempDir('runtime');
   const pg = await pgAvailable();
@@ -304,14 +318,15 @@ async function main(): Promise<void> {
   const concurrent: ConcurrentResult[] = [];
   if (!args.includes('--no-concurrent')) {
     const stores: Array<[string, string]> = [
+      ['bare XState', BARE_XSTATE],
       ['memory', 'memory:'],
       ['sqlite normal', `sqlite:${join(dir, 'concurrent-normal.db')}?durability=normal`],
       ['sqlite full', `sqlite:${join(dir, 'concurrent-full.db')}?durability=full`],
       ...(pg ? [['postgres', pgStoreUrl(freshSchema('concurrent'))] as [string, string]] : []),
     ];
     for (const [label, url] of stores) {
-      if (ONLY && !ONLY.some((o) => `aigen ${label}`.includes(o))) continue;
-      note(`${CONCURRENT_RUNS} concurrent runs on ${label} (child process)`);
+      if (ONLY && !ONLY.some((o) => `aigen ${label}`.includes(o) || label.includes(o))) continue;
+      note(`${CONCURRENT_RUNS} concurrent ${url === BARE_XSTATE ? 'bare XState machines' : `runs on ${label}`} (child process)`);
       try {
         concurrent.push(await measureConcurrentRuns(label, url, CONCURRENT_RUNS));
       } catch (err) {
@@ -321,7 +336,11 @@ async function main(): Promise<void> {
     }
   }
 
+  note('bytes stored per step');
+  const bytes = await measureBytesPerStep();
+
   // --- report
+  const bareConcurrent = concurrent.find((c) => c.store === 'bare XState');
   const find = (name: string) => steps.find((s) => s.name === name);
   const ms = (name: string) => find(name)?.msPerStep.median;
   const runnerFloor = ms('bare Runner loop');
@@ -341,11 +360,11 @@ async function main(): Promise<void> {
     ]),
   );
 
-  type Comparison = { aigen: string; against: string; ratio: number; cpuRatio: number; target: number; met: boolean; note: string };
+  type Comparison = { aigen: string; against: string; ratio: number; cpuRatio: number; target: number | undefined; met: boolean | undefined; note: string };
   const comparisons: Comparison[] = [];
   /** Median over repetitions of aigen_i / other_i (each repetition ran both within seconds). */
   const paired = (a: Summary, b: Summary) => median(a.samples.map((x, i) => x / b.samples[i]!));
-  const compare = (aigenName: string, againstNames: string[], target: number, why: string) => {
+  const compare = (aigenName: string, againstNames: string[], target: number | undefined, why: string) => {
     const a = find(aigenName);
     const against = againstNames
       .map((n) => find(n))
@@ -354,19 +373,22 @@ async function main(): Promise<void> {
     if (!a || !against) return;
     const r = paired(a.msPerStep, against.msPerStep);
     const cpuRatio = paired(a.cpuMsPerStep, against.cpuMsPerStep);
-    comparisons.push({ aigen: aigenName, against: against.name, ratio: r, cpuRatio, target, met: r <= target, note: why });
+    comparisons.push({ aigen: aigenName, against: against.name, ratio: r, cpuRatio, target, met: target === undefined ? undefined : r <= target, note: why });
   };
   const sqliteSavers = ['LangGraph SqliteSaver, durability=async', 'LangGraph SqliteSaver, durability=sync'];
   const memorySavers = ['LangGraph MemorySaver, durability=async', 'LangGraph MemorySaver, durability=sync'];
-  compare('aigen sqlite normal', sqliteSavers, LANGGRAPH_TARGET, 'equal durability (synchronous=NORMAL)');
-  compare('aigen memory', memorySavers, LANGGRAPH_TARGET, 'equal durability (process memory)');
-  compare('aigen sqlite full', sqliteSavers, LANGGRAPH_TARGET, 'aigen stricter (FULL vs NORMAL): for reference');
-  compare('aigen memory', ['bare Runner loop'], RUNNER_TARGET, 'the floor');
+  compare('aigen sqlite normal', sqliteSavers, TARGETS.sqliteVsLangGraph, 'equal durability (synchronous=NORMAL)');
+  compare('aigen sqlite normal', ['bare XState'], TARGETS.sqliteVsXState, 'the same machine without recording');
+  compare('aigen memory', ['bare XState'], TARGETS.memoryVsXState, 'the same machine without recording');
+  compare('aigen postgres', ['aigen sqlite normal'], TARGETS.postgresVsSqlite, 'aigen on postgres against aigen on sqlite');
+  compare('aigen memory', memorySavers, undefined, 'equal durability (process memory): for reference');
+  compare('aigen sqlite full', sqliteSavers, undefined, 'aigen stricter (FULL vs NORMAL): for reference');
+  compare('aigen memory', ['bare Runner loop'], undefined, 'the floor without a machine: for reference');
   if (comparisons.length > 0) {
     printTable(
       'Targets: aigen per-step time ÷ the other, median of per-repetition ratios (LangGraph: its faster durability mode)',
       ['aigen', 'against', 'wall ratio', 'CPU ratio', 'target', 'verdict', 'note'],
-      comparisons.map((c) => [c.aigen, c.against, ratio(c.ratio), ratio(c.cpuRatio), `≤ ${c.target}`, verdict(c.met), c.note]),
+      comparisons.map((c) => [c.aigen, c.against, ratio(c.ratio), ratio(c.cpuRatio), c.target === undefined ? '–' : `≤ ${c.target}`, verdict(c.met), c.note]),
     );
   }
 
@@ -400,10 +422,21 @@ async function main(): Promise<void> {
   if (concurrent.length > 0) {
     printTable(
       `${CONCURRENT_RUNS} concurrent aigen runs (3 steps each), one child process per store`,
-      ['store', 'completed', 'seconds', 'steps/s', 'runs/s', 'events', 'RSS before MiB', 'peak RSS MiB'],
-      concurrent.map((c) => [c.store, c.completed, c.seconds, c.stepsPerSec, c.runsPerSec, c.eventsWritten, c.baselineRssMiB, c.peakRssMiB]),
+      ['store', 'completed', 'seconds', '× bare XState', 'steps/s', 'runs/s', 'events', 'RSS before MiB', 'peak RSS MiB', 'KiB per run'],
+      concurrent.map((c) => [
+        c.store, c.completed, c.seconds, bareConcurrent && c !== bareConcurrent ? ratio(c.seconds / bareConcurrent.seconds) : '–',
+        c.stepsPerSec, c.runsPerSec, c.eventsWritten, c.baselineRssMiB, c.peakRssMiB, c.kibPerRun,
+      ]),
     );
   }
+  printTable(
+    `Bytes stored per step (a ${bytes.steps}-step run; data + metadata JSON; steps 4–${bytes.steps})`,
+    ['bytes/step', 'events/step', 'bytes per 3 steps, in order', 'largest ÷ smallest (after the first 3)', 'before (2026-11-30)'],
+    [[bytes.bytesPerStep, bytes.eventsPerStep, bytes.bytesPerCycle.join(' / '), ratio(bytes.cycleSpread), BYTES_PER_STEP_BEFORE]],
+  );
+
+  const summary = summaryRows(comparisons, concurrent, bytes);
+  printTable('Runtime targets', ['measure', 'figure', 'target', 'verdict'], summary.map((r) => [r.measure, r.figure, r.target, verdict(r.met)]));
   const partial = ONLY !== undefined || RUNS_OVERRIDE !== undefined || QUICK || args.includes('--no-concurrent');
   const path = writeResults(partial ? 'runtime-partial' : 'runtime', {
     quick: QUICK,
@@ -411,11 +444,14 @@ async function main(): Promise<void> {
     only: ONLY,
     model: 'ScriptedModel (src/testing), instant, one text answer per step',
     langgraphSqliteSaver: saverPragmas,
-    targets: { aigenVsLangGraph: LANGGRAPH_TARGET, aigenMemoryVsRunner: RUNNER_TARGET },
+    targets: TARGETS,
+    bytesPerStepBefore: BYTES_PER_STEP_BEFORE,
     perStep: steps,
     comparisons,
     breakdown,
     concurrent,
+    bytesPerStep: bytes,
+    summary,
   });
   console.log(`\nResults: ${path}`);
 }

@@ -4,6 +4,7 @@
  * src/ internals on purpose (bench code, never shipped).
  */
 import { Agent, type Model, type Runner } from '@openai/agents';
+import { NEVER, type Observable } from 'rxjs';
 import { createActor, toPromise } from 'xstate';
 import { createAgentMachine } from '../../src/actors/agentMachine.js';
 import { aigenCodec } from '../../src/events/codec.js';
@@ -49,8 +50,9 @@ export class NullStore implements EventStore {
     return Promise.resolve(this.versions.get(streamId));
   }
 
-  subscribe(): never {
-    throw new Error('the null store has no subscriptions');
+  /** Nothing is ever delivered (the engine's cancellation watch subscribes, and hears nothing). */
+  subscribe(): Observable<RecordedEvent> {
+    return NEVER;
   }
 
   headPosition(): Promise<string | undefined> {

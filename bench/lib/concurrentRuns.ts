@@ -1,12 +1,14 @@
 /**
  * Many concurrent aigen runs in a child process of its own, so that its peak RSS is aigen's
- * alone (this module loads no LangGraph). The runtime bench calls {@link measureConcurrentRuns};
+ * alone (this module loads no LangGraph); with the store `xstate:`, as many bare XState machines
+ * invoking the same agents (the floor). The runtime bench calls {@link measureConcurrentRuns};
  * run directly, it measures once and prints JSON:
  *   npx tsx bench/lib/concurrentRuns.ts memory: 1000
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Context, openStore } from '../../src/index.js';
+import { bareXStateRunner } from './floors.js';
 import { mib, now, RssSampler, settle } from './stats.js';
 import { aigenEngine, contentWorkflow, REQUEST, STEPS_PER_RUN } from './workload.js';
 
@@ -23,9 +25,38 @@ export interface ConcurrentResult {
   baselineRssMiB: number;
   /** Highest RSS seen while the runs were in flight (sampled every 5 ms). */
   peakRssMiB: number;
+  /** (peak RSS − RSS before) / runs, in KiB: what one run in flight holds. */
+  kibPerRun: number;
+}
+
+/** The store URL that measures bare XState machines instead of aigen runs. */
+export const BARE_XSTATE = 'xstate:';
+
+async function measureBare(runs: number): Promise<Omit<ConcurrentResult, 'store'>> {
+  const run = bareXStateRunner();
+  for (let i = 0; i < 20; i++) await run(`warm-up ${i}`);
+  await settle();
+  const baseline = process.memoryUsage.rss();
+  const sampler = new RssSampler(5);
+  const t0 = now();
+  await Promise.all(Array.from({ length: runs }, (_, i) => run(`${REQUEST} #${i}`)));
+  const seconds = (now() - t0) / 1000;
+  const peak = sampler.stop();
+  return {
+    runs,
+    completed: runs,
+    seconds,
+    stepsPerSec: (runs * STEPS_PER_RUN) / seconds,
+    runsPerSec: runs / seconds,
+    eventsWritten: 0,
+    baselineRssMiB: mib(baseline),
+    peakRssMiB: mib(peak),
+    kibPerRun: (peak - baseline) / 1024 / runs,
+  };
 }
 
 async function measure(url: string, runs: number): Promise<Omit<ConcurrentResult, 'store'>> {
+  if (url === BARE_XSTATE) return measureBare(runs);
   const store = await openStore(url);
   const engine = aigenEngine(store);
   const workflow = contentWorkflow();
@@ -53,6 +84,7 @@ async function measure(url: string, runs: number): Promise<Omit<ConcurrentResult
     eventsWritten: Math.round((events / sample.length) * runs),
     baselineRssMiB: mib(baseline),
     peakRssMiB: mib(peak),
+    kibPerRun: (peak - baseline) / 1024 / runs,
   };
 }
 

@@ -1,0 +1,141 @@
+/**
+ * CLI start benchmark (`npm run bench:cli`): wall time of `aigen runs` (a SQLite store holding a
+ * few runs) and of a whole offline `aigen run content_generation …` beside `node -e 0`, each a
+ * fresh process, rounds alternating the three. The command is `node bin/aigen.js`, which runs the
+ * compiled dist/ while it is current (the bench builds it first when it is not: what an installed
+ * package runs). Also lists the packages each command imports (through a module hook, in a
+ * separate process), so a command that loads `@openai/agents`, elkjs, Hono or OpenTelemetry
+ * without needing them shows up.
+ * Not a test. Figures: bench/results/cli.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { QUICK, cleanup, tempDir } from './lib/env.js';
+import { writeResults } from './lib/results.js';
+import { median, now } from './lib/stats.js';
+import { atMost, type SummaryRow } from './lib/summary.js';
+import { fmt, note, printTable, ratio, verdict } from './lib/table.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'aigen.js');
+const ROUNDS = QUICK ? 3 : 15;
+const TARGETS = { runs: 6, run: 12 } as const;
+/** Packages a command that does not serve, draw or export traces must not load. */
+const HEAVY = ['@openai/agents', 'elkjs', 'hono', '@hono/node-server', '@opentelemetry/'];
+
+/** Whether every src/**\/*.ts has a compiled dist/**\/*.js at least as new (bin/aigen.js's rule). */
+function distIsCurrent(rel = ''): boolean {
+  const src = join(ROOT, 'src', rel);
+  for (const entry of readdirSync(src, { withFileTypes: true })) {
+    const path = join(rel, entry.name);
+    if (entry.isDirectory()) {
+      if (!distIsCurrent(path)) return false;
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+      const out = statSync(join(ROOT, 'dist', `${path.slice(0, -3)}.js`), { throwIfNoEntry: false });
+      if (!out || out.mtimeMs < statSync(join(ROOT, 'src', path)).mtimeMs) return false;
+    }
+  }
+  return true;
+}
+
+interface Command {
+  name: string;
+  argv: string[];
+  target?: number;
+}
+
+function timed(argv: string[], env: NodeJS.ProcessEnv, cwd: string): number {
+  const t0 = now();
+  const r = spawnSync(process.execPath, argv, { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = now() - t0;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${String(r.status)}: ${r.stderr.toString()}`);
+  return ms;
+}
+
+/** Module hooks writing the name of each package on its first (ESM) import to AIGEN_BENCH_IMPORTS. */
+const HOOKS = `import { appendFileSync } from 'node:fs';
+const seen = new Set();
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  const match = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(resolved.url);
+  if (match && !seen.has(match[1])) { seen.add(match[1]); appendFileSync(process.env.AIGEN_BENCH_IMPORTS, match[1] + '\\n'); }
+  return resolved;
+}`;
+const dataUrl = (source: string) => `data:text/javascript,${encodeURIComponent(source)}`;
+const REGISTER = dataUrl(`import { register } from 'node:module'; register(${JSON.stringify(dataUrl(HOOKS))});`);
+
+/** The packages `argv` imports (ESM, first import of each), in order. */
+function importsOf(argv: string[], env: NodeJS.ProcessEnv, cwd: string, dir: string, name: string): string[] {
+  const file = join(dir, `imports-${name.replace(/\W+/g, '-')}.txt`);
+  spawnSync(process.execPath, ['--import', REGISTER, ...argv], { env: { ...env, AIGEN_BENCH_IMPORTS: file }, cwd, stdio: 'ignore' });
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+function main(): void {
+  let built = false;
+  if (!existsSync(join(ROOT, 'src')) || !distIsCurrent()) {
+    note('dist/ is older than src/: npm run build');
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    built = true;
+  }
+  const dir = tempDir('cli');
+  const env: NodeJS.ProcessEnv = { ...process.env, AIGEN_STORE: `sqlite:${join(dir, 'aigen.db')}`, AIGEN_MODEL: 'offline', NO_COLOR: '1' };
+  for (const key of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'AIGEN_CONFIG', 'AIGEN_LOG_LEVEL']) delete env[key];
+  const request = 'Write a short article about how tides work.';
+  // A store with a few runs, as `aigen runs` usually finds it.
+  for (let i = 0; i < 3; i++) timed([BIN, 'run', 'content_generation', `${request} #${i}`], env, dir);
+
+  const commands: Command[] = [
+    { name: 'node -e 0', argv: ['-e', '0'] },
+    { name: 'aigen runs', argv: [BIN, 'runs'], target: TARGETS.runs },
+    { name: 'aigen run content_generation (offline, whole run)', argv: [BIN, 'run', 'content_generation', request], target: TARGETS.run },
+  ];
+  const samples = new Map<string, number[]>(commands.map((c) => [c.name, []]));
+  for (const c of commands) timed(c.argv, env, dir); // warm the file cache
+  for (let round = 0; round < ROUNDS; round++) {
+    note(`round ${round + 1}/${ROUNDS}`);
+    for (const c of round % 2 === 0 ? commands : [...commands].reverse()) samples.get(c.name)!.push(timed(c.argv, env, dir));
+  }
+  const floor = samples.get('node -e 0')!;
+  const rows = commands.map((c) => {
+    const s = samples.get(c.name)!;
+    const paired = median(s.map((x, i) => x / floor[i]!));
+    const imports = c.name === 'node -e 0' ? [] : importsOf(c.argv, env, dir, dir, c.name);
+    const heavy = imports.filter((p) => HEAVY.some((h) => p === h || (h.endsWith('/') && p.startsWith(h))));
+    return { name: c.name, medianMs: median(s), minMs: Math.min(...s), maxMs: Math.max(...s), ratio: paired, target: c.target, imports, heavy };
+  });
+  printTable(
+    `CLI start: wall ms per process (median, min, max of ${ROUNDS} alternating rounds; ratio: median of per-round ratios to node -e 0)`,
+    ['command', 'ms', 'min', 'max', '× node -e 0', 'target', 'verdict', 'packages imported'],
+    rows.map((r) => [
+      r.name, r.medianMs, r.minMs, r.maxMs, ratio(r.ratio), r.target ? `≤ ${r.target}×` : '–',
+      verdict(r.target === undefined ? undefined : r.ratio <= r.target), r.imports.join(', '),
+    ]),
+  );
+  const runs = rows.find((r) => r.name === 'aigen runs')!;
+  const run = rows.find((r) => r.name.startsWith('aigen run '))!;
+  const summary: SummaryRow[] = [
+    {
+      measure: '`aigen runs` vs `node -e 0`',
+      figure: `${ratio(runs.ratio)} (${fmt(runs.medianMs, 0)} vs ${fmt(median(floor), 0)} ms)${runs.heavy.length > 0 ? `; loads ${runs.heavy.join(', ')}` : ''}`,
+      target: `≤ ${TARGETS.runs}×, none of @openai/agents, elkjs, hono, otel`,
+      met: runs.heavy.length === 0 ? atMost(runs.ratio, TARGETS.runs) : false,
+    },
+    {
+      measure: 'a whole offline `aigen run` vs `node -e 0`',
+      figure: `${ratio(run.ratio)} (${fmt(run.medianMs, 0)} vs ${fmt(median(floor), 0)} ms)`,
+      target: `≤ ${TARGETS.run}×`,
+      met: atMost(run.ratio, TARGETS.run),
+    },
+  ];
+  const path = writeResults(QUICK ? 'cli-partial' : 'cli', { quick: QUICK, rounds: ROUNDS, builtDist: built, commands: rows, samples: Object.fromEntries(samples), summary });
+  console.log(`\nResults: ${path}`);
+}
+
+try {
+  main();
+} finally {
+  await cleanup();
+}
