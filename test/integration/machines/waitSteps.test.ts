@@ -53,6 +53,7 @@ describe('approval steps', () => {
     expect(tasks.map((t) => t.agentId)).toEqual(['writer', 'editor']);
     expect(tasks[1]!.input).toContain('the edited draft');
     expect(tasks[1]!.input).not.toContain('writer output');
+    expect(await engine.replay(first.runId)).toMatchObject({ match: true });
   });
 
   it('rejected: the run ends partial with the output before it, APPROVAL_REJECTED, and the reason in ApprovalDecided', async () => {
@@ -63,6 +64,7 @@ describe('approval steps', () => {
     expect(dataOf(events, 'ApprovalDecided')).toEqual([{ approvalId: '2-publish.approval', decision: 'reject', by: 'ana', comment: 'too long' }]);
     expect(dataOf<{ agentId: string }>(events, 'TaskSent').map((t) => t.agentId)).toEqual(['writer']);
     expect(events.at(-1)).toMatchObject({ type: 'RunCompleted', data: { partial: true, output: 'writer output' } });
+    expect(await engine.replay(first.runId)).toMatchObject({ match: true });
   });
 
   it('with a timeout and onTimeout: reject, a run continued after it is due is rejected by the timeout', async () => {
@@ -75,6 +77,7 @@ describe('approval steps', () => {
     const events = await runEvents(store, first.runId);
     expect(dataOf(events, 'ApprovalDecided')).toEqual([{ approvalId: '2-publish.approval', decision: 'reject', by: 'timeout', timedOut: true }]);
     expect(dataOf(events, 'TimerFired')).toEqual([{ timerId: '2-publish.approval.timeout' }]);
+    expect(await engine.replay(first.runId)).toMatchObject({ match: true });
   });
 });
 
@@ -91,5 +94,6 @@ describe('sleep steps', () => {
     expect(dataOf(events, 'TimerStarted')).toEqual([{ timerId: '2-cooling_off.timer', dueAt: new Date(2 * 3_600_000).toISOString(), stepId: '2-cooling_off', purpose: 'sleep' }]);
     expect(typesOf(events).filter((t) => t === 'TimerFired')).toHaveLength(1);
     expect(dataOf<{ agentId: string; input: string }>(events, 'TaskSent').map((t) => t.agentId)).toEqual(['writer', 'editor']);
+    expect(await engine.replay(first.runId)).toMatchObject({ match: true });
   });
 });
