@@ -61,18 +61,17 @@ export function compilePayloadSchema(schema: unknown, field = 'schema'): z.ZodTy
 /**
  * Check a signal's payload against its JSON Schema.
  * @throws {ValidationError} naming each field that does not match; `path` is the first one's
- * path (`items[0].sku`, empty for the payload as a whole).
+ * path (`items[0].sku`; `(payload)` for the payload as a whole).
  * @example
  * ```ts
  * validatePayload({ type: 'object', required: ['amount'] }, {}, "signal 'paid'");
- * // ValidationError: signal 'paid': payload field amount: required field missing
+ * // ValidationError: signal 'paid' payload field amount: required field missing
  * ```
  */
-export function validatePayload(schema: JsonSchema, payload: unknown, what = 'payload'): unknown {
+export function validatePayload(schema: JsonSchema, payload: unknown, what = 'signal'): unknown {
   const result = compilePayloadSchema(schema).safeParse(payload, { reportInput: true });
   if (result.success) return payload;
   const problems = result.error.issues.flatMap(describeIssue);
-  throw new ValidationError(`${what}: ${problems.map((p) => `${p.path ? `payload field ${p.path}` : 'payload'}: ${p.text}`).join('; ')}`, {
-    path: problems[0]?.path ?? '',
-  });
+  const shown = problems.map((p) => `${p.path ? `payload field ${p.path}` : 'payload'}: ${p.text}`);
+  throw new ValidationError(`${what} ${shown.join('; ')}`, { path: problems[0]?.path || '(payload)' });
 }

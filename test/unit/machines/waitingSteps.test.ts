@@ -89,6 +89,7 @@ describe('options of waiting steps', () => {
     const err = (() => { try { validatePayload(schema, { amount: -1, items: [{}], note: 'x' }, "signal 'paid'"); } catch (e) { return e as ValidationError; } return undefined; })();
     expect(err).toBeInstanceOf(ValidationError);
     expect(err!.path).toBe('amount');
-    expect(err!.message).toMatch(/^signal 'paid': payload field amount: .*>=0; payload field items\[0\]\.sku: required field missing; payload field note: not allowed/);
+    expect(() => validatePayload(schema, 'text', "signal 'paid'")).toThrow(expect.objectContaining({ path: '(payload)' }) as Error);
+    expect(err!.message).toMatch(/^signal 'paid' payload field amount: .*>=0; payload field items\[0\]\.sku: required field missing; payload field note: not allowed/);
   });
 });
