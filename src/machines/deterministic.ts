@@ -13,8 +13,8 @@ const sequentialSetup = workflowSetup.extend({
   },
   actions: {
     /** The first step failed: the workflow fails with a WorkflowError naming it. */
-    failFirstStep: assign((_, p: { workflow: string; key: string; error: string }) => ({
-      error: errorInfo(new WorkflowError(`Initial agent ${p.key} failed: ${p.error}`, p.workflow)),
+    failFirstStep: assign((_, p: { workflow: string; key: string; error: string; waits: boolean }) => ({
+      error: errorInfo(new WorkflowError(`Initial ${p.waits ? 'step' : 'agent'} ${p.key} failed: ${p.error}`, p.workflow)),
     })),
   },
 });
@@ -93,7 +93,7 @@ export class DeterministicWorkflow extends Workflow {
               target: 'failed',
               actions: {
                 type: 'failFirstStep',
-                params: ({ event }) => ({ workflow: this.name, key, error: outcomeOf(event).error?.message ?? 'unknown error' }),
+                params: ({ event }) => ({ workflow: this.name, key, error: outcomeOf(event).error?.message ?? 'unknown error', waits: step instanceof WaitingStep }),
               },
             },
             { target: 'partial', actions: { type: 'keepError', params: ({ event }) => outcomeOf(event).error } },

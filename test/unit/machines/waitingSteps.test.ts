@@ -57,10 +57,16 @@ describe('waiting steps of a sequential workflow', () => {
     expect(out).toMatchObject({ ok: true, partial: true, text: 'the draft', error: { code: 'APPROVAL_REJECTED', message: "approval 'check' rejected by ana: too long" } });
   });
 
+  it('a rejected approval as the first step fails the workflow', async () => {
+    const { waits } = scriptedWaits({ approval: { decision: 'reject', by: 'ana', comment: 'no' } });
+    const out = await run([new ApprovalStep({ name: 'check' }), new SleepStep({ duration: '1s' })], 'the request', waits);
+    expect(out).toMatchObject({ ok: false, error: { code: 'WORKFLOW_FAILED', message: "Initial step check failed: approval 'check' rejected by ana: no" } });
+  });
+
   it('a signal whose timeout passed fails the step with SIGNAL_TIMED_OUT', async () => {
     const waits: Waits = { ...scriptedWaits({}).waits, signal: () => Promise.reject(new SignalTimedOutError("signal 'paid' did not arrive by 2030-01-01T00:00:00.000Z")) };
     const out = await run([new SignalStep({ name: 'paid', timeout: '1h' })], 'x', waits);
-    expect(out).toMatchObject({ ok: false, error: { code: 'WORKFLOW_FAILED', message: "Initial agent paid failed: signal 'paid' did not arrive by 2030-01-01T00:00:00.000Z" } });
+    expect(out).toMatchObject({ ok: false, error: { code: 'WORKFLOW_FAILED', message: "Initial step paid failed: signal 'paid' did not arrive by 2030-01-01T00:00:00.000Z" } });
   });
 
   it('each waiting step is a state of the drawn statechart, invoking the actor named for what it waits for', () => {
