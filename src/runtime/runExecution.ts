@@ -283,7 +283,10 @@ export function startRun(p: RunParams): RunHandle {
       );
       // Nothing more belongs to this run after its terminal event: late spans of aborted steps are dropped.
       unroute();
-      await recorder.flush().catch(() => undefined);
+      // A run that completes writes its last buffered events in the commit of RunCompleted;
+      // every other ending first learns whether they could be written.
+      const completing = !('stopped' in outcome) && !('crashed' in outcome) && outcome.ok && !recorder.error;
+      if (!completing) await recorder.flush().catch(() => undefined);
       if ('stopped' in outcome && outcome.stopped.kind === 'park') {
         return { ...result('waiting', {}), waitingFor: parked.slice() };
       }
@@ -325,7 +328,14 @@ export function startRun(p: RunParams): RunHandle {
         return r;
       }
       const r = result(outcome.partial ? 'partial' : 'completed', outcome, outcome.error);
-      await recorder.durable('RunCompleted', { output: (r.result ?? null), partial: r.partial, usage: r.usage, durationMs: r.durationMs });
+      try {
+        await recorder.durable('RunCompleted', { output: (r.result ?? null), partial: r.partial, usage: r.usage, durationMs: r.durationMs });
+      } catch (err) {
+        // Fenced: another process wrote to this stream. A RunCancelled there ends the run cancelled.
+        const reason = fenced(recorder) ? await cancellationInLog() : undefined;
+        if (reason !== undefined) return result('cancelled', {}, { code: 'RUN_CANCELLED', message: reason });
+        throw err;
+      }
       return r;
     } catch (err) {
       return result('failed', {}, toErrorInfo(recorder.error ?? err));
@@ -390,6 +400,9 @@ export function startRun(p: RunParams): RunHandle {
 type Stop =
   | { kind: 'cancel' | 'cancelledInLog' | 'abandon' | 'park'; reason: string }
   | { kind: 'release'; reason: string; workerId: string };
+
+/** Whether another process's write to the run's stream stopped the recorder (read anew: it changes across awaits). */
+const fenced = (recorder: Recorder): boolean => recorder.error instanceof ConcurrencyError;
 
 /** A fresh run id. */
 export function newRunId(): string {

@@ -48,4 +48,38 @@ describe('write-ahead recording', () => {
       code: 'STORE_UNAVAILABLE',
     });
   });
+
+  it("commits a completed run's last step (its spans, StepCompleted, transitions) together with RunCompleted", async () => {
+    const inner = createMemoryStore();
+    const batches: string[][] = [];
+    const store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === 'append') {
+          return (streamId: string, events: Array<{ type: string }>, options: unknown) => {
+            batches.push(events.map((e) => e.type));
+            return target.append(streamId, events as never, options as never);
+          };
+        }
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const engine = new WorkflowEngine({ store, modelResolver: () => new ScriptedModel([say('article')]) });
+    const result = await engine.execute(new DeterministicWorkflow({ agents: [createAgent('writer')], name: 'last' }), undefined, 'tides');
+    expect(result.status).toBe('completed');
+    const last = batches.at(-1)!;
+    expect(last.at(-1)).toBe('RunCompleted');
+    expect(last).toContain('StepCompleted');
+    expect(batches.filter((b) => b.includes('StepCompleted'))).toHaveLength(1);
+  });
+
+  it('ends a run failed, with the store error, when its final commit is refused, and records no completion', async () => {
+    const store = failingOn('RunCompleted');
+    const engine = new WorkflowEngine({ store, modelResolver: () => new ScriptedModel([say('article')]) });
+    const result = await engine.execute(new DeterministicWorkflow({ agents: [createAgent('writer')], name: 'refused' }), undefined, 'tides');
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('STORE_UNAVAILABLE');
+    const types = (await runEvents(store, result.runId)).map((e) => e.type);
+    expect(types).toContain('ModelResponded');
+    expect(types).not.toContain('RunCompleted');
+  });
 });
