@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { currentSchemaVersion, eventDataSchemas, eventReadSchemas } from './catalogue.js';
 import { MAX_EVENT_BYTES, METADATA_RESERVE_BYTES, metadataSchema, type EventMetadata, type NewEvent, type RecordedEvent } from './envelope.js';
 import { redactSecrets } from '../secrets.js';
+import { compileParser, compileParsers, UNSURE } from './fastParse.js';
 import { CorruptEventError, EventTooLargeError, EventValidationError, type EventLocation } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -113,15 +114,24 @@ export function createCodec(options: CodecOptions): EventCodec {
     return lastIso;
   };
   const upcasters = options.upcasters ?? {};
+  // Compiled parsers answer for plain values (what the runtime builds and JSON.parse returns);
+  // zod parses whatever they cannot vouch for, and reports the issue of a refused value.
+  const fastWrite = compileParsers(schemas);
+  const fastRead = readSchemas === schemas ? fastWrite : compileParsers(readSchemas);
+  const fastMeta = compileParser(metadataSchema);
+  const parse = (fast: ((v: unknown) => unknown) | undefined, schema: z.ZodType, value: unknown): z.ZodSafeParseResult<unknown> => {
+    const out = fast ? fast(value) : UNSURE;
+    return out === UNSURE ? schema.safeParse(value) : { success: true, data: out };
+  };
 
   return {
     encode(event) {
       if (event === null || typeof event !== 'object') throw new EventValidationError('event must be an object');
-      const schema = schemas[event.type];
+      const schema = Object.prototype.hasOwnProperty.call(schemas, event.type) ? schemas[event.type] : undefined;
       if (!schema) {
         throw new EventValidationError(`unknown event type '${String(event.type)}'`, { path: 'type' });
       }
-      const parsed = schema.safeParse(event.data);
+      const parsed = parse(fastWrite[event.type], schema, event.data);
       if (!parsed.success) {
         throw new EventValidationError(issuePath(`${event.type}.data`, parsed.error), { path: `${event.type}.data` });
       }
@@ -130,7 +140,7 @@ export function createCodec(options: CodecOptions): EventCodec {
         recordedAt: event.metadata?.recordedAt ?? isoNow(),
         schemaVersion: event.metadata?.schemaVersion ?? version,
       };
-      const checked = metadataSchema.safeParse(metadata);
+      const checked = parse(fastMeta, metadataSchema, metadata);
       if (!checked.success) {
         throw new EventValidationError(issuePath(`${event.type}.metadata`, checked.error), { path: `${event.type}.metadata` });
       }
@@ -153,7 +163,7 @@ export function createCodec(options: CodecOptions): EventCodec {
         streamPosition: raw.streamPosition,
         globalPosition: raw.globalPosition,
       };
-      const schema = readSchemas[raw.type];
+      const schema = Object.prototype.hasOwnProperty.call(readSchemas, raw.type) ? readSchemas[raw.type] : undefined;
       if (!schema) throw new CorruptEventError(location, `unknown event type '${raw.type}'`);
       let data: unknown;
       let metadata: unknown;
@@ -163,7 +173,7 @@ export function createCodec(options: CodecOptions): EventCodec {
       } catch (e) {
         throw new CorruptEventError(location, `invalid JSON (${(e as Error).message})`, { cause: e });
       }
-      const meta = metadataSchema.safeParse(metadata);
+      const meta = parse(fastMeta, metadataSchema, metadata) as z.ZodSafeParseResult<EventMetadata>;
       if (!meta.success) throw new CorruptEventError(location, issuePath(`${raw.type}.metadata`, meta.error));
       let v = meta.data.schemaVersion;
       if (v > version) {
@@ -175,7 +185,7 @@ export function createCodec(options: CodecOptions): EventCodec {
         data = up(data);
         v += 1;
       }
-      const parsed = schema.safeParse(data);
+      const parsed = parse(fastRead[raw.type], schema, data);
       if (!parsed.success) throw new CorruptEventError(location, issuePath(`${raw.type}.data`, parsed.error));
       return {
         eventId: raw.eventId,
