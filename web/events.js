@@ -74,6 +74,18 @@ export function summary(e) {
       return e.data.error.message;
     case 'RunCancelled':
       return e.data.reason;
+    case 'ApprovalRequested':
+      return `${e.data.kind === 'tool' ? 'tool call ' : ''}${e.data.name} · waits for approval`;
+    case 'ApprovalDecided':
+      return `${e.data.decision === 'approve' ? 'approved' : 'rejected'} by ${e.data.by}${e.data.comment ? `: ${e.data.comment}` : ''}`;
+    case 'SignalAwaited':
+      return `waits for signal ${e.data.name}`;
+    case 'SignalReceived':
+      return `${e.data.name} from ${e.data.by}`;
+    case 'TimerStarted':
+      return `${e.data.purpose} until ${e.data.dueAt}`;
+    case 'TimerFired':
+      return e.data.timerId;
     default:
       return '';
   }

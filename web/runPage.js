@@ -14,6 +14,7 @@ import { openStream } from './sse.js';
 import { drawStatechart } from './statechart.js';
 import { createTimeline } from './timeline.js';
 import { renderTrace } from './trace.js';
+import { createWaitingPanel } from './waiting.js';
 
 /** @typedef {import('./run-state.js').AigenEvent} AigenEvent */
 
@@ -50,6 +51,7 @@ export async function runPage(root, runId, onConnection) {
   const outputsHost = h('div', { 'data-testid': 'outputs' });
   const sdkBox = h('input', { type: 'checkbox' });
   const timeline = createTimeline({ onSelect: (p) => { position = p; render(); } });
+  const waiting = createWaitingPanel(runId);
 
   replace(root,
     h('section', { class: 'run-head' },
@@ -59,6 +61,7 @@ export async function runPage(root, runId, onConnection) {
         h('span', { class: 'spacer' }),
         cancelButton, forkButton),
       facts, notice),
+    waiting.element,
     timeline.element,
     h('section', { class: 'panel chart-panel' }, h('h2', {}, 'Statechart'), chartHost),
     h('div', { class: 'grid-side' },
@@ -128,6 +131,9 @@ export async function runPage(root, runId, onConnection) {
     const f = foldRunState(events, position);
     chart?.highlight(shownActors(f));
     chartHost.classList.toggle('live', timeline.live && f.status === 'running');
+    // The states the run waits in are drawn as waiting (see style.css), not as working.
+    chartHost.classList.toggle('waiting', f.status === 'waiting');
+    waiting.render(f, events, timeline.live && position >= (events[events.length - 1]?.streamPosition ?? 0));
     renderActors(actorsHost, f, agentStates);
     renderLane(laneHost, events, position, (p) => timeline.select(p));
     renderOutputs(outputsHost, f, liveOutputs());

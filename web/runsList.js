@@ -7,7 +7,7 @@ import { openStream } from './sse.js';
 
 /** @typedef {import('./run-state.js').RunRow} RunRow */
 
-const STATUSES = ['', 'queued', 'running', 'retrying', 'stalled', 'completed', 'partial', 'failed', 'cancelled'];
+const STATUSES = ['', 'queued', 'running', 'waiting', 'retrying', 'stalled', 'completed', 'partial', 'failed', 'cancelled'];
 
 /**
  * @param {HTMLElement} root

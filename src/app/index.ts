@@ -5,3 +5,4 @@ export { startRun, startFork, submitRun, type StartRequest } from './start.js';
 export { withLiveness, oneWithLiveness, runsWithLiveness } from './liveness.js';
 export { cancelRun, type CancelOutcome, type CancelOptions } from './cancel.js';
 export { UnknownWorkflowError } from './errors.js';
+export { pendingOf, pendingDecisions, defaultDecider, type PendingDecision } from './waits.js';

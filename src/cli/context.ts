@@ -23,7 +23,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Commands that only read recorded runs: they never create a missing store. */
-const READ_COMMANDS = new Set(['runs', 'status', 'trace', 'events', 'tail', 'export', 'replay']);
+const READ_COMMANDS = new Set(['runs', 'status', 'trace', 'events', 'tail', 'export', 'replay', 'approvals']);
 
 /** The options every command accepts. */
 export interface GlobalOptions {

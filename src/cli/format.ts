@@ -103,6 +103,7 @@ export function paintStatus(status: string, style: Styles): string {
     case 'partial':
     case 'retrying':
     case 'cancelled':
+    case 'waiting':
       return style.yellow(status);
     case 'failed':
     case 'error':
@@ -129,6 +130,8 @@ export function statusMark(status: string, style: Styles): string {
       return style.yellow('↻');
     case 'cancelled':
       return style.yellow('⊘');
+    case 'waiting':
+      return style.yellow('⏸');
     case 'failed':
     case 'error':
       return style.red('✗');

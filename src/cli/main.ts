@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { errorMessage } from '../errors.js';
 import { DEFAULT_STORE_URL } from '../store/openStore.js';
+import { registerApprovals } from './commands/approvals.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerEvents } from './commands/events.js';
 import { registerExportImport } from './commands/exportImport.js';
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerWorkflows(program, ctx);
   registerValidate(program, ctx);
   registerCancel(program, ctx);
+  registerApprovals(program, ctx);
   registerReplay(program, ctx);
   registerResume(program, ctx);
   registerFork(program, ctx);

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { ServerOptions } from './deps.js';
 import { errorResponse, HttpError } from './errors.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { eventRoutes } from './routes/events.js';
 import { runRoutes } from './routes/runs.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -19,21 +20,22 @@ import { staticRoutes } from './static.js';
  * ```
  */
 export function createServer(options: ServerOptions): Hono {
-  checkApiToken(options.token);
+  checkApiToken(options.token, options.tokens);
   const app = new Hono();
   app.use('*', securityHeaders);
   app.use('*', wellFormedPath);
-  app.use('/api/*', apiGuard(options.token));
+  app.use('/api/*', apiGuard(options.token, options.tokens));
   app.use('*', crossSiteGuard);
   app.use('/api/*', limitBody);
   const metrics = options.metrics;
   if (metrics) {
-    app.use('/metrics', apiGuard(options.token));
+    app.use('/metrics', apiGuard(options.token, options.tokens));
     app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }));
   }
   const events = eventRoutes(options);
   app.route('/api/runs', events.run);
   app.route('/api/runs', runRoutes(options));
+  app.route('/api/approvals', approvalRoutes(options));
   app.route('/api/events', events.all);
   app.route('/api/workflows', workflowRoutes(options.catalog ?? options.engine.catalog));
   app.all('/api/*', (c) => errorResponse(c, new HttpError(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));

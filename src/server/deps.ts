@@ -3,6 +3,7 @@ import type { PriceTable, Projections, TraceView } from '../projections/api.js';
 import type { RunStatus } from '../projections/status.js';
 import type { WorkflowEngine } from '../runtime/engine.js';
 import type { EventStore } from '../store/eventStore.js';
+import type { NamedToken } from './security.js';
 
 /**
  * The projections the server reads. Any {@link Projections} works; a `ProjectionsHandle` (what
@@ -22,8 +23,10 @@ export interface ServerOptions {
   catalog?: Catalog;
   /** Started (kept current) by the caller. */
   projections: ServerProjections;
-  /** When set, every `/api` request needs `Authorization: Bearer <token>`. */
+  /** When set, every `/api` request needs `Authorization: Bearer <token>` (decisions made with it are by `api`). */
   token?: string | undefined;
+  /** More accepted tokens, each with the name decisions made with it record as who decided. */
+  tokens?: readonly NamedToken[] | undefined;
   /** Folder of the browser UI (default: the package's `web/`). */
   webRoot?: string;
   /** Prices of every `costUsd` the API returns (default: the built-in table). */

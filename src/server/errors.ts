@@ -57,7 +57,7 @@ export class ApiTokenTooShortError extends AigenError {
 }
 
 /** Error codes answered with 409 Conflict: the request is valid but the run's state forbids it. */
-const CONFLICT_CODES = new Set(['RUN_FINISHED', 'RUN_BUSY', 'WRONG_EXPECTED_VERSION']);
+const CONFLICT_CODES = new Set(['RUN_FINISHED', 'RUN_BUSY', 'WRONG_EXPECTED_VERSION', 'NOT_WAITING']);
 
 /** Status, code, message and field path of any thrown value. */
 export function describeError(err: unknown): { status: ContentfulStatusCode; body: ErrorBody } {

@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { defaultDecider } from '../app/waits.js';
 import { bodyLimit } from 'hono/body-limit';
+import { ValidationError } from '../errors.js';
 import { ApiTokenTooShortError, errorResponse, HttpError } from './errors.js';
 
 /**
@@ -53,17 +55,44 @@ function sameSecret(given: string, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** An API token and the name decisions made with it are recorded under. */
+export interface NamedToken {
+  name: string;
+  token: string;
+}
+
+/** The tokens a server accepts: `token` (named `api`) and the named `tokens`. */
+export function acceptedTokens(options: { token?: string | undefined; tokens?: readonly NamedToken[] | undefined }): NamedToken[] {
+  return [...(options.token !== undefined ? [{ name: 'api', token: options.token }] : []), ...(options.tokens ?? [])];
+}
+
+/** The accepted token a request sent (`Authorization: Bearer <token>`), if any. */
+function sentToken(c: Context, tokens: readonly NamedToken[]): NamedToken | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+  const given = match?.[1];
+  return given ? tokens.find((t) => sameSecret(given, t.token)) : undefined;
+}
+
 /**
- * Guard of `/api`. With a token: every request needs `Authorization: Bearer <token>` (401
- * without). Without one (loopback only): the `Host` must be a loopback name, so a web page that
- * rebinds its DNS name to 127.0.0.1 cannot reach the API (403 `FORBIDDEN_HOST`).
+ * Who sent a request, as decisions record it: the name of the API token it sent; without tokens
+ * (loopback only), the user the server runs as.
  */
-export function apiGuard(token: string | undefined): MiddlewareHandler {
+export function callerName(c: Context, options: { token?: string | undefined; tokens?: readonly NamedToken[] | undefined }): string {
+  const tokens = acceptedTokens(options);
+  if (tokens.length === 0) return defaultDecider(process.env);
+  return sentToken(c, tokens)?.name ?? 'api';
+}
+
+/**
+ * Guard of `/api`. With tokens: every request needs `Authorization: Bearer <token>` with one of
+ * them (401 without). Without (loopback only): the `Host` must be a loopback name, so a web page
+ * that rebinds its DNS name to 127.0.0.1 cannot reach the API (403 `FORBIDDEN_HOST`).
+ */
+export function apiGuard(token: string | undefined, named: readonly NamedToken[] = []): MiddlewareHandler {
+  const tokens = acceptedTokens({ token, tokens: named });
   return async (c, next) => {
-    if (token !== undefined) {
-      const header = c.req.header('authorization') ?? '';
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (!match?.[1] || !sameSecret(match[1], token)) {
+    if (tokens.length > 0) {
+      if (!sentToken(c, tokens)) {
         c.header('WWW-Authenticate', 'Bearer realm="aigen"');
         return errorResponse(c, new HttpError(401, 'UNAUTHORIZED', 'send Authorization: Bearer <AIGEN_API_TOKEN>'));
       }
@@ -81,8 +110,29 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MIN_API_TOKEN_LENGTH = 16;
 
 /** Throws {@link ApiTokenTooShortError} for a token shorter than {@link MIN_API_TOKEN_LENGTH}. */
-export function checkApiToken(token: string | undefined): void {
-  if (token !== undefined && token.length < MIN_API_TOKEN_LENGTH) throw new ApiTokenTooShortError(token.length, MIN_API_TOKEN_LENGTH);
+export function checkApiToken(token: string | undefined, named: readonly NamedToken[] = []): void {
+  for (const t of [...(token !== undefined ? [token] : []), ...named.map((n) => n.token)]) {
+    if (t.length < MIN_API_TOKEN_LENGTH) throw new ApiTokenTooShortError(t.length, MIN_API_TOKEN_LENGTH);
+  }
+}
+
+/**
+ * Named tokens from `AIGEN_API_TOKENS`: `name=token` pairs separated by commas (a decision made
+ * with a token records its name). A pair without a name or token is a `ValidationError`.
+ * @example
+ * ```ts
+ * parseNamedTokens('alice=3f9c…,bob=a81d…'); // [{ name: 'alice', token: '3f9c…' }, …]
+ * ```
+ */
+export function parseNamedTokens(text: string | undefined): NamedToken[] {
+  if (!text?.trim()) return [];
+  return text.split(',').map((pair, i) => {
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, Math.max(eq, 0)).trim();
+    const token = pair.slice(eq + 1).trim();
+    if (eq <= 0 || !name || !token) throw new ValidationError(`AIGEN_API_TOKENS: pair ${i + 1} is not name=token`, { path: 'AIGEN_API_TOKENS' });
+    return { name, token };
+  });
 }
 
 /** A path whose percent-encoding does not decode (`/%E0%A4%A`) is a 400, before any route sees it. */

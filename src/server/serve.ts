@@ -46,7 +46,7 @@ function urlHost(host: string): string {
  */
 export async function serve(options: ListenOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
-  if (!isLoopbackHost(host) && !options.token) throw new ApiTokenRequiredError(host);
+  if (!isLoopbackHost(host) && !options.token && !options.tokens?.length) throw new ApiTokenRequiredError(host);
   const app = createServer(options);
   // The UI's run-state module is bundled now, so a broken build fails the start, not a page load.
   await browserModule();

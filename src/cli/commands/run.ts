@@ -2,18 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { TextStreamer } from '../streamText.js';
-import type { ErrorInfo, Usage } from '../../events/common.js';
 import type { RunStatus } from '../../projections/status.js';
-import type { ExecuteResult } from '../../runtime/runExecution.js';
 import type { CliContext } from '../context.js';
 import { exportTracesWhileRunning } from '../otel.js';
-import { EXIT, signalExitCode } from '../errors.js';
-import { asText, formatDuration, formatTokens, shortId, table } from '../format.js';
+import { signalExitCode } from '../errors.js';
 import { intOption, readInput } from '../input.js';
 import { ProgressView } from '../progress.js';
-import { redactUrl } from '../../secrets.js';
 import { workflowFrom } from './replaySupport.js';
 import { submitDetached } from './runDetach.js';
+import { exitCodeOfRun, reportRunEnd, storeFlagOf } from '../runEnd.js';
 
 interface RunFlags {
   stream?: boolean;
@@ -24,17 +21,7 @@ interface RunFlags {
   detach?: boolean;
 }
 
-/** The one JSON object of `aigen run --json`. */
-export interface RunJson {
-  runId: string;
-  workflow: string;
-  status: string;
-  result: unknown;
-  partial: boolean;
-  error: ErrorInfo | null;
-  usage: Usage;
-  durationMs: number;
-}
+export type { RunJson } from '../runEnd.js';
 
 export function registerRun(program: Command, ctx: CliContext): void {
   program
@@ -145,90 +132,7 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   const final = await views.freshStatus(runId).catch(() => last);
   progress.stop(final);
 
-  const report = reconcile(result, final);
-  if (ctx.json) {
-    ctx.output.json(report);
-  } else {
-    // Streamed, the text is already out.
-    const text = streamer ? '' : asText(report.result);
-    if (text) out.line(text.replace(/\n+$/, ''));
-    printSummary(ctx, command, report, final);
-  }
-  if (report.status === 'completed' || report.status === 'partial') return EXIT.ok;
+  const report = await reportRunEnd(ctx, result, final, { streamed: streamer !== undefined, storeFlag: storeFlagOf(ctx, command) });
   if (report.status === 'cancelled' && cancelledHere) return signalExitCode(signalled);
-  return EXIT.failed;
-}
-
-/** The engine's result, corrected by the stored status (the truth) when it says the run was cancelled. */
-function reconcile(result: ExecuteResult, final: RunStatus | undefined): RunJson {
-  const base: RunJson = {
-    runId: result.runId,
-    workflow: result.workflow,
-    status: result.status,
-    result: result.result ?? null,
-    partial: result.partial,
-    error: result.error ?? null,
-    usage: result.usage,
-    durationMs: result.durationMs,
-  };
-  if (final?.status === 'cancelled' && result.status !== 'cancelled') {
-    const reason = final.error?.message ?? 'cancelled';
-    return { ...base, status: 'cancelled', result: null, partial: false, error: { code: 'RUN_CANCELLED', message: reason } };
-  }
-  return base;
-}
-
-function printSummary(ctx: CliContext, command: Command, r: RunJson, final: RunStatus | undefined): void {
-  const { err } = ctx.output;
-  const s = err.style;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const facts = [
-    formatDuration(r.durationMs),
-    formatTokens(r.usage),
-    final ? plural(final.steps.length, 'step') : '',
-    final?.childRuns.length ? plural(final.childRuns.length, 'child run') : '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
-  err.line();
-  switch (r.status) {
-    case 'completed':
-      err.line(`${s.green('✓ completed')} ${s.dim(facts)}`);
-      break;
-    case 'partial':
-      err.line(`${s.yellow('◐ partial')} ${s.dim(facts)} — some steps failed; the result is the best content produced`);
-      if (r.error) err.line(`  ${s.yellow(r.error.message)}`);
-      break;
-    case 'cancelled':
-      err.line(`${s.yellow('⊘ cancelled')} ${s.dim(facts)}: ${r.error?.message ?? 'cancelled'}`);
-      break;
-    default:
-      err.line(`${s.red('✗ failed')} ${s.dim(facts)}: ${r.error?.message ?? 'workflow failed'}${r.error?.code ? s.dim(` (${r.error.code})`) : ''}`);
-  }
-  if (ctx.globals.store.startsWith('memory:')) {
-    err.line(s.dim(`run ${r.runId} (memory: store — it is gone when this process exits)`));
-    return;
-  }
-  const storeFlag = command.optsWithGlobals<{ store?: string }>().store && isStoreFromCli(command) ? ` --store ${quote(redactUrl(ctx.globals.store))}` : '';
-  const id = shortId(r.runId);
-  err.line(`run ${s.bold(r.runId)}`);
-  err.line(
-    table(
-      [
-        [s.cyan(`aigen status ${id}${storeFlag}`), s.dim('steps, states and usage')],
-        [s.cyan(`aigen trace ${id}${storeFlag}`), s.dim('the trace tree: steps, model calls, tools, handoffs')],
-        [s.cyan(`aigen events ${id}${storeFlag}`), s.dim('every recorded event')],
-      ],
-      { indent: '  ' },
-    ).join('\n'),
-  );
-}
-
-function isStoreFromCli(command: Command): boolean {
-  for (let c: Command | null = command; c; c = c.parent) if (c.getOptionValueSource('store') === 'cli') return true;
-  return false;
-}
-
-function quote(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  return exitCodeOfRun(report.status);
 }

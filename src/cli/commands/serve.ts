@@ -28,7 +28,8 @@ process died; runs still going when it stops move on to other workers (see docs/
 
 Security: by default only this machine can connect. To bind another address set AIGEN_API_TOKEN;
 every /api request must then send 'Authorization: Bearer <token>' (the UI asks for it once).
-The token needs at least 16 characters.
+The token needs at least 16 characters. AIGEN_API_TOKENS='alice=<token>,bob=<token>' adds named
+tokens: approvals and signals sent with one record its name as who decided (AIGEN_API_TOKEN's is 'api').
 
 Examples:
   $ aigen serve
@@ -42,14 +43,15 @@ Examples:
 
 async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<void> {
   const token = ctx.proc.env.AIGEN_API_TOKEN?.trim() || undefined;
-  const [{ serve, isLoopbackHost, checkApiToken, ApiTokenRequiredError }, { openProjections }, { WorkflowEngine }, { RunMetrics }] = await Promise.all([
+  const [{ serve, isLoopbackHost, checkApiToken, parseNamedTokens, ApiTokenRequiredError }, { openProjections }, { WorkflowEngine }, { RunMetrics }] = await Promise.all([
     import('../../server/index.js'),
     import('../../projections/open.js'),
     import('../../runtime/engine.js'),
     import('../../projections/metrics.js'),
   ]);
-  if (!isLoopbackHost(flags.host) && !token) throw new ApiTokenRequiredError(flags.host);
-  checkApiToken(token);
+  const tokens = parseNamedTokens(ctx.proc.env.AIGEN_API_TOKENS);
+  if (!isLoopbackHost(flags.host) && !token && tokens.length === 0) throw new ApiTokenRequiredError(flags.host);
+  checkApiToken(token, tokens);
   const store = await ctx.openStore();
   const { catalog, prices } = await ctx.project();
   const projections = await openProjections(ctx.globals.store, store, { prices });
@@ -61,7 +63,7 @@ async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<vo
   await projections.catchUp();
   projections.start();
   const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
-  const server = await serve({ store, engine, projections, catalog, metrics, prices, token, port: flags.port, host: flags.host });
+  const server = await serve({ store, engine, projections, catalog, metrics, prices, token, tokens, port: flags.port, host: flags.host });
   ctx.onClose(() => server.close());
   // Also a worker of its store (SQLite, PostgreSQL): queued runs and runs whose process died.
   if (flags.worker && store.leases && store.kind !== 'memory') {
@@ -71,10 +73,10 @@ async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<vo
     ctx.onClose(() => worker.drain());
   }
   const { out, err } = ctx.output;
-  if (ctx.json) ctx.output.jsonLine({ url: server.url, host: server.host, port: server.port, store: ctx.globals.store, auth: token ? 'bearer' : 'none' });
+  if (ctx.json) ctx.output.jsonLine({ url: server.url, host: server.host, port: server.port, store: ctx.globals.store, auth: token || tokens.length > 0 ? 'bearer' : 'none' });
   else {
     out.line(`aigen serving ${server.url}`);
-    err.line(err.style.dim(`store ${ctx.globals.store} · API ${server.url}/api · ${token ? 'bearer token required' : 'loopback only'} · Ctrl-C to stop`));
+    err.line(err.style.dim(`store ${ctx.globals.store} · API ${server.url}/api · ${token || tokens.length > 0 ? 'bearer token required' : 'loopback only'} · Ctrl-C to stop`));
   }
   ctx.logger.info({ url: server.url, store: ctx.globals.store }, 'serving');
   await new Promise<void>((resolve) => {

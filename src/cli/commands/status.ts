@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CostedStatus } from '../../projections/cost.js';
 import type { RunStatus } from '../../projections/status.js';
 import type { CliContext } from '../context.js';
-import { formatAgo, formatDuration, formatState, formatTokens, oneLine, paintStatus, printable, statusMark, table } from '../format.js';
+import { formatAgo, formatDuration, formatState, formatTokens, oneLine, paintStatus, printable, shortId, statusMark, table } from '../format.js';
 import { intOption } from '../input.js';
 import { cliPrices, formatCost } from '../prices.js';
 
@@ -70,6 +70,20 @@ function printStatus(ctx: CliContext, st: CostedStatus<RunStatus>, at: number | 
   if (st.childRuns.length > 0) {
     out.line(`\n${s.bold('Child runs')}`);
     for (const line of table(st.childRuns.map((c) => [statusMark(c.status, s), c.branch, paintStatus(c.status, s), c.childRunId]), { indent: '  ' })) out.line(line);
+  }
+  if (st.waitingFor.length > 0) {
+    out.line(`\n${s.bold('Waiting for')}`);
+    for (const w of st.waitingFor) {
+      const due = w.dueAt ? s.dim(` (due ${w.dueAt})`) : '';
+      out.line(`  ${s.yellow('⏸')} ${w.kind} ${printable(w.name)}${w.prompt ? `: ${oneLine(w.prompt, 100)}` : ''} ${s.dim(`since ${formatAgo(w.sinceAt)}`)}${due}`);
+      if (w.content !== undefined) out.line(`    ${s.dim(oneLine(typeof w.content === 'string' ? w.content : JSON.stringify(w.content), 200))}`);
+    }
+    const id = shortId(st.runId);
+    const hints = [
+      ...(st.waitingFor.some((w) => w.kind === 'approval') ? [`aigen approve ${id}`, `aigen reject ${id} --reason '…'`] : []),
+      ...st.waitingFor.filter((w) => w.kind === 'signal').map((w) => `aigen signal ${id} ${w.name} '<json>'`),
+    ];
+    if (hints.length > 0) out.line(s.dim(`  decide with ${hints.join(' · ')}`));
   }
   if (st.error) out.line(`\n${s.red('Error')}  ${printable(st.error.message)}${st.error.code ? s.dim(` (${st.error.code})`) : ''}`);
   if (st.output !== undefined && st.output !== null) {

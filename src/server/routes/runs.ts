@@ -2,6 +2,7 @@ import { runsWithLiveness } from '../../app/liveness.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { RunRow } from '../../projections/api.js';
+import { RUN_LIFECYCLES, type RunLifecycle } from '../../projections/runState.js';
 import { priceTrace, runCost, withCost } from '../../projections/cost.js';
 import { DEFAULT_PRICES } from '../../projections/usage.js';
 import { cancelHttpRun, forkHttpRun, startHttpRun, submitHttpRun } from '../commands.js';
@@ -11,7 +12,7 @@ import { sseResponse } from '../sse.js';
 import { atQuerySchema, jsonBody, parseOr400, runIdParam } from '../validate.js';
 import { wantsEventStream } from './events.js';
 
-const LIFECYCLES = ['pending', 'queued', 'running', 'retrying', 'stalled', 'completed', 'partial', 'failed', 'cancelled'] as const;
+const LIFECYCLES = RUN_LIFECYCLES as readonly [RunLifecycle, ...RunLifecycle[]];
 
 const runsQuerySchema = z.object({
   status: z.enum(LIFECYCLES).optional(),

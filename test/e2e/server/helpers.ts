@@ -25,6 +25,8 @@ export interface TestServerOptions {
   /** Delay of each offline model call (slow runs for live tests). */
   latencyMs?: number;
   token?: string;
+  /** Named API tokens (decisions record the name). */
+  tokens?: Array<{ name: string; token: string }>;
   storeUrl?: string;
   heartbeatMs?: number;
 }
@@ -45,7 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const modelResolver: ModelResolver = (name, agent) =>
     isOfflineModelName(name) ? new OfflineModel({ role: agent.type, latencyMs: options.latencyMs ?? 0, env }) : resolver(name, agent);
   const engine = new WorkflowEngine({ store, retryDelayMs: 10, env, modelResolver });
-  const deps = { store, engine, projections, token: options.token, ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}) };
+  const deps = { store, engine, projections, token: options.token, ...(options.tokens ? { tokens: options.tokens } : {}), ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}) };
   const app = createServer(deps);
   const servers: RunningServer[] = [];
   return {

@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../../src/events/envelope.js';
-import { eventDataSchemas, type EventType } from '../../../src/events/catalogue.js';
 import { foldRunState } from '../../../src/projections/runState.js';
+import { runRecorder } from '../../support/recordedRun.js';
 
-let pos = 0;
-const t0 = Date.parse('2026-05-01T08:00:00.000Z');
-const at = (p: number) => new Date(t0 + p * 1000).toISOString();
-function ev<T extends EventType>(type: T, data: Record<string, unknown>): RecordedEvent {
-  // Every event here is a valid catalogue payload.
-  eventDataSchemas[type].parse(data);
-  const streamPosition = pos++;
-  return {
-    eventId: `e${streamPosition}`,
-    streamId: 'run-r1',
-    streamPosition,
-    globalPosition: String(streamPosition + 1),
-    type,
-    data,
-    metadata: { runId: 'r1', rootRunId: 'r1', recordedAt: at(streamPosition), schemaVersion: 1 },
-  };
-}
+const { ev, at, reset } = runRecorder('r1');
 const usage = { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 function start(): RecordedEvent[] {
-  pos = 0;
+  reset();
   return [
     ev('RunStarted', { runId: 'r1', workflow: { name: 'refund_desk', kind: 'sequential', version: '1', definition: {} }, input: 'refund', options: { maxRetries: 0, retryDelayMs: 1, maxTurns: 5 }, model: 'offline', traceId: 'tr', owner: { host: 'h', pid: 1 } }),
     ev('TaskSent', { stepId: '1-support', agentId: 'support', input: 'refund', attempt: 1 }),
