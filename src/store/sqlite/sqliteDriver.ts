@@ -75,33 +75,53 @@ export class SqliteDriver implements StoreDriver {
   }
 
   /**
-   * One batch inside its transaction. Lookups run on the same connection, so they see the rows
-   * written earlier in the batch; `versions` caches each stream's version as requests are written.
+   * One batch inside its transaction: the batch's streams' versions and its caller-supplied ids
+   * are looked up in one statement each; each request is then decided in batch order against
+   * them, updated as requests are written (so two appends of one batch see each other).
    */
   private commitInTransaction(batch: readonly AppendRequest[]): Array<AppendResult | Error> {
-    const versions = new Map<string, number>();
-    const byId = this.stmt(`SELECT stream_id AS streamId, stream_position AS streamPosition,
-      global_position AS globalPosition FROM events WHERE event_id = ?`);
+    const versions = this.versions([...new Set(batch.map((r) => r.streamId))]);
+    const stored = this.storedIds(batch.flatMap((r) => r.events.filter((e) => !e.generatedId).map((e) => e.eventId)));
     const insert = this.stmt(
       'INSERT INTO events (event_id, stream_id, stream_position, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    const stored = (eventId: string): StoredId | undefined => {
-      const r = byId.get(eventId) as { streamId: string; streamPosition: number; globalPosition: number } | undefined;
-      return r && { ...r, globalPosition: String(r.globalPosition) };
-    };
     return batch.map((req) => {
-      const actual = versions.get(req.streamId) ?? this.version(req.streamId) ?? -1;
-      const plan = planAppend(req.streamId, req.events, req.expectedVersion, actual, stored);
+      const actual = versions.get(req.streamId) ?? -1;
+      const plan = planAppend(req.streamId, req.events, req.expectedVersion, actual, (id) => stored.get(id));
       if (plan.kind === 'error') return plan.error;
       if (plan.kind === 'done') return plan.result;
       const positions = req.events.map((e, i) => {
-        const info = insert.run(e.eventId, req.streamId, plan.startPosition + i, e.type, e.data, e.metadata);
-        return String(info.lastInsertRowid);
+        const streamPosition = plan.startPosition + i;
+        const globalPosition = String(insert.run(e.eventId, req.streamId, streamPosition, e.type, e.data, e.metadata).lastInsertRowid);
+        stored.set(e.eventId, { streamId: req.streamId, streamPosition, globalPosition });
+        return globalPosition;
       });
       const last = plan.startPosition + req.events.length - 1;
       versions.set(req.streamId, last);
       return { nextExpectedVersion: last, positions };
     });
+  }
+
+  /** The last position of each of these streams that has events. */
+  private versions(streamIds: string[]): Map<string, number> {
+    if (streamIds.length === 1) {
+      const v = this.version(streamIds[0]!);
+      return new Map(v === undefined ? [] : [[streamIds[0]!, v]]);
+    }
+    // One MAX per stream: each is a single seek at the end of the stream's index range.
+    const rows = this.stmt(`SELECT s.value AS streamId, (SELECT MAX(stream_position) FROM events WHERE stream_id = s.value) AS v
+      FROM json_each(?) AS s`).all(JSON.stringify(streamIds)) as Array<{ streamId: string; v: number | null }>;
+    return new Map(rows.flatMap((r) => (r.v === null ? [] : [[r.streamId, r.v] as const])));
+  }
+
+  /** Where each of these event ids is stored, for those that are. */
+  private storedIds(eventIds: string[]): Map<string, StoredId> {
+    if (eventIds.length === 0) return new Map();
+    const rows = this.stmt(`SELECT event_id AS eventId, stream_id AS streamId, stream_position AS streamPosition,
+      global_position AS globalPosition FROM events WHERE event_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(eventIds)) as Array<
+      { eventId: string; streamId: string; streamPosition: number; globalPosition: number }
+    >;
+    return new Map(rows.map((r) => [r.eventId, { streamId: r.streamId, streamPosition: r.streamPosition, globalPosition: String(r.globalPosition) }]));
   }
 
   readStream(

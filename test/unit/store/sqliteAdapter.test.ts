@@ -7,7 +7,8 @@ import { StoreUnavailableError, ValidationError } from '../../../src/errors.js';
 import { openStore } from '../../../src/store/openStore.js';
 import { prepareDatabase } from '../../../src/store/sqlite/schema.js';
 import { openSqliteStore, parseSqliteUrl } from '../../../src/store/sqlite/index.js';
-import { collect, transitions } from '../../conformance/testEvents.js';
+import { ConcurrencyError, DuplicateEventIdError } from '../../../src/store/errors.js';
+import { collect, streamId, tos, transitioned, transitions } from '../../conformance/testEvents.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aigen-sqlite-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +34,29 @@ describe('sqlite store URLs', () => {
 });
 
 describe('sqlite store', () => {
+  it('decides the appends of one batch in order: a retry of an append earlier in the batch gets its positions, a conflict and a duplicate id fail alone', async () => {
+    const store = openSqliteStore(':memory:');
+    const s = streamId();
+    const other = streamId();
+    const first = transitioned(0);
+    await store.append(other, [first]);
+    const events = transitions(2);
+    const settle = <T>(p: Promise<T>) => p.then((r) => r, (e: unknown) => e);
+    const outcomes = await Promise.all([
+      settle(store.append(s, events, { expectedVersion: 'no_stream' })),
+      settle(store.append(s, events, { expectedVersion: 'no_stream' })),
+      settle(store.append(s, transitions(1, 2), { expectedVersion: 1 })),
+      settle(store.append(s, transitions(1, 9), { expectedVersion: 7 })),
+      settle(store.append(streamId(), [{ ...transitioned(0), eventId: first.eventId! }])),
+    ]);
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[2]).toMatchObject({ nextExpectedVersion: 2 });
+    expect(outcomes[3]).toBeInstanceOf(ConcurrencyError);
+    expect(outcomes[4]).toBeInstanceOf(DuplicateEventIdError);
+    expect(tos(await collect(store.readStream(s)))).toEqual(['s0', 's1', 's2']);
+    await store.close();
+  });
+
   it('opens through openStore, creating the parent directory, and keeps data across reopen', async () => {
     const file = join(dir, 'nested', 'deeper', 'events.db');
     const store = await openStore(`sqlite:${file}?durability=normal`);
