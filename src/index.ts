@@ -129,6 +129,10 @@ export {
   type ParkedWait,
 } from './journal/waits.js';
 export { SignalTimedOutError } from './journal/waitJournal.js';
+export { NotWaitingError, ToolApprovalUnsupportedError } from './runtime/errors.js';
+export { describeWaits, type ApproveOptions, type RejectOptions, type SignalOptions, type DecisionResult } from './runtime/decide.js';
+export { rejectionOutput } from './journal/recordingTool.js';
+export { issueRefundTool } from './actors/refundDesk.js';
 
 // Projections
 export { foldRunStatus, type RunStatus } from './projections/status.js';
@@ -144,7 +148,7 @@ export {
   type ActorTask,
   type WaitingFor,
 } from './projections/runState.js';
-export { domainWorkflow, type FactoryOptions } from './machines/builtins.js';
+export { domainWorkflow, refundDesk, type FactoryOptions } from './machines/builtins.js';
 
 // Workflow files
 export {

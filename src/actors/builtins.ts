@@ -30,6 +30,11 @@ export const builtinAgentTypes: Record<string, { description: string; instructio
     instructions:
       'You are a summarizer. Condense the input into a short, faithful summary that keeps the key points and drops the rest.',
   },
+  support: {
+    description: 'Answers customer requests and issues refunds (each refund needs approval).',
+    instructions:
+      'You are a customer support agent for an online shop. When the customer asks for a refund, call issue_refund with the order id, the amount and the reason. Once it returns, tell the customer whether the refund was issued; if it was rejected, say so and give the reason. Otherwise answer the request helpfully.',
+  },
   critic: {
     description: 'Reviews drafts and says what to improve.',
     instructions:

@@ -4,7 +4,7 @@ import { builtinAgentTypes } from '../actors/builtins.js';
 import { builtinAgent, builtinTypeOf, type AgentFactory, type AgentMaker, type AgentTypeMeta } from '../actors/registry.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { closest } from '../suggest.js';
-import { contentGeneration, contentRouter, dynamicContent, multiPerspective, selfImproving, type FactoryOptions } from '../machines/builtins.js';
+import { contentGeneration, contentRouter, dynamicContent, multiPerspective, refundDesk, selfImproving, type FactoryOptions } from '../machines/builtins.js';
 import { DeterministicWorkflow } from '../machines/deterministic.js';
 import type { Workflow } from '../machines/workflow.js';
 import { isWorkflowFilePath, readWorkflowFile } from './load.js';
@@ -194,6 +194,7 @@ function registerBuiltinWorkflows(c: Catalog): void {
   c.registerWorkflow('content_router', contentRouter, { description: 'strategy classifies, then a technical, creative or general path', kind: 'branching' });
   c.registerWorkflow('multi_perspective', multiPerspective, { description: 'technical, creative and general in parallel, aggregated by an editor', kind: 'parallel' });
   c.registerWorkflow('self_improving', selfImproving, { description: 'content_generation, then critique / revise, at most 3 iterations', kind: 'loop' });
+  c.registerWorkflow('refund_desk', refundDesk, { description: 'a support agent whose issue_refund tool needs approval: the run waits for a decision', kind: 'sequential' });
 }
 
 /**

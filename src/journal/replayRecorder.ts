@@ -102,17 +102,20 @@ export class ReplayRecorder implements Recorder {
   /**
    * Parallel branches end concurrently, so a parent's state changes and its branches'
    * ChildRun events may interleave differently from the log. Within a run of such events, each
-   * kind keeps its own order, but the two kinds may interleave freely.
+   * kind keeps its own order, but the kinds may interleave freely. Answers to waits (decisions,
+   * signals, fired timers) came from outside in any order: any of them may match.
    */
   private matchAhead(type: string, data: unknown): number | 'tail' | undefined {
     const group = CONCURRENT[type];
     if (!group) return undefined;
+    const anyOrder = group === 'answer';
     for (let j = this.cursor; j < this.expected.length; j++) {
       const e = this.expected[j]!;
       const g = CONCURRENT[e.type];
       if (!g) return undefined;
       if (this.done.has(j) || g !== group) continue;
-      return sameEvent(e, { type, data }) ? j : undefined;
+      if (sameEvent(e, { type, data })) return j;
+      if (!anyOrder) return undefined;
     }
     // Only events of the other kind are left in the log: this one comes after its end.
     return 'tail';

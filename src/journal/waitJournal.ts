@@ -121,8 +121,8 @@ export function createWaitJournal(deps: WaitJournalDeps): Waits {
         return;
       }
       await recorder.flush();
-      const left = Date.parse(dueAt) - deps.now();
-      if (deps.live && left > 0 && left <= hold) {
+      // Timers may fire a little early by the clock: wait again for what is left.
+      for (let left = Date.parse(dueAt) - deps.now(); deps.live && left > 0 && left <= hold; left = Date.parse(dueAt) - deps.now()) {
         await deps.delay(left);
         if (deps.stopped()) return never();
       }

@@ -1,4 +1,5 @@
 import { builtinAgents, type AgentMaker } from '../actors/registry.js';
+import { issueRefundTool } from '../actors/refundDesk.js';
 import { BranchingWorkflow } from './branching.js';
 import { DeterministicWorkflow } from './deterministic.js';
 import { HandoffWorkflow } from './handoff.js';
@@ -80,4 +81,9 @@ export function selfImproving(o: FactoryOptions = {}, agents: AgentMaker = built
     reviser: agents.createAgent('writer', { agentId: 'reviser' }),
     maxIterations: o.maxIterations ?? 3,
   });
+}
+
+/** A support agent whose `issue_refund` tool needs approval: the run waits until a person decides. */
+export function refundDesk(o: FactoryOptions = {}, agents: AgentMaker = builtinAgents): Workflow {
+  return new DeterministicWorkflow({ agents: [agents.createAgent('support', { tools: [issueRefundTool()] })], name: o.name ?? 'refund_desk' });
 }

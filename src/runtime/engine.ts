@@ -12,7 +12,6 @@ import type { EventStore } from '../store/eventStore.js';
 import { CancelWatch } from './cancelWatch.js';
 import { systemClock, type Clock } from './clock.js';
 import { Context } from './context.js';
-import type { RecordedEvent } from '../events/envelope.js';
 import { launchFork } from './fork.js';
 import { markExecuting, thisProcess } from './owner.js';
 import { refuseLiveModels, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
@@ -26,6 +25,7 @@ import { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from '.
 import { assertRebuildable, claimRun, type ClaimOutcome } from './claimRun.js';
 import { leaseMsOf, RunLeases } from './runLeases.js';
 import { WorkersUnsupportedError } from './errors.js';
+import { approvalAnswer, decide, signalAnswer, type ApproveOptions, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
 import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
 
 export { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from './runOptions.js';
@@ -111,7 +111,7 @@ export class WorkflowEngine {
     if (!(this.options.stepTimeoutMs >= 0) || !Number.isFinite(this.options.stepTimeoutMs)) {
       throw new ValidationError('stepTimeoutMs must be a number of milliseconds >= 0 (0: no limit)', { path: 'stepTimeoutMs' });
     }
-    this.leases = this.store.leases ? new RunLeases(this.store.leases, leaseMsOf(options.leaseMs, env)) : undefined;
+    this.leases = this.store.leases ? new RunLeases(this.store, this.store.leases, leaseMsOf(options.leaseMs, env)) : undefined;
     installSpanRecorder(env);
     this.cancellations = new CancelWatch(this.store, (runId) => this.active.get(runId));
     this.runner = new Runner({ tracingDisabled: false, traceIncludeSensitiveData: true });
@@ -227,7 +227,7 @@ export class WorkflowEngine {
    * ```
    */
   async getWorkflowStatus(runId: string): Promise<RunStatus> {
-    return foldRunStatus(await this.readRun(runId));
+    return foldRunStatus(await readRunLog(this.store, runId));
   }
 
   /**
@@ -284,7 +284,7 @@ export class WorkflowEngine {
     const handle = startRun(params(options.runId ?? newRunId(), workflow, input, context, mode));
     if (mode.kind === 'submit') return handle;
     // A run started here is held under a lease, as a worker holds its claims.
-    if (mode.kind === 'live' || mode.kind === 'fork') this.leases?.hold(handle, workflow.name);
+    if ((mode.kind === 'live' || mode.kind === 'fork') && this.leases) return this.track({ ...handle, done: this.leases.hold(handle, workflow.name) });
     return this.track(handle);
   }
 
@@ -345,6 +345,24 @@ export class WorkflowEngine {
   }
 
   /**
+   * Approve what a waiting run asks (NOT_WAITING if it does not; `approvalId` may be omitted for its only approval);
+   * it continues on a live worker, else here (`done`). `engine.approve(runId, { by: 'ann' })`
+   */
+  approve(runId: string, options: ApproveOptions = {}): Promise<DecisionResult> {
+    return decide(this.recordedRunDeps(), runId, approvalAnswer(runId, 'approve', options), options.continue);
+  }
+
+  /** Reject what a waiting run asks; the model (tool call) or the step's error gets `reason`. `engine.reject(runId, { reason: 'no' })` */
+  reject(runId: string, options: RejectOptions): Promise<DecisionResult> {
+    return decide(this.recordedRunDeps(), runId, approvalAnswer(runId, 'reject', options), options.continue);
+  }
+
+  /** Send a signal a run waits for; its payload is checked against the wait's JSON Schema. `engine.signal(runId, 'paid', { amount: 10 })` */
+  signal(runId: string, name: string, payload: unknown, options: SignalOptions = {}): Promise<DecisionResult> {
+    return decide(this.recordedRunDeps(), runId, signalAnswer(runId, name, payload, options), options.continue);
+  }
+
+  /**
    * Root runs whose log has no terminal event: left running by a process that died (or still
    * running in another one; resuming those fails with RUN_BUSY).
    * @example
@@ -354,10 +372,6 @@ export class WorkflowEngine {
    */
   unfinishedRuns(): Promise<string[]> {
     return unfinishedRootRuns(this.store);
-  }
-
-  private readRun(runId: string, options: { allowMissing?: boolean } = {}): Promise<RecordedEvent[]> {
-    return readRunLog(this.store, runId, options);
   }
 
   private recordedRunDeps(): RecordedRunDeps {

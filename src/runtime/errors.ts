@@ -72,3 +72,33 @@ export class WorkersUnsupportedError extends AigenError {
     );
   }
 }
+
+/**
+ * The agents SDK stopped a step for an approval it asks for itself (a hosted, shell or computer
+ * tool's `needsApproval`): the step fails instead of ending with no output. Function tools'
+ * approvals are recorded and wait (see `engine.approve`).
+ * @example
+ * ```ts
+ * // a step whose hosted tool needs approval ends failed: TOOL_APPROVAL_UNSUPPORTED
+ * ```
+ */
+export class ToolApprovalUnsupportedError extends AigenError {
+  readonly code = 'TOOL_APPROVAL_UNSUPPORTED';
+  readonly kind = 'user' as const;
+  constructor(tools: readonly string[]) {
+    super(`the agents SDK asked to approve ${tools.join(', ')}; only function tools can wait for an approval here`);
+  }
+}
+
+/**
+ * A decision or signal for something the run is not waiting for. Its message says what the run
+ * waits for.
+ * @example
+ * ```ts
+ * await engine.approve(completedRunId); // NotWaitingError: run … is not waiting (completed)
+ * ```
+ */
+export class NotWaitingError extends AigenError {
+  readonly code = 'NOT_WAITING';
+  readonly kind = 'user' as const;
+}

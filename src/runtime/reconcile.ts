@@ -5,11 +5,14 @@ import { TERMINAL_EVENT_TYPES } from '../events/terminal.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { LeaseStore } from '../store/leases.js';
 import { lastOwner, ownerState } from './owner.js';
+import { foldRunState } from '../projections/runState.js';
+import { isParked, parkLease } from './parking.js';
 
 /**
  * Queue the unfinished top-level runs that have no lease row: submitted runs whose submitter died
  * before queueing them, and runs whose process died before leases existed. A run whose recorded
- * process still lives (or lives on another host) is left to it. Returns how many were queued.
+ * process still lives (or lives on another host) is left to it; a waiting run is queued parked
+ * (claimable when its timer is due or a decision wakes it). Returns how many were queued.
  */
 export async function reconcileQueue(store: EventStore, leases: LeaseStore): Promise<number> {
   const open = new Map<string, EventData<'RunStarted'>>();
@@ -24,9 +27,16 @@ export async function reconcileQueue(store: EventStore, leases: LeaseStore): Pro
   let queued = 0;
   for (const [runId, started] of open) {
     if (known.has(runId)) continue;
-    if (!started.queued) {
-      const log: RecordedEvent[] = [];
-      for await (const e of store.readStream(runStreamId(runId))) log.push(e);
+    const log: RecordedEvent[] = [];
+    for await (const e of store.readStream(runStreamId(runId))) log.push(e);
+    const state = foldRunState(log);
+    if (state.status === 'waiting') {
+      // Parked: claimable once its earliest timer is due, or once a decision wakes it.
+      await parkLease(store, leases, { runId, workflow: started.workflow.name, waitingFor: state.waitingFor });
+      queued += 1;
+      continue;
+    }
+    if (!started.queued && !isParked(state, log)) {
       const owner = lastOwner(log);
       if (owner && ownerState(owner, runId) !== 'dead') continue;
     }

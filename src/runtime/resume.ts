@@ -7,6 +7,8 @@ import { isFinished, type RecordedRunDeps } from './replay/modes.js';
 import type { ExecuteResult } from './runExecution.js';
 import { readRunLog } from './runLog.js';
 import type { Workflow } from '../machines/workflow.js';
+import { foldRunState } from '../projections/runState.js';
+import { isParked, parkLease } from './parking.js';
 
 /** Options of `engine.resume()`. */
 export interface ResumeOptions {
@@ -19,13 +21,17 @@ export interface ResumeOptions {
 /**
  * Continue a run whose process died: rebuilt by re-execution from its log, then live from its
  * end. Refuses a finished run, and (RUN_BUSY) one whose process is alive or unknowable (unless
- * `force`). The first new append (RunResumed) claims the run; a lost claim is RUN_BUSY.
+ * `force`); a parked run (one that waits, or whose waits were decided) has no process. The first
+ * new append (RunResumed) claims the run; a lost claim is RUN_BUSY. A run that parks again keeps
+ * its lease row parked; a parked run that ends loses it.
  */
 export async function resumeRun(deps: RecordedRunDeps, runId: string, options: ResumeOptions = {}): Promise<ExecuteResult> {
   const log = await readRunLog(deps.store, runId);
   const started = runStartedOf(log);
   if (isFinished(log)) throw new RunFinishedError(runId, log[log.length - 1]!.type);
-  const owner = lastOwner(log);
+  // A parked run has no process: nobody else executes it.
+  const parked = isParked(foldRunState(log), log);
+  const owner = parked ? undefined : lastOwner(log);
   const state = owner ? ownerState(owner, runId) : 'dead';
   if (state !== 'dead' && !options.force) {
     throw new RunBusyError(runId, {
@@ -41,5 +47,8 @@ export async function resumeRun(deps: RecordedRunDeps, runId: string, options: R
   const result = await handle.done;
   // Another process appended first: it holds the run now (our claim, or a later append, lost).
   if (result.error?.code === 'WRONG_EXPECTED_VERSION') throw new RunBusyError(runId, { detail: 'another process wrote to it first' });
+  const leases = deps.store.leases;
+  if (leases && result.status === 'waiting') await parkLease(deps.store, leases, { runId, workflow: started.workflow.name, waitingFor: result.waitingFor ?? [] });
+  else if (leases && parked) await leases.finish(runId);
   return result;
 }

@@ -143,6 +143,15 @@ export function startRun(p: RunParams): RunHandle {
   // branch replayed from its log may finish before a sibling's start is recorded otherwise.
   const childGate = new Turnstile(p.answers?.childEvents ?? []);
   exportDeltas(p.store);
+  const waits = createWaitJournal({
+    recorder,
+    answers: p.answers,
+    now: () => p.clock.now(),
+    live: p.liveWaits ?? true,
+    park: (wait) => park(wait),
+    delay: (ms) => new Promise<void>((resolve) => p.clock.setTimeout(() => resolve(), ms)),
+    stopped: () => cancelled !== undefined,
+  });
   const services: RunServices = {
     agentMachine: createAgentMachine(
       createStepRunner({
@@ -161,6 +170,7 @@ export function startRun(p: RunParams): RunHandle {
         },
         ...(p.answers ? { answers: p.answers } : {}),
         deltas: deltaBusOf(p.store),
+        waits,
       }),
     ),
     nextStepId: (agentId) => `${++stepSeq}-${agentId}`,
@@ -201,15 +211,7 @@ export function startRun(p: RunParams): RunHandle {
         children.delete(child);
       }
     },
-    waits: createWaitJournal({
-      recorder,
-      answers: p.answers,
-      now: () => p.clock.now(),
-      live: p.liveWaits ?? true,
-      park: (wait) => park(wait),
-      delay: (ms) => new Promise<void>((resolve) => p.clock.setTimeout(() => resolve(), ms)),
-      stopped: () => cancelled !== undefined,
-    }),
+    waits,
     maxTurns: p.maxTurns,
   };
 

@@ -12,6 +12,8 @@ import { StepAttemptError, type StepOutcome } from '../actors/outcome.js';
 import type { Recorder } from '../journal/recorder.js';
 import type { AnswerSource } from '../journal/answers.js';
 import type { DeltaBus } from '../journal/deltas.js';
+import type { Waits } from '../journal/waits.js';
+import { ToolApprovalUnsupportedError } from './errors.js';
 import { isPermanentFailure, retryAfterMs } from './retryAdvice.js';
 
 /** Retry policy of agent steps: exponential backoff from `retryDelayMs`, optional jitter. */
@@ -38,6 +40,8 @@ export interface StepRunnerDeps {
   answers?: AnswerSource;
   /** Where live model calls publish their output deltas. */
   deltas?: DeltaBus;
+  /** Where tool calls that need approval ask for it. */
+  waits?: Waits;
 }
 
 /** Backoff before attempt `attempt + 1`: retryDelayMs × 2^(attempt-1), ±25 % jitter when enabled. */
@@ -108,8 +112,12 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       const model = new RecordingModel(await modelFor(modelName, agent), {
         recorder, stepId, attempt, actorId, modelName, ...live, ...(deps.answers ? { answers: deps.answers } : {}),
       });
-      const { sdk, transfers } = toSdkAgent(agent, model, { recorder, stepId, actorId, ...(deps.answers ? { answers: deps.answers } : {}) });
+      const { sdk, transfers } = toSdkAgent(agent, model, {
+        recorder, stepId, actorId, agentId: agent.agentId, ...(deps.answers ? { answers: deps.answers } : {}), ...(deps.waits ? { waits: deps.waits } : {}),
+      });
       const result = await deps.runner.run(sdk, task.input, { signal, maxTurns: deps.maxTurns });
+      // Function tools ask through the run's waits; any other SDK interruption has no final output.
+      if (result.interruptions.length > 0) throw new ToolApprovalUnsupportedError(result.interruptions.map((i) => i.name ?? i.type));
       const usage = result.rawResponses.reduce((sum, r) => addUsage(sum, usageOf(r.usage)), zeroUsage());
       const handoffTo = handoffTarget(result.newItems, transfers);
       const finalOutput: unknown = result.finalOutput;

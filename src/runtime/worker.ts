@@ -10,6 +10,7 @@ import { WorkersUnsupportedError } from './errors.js';
 import { LeaseKeeper } from './leaseKeeper.js';
 import { reconcileQueue } from './reconcile.js';
 import { leaseMsOf } from './runLeases.js';
+import { parkLease } from './parking.js';
 import type { RunHandle } from './runExecution.js';
 
 /** Where a worker reports what it does (a pino logger fits). */
@@ -106,7 +107,7 @@ export class Worker {
     const queued = await reconcileQueue(this.engine.store, this.leases);
     if (queued > 0) this.log.info({ runs: queued }, 'queued runs left without a lease');
     this.wake = this.engine.store
-      .subscribe({ from: 'end', filter: { streamPrefix: `${RUN_CATEGORY}-`, types: ['RunStarted', 'RunReleased', ...TERMINAL_EVENT_TYPES] } })
+      .subscribe({ from: 'end', filter: { streamPrefix: `${RUN_CATEGORY}-`, types: ['RunStarted', 'RunReleased', 'ApprovalDecided', 'SignalReceived', ...TERMINAL_EVENT_TYPES] } })
       .subscribe({
         next: (e) => {
           if (e.type === 'RunStarted') {
@@ -171,7 +172,10 @@ export class Worker {
         this.log.info({ runId, resumed }, 'run claimed');
         const result = await outcome.handle.done;
         const code = result.error?.code;
-        if (code === 'RUN_RELEASED') {
+        if (result.status === 'waiting') {
+          await parkLease(this.engine.store, this.leases, { runId, workflow: result.workflow, holder: this.id, waitingFor: result.waitingFor ?? [] });
+          this.log.info({ runId, waitingFor: (result.waitingFor ?? []).map((w) => `${w.kind} ${w.id}`) }, 'run waiting');
+        } else if (code === 'RUN_RELEASED') {
           await this.leases.release(runId, this.id);
           this.log.info({ runId }, 'run released');
         } else if (code === 'LEASE_LOST' || code === 'WRONG_EXPECTED_VERSION') {

@@ -20,6 +20,10 @@ export interface RunLease {
   enqueuedAt: number;
   /** How many times the run has been claimed. */
   claims: number;
+  /** The run waits (parked): nobody may claim it before `wakeAt`, or at all while that is undefined. */
+  parked: boolean;
+  /** Epoch ms from which a parked run is claimable again (its earliest timer). */
+  wakeAt: number | undefined;
 }
 
 /** A run handed to a worker by {@link LeaseStore.claim}. */
@@ -58,6 +62,20 @@ export interface EnqueueRequest {
   leaseMs?: number | undefined;
 }
 
+/** What {@link LeaseStore.park} records. */
+export interface ParkRequest {
+  runId: string;
+  workflow: string;
+  limit?: number | undefined;
+  /** Only if this executor holds the run (or nobody does). */
+  holder?: string | undefined;
+  /** Epoch ms the run becomes claimable by itself (a timer); never when omitted (until woken). */
+  wakeAt?: number | undefined;
+}
+
+/** `not_before` of a run parked until it is woken. */
+export const PARKED_UNTIL_WOKEN = 8_640_000_000_000_000;
+
 /** Which runs {@link LeaseStore.claim} may hand out. */
 export interface ClaimRequest {
   workerId: string;
@@ -81,8 +99,8 @@ export interface LeaseStore {
   /** Queue a run (idempotent: a run already known keeps its row). */
   enqueue(request: EnqueueRequest): Promise<void>;
   /**
-   * Hand up to `max` runnable runs to a worker: runs whose holder's lease expired or that were
-   * released first, then queued runs oldest first, taking turns across workflows (each
+   * Hand up to `max` runnable runs to a worker (parked runs only once their wake time passed):
+   * runs whose holder's lease expired or that were released first, then queued runs oldest first, taking turns across workflows (each
    * workflow's oldest, then each one's second oldest, …); never past a workflow's limit.
    */
   claim(request: ClaimRequest): Promise<Claimed[]>;
@@ -90,6 +108,13 @@ export interface LeaseStore {
   renew(workerId: string, runIds: readonly string[], leaseMs: number): Promise<string[]>;
   /** Give a run back to the queue at once (a draining worker); only its holder can. */
   release(runId: string, workerId: string): Promise<void>;
+  /**
+   * A run waits: give up its lease and keep it unclaimable until `wakeAt` (or until
+   * {@link LeaseStore.wake}). Queues the run parked when it has no row yet.
+   */
+  park(request: ParkRequest): Promise<void>;
+  /** A parked run can go on (a decision, a signal): claimable at once. */
+  wake(runId: string): Promise<void>;
   /** Forget a run that ended (or that has no stream). With `workerId`, only if it holds it. */
   finish(runId: string, workerId?: string): Promise<void>;
   /** Leases of these runs (of every known run when omitted). */

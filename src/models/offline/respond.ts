@@ -8,6 +8,7 @@ import type { Conversation } from './conversation.js';
 import { Chooser, hashHex } from './hash.js';
 import { flavorFromName, pickTarget, resolveRole, roleFromName } from './roles.js';
 import type { OfflineRole } from './roles.js';
+import { refundDeskTurn } from './refund.js';
 import { fillSchema } from './schema.js';
 import { applyStyle } from './style.js';
 import { tokenCount } from './text.js';
@@ -24,6 +25,7 @@ export interface RespondSettings {
  * The offline model's whole decision for one request, as a pure function: call the agent's
  * first ordinary tool until its result is in, then write the role text (or JSON for a
  * structured output type), and hand off through a `transfer_to_…` tool when the rules say so.
+ * An agent with an `issue_refund` tool plays a refund desk instead (see `refundDeskTurn`).
  *
  * @example
  * ```ts
@@ -47,6 +49,8 @@ export function respond(request: ModelRequest, settings: RespondSettings): Model
   const mayCall = toolChoice !== 'none';
 
   const output: AgentOutputItem[] = [];
+  const desk = mayCall ? refundDeskTurn(ordinary.map((t) => t.name), conversation, (name, args) => functionCall(name, args, salt), (text) => message(text, salt)) : undefined;
+  if (desk) return finish(request, conversation, desk, salt);
   if (mayCall && tool && !conversation.toolResults.has(tool.name)) {
     const args = fillSchema(tool.parameters, {
       subject: conversation.subject,

@@ -1,4 +1,4 @@
-import type { Claimed, ClaimRequest, EnqueueRequest, LeaseStore, RunLease, WorkerInfo, WorkerRecord } from '../leases.js';
+import { PARKED_UNTIL_WOKEN, type Claimed, type ClaimRequest, type EnqueueRequest, type LeaseStore, type ParkRequest, type RunLease, type WorkerInfo, type WorkerRecord } from '../leases.js';
 
 interface Row {
   runId: string;
@@ -9,6 +9,8 @@ interface Row {
   enqueuedAt: number;
   seq: number;
   claims: number;
+  /** Not claimable before (epoch ms); undefined: not parked. */
+  notBefore: number | undefined;
 }
 
 /** Leases of one process's memory store (`memory:`): one process, so no worker can share it. */
@@ -31,6 +33,7 @@ export class MemoryLeases implements LeaseStore {
         enqueuedAt: now,
         seq: this.seq++,
         claims: r.holder ? 1 : 0,
+        notBefore: undefined,
       });
     }
     return Promise.resolve();
@@ -41,7 +44,7 @@ export class MemoryLeases implements LeaseStore {
     const out: Claimed[] = [];
     const live = (row: Row) => row.holder !== undefined && (row.expiresAt ?? 0) >= now;
     const byAge = [...this.runs.values()]
-      .filter((row) => !live(row) && (!r.workflows || r.workflows.includes(row.workflow)))
+      .filter((row) => !live(row) && (row.notBefore === undefined || row.notBefore <= now) && (!r.workflows || r.workflows.includes(row.workflow)))
       .sort((a, b) => a.enqueuedAt - b.enqueuedAt || a.seq - b.seq);
     // Each workflow's oldest run, then each one's second oldest, …: fair across workflows.
     const turns = new Map<string, number>();
@@ -56,7 +59,7 @@ export class MemoryLeases implements LeaseStore {
       if (out.length >= r.max) break;
       if (row.limit !== undefined && [...this.runs.values()].filter((o) => o.workflow === row.workflow && live(o)).length >= row.limit) continue;
       out.push({ runId: row.runId, workflow: row.workflow, resumed: row.claims > 0 });
-      Object.assign(row, { holder: r.workerId, expiresAt: now + r.leaseMs, claims: row.claims + 1 });
+      Object.assign(row, { holder: r.workerId, expiresAt: now + r.leaseMs, claims: row.claims + 1, notBefore: undefined });
     }
     return Promise.resolve(out);
   }
@@ -78,6 +81,19 @@ export class MemoryLeases implements LeaseStore {
     return Promise.resolve();
   }
 
+  async park(r: ParkRequest): Promise<void> {
+    await this.enqueue({ runId: r.runId, workflow: r.workflow, limit: r.limit });
+    const row = this.runs.get(r.runId)!;
+    if (r.holder !== undefined && row.holder !== undefined && row.holder !== r.holder) return;
+    Object.assign(row, { holder: undefined, expiresAt: undefined, notBefore: r.wakeAt ?? PARKED_UNTIL_WOKEN });
+  }
+
+  wake(runId: string): Promise<void> {
+    const row = this.runs.get(runId);
+    if (row) row.notBefore = undefined;
+    return Promise.resolve();
+  }
+
   finish(runId: string, workerId?: string): Promise<void> {
     const row = this.runs.get(runId);
     if (row && (workerId === undefined || row.holder === workerId)) this.runs.delete(runId);
@@ -96,6 +112,8 @@ export class MemoryLeases implements LeaseStore {
         live: row.holder !== undefined && (row.expiresAt ?? 0) >= now,
         enqueuedAt: row.enqueuedAt,
         claims: row.claims,
+        parked: row.notBefore !== undefined,
+        wakeAt: row.notBefore === PARKED_UNTIL_WOKEN ? undefined : row.notBefore,
       })),
     );
   }

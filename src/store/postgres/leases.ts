@@ -1,5 +1,5 @@
 import { escapeIdentifier, type Pool } from 'pg';
-import type { Claimed, ClaimRequest, EnqueueRequest, LeaseStore, RunLease, WorkerInfo, WorkerRecord } from '../leases.js';
+import { PARKED_UNTIL_WOKEN, type Claimed, type ClaimRequest, type EnqueueRequest, type LeaseStore, type ParkRequest, type RunLease, type WorkerInfo, type WorkerRecord } from '../leases.js';
 import { inTransaction } from './transaction.js';
 
 /** Now in epoch ms by the database's clock: every machine's leases use the same clock. */
@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS ${q}.run_leases (
   seq         bigserial,
   claims      integer NOT NULL DEFAULT 0
 );
+ALTER TABLE ${q}.run_leases ADD COLUMN IF NOT EXISTS not_before bigint;
 CREATE TABLE IF NOT EXISTS ${q}.worker_heartbeats (
   id           text    PRIMARY KEY,
   host         text    NOT NULL,
@@ -39,6 +40,7 @@ interface LeaseRow {
   enqueued_at: string;
   claims: number;
   live: boolean;
+  not_before: string | null;
 }
 
 /**
@@ -73,7 +75,7 @@ export class PostgresLeases implements LeaseStore {
       const candidates = await client.query<{ run_id: string; workflow: string; max_running: number | null; claims: number }>(
         `SELECT run_id, workflow, max_running, claims FROM (
            SELECT *, row_number() OVER (PARTITION BY claims = 0, workflow ORDER BY enqueued_at, seq) AS turn FROM ${this.leasesTable}
-           WHERE (holder IS NULL OR expires_at < ${NOW}) AND ($1::text[] IS NULL OR workflow = ANY($1::text[]))) AS runnable
+           WHERE (holder IS NULL OR expires_at < ${NOW}) AND (not_before IS NULL OR not_before <= ${NOW}) AND ($1::text[] IS NULL OR workflow = ANY($1::text[]))) AS runnable
          ORDER BY claims = 0, turn, enqueued_at, seq LIMIT $2`,
         [r.workflows ? [...r.workflows] : null, Math.max(r.max * 4, 32)],
       );
@@ -87,7 +89,7 @@ export class PostgresLeases implements LeaseStore {
           );
           if (n.rows[0]!.n >= c.max_running) continue;
         }
-        await client.query(`UPDATE ${this.leasesTable} SET holder = $1, expires_at = ${NOW} + $2::bigint, claims = claims + 1 WHERE run_id = $3`, [
+        await client.query(`UPDATE ${this.leasesTable} SET holder = $1, expires_at = ${NOW} + $2::bigint, claims = claims + 1, not_before = NULL WHERE run_id = $3`, [
           r.workerId,
           r.leaseMs,
           c.run_id,
@@ -111,6 +113,18 @@ export class PostgresLeases implements LeaseStore {
     await this.pool.query(`UPDATE ${this.leasesTable} SET holder = NULL, expires_at = NULL WHERE run_id = $1 AND holder = $2`, [runId, workerId]);
   }
 
+  async park(r: ParkRequest): Promise<void> {
+    await this.enqueue({ runId: r.runId, workflow: r.workflow, limit: r.limit });
+    await this.pool.query(
+      `UPDATE ${this.leasesTable} SET holder = NULL, expires_at = NULL, not_before = $2 WHERE run_id = $1 AND ($3::text IS NULL OR holder IS NULL OR holder = $3)`,
+      [r.runId, r.wakeAt ?? PARKED_UNTIL_WOKEN, r.holder ?? null],
+    );
+  }
+
+  async wake(runId: string): Promise<void> {
+    await this.pool.query(`UPDATE ${this.leasesTable} SET not_before = NULL WHERE run_id = $1`, [runId]);
+  }
+
   async finish(runId: string, workerId?: string): Promise<void> {
     await this.pool.query(`DELETE FROM ${this.leasesTable} WHERE run_id = $1 AND ($2::text IS NULL OR holder = $2)`, [runId, workerId ?? null]);
   }
@@ -118,7 +132,7 @@ export class PostgresLeases implements LeaseStore {
   async leases(runIds?: readonly string[]): Promise<RunLease[]> {
     if (runIds?.length === 0) return [];
     const r = await this.pool.query<LeaseRow>(
-      `SELECT run_id, workflow, holder, expires_at::text, enqueued_at::text, claims, (holder IS NOT NULL AND expires_at >= ${NOW}) AS live
+      `SELECT run_id, workflow, holder, expires_at::text, enqueued_at::text, claims, not_before::text, (holder IS NOT NULL AND expires_at >= ${NOW}) AS live
        FROM ${this.leasesTable} WHERE $1::text[] IS NULL OR run_id = ANY($1::text[]) ORDER BY enqueued_at, seq`,
       [runIds ? [...runIds] : null],
     );
@@ -130,6 +144,8 @@ export class PostgresLeases implements LeaseStore {
       live: row.live,
       enqueuedAt: Number(row.enqueued_at),
       claims: row.claims,
+      parked: row.not_before !== null,
+      wakeAt: row.not_before === null || Number(row.not_before) === PARKED_UNTIL_WOKEN ? undefined : Number(row.not_before),
     }));
   }
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Claimed, ClaimRequest, EnqueueRequest, LeaseStore, RunLease, WorkerInfo, WorkerRecord } from '../leases.js';
+import { PARKED_UNTIL_WOKEN, type Claimed, type ClaimRequest, type EnqueueRequest, type LeaseStore, type ParkRequest, type RunLease, type WorkerInfo, type WorkerRecord } from '../leases.js';
 
 /** The lease and worker tables, in the events' database file. Times are epoch ms of this machine. */
 export const LEASE_SCHEMA = `
@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS run_leases (
   expires_at  INTEGER,
   enqueued_at INTEGER NOT NULL,
   seq         INTEGER NOT NULL,
-  claims      INTEGER NOT NULL DEFAULT 0
+  claims      INTEGER NOT NULL DEFAULT 0,
+  not_before  INTEGER
 );
 CREATE INDEX IF NOT EXISTS run_leases_order ON run_leases (enqueued_at, seq);
 CREATE TABLE IF NOT EXISTS worker_heartbeats (
@@ -26,7 +27,14 @@ CREATE TABLE IF NOT EXISTS worker_heartbeats (
 );
 `;
 
+/** Columns added since the table was first created, added to older files on open. */
+export function migrateLeaseTable(db: Database.Database): void {
+  const columns = (db.prepare('PRAGMA table_info(run_leases)').all() as Array<{ name: string }>).map((c) => c.name);
+  if (!columns.includes('not_before')) db.exec('ALTER TABLE run_leases ADD COLUMN not_before INTEGER');
+}
+
 interface LeaseRow {
+  not_before: number | null;
   run_id: string;
   workflow: string;
   holder: string | null;
@@ -80,12 +88,12 @@ export class SqliteLeases implements LeaseStore {
       .prepare(
         `SELECT run_id, workflow, max_running, claims FROM (
            SELECT *, row_number() OVER (PARTITION BY claims = 0, workflow ORDER BY enqueued_at, seq) AS turn FROM run_leases
-           WHERE (holder IS NULL OR expires_at < ?) ${filter})
+           WHERE (holder IS NULL OR expires_at < ?) AND (not_before IS NULL OR not_before <= ?) ${filter})
          ORDER BY claims = 0, turn, enqueued_at, seq LIMIT ?`,
       )
-      .all(now, ...(r.workflows ?? []), Math.max(r.max * 4, 32)) as Array<{ run_id: string; workflow: string; max_running: number | null; claims: number }>;
+      .all(now, now, ...(r.workflows ?? []), Math.max(r.max * 4, 32)) as Array<{ run_id: string; workflow: string; max_running: number | null; claims: number }>;
     const running = this.db.prepare('SELECT count(*) AS n FROM run_leases WHERE workflow = ? AND holder IS NOT NULL AND expires_at >= ?');
-    const take = this.db.prepare('UPDATE run_leases SET holder = ?, expires_at = ?, claims = claims + 1 WHERE run_id = ?');
+    const take = this.db.prepare('UPDATE run_leases SET holder = ?, expires_at = ?, claims = claims + 1, not_before = NULL WHERE run_id = ?');
     const out: Claimed[] = [];
     for (const c of candidates) {
       if (out.length >= r.max) break;
@@ -107,6 +115,18 @@ export class SqliteLeases implements LeaseStore {
 
   release(runId: string, workerId: string): Promise<void> {
     this.db.prepare('UPDATE run_leases SET holder = NULL, expires_at = NULL WHERE run_id = ? AND holder = ?').run(runId, workerId);
+    return Promise.resolve();
+  }
+
+  async park(r: ParkRequest): Promise<void> {
+    await this.enqueue({ runId: r.runId, workflow: r.workflow, limit: r.limit });
+    this.db
+      .prepare('UPDATE run_leases SET holder = NULL, expires_at = NULL, not_before = ? WHERE run_id = ? AND (? IS NULL OR holder IS NULL OR holder = ?)')
+      .run(r.wakeAt ?? PARKED_UNTIL_WOKEN, r.runId, r.holder ?? null, r.holder ?? null);
+  }
+
+  wake(runId: string): Promise<void> {
+    this.db.prepare('UPDATE run_leases SET not_before = NULL WHERE run_id = ?').run(runId);
     return Promise.resolve();
   }
 
@@ -134,6 +154,9 @@ export class SqliteLeases implements LeaseStore {
         live: row.holder !== null && (row.expires_at ?? 0) >= now,
         enqueuedAt: row.enqueued_at,
         claims: row.claims,
+        // A read-only open of an older file has no such column.
+        parked: (row.not_before ?? null) !== null,
+        wakeAt: (row.not_before ?? PARKED_UNTIL_WOKEN) === PARKED_UNTIL_WOKEN ? undefined : row.not_before ?? undefined,
       })),
     );
   }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { LEASE_SCHEMA } from './leases.js';
+import { LEASE_SCHEMA, migrateLeaseTable } from './leases.js';
 
 /**
  * The events table. `global_position` is the rowid with AUTOINCREMENT, so a position is never
@@ -28,5 +28,8 @@ export function prepareDatabase(db: Database.Database, durability: 'full' | 'nor
   db.pragma(`busy_timeout = ${timeout}`);
   if (db.name !== ':memory:' && db.name !== '') db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'normal' ? 'NORMAL' : 'FULL'}`);
-  db.transaction(() => db.exec(SCHEMA + LEASE_SCHEMA)).immediate();
+  db.transaction(() => {
+    db.exec(SCHEMA + LEASE_SCHEMA);
+    migrateLeaseTable(db);
+  }).immediate();
 }

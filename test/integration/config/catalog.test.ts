@@ -40,7 +40,7 @@ function shopCatalog(): Catalog {
 describe('Catalog', () => {
   it('starts with the built-in workflows and agent types, and keeps its registrations to itself', () => {
     const shop = shopCatalog();
-    expect(shop.listWorkflows().map((w) => w.name)).toEqual(['content_generation', 'dynamic_content', 'content_router', 'multi_perspective', 'self_improving', 'priced']);
+    expect(shop.listWorkflows().map((w) => w.name)).toEqual(['content_generation', 'dynamic_content', 'content_router', 'multi_perspective', 'self_improving', 'refund_desk', 'priced']);
     expect(shop.listAgentTypes().map((t) => t.type)).toContain('pricer');
     expect(shop.listTools()).toEqual(['lookup_price']);
     // Nothing leaked into the default catalog.

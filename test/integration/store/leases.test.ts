@@ -1,36 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventStore } from '../../../src/store/eventStore.js';
 import type { LeaseStore } from '../../../src/store/leases.js';
 import { openStore } from '../../../src/store/openStore.js';
+import { testStoreUrls } from '../../support/stores.js';
 
-const PG_URL = process.env.AIGEN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
-const schemas: string[] = [];
-const dirs: string[] = [];
-
-afterAll(async () => {
-  for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(s)} CASCADE`);
-  await admin.end();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const urls = testStoreUrls('l');
 
 const adapters: Record<string, () => Promise<{ url: string; store: EventStore }>> = {
   memory: async () => ({ url: 'memory:', store: await openStore('memory:') }),
   sqlite: async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aigen-leases-'));
-    dirs.push(dir);
-    const url = `sqlite:${join(dir, 'aigen.db')}`;
+    const url = urls.sqlite();
     return { url, store: await openStore(url) };
   },
   postgres: async () => {
-    const schema = `aigen_l_${randomBytes(5).toString('hex')}`;
-    schemas.push(schema);
-    const url = `${PG_URL}?schema=${schema}`;
+    const url = urls.postgres();
     return { url, store: await openStore(url) };
   },
 };
@@ -105,6 +88,34 @@ describe.each(Object.keys(adapters))('leases on %s', (name) => {
     await leases.enqueue({ runId: 'other1', workflow: 'other' });
     const claimed = await leases.claim({ workerId: 'w', leaseMs: 60_000, max: 4 });
     expect(claimed.map((c) => c.runId)).toEqual(['burst0', 'other0', 'burst1', 'other1']);
+    await store.close();
+  });
+
+  it('a parked run gives its lease up and is never claimed until woken; a parked run with a wake time is claimable once it is due', async () => {
+    const { store, leases } = await open();
+    await leases.enqueue({ runId: 'waits', workflow: 'wf', holder: 'w1', leaseMs: 60_000 });
+    await leases.park({ runId: 'waits', workflow: 'wf', holder: 'w1' });
+    expect((await leases.leases(['waits']))[0]).toMatchObject({ holder: undefined, live: false, parked: true, wakeAt: undefined });
+    expect(await leases.claim({ workerId: 'w2', leaseMs: 60_000, max: 5 })).toEqual([]);
+    await leases.wake('waits');
+    expect((await leases.leases(['waits']))[0]).toMatchObject({ parked: false });
+    expect(await leases.claim({ workerId: 'w2', leaseMs: 60_000, max: 5 })).toEqual([{ runId: 'waits', workflow: 'wf', resumed: true }]);
+
+    const wakeAt = Date.now() + 300;
+    await leases.park({ runId: 'sleeps', workflow: 'wf', wakeAt });
+    expect((await leases.leases(['sleeps']))[0]).toMatchObject({ parked: true, wakeAt });
+    expect(await leases.claim({ workerId: 'w3', leaseMs: 60_000, max: 5 })).toEqual([]);
+    await sleep(Math.max(0, wakeAt - Date.now()) + 50);
+    expect((await leases.claim({ workerId: 'w3', leaseMs: 60_000, max: 5 })).map((c) => c.runId)).toEqual(['sleeps']);
+    expect((await leases.leases(['sleeps']))[0]).toMatchObject({ holder: 'w3', parked: false });
+    await store.close();
+  });
+
+  it('parking only takes a run from the executor that holds it', async () => {
+    const { store, leases } = await open();
+    await leases.enqueue({ runId: 'r', workflow: 'wf', holder: 'w1', leaseMs: 60_000 });
+    await leases.park({ runId: 'r', workflow: 'wf', holder: 'someone-else' });
+    expect((await leases.leases(['r']))[0]).toMatchObject({ holder: 'w1', live: true, parked: false });
     await store.close();
   });
 

@@ -1,0 +1,188 @@
+import { userInfo } from 'node:os';
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import type { EventData } from '../events/catalogue.js';
+import type { NewEvent, RecordedEvent } from '../events/envelope.js';
+import { runStreamId } from '../events/streams.js';
+import { foldRunState, type RunState, type WaitingFor } from '../projections/runState.js';
+import { ConcurrencyError } from '../store/errors.js';
+import type { EventStore } from '../store/eventStore.js';
+import { NotWaitingError } from './errors.js';
+import type { RecordedRunDeps } from './replay/modes.js';
+import { resumeRun } from './resume.js';
+import type { ExecuteResult } from './runExecution.js';
+import { readRunLog } from './runLog.js';
+
+/** Options of `engine.approve()`. */
+export interface ApproveOptions {
+  /** Which approval (may be omitted when the run waits for exactly one). */
+  approvalId?: string;
+  /** Who decides (default: the OS user). */
+  by?: string;
+  comment?: string;
+  /** Edited content of a step approval: what the next step gets instead. */
+  output?: unknown;
+  /** `false`: only record the decision; nobody continues the run now (default true). */
+  continue?: boolean;
+}
+
+/** Options of `engine.reject()`. */
+export interface RejectOptions {
+  approvalId?: string;
+  /** Why: the model (tool approval) or the step's error (step approval) gets it. */
+  reason: string;
+  by?: string;
+  continue?: boolean;
+}
+
+/** Options of `engine.signal()`. */
+export interface SignalOptions {
+  /** Who sends it (default: the OS user). */
+  by?: string;
+  continue?: boolean;
+}
+
+/**
+ * What a decision or signal did: the id it answered, and who continues the run: a live worker
+ * serving the store (`worker`), this process (`here`: `done` gives the outcome), or nobody now
+ * (`no`: `continue: false`, or the run still waits for something else).
+ */
+export interface DecisionResult {
+  runId: string;
+  /** The approval or signal id answered. */
+  id: string;
+  continued: 'worker' | 'here' | 'no';
+  /** The run's outcome when it continues here. */
+  done?: Promise<ExecuteResult>;
+}
+
+/** The OS user, as a decision's default `by`. */
+export function defaultDecider(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** What the run waits for, in words (NotWaitingError messages). */
+export function describeWaits(runId: string, state: RunState): string {
+  if (state.endedAt !== undefined) return `run ${runId} is not waiting: it ended ${state.status}`;
+  if (state.waitingFor.length === 0) return `run ${runId} is not waiting for anything (it is ${state.status})`;
+  const what = state.waitingFor.map((w) => (w.kind === 'approval' ? `approval ${w.id} (${w.name})` : w.kind === 'signal' ? `signal '${w.name}'` : `a timer due ${w.dueAt ?? 'later'}`));
+  return `run ${runId} waits for ${what.join(', ')}`;
+}
+
+/** The pending approval an approve/reject names (or the only one). */
+function pendingApproval(runId: string, state: RunState, approvalId: string | undefined): WaitingFor {
+  const approvals = state.waitingFor.filter((w) => w.kind === 'approval');
+  const found = approvalId === undefined ? (approvals.length === 1 ? approvals[0] : undefined) : approvals.find((w) => w.id === approvalId);
+  if (found) return found;
+  if (approvalId === undefined && approvals.length > 1) {
+    throw new NotWaitingError(`${describeWaits(runId, state)}; name the approval to decide`);
+  }
+  throw new NotWaitingError(`${describeWaits(runId, state)}${approvalId === undefined ? '' : `, not for approval ${approvalId}`}`);
+}
+
+/** Check a signal payload against the JSON Schema recorded with its wait: ValidationError naming the field path. */
+function checkPayload(name: string, schema: unknown, payload: unknown): void {
+  if (schema === undefined || schema === null) return;
+  let parsed: ReturnType<z.ZodType['safeParse']>;
+  try {
+    parsed = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]).safeParse(payload);
+  } catch (err) {
+    throw new ValidationError(`signal '${name}' has a schema that cannot be checked: ${(err as Error).message}`, { path: 'schema' });
+  }
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  throw new ValidationError(`signal '${name}' payload${path ? ` field ${path}` : ''}: ${issue.message}`, { path: path || '(payload)' });
+}
+
+/** What to append for the run's state: the event, and the wait it answers. */
+type Answer = { event: NewEvent; id: string };
+
+/**
+ * Append a decision or signal to a run that waits for it, under `expectedVersion` (a concurrent
+ * append makes it read and check again). Throws NotWaitingError when the run does not wait for
+ * it, ValidationError for a payload its schema refuses (nothing recorded).
+ */
+export async function recordAnswer(
+  store: EventStore,
+  runId: string,
+  answer: (state: RunState, log: readonly RecordedEvent[]) => Omit<Answer, 'event'> & { type: 'ApprovalDecided' | 'SignalReceived'; data: EventData<'ApprovalDecided'> | EventData<'SignalReceived'> },
+): Promise<{ id: string; after: RunState }> {
+  for (let attempt = 0; ; attempt++) {
+    const log = await readRunLog(store, runId);
+    const state = foldRunState(log);
+    const { type, data, id } = answer(state, log);
+    const { rootRunId, traceId } = log[0]!.metadata;
+    const event: NewEvent = { type, data, metadata: { runId, rootRunId, traceId } };
+    try {
+      await store.append(runStreamId(runId), [event], { expectedVersion: state.lastPosition });
+      const after = foldRunState([...log, ...(await tail(store, runId, state.lastPosition))]);
+      return { id, after };
+    } catch (err) {
+      if (err instanceof ConcurrencyError && attempt < 4) continue;
+      throw err;
+    }
+  }
+}
+
+/** Events of a run after `position`. */
+async function tail(store: EventStore, runId: string, position: number): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for await (const e of store.readStream(runStreamId(runId), { from: position + 1 })) out.push(e);
+  return out;
+}
+
+/** The ApprovalDecided an approve or reject appends, checked against what the run waits for. */
+export function approvalAnswer(runId: string, decision: 'approve' | 'reject', o: ApproveOptions & { reason?: string }) {
+  return (state: RunState) => {
+    const wait = pendingApproval(runId, state, o.approvalId);
+    const comment = decision === 'reject' ? o.reason : o.comment;
+    const data: EventData<'ApprovalDecided'> = {
+      approvalId: wait.id,
+      decision,
+      by: o.by ?? defaultDecider(),
+      ...(comment !== undefined ? { comment } : {}),
+      ...(o.output !== undefined ? { output: o.output } : {}),
+    };
+    return { type: 'ApprovalDecided' as const, data, id: wait.id };
+  };
+}
+
+/** The SignalReceived a signal appends, checked against what the run waits for and the recorded schema. */
+export function signalAnswer(runId: string, name: string, payload: unknown, o: SignalOptions) {
+  return (state: RunState, log: readonly RecordedEvent[]) => {
+    const wait = state.waitingFor.find((w) => w.kind === 'signal' && w.name === name);
+    if (!wait) throw new NotWaitingError(`${describeWaits(runId, state)}, not for signal '${name}'`);
+    const awaited = log.find((e) => e.type === 'SignalAwaited' && (e.data as EventData<'SignalAwaited'>).signalId === wait.id);
+    checkPayload(name, (awaited?.data as EventData<'SignalAwaited'> | undefined)?.schema, payload);
+    const data: EventData<'SignalReceived'> = { signalId: wait.id, name, payload: (payload ?? null), by: o.by ?? defaultDecider() };
+    return { type: 'SignalReceived' as const, data, id: wait.id };
+  };
+}
+
+/**
+ * After a decision: a run that waits for nothing more is woken in the lease table, then continued
+ * by a live worker when one serves the store, else here (a resume from its log), unless the
+ * caller only records (`wanted` false).
+ */
+export async function continueAfter(deps: RecordedRunDeps, runId: string, after: RunState, wanted: boolean): Promise<Pick<DecisionResult, 'continued' | 'done'>> {
+  if (after.status !== 'queued') return { continued: 'no' };
+  const leases = deps.store.leases;
+  if (leases) await leases.wake(runId);
+  if (!wanted) return { continued: 'no' };
+  if (leases && (await leases.workers()).some((w) => !w.draining)) return { continued: 'worker' };
+  const done = resumeRun(deps, runId);
+  // The caller may not wait for the outcome: its failure must not go unhandled.
+  done.catch(() => undefined);
+  return { continued: 'here', done };
+}
+
+/** Record a decision or signal (see {@link recordAnswer}) and continue the run (see {@link continueAfter}). */
+export async function decide(deps: RecordedRunDeps, runId: string, answer: Parameters<typeof recordAnswer>[2], wanted: boolean | undefined): Promise<DecisionResult> {
+  const { id, after } = await recordAnswer(deps.store, runId, answer);
+  return { runId, id, ...(await continueAfter(deps, runId, after, wanted !== false)) };
+}
