@@ -1,9 +1,8 @@
 import { userInfo } from 'node:os';
-import { z } from 'zod';
-import { ValidationError } from '../errors.js';
 import type { EventData } from '../events/catalogue.js';
 import type { NewEvent, RecordedEvent } from '../events/envelope.js';
 import { runStreamId } from '../events/streams.js';
+import { validatePayload, type JsonSchema } from '../machines/payloadSchema.js';
 import { foldRunState, type RunState, type WaitingFor } from '../projections/runState.js';
 import { ConcurrencyError } from '../store/errors.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -84,21 +83,6 @@ function pendingApproval(runId: string, state: RunState, approvalId: string | un
   throw new NotWaitingError(`${describeWaits(runId, state)}${approvalId === undefined ? '' : `, not for approval ${approvalId}`}`);
 }
 
-/** Check a signal payload against the JSON Schema recorded with its wait: ValidationError naming the field path. */
-function checkPayload(name: string, schema: unknown, payload: unknown): void {
-  if (schema === undefined || schema === null) return;
-  let parsed: ReturnType<z.ZodType['safeParse']>;
-  try {
-    parsed = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]).safeParse(payload);
-  } catch (err) {
-    throw new ValidationError(`signal '${name}' has a schema that cannot be checked: ${(err as Error).message}`, { path: 'schema' });
-  }
-  if (parsed.success) return;
-  const issue = parsed.error.issues[0]!;
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-  throw new ValidationError(`signal '${name}' payload${path ? ` field ${path}` : ''}: ${issue.message}`, { path: path || '(payload)' });
-}
-
 /** What to append for the run's state: the event, and the wait it answers. */
 type Answer = { event: NewEvent; id: string };
 
@@ -158,7 +142,8 @@ export function signalAnswer(runId: string, name: string, payload: unknown, o: S
     const wait = state.waitingFor.find((w) => w.kind === 'signal' && w.name === name);
     if (!wait) throw new NotWaitingError(`${describeWaits(runId, state)}, not for signal '${name}'`);
     const awaited = log.find((e) => e.type === 'SignalAwaited' && (e.data as EventData<'SignalAwaited'>).signalId === wait.id);
-    checkPayload(name, (awaited?.data as EventData<'SignalAwaited'> | undefined)?.schema, payload);
+    const schema = (awaited?.data as EventData<'SignalAwaited'> | undefined)?.schema;
+    if (schema !== undefined && schema !== null) validatePayload(schema as JsonSchema, payload, `signal '${name}'`);
     const data: EventData<'SignalReceived'> = { signalId: wait.id, name, payload: (payload ?? null), by: o.by ?? defaultDecider() };
     return { type: 'SignalReceived' as const, data, id: wait.id };
   };
