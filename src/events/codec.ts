@@ -158,35 +158,31 @@ export function createCodec(options: CodecOptions): EventCodec {
     },
 
     decode(raw) {
-      const location: EventLocation = {
-        streamId: raw.streamId,
-        streamPosition: raw.streamPosition,
-        globalPosition: raw.globalPosition,
-      };
+      const location = (): EventLocation => ({ streamId: raw.streamId, streamPosition: raw.streamPosition, globalPosition: raw.globalPosition });
       const schema = Object.prototype.hasOwnProperty.call(readSchemas, raw.type) ? readSchemas[raw.type] : undefined;
-      if (!schema) throw new CorruptEventError(location, `unknown event type '${raw.type}'`);
+      if (!schema) throw new CorruptEventError(location(), `unknown event type '${raw.type}'`);
       let data: unknown;
       let metadata: unknown;
       try {
         data = typeof raw.data === 'string' ? JSON.parse(raw.data) : raw.data;
         metadata = typeof raw.metadata === 'string' ? JSON.parse(raw.metadata) : raw.metadata;
       } catch (e) {
-        throw new CorruptEventError(location, `invalid JSON (${(e as Error).message})`, { cause: e });
+        throw new CorruptEventError(location(), `invalid JSON (${(e as Error).message})`, { cause: e });
       }
       const meta = parse(fastMeta, metadataSchema, metadata) as z.ZodSafeParseResult<EventMetadata>;
-      if (!meta.success) throw new CorruptEventError(location, issuePath(`${raw.type}.metadata`, meta.error));
+      if (!meta.success) throw new CorruptEventError(location(), issuePath(`${raw.type}.metadata`, meta.error));
       let v = meta.data.schemaVersion;
       if (v > version) {
-        throw new CorruptEventError(location, `schemaVersion ${v} is newer than this build understands (${version})`);
+        throw new CorruptEventError(location(), `schemaVersion ${v} is newer than this build understands (${version})`);
       }
       while (v < version) {
         const up = upcasters[raw.type]?.[v];
-        if (!up) throw new CorruptEventError(location, `no upcaster for ${raw.type} from schemaVersion ${v}`);
+        if (!up) throw new CorruptEventError(location(), `no upcaster for ${raw.type} from schemaVersion ${v}`);
         data = up(data);
         v += 1;
       }
       const parsed = parse(fastRead[raw.type], schema, data);
-      if (!parsed.success) throw new CorruptEventError(location, issuePath(`${raw.type}.data`, parsed.error));
+      if (!parsed.success) throw new CorruptEventError(location(), issuePath(`${raw.type}.data`, parsed.error));
       return {
         eventId: raw.eventId,
         streamId: raw.streamId,
@@ -194,7 +190,7 @@ export function createCodec(options: CodecOptions): EventCodec {
         globalPosition: raw.globalPosition,
         type: raw.type,
         data: parsed.data,
-        metadata: { ...meta.data, schemaVersion: v },
+        metadata: v === meta.data.schemaVersion ? meta.data : { ...meta.data, schemaVersion: v },
       };
     },
   };

@@ -8,20 +8,9 @@ import { planAppend, type StoredId } from '../planAppend.js';
 import { SqliteLeases } from './leases.js';
 import type { PartialTextChannel } from '../partials.js';
 
+// The position comes out as text (the token), so rows are RawEvents as they are read.
 const COLUMNS = `event_id AS eventId, stream_id AS streamId, stream_position AS streamPosition,
-  global_position AS globalPosition, type, data, metadata`;
-
-interface Row {
-  eventId: string;
-  streamId: string;
-  streamPosition: number;
-  globalPosition: number;
-  type: string;
-  data: string;
-  metadata: string;
-}
-
-const toRaw = (r: Row): RawEvent => ({ ...r, globalPosition: String(r.globalPosition) });
+  CAST(global_position AS TEXT) AS globalPosition, type, data, metadata`;
 
 /** Parse a global position token of this adapter (a decimal rowid). */
 function positionOf(token: string): number {
@@ -135,7 +124,7 @@ export class SqliteDriver implements StoreDriver {
               ORDER BY stream_position ASC LIMIT ?`).all(streamId, range.from, range.to, range.limit)
           : this.stmt(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND stream_position <= ? AND stream_position >= ?
               ORDER BY stream_position DESC LIMIT ?`).all(streamId, range.from, range.to, range.limit);
-      return (rows as Row[]).map(toRaw);
+      return rows as RawEvent[];
     });
   }
 
@@ -161,7 +150,7 @@ export class SqliteDriver implements StoreDriver {
         else params.types = JSON.stringify(filter.types);
       }
       const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY global_position ASC LIMIT @limit`;
-      return (this.stmt(sql).all(params) as Row[]).map(toRaw);
+      return this.stmt(sql).all(params) as RawEvent[];
     });
   }
 
