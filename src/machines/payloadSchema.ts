@@ -12,7 +12,8 @@ function pathText(path: readonly PropertyKey[]): string {
 /** Each problem of one issue, at the path of the field it is about. */
 function describeIssue(iss: z.core.$ZodIssue): Array<{ path: string; text: string }> {
   if (iss.code === 'unrecognized_keys') return iss.keys.map((k) => ({ path: pathText([...iss.path, k]), text: 'not allowed (additionalProperties)' }));
-  const text = iss.code === 'invalid_type' && iss.input === undefined ? 'required field missing' : iss.message;
+  const absent = iss.input === undefined && iss.path.length > 0 && (iss.code === 'invalid_type' || iss.code === 'invalid_value' || iss.code === 'invalid_union');
+  const text = absent ? 'required field missing' : iss.message;
   return [{ path: pathText(iss.path), text }];
 }
 
