@@ -36,9 +36,9 @@ interface RuntimeResults {
   date: string;
   machine: { node: string; cpus: number; cpuModel: string; loadAverage?: number[] };
   perStep: Array<{ name: string; group: string; notes?: string; runs: number; msPerStep: Summary; cpuMsPerStep: Summary }>;
-  comparisons: Array<{ aigen: string; against: string; ratio: number; cpuRatio: number; target: number; met: boolean; note: string }>;
+  comparisons: Array<{ aigen: string; against: string; ratio: number; cpuRatio: number; target?: number; met?: boolean; note: string }>;
   breakdown: Array<{ part: string; to: string; ms: number; cpuMs: number }>;
-  concurrent: Array<{ store: string; completed: number; runs: number; seconds: number; stepsPerSec: number; baselineRssMiB: number; peakRssMiB: number }>;
+  concurrent: Array<{ store: string; completed: number; runs: number; seconds: number; stepsPerSec: number; baselineRssMiB: number; peakRssMiB: number; kibPerRun?: number }>;
 }
 
 const load = <T>(name: string): T | undefined => {
@@ -99,7 +99,7 @@ if (runtime) {
   );
   table(
     ['aigen', 'against', 'wall ratio', 'CPU ratio', 'target', 'verdict'],
-    runtime.comparisons.map((c) => [c.aigen, c.against, x(c.ratio), x(c.cpuRatio), `≤ ${c.target}`, c.met ? 'met' : '**missed**']),
+    runtime.comparisons.map((c) => [c.aigen, c.against, x(c.ratio), x(c.cpuRatio), c.target === undefined ? '–' : `≤ ${c.target}`, c.met === undefined ? '–' : c.met ? 'met' : '**missed**']),
     [2, 3],
   );
   if (runtime.breakdown.length > 0) {
@@ -112,9 +112,9 @@ if (runtime) {
   }
   if (runtime.concurrent.length > 0) {
     table(
-      ['store', 'runs completed', 'seconds', 'steps/s', 'RSS before (MiB)', 'peak RSS (MiB)'],
-      runtime.concurrent.map((c) => [c.store, `${c.completed} / ${c.runs}`, c.seconds, c.stepsPerSec, c.baselineRssMiB, c.peakRssMiB]),
-      [2, 3, 4, 5],
+      ['store', 'runs completed', 'seconds', 'steps/s', 'RSS before (MiB)', 'peak RSS (MiB)', 'KiB per run'],
+      runtime.concurrent.map((c) => [c.store, `${c.completed} / ${c.runs}`, c.seconds, c.stepsPerSec, c.baselineRssMiB, c.peakRssMiB, c.kibPerRun]),
+      [2, 3, 4, 5, 6],
     );
   }
 }
