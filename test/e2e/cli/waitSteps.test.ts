@@ -19,6 +19,26 @@ async function detach(file: string, input: string): Promise<string> {
   return json<{ runId: string }>(r).runId;
 }
 
+const dataOf = <T>(events: Awaited<ReturnType<typeof eventsOf>>, type: string) => typed(events, type).map((e) => e.data as T);
+
+describe('approval steps', () => {
+  it('with timeout 1s and onTimeout: reject, a worker rejects it once it is due', async () => {
+    sb = await workerSandbox('sqlite');
+    write('timed.yaml', 'name: timed\nkind: sequential\nagents:\n  - writer\n  - approval: quick_look\n    timeout: 1s\n    onTimeout: reject\n  - editor\n');
+    startWorker(sb, 'w', ['--lease-ms', '1500']);
+    await workerLive(sb, 'w');
+    const runId = await detach('timed.yaml', 'Announce our new offline mode');
+    await eventually(async () => isEnded(await eventsOf(sb.shared, runId)), 'the run to end', 60_000);
+    const events = await eventsOf(sb.shared, runId);
+    expect(dataOf(events, 'ApprovalDecided')).toEqual([{ approvalId: '2-quick_look.approval', decision: 'reject', by: 'timeout', timedOut: true }]);
+    expect(dataOf(events, 'TimerFired')).toEqual([{ timerId: '2-quick_look.approval.timeout' }]);
+    // It parked (no process held it) and was claimed again when due.
+    expect(claimers(events)).toEqual(['w', 'w']);
+    expect(dataOf<{ agentId: string }>(events, 'TaskSent').map((t) => t.agentId)).toEqual(['writer']);
+    expect(events.at(-1)).toMatchObject({ type: 'RunCompleted', data: { partial: true } });
+  });
+});
+
 describe('sleep steps', () => {
   it('a 2 s sleep whose worker is SIGKILLed fires exactly once on a worker started afterwards, and the run completes', async () => {
     sb = await workerSandbox('sqlite');
