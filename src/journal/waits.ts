@@ -53,6 +53,8 @@ export interface ParkedWait {
   dueAt?: string | undefined;
   /** The timer that ends this wait when it is due (a timeout). */
   timerId?: string | undefined;
+  /** The run that waits, when it is a parallel branch (child run) of the run listing it. */
+  runId?: string | undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import { ConcurrencyError } from '../store/errors.js';
 import type { EventStore } from '../store/eventStore.js';
 import { NotWaitingError } from './errors.js';
 import type { RecordedRunDeps } from './replay/modes.js';
+import { waitsAnywhere } from './parking.js';
 import { resumeRun } from './resume.js';
 import type { ExecuteResult } from './runExecution.js';
 import { readRunLog } from './runLog.js';
@@ -156,11 +157,14 @@ export function signalAnswer(runId: string, name: string, payload: unknown, o: S
  */
 export async function continueAfter(deps: RecordedRunDeps, runId: string, after: RunState, wanted: boolean): Promise<Pick<DecisionResult, 'continued' | 'done'>> {
   if (after.status !== 'queued') return { continued: 'no' };
+  // A parallel branch goes on with its whole run, once nothing in that run waits.
+  const root = after.rootRunId || runId;
+  if (root !== runId && (await waitsAnywhere(deps.store, root))) return { continued: 'no' };
   const leases = deps.store.leases;
-  if (leases) await leases.wake(runId);
+  if (leases) await leases.wake(root);
   if (!wanted) return { continued: 'no' };
   if (leases && (await leases.workers()).some((w) => !w.draining)) return { continued: 'worker' };
-  const done = resumeRun(deps, runId);
+  const done = resumeRun(deps, root);
   // The caller may not wait for the outcome: its failure must not go unhandled.
   done.catch(() => undefined);
   return { continued: 'here', done };

@@ -6,7 +6,7 @@ import type { EventStore } from '../store/eventStore.js';
 import type { LeaseStore } from '../store/leases.js';
 import { lastOwner, ownerState } from './owner.js';
 import { foldRunState } from '../projections/runState.js';
-import { isParked, parkLease } from './parking.js';
+import { parkedAnywhere, parkLease, waitsAnywhere } from './parking.js';
 
 /**
  * Queue the unfinished top-level runs that have no lease row: submitted runs whose submitter died
@@ -30,13 +30,13 @@ export async function reconcileQueue(store: EventStore, leases: LeaseStore): Pro
     const log: RecordedEvent[] = [];
     for await (const e of store.readStream(runStreamId(runId))) log.push(e);
     const state = foldRunState(log);
-    if (state.status === 'waiting') {
+    if (await waitsAnywhere(store, runId)) {
       // Parked: claimable once its earliest timer is due, or once a decision wakes it.
       await parkLease(store, leases, { runId, workflow: started.workflow.name, waitingFor: state.waitingFor });
       queued += 1;
       continue;
     }
-    if (!started.queued && !isParked(state, log)) {
+    if (!started.queued && !(await parkedAnywhere(store, log))) {
       const owner = lastOwner(log);
       if (owner && ownerState(owner, runId) !== 'dead') continue;
     }

@@ -7,8 +7,7 @@ import { isFinished, type RecordedRunDeps } from './replay/modes.js';
 import type { ExecuteResult } from './runExecution.js';
 import { readRunLog } from './runLog.js';
 import type { Workflow } from '../machines/workflow.js';
-import { foldRunState } from '../projections/runState.js';
-import { isParked, parkLease } from './parking.js';
+import { parkedAnywhere, parkLease } from './parking.js';
 
 /** Options of `engine.resume()`. */
 export interface ResumeOptions {
@@ -30,7 +29,7 @@ export async function resumeRun(deps: RecordedRunDeps, runId: string, options: R
   const started = runStartedOf(log);
   if (isFinished(log)) throw new RunFinishedError(runId, log[log.length - 1]!.type);
   // A parked run has no process: nobody else executes it.
-  const parked = isParked(foldRunState(log), log);
+  const parked = await parkedAnywhere(deps.store, log);
   const owner = parked ? undefined : lastOwner(log);
   const state = owner ? ownerState(owner, runId) : 'dead';
   if (state !== 'dead' && !options.force) {

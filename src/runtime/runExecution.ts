@@ -191,7 +191,7 @@ export function startRun(p: RunParams): RunHandle {
         // The run was abandoned or released meanwhile: its branch's end belongs to whoever continues it.
         if (handedOver) return await new Promise<never>(() => undefined);
         // A branch that waits parks its parent: whoever continues the parent resumes the branch from its log.
-        if (r.status === 'waiting') return await Promise.all((r.waitingFor ?? []).map(park)).then(() => r as never);
+        if (r.status === 'waiting') return await Promise.all((r.waitingFor ?? []).map((w) => park({ runId: child.runId, ...w }))).then(() => r as never);
         usage = addUsage(usage, r.usage);
         const text = typeof r.result === 'string' ? r.result : JSON.stringify(r.result ?? null);
         await childGate.wait(finishedKey);

@@ -1,7 +1,7 @@
 import { tool } from '@openai/agents';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Catalog, createAgent, DeterministicWorkflow, openStore, Worker, WorkflowEngine, type EventStore } from '../../../src/index.js';
+import { Catalog, createAgent, DeterministicWorkflow, openStore, ParallelWorkflow, refundDesk, Worker, WorkflowEngine, type EventStore } from '../../../src/index.js';
 import { dataOf, runEvents, typesOf } from '../../support/runs.js';
 import { testStoreUrls } from '../../support/stores.js';
 
@@ -188,6 +188,34 @@ describe('tool approvals', () => {
     const after = await engine.fork(r.runId, { at: decidedAt });
     expect(after.status).toBe('completed');
     expect(dataOf(await runEvents(s, after.runId), 'ApprovalDecided')).toEqual([expect.objectContaining({ by: 'ann' })]);
+    await s.close();
+  });
+
+  it('a parallel branch that waits parks its whole run; approving the branch continues the run from its root, and replay matches', async () => {
+    const workflow = () =>
+      new ParallelWorkflow({
+        name: 'desk_and_notes',
+        branches: { desk: refundDesk(), notes: new DeterministicWorkflow({ name: 'notes', agents: [createAgent('summarizer')] }) },
+        aggregator: createAgent('editor', { agentId: 'aggregator' }),
+      });
+    const s = await store();
+    const engine = new WorkflowEngine({ store: s, catalog: new Catalog().registerWorkflow('desk_and_notes', workflow, { description: 'parallel' }), maxRetries: 0 });
+    const r = await engine.execute(workflow(), undefined, REQUEST);
+    expect(r.status).toBe('waiting');
+    const branch = `${r.runId}.desk`;
+    expect(r.waitingFor).toEqual([expect.objectContaining({ kind: 'approval', name: 'issue_refund', runId: branch })]);
+    // Nothing wakes the run while its branch waits.
+    expect((await s.leases!.leases([r.runId]))[0]).toMatchObject({ parked: true, live: false });
+    expect((await engine.getWorkflowStatus(branch)).status).toBe('waiting');
+
+    const decided = await engine.approve(branch, { by: 'ann' });
+    expect(decided.continued).toBe('here');
+    const done = await decided.done!;
+    expect(done).toMatchObject({ runId: r.runId, status: 'completed' });
+    expect(typesOf(await runEvents(s, branch))).toContain('ToolReturned');
+    expect((await engine.getWorkflowStatus(branch)).status).toBe('completed');
+    expect(await s.leases!.leases([r.runId])).toEqual([]);
+    expect((await engine.replay(r.runId)).match).toBe(true);
     await s.close();
   });
 });
