@@ -1,4 +1,10 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+
+const require = createRequire(import.meta.url);
+/** The yaml package, loaded on the first workflow file: a run of a built-in workflow never needs it. */
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 /** A place in a workflow file: 1-based line and column. */
 export interface Position {
@@ -29,6 +35,7 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 
 /** The key node of the field at `path` (or the item node, for a list index), else the deepest existing node on the way. */
 function nodeAt(doc: Document, path: readonly PropertyKey[]): Node | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let node = doc.contents ?? undefined;
   for (const [i, k] of path.entries()) {
     if (isMap(node)) {
@@ -81,7 +88,8 @@ export function parseSource(text: string, file: string, format: 'yaml' | 'json')
   if (text.length * 3 > MAX_WORKFLOW_FILE_BYTES && Buffer.byteLength(text) > MAX_WORKFLOW_FILE_BYTES) {
     return { issues: [tooLarge(file, Buffer.byteLength(text))] };
   }
-  const lineCounter = new LineCounter();
+  const { LineCounter: Lines, parseDocument, visit } = yaml();
+  const lineCounter = new Lines();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (format === 'json') {
     try {
