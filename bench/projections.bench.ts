@@ -7,24 +7,19 @@
  * statechart definition, transitions, model responses, SDK spans) cloned under new run ids,
  * 200 runs interleaved event by event as concurrent runs are, inserted with direct batched
  * inserts of the codec's own JSON. Also measured: `store.readAll` alone (the ceiling of any
- * rebuild through the store), and for comparison only a rebuild reading through a codec that does
- * not re-check, value by value, JSON that `JSON.parse` has just produced (see `fastJsonCodec`).
+ * rebuild through the store).
  * `BENCH_ALL_VIEWS=1` adds a rebuild of all four views (status, runs, trace, usage).
  * Not a test. Figures: bench/results/projections.json. `BENCH_QUICK=1`: 50,000 events.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { z } from 'zod';
-import { createCodec, aigenCodec, type EventCodec } from '../src/events/codec.js';
-import { currentSchemaVersion, eventDataSchemas } from '../src/events/catalogue.js';
-import { jsonSchema } from '../src/events/common.js';
+import { aigenCodec } from '../src/events/codec.js';
 import type { RecordedEvent } from '../src/events/envelope.js';
 import { createWorkflow } from '../src/config/catalog.js';
 import { openProjections } from '../src/projections/open.js';
 import { createMemoryStore } from '../src/store/memory/index.js';
 import { openStore } from '../src/store/openStore.js';
-import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { prepareDatabase } from '../src/store/sqlite/schema.js';
 import { WorkflowEngine } from '../src/runtime/engine.js';
 import type { EventStore } from '../src/store/eventStore.js';
@@ -106,24 +101,6 @@ function rawRead(path: string): number {
   return rows;
 }
 
-/**
- * The catalogue's codec with every `z.json()` field checked as "present" only: on read the value
- * comes straight from `JSON.parse`, so it is JSON by construction. For comparison, not shipped.
- */
-function fastJsonCodec(): EventCodec {
-  const present = z.custom<unknown>((v) => v !== undefined);
-  const map = (s: z.ZodType): z.ZodType => {
-    if (s === (jsonSchema as z.ZodType)) return present;
-    if (s instanceof z.ZodObject) return z.object(Object.fromEntries(Object.entries(s.shape as Record<string, z.ZodType>).map(([k, v]) => [k, map(v)])));
-    if (s instanceof z.ZodOptional) return map(s.unwrap() as z.ZodType).optional();
-    if (s instanceof z.ZodNullable) return map(s.unwrap() as z.ZodType).nullable();
-    if (s instanceof z.ZodArray) return z.array(map(s.element as z.ZodType));
-    return s;
-  };
-  const schemas = Object.fromEntries(Object.entries(eventDataSchemas).map(([k, v]) => [k, map(v as z.ZodType)]));
-  return createCodec({ schemas, version: currentSchemaVersion });
-}
-
 async function rebuild(url: string, store: EventStore, events: number, detail: boolean): Promise<Measure> {
   const projections = await openProjections(url, store, { detail });
   const m = await measure(events, () => projections.rebuild());
@@ -159,15 +136,11 @@ async function main(): Promise<void> {
   const all = ALL_VIEWS ? await rebuild(url, store, events, true) : undefined;
   if (all) note(`rebuild status + runs + trace + usage: ${all.seconds.toFixed(1)} s`);
   await store.close();
-  const fastStore = openSqliteStore(path, { durability: 'normal', codec: fastJsonCodec() });
-  const fast = await rebuild(url, fastStore, events, false);
-  await fastStore.close();
 
   const rows: Array<[string, Measure]> = [
     ['raw read + JSON.parse', raw],
     ['store.readAll alone (read + validate)', read],
     ['rebuild status + runs', core],
-    ['rebuild status + runs, json fast-path codec*', fast],
     ...(all ? [['rebuild status + runs + trace + usage', all] as [string, Measure]] : []),
   ];
   printTable(
@@ -183,7 +156,6 @@ async function main(): Promise<void> {
       i === 2 ? verdict(core.eventsPerSec / raw.eventsPerSec >= TARGET) : undefined,
     ]),
   );
-  note("* not shipped: the store as configured validates z.json() fields value by value; the 'json fast-path codec' line shows what skipping that on read would give");
   note('the rebuild reads through the store (store.readAll): its own rate bounds the rebuild rate');
   const r = core.eventsPerSec / raw.eventsPerSec;
   const out = writeResults('projections', {
@@ -196,7 +168,6 @@ async function main(): Promise<void> {
     storeReadAll: read,
     rebuild: { views: ['status', 'runs'], batchSize: 10_000, ...core },
     ...(all ? { rebuildAllViews: { views: ['status', 'runs', 'trace', 'usage'], batchSize: 10_000, ...all } } : {}),
-    rebuildFastJsonCodec: { views: ['status', 'runs'], note: 'codec without per-value z.json() checks on read; not shipped', ...fast },
     ratio: r,
     cpuRatio: raw.cpuSeconds / core.cpuSeconds,
     target: TARGET,
