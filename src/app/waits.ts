@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
 import { foldRunStatus } from '../projections/status.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -100,22 +99,4 @@ export function pendingOf(events: readonly RecordedEvent[]): PendingDecision[] {
 export async function pendingDecisions(store: EventStore, runIds: readonly string[]): Promise<PendingDecision[]> {
   const lists = await Promise.all(runIds.map(async (runId) => pendingOf(await readRun(store, runId).catch((): RecordedEvent[] => []))));
   return lists.flat().sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
-}
-
-/**
- * Who decides when nobody says: the operating system's user name (`USER` / `USERNAME` when the
- * account has no name).
- * @example
- * ```ts
- * defaultDecider(process.env); // 'alice'
- * ```
- */
-export function defaultDecider(env: NodeJS.ProcessEnv): string {
-  try {
-    const name = userInfo().username;
-    if (name) return name;
-  } catch {
-    // no account entry (some containers)
-  }
-  return env.USER || env.USERNAME || 'unknown';
 }

@@ -4,6 +4,7 @@ import { errorMessage } from '../errors.js';
 import { DEFAULT_STORE_URL } from '../store/openStore.js';
 import { registerApprovals } from './commands/approvals.js';
 import { registerCancel } from './commands/cancel.js';
+import { registerDecisions } from './commands/decisions.js';
 import { registerEvents } from './commands/events.js';
 import { registerExportImport } from './commands/exportImport.js';
 import { registerFork } from './commands/fork.js';
@@ -60,6 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerValidate(program, ctx);
   registerCancel(program, ctx);
   registerApprovals(program, ctx);
+  registerDecisions(program, ctx);
   registerReplay(program, ctx);
   registerResume(program, ctx);
   registerFork(program, ctx);

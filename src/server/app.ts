@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { ServerOptions } from './deps.js';
 import { errorResponse, HttpError } from './errors.js';
 import { approvalRoutes } from './routes/approvals.js';
+import { decisionRoutes } from './routes/decisions.js';
 import { eventRoutes } from './routes/events.js';
 import { runRoutes } from './routes/runs.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -35,6 +36,7 @@ export function createServer(options: ServerOptions): Hono {
   const events = eventRoutes(options);
   app.route('/api/runs', events.run);
   app.route('/api/runs', runRoutes(options));
+  app.route('/api/runs', decisionRoutes(options));
   app.route('/api/approvals', approvalRoutes(options));
   app.route('/api/events', events.all);
   app.route('/api/workflows', workflowRoutes(options.catalog ?? options.engine.catalog));

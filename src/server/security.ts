@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
-import { defaultDecider } from '../app/waits.js';
+import { defaultDecider } from '../runtime/decide.js';
 import { bodyLimit } from 'hono/body-limit';
 import { ValidationError } from '../errors.js';
 import { ApiTokenTooShortError, errorResponse, HttpError } from './errors.js';
@@ -79,7 +79,7 @@ function sentToken(c: Context, tokens: readonly NamedToken[]): NamedToken | unde
  */
 export function callerName(c: Context, options: { token?: string | undefined; tokens?: readonly NamedToken[] | undefined }): string {
   const tokens = acceptedTokens(options);
-  if (tokens.length === 0) return defaultDecider(process.env);
+  if (tokens.length === 0) return defaultDecider();
   return sentToken(c, tokens)?.name ?? 'api';
 }
 
