@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { AppendRequest } from '../driver.js';
 import type { AppendResult, ExpectedVersion } from '../eventStore.js';
 import { encodePosition } from './position.js';
-import type { SchemaNames } from './schema.js';
+import type { SchemaNames } from './names.js';
 
 /** `expectedVersion` as the function reads it: a stream position, or a negative code. */
 const EXPECTED_CODE = { no_stream: -1, any: -2, stream_exists: -3 } as const;
