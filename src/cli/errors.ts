@@ -60,6 +60,6 @@ function cliHint(err: unknown): string {
   if (err instanceof NotFoundError && err.what === 'run') return '; `aigen runs` lists the runs of this store';
   if (codeOf(err) === 'WORKFLOW_NOT_RECORDED') return ' with --workflow <name|path>';
   if (codeOf(err) === 'MISSING_API_KEY') return ' (--model offline)';
-  if (codeOf(err) === 'STORE_READ_ONLY') return ' (run, resume, fork, cancel, import and serve record events; runs, status, trace, events, tail, export and replay only read)';
+  if (codeOf(err) === 'STORE_READ_ONLY') return ' (run, resume, fork, cancel, approve, reject, signal, import and serve record events; runs, status, approvals, trace, events, tail, export and replay only read)';
   return '';
 }
