@@ -19,9 +19,57 @@ async function detach(file: string, input: string): Promise<string> {
   return json<{ runId: string }>(r).runId;
 }
 
+interface RunJson {
+  runId: string;
+  status: string;
+  result: unknown;
+  error: { code: string; message: string } | null;
+  waitingFor?: Array<{ kind: string; id: string; name: string; dueAt?: string }>;
+}
+
+/** `aigen run FILE INPUT --json` in the foreground: it runs until the run ends or parks. */
+async function runHere(file: string, input: string): Promise<RunJson> {
+  const r = await aigen(['run', file, input, '--json'], { sb });
+  expect(r.code, r.stderr).toBe(0);
+  return json<RunJson>(r);
+}
+
 const dataOf = <T>(events: Awaited<ReturnType<typeof eventsOf>>, type: string) => typed(events, type).map((e) => e.data as T);
 
 describe('approval steps', () => {
+  it('approved with an edit from a file: the run goes on in the deciding process and the next step reads the edit', async () => {
+    sb = await workerSandbox('sqlite');
+    write('publish.yaml', 'name: publish\nkind: sequential\nagents:\n  - writer\n  - approval: publish_draft\n    prompt: Publish this draft?\n  - editor\n');
+    const parked = await runHere('publish.yaml', 'Announce our new offline mode');
+    expect(parked).toMatchObject({ status: 'waiting', waitingFor: [{ kind: 'approval', id: '2-publish_draft.approval', name: 'publish_draft' }] });
+    write('edited.md', 'Offline mode is here: every workflow runs without a key.');
+
+    const r = await aigen(['approve', parked.runId, '--edit', 'edited.md', '--as', 'ana', '--json'], { sb });
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<RunJson>(r)).toMatchObject({ runId: parked.runId, status: 'completed' });
+    const events = await eventsOf(sb.shared, parked.runId);
+    expect(dataOf(events, 'ApprovalDecided')).toEqual([{ approvalId: '2-publish_draft.approval', decision: 'approve', by: 'ana', output: 'Offline mode is here: every workflow runs without a key.' }]);
+    const tasks = dataOf<{ agentId: string; input: string }>(events, 'TaskSent');
+    expect(tasks.map((t) => t.agentId)).toEqual(['writer', 'editor']);
+    expect(tasks[1]!.input).toContain('Offline mode is here: every workflow runs without a key.');
+    expect((await aigen(['replay', parked.runId, '--verify'], { sb })).code).toBe(0);
+  });
+
+  it('rejected with a reason: the run ends partial with the draft, and the reason is recorded', async () => {
+    sb = await workerSandbox('sqlite');
+    write('publish.yaml', 'name: publish\nkind: sequential\nagents:\n  - writer\n  - approval: publish_draft\n  - editor\n');
+    const parked = await runHere('publish.yaml', 'Announce our new offline mode');
+    const r = await aigen(['reject', parked.runId, '--reason', 'too long', '--as', 'ana', '--json'], { sb });
+    expect(r.code, r.stderr).toBe(0);
+    const done = json<RunJson>(r);
+    expect(done).toMatchObject({ status: 'partial', error: { code: 'APPROVAL_REJECTED', message: "approval 'publish_draft' rejected by ana: too long" } });
+    const events = await eventsOf(sb.shared, parked.runId);
+    expect(dataOf(events, 'ApprovalDecided')).toEqual([{ approvalId: '2-publish_draft.approval', decision: 'reject', by: 'ana', comment: 'too long' }]);
+    expect(dataOf<{ agentId: string }>(events, 'TaskSent').map((t) => t.agentId)).toEqual(['writer']);
+    expect(events.at(-1)).toMatchObject({ type: 'RunCompleted', data: { partial: true } });
+    expect(done.result).toBe((events.find((e) => e.type === 'StepCompleted')!.data as { output: string }).output);
+  });
+
   it('with timeout 1s and onTimeout: reject, a worker rejects it once it is due', async () => {
     sb = await workerSandbox('sqlite');
     write('timed.yaml', 'name: timed\nkind: sequential\nagents:\n  - writer\n  - approval: quick_look\n    timeout: 1s\n    onTimeout: reject\n  - editor\n');
@@ -36,6 +84,52 @@ describe('approval steps', () => {
     expect(claimers(events)).toEqual(['w', 'w']);
     expect(dataOf<{ agentId: string }>(events, 'TaskSent').map((t) => t.agentId)).toEqual(['writer']);
     expect(events.at(-1)).toMatchObject({ type: 'RunCompleted', data: { partial: true } });
+  });
+});
+
+describe('signal steps', () => {
+  it('a payload its schema refuses exits 2 naming the field and records nothing; a valid one continues with the payload as the output', async () => {
+    sb = await workerSandbox('sqlite');
+    write(
+      'order.yaml',
+      [
+        'name: order',
+        'kind: sequential',
+        'agents:',
+        '  - type: writer',
+        '    id: quote',
+        '  - wait: payment',
+        '    schema:',
+        '      type: object',
+        '      required: [amount, currency]',
+        '      properties:',
+        '        amount: { type: number, exclusiveMinimum: 0 }',
+        '        currency: { enum: [EUR, USD] }',
+        '  - type: writer',
+        '    id: confirmation',
+        '',
+      ].join('\n'),
+    );
+    const parked = await runHere('order.yaml', 'Twelve notebooks');
+    expect(parked).toMatchObject({ status: 'waiting', waitingFor: [{ kind: 'signal', id: '2-payment.signal', name: 'payment' }] });
+    const before = (await eventsOf(sb.shared, parked.runId)).length;
+
+    const bad = await aigen(['signal', parked.runId, 'payment', '{"amount": -3, "currency": "EUR"}'], { sb });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/payload field amount/);
+    const missing = await aigen(['signal', parked.runId, 'payment', '{"amount": 3}'], { sb });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/payload field currency/);
+    expect(await eventsOf(sb.shared, parked.runId)).toHaveLength(before);
+
+    const ok = await aigen(['signal', parked.runId, 'payment', '{"amount": 12.5, "currency": "EUR"}', '--json'], { sb });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(json<RunJson>(ok)).toMatchObject({ status: 'completed' });
+    const events = await eventsOf(sb.shared, parked.runId);
+    expect(dataOf(events, 'SignalReceived')).toMatchObject([{ signalId: '2-payment.signal', name: 'payment', payload: { amount: 12.5, currency: 'EUR' } }]);
+    const tasks = dataOf<{ agentId: string; input: string }>(events, 'TaskSent');
+    expect(tasks.map((t) => t.agentId)).toEqual(['quote', 'confirmation']);
+    expect(tasks[1]!.input).toContain('{"amount":12.5,"currency":"EUR"}');
   });
 });
 
