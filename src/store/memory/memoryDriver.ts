@@ -81,9 +81,10 @@ export class MemoryDriver implements StoreDriver {
     const out: RawEvent[] = [];
     const source = filter?.streamId !== undefined ? (this.streams.get(filter.streamId) ?? []) : this.all;
     const start = after === undefined ? 0 : positionOf(after);
-    for (const row of source) {
-      if (out.length >= limit) break;
-      if (Number(row.globalPosition) <= start) continue;
+    // Rows are in global order: begin at the first one after `start` instead of scanning from the
+    // beginning (a live subscriber reads after its position on every commit).
+    for (let i = firstAfter(source, start); i < source.length && out.length < limit; i++) {
+      const row = source[i]!;
       if (matches(row, filter)) out.push(row);
     }
     return Promise.resolve(out);
@@ -113,4 +114,16 @@ export class MemoryDriver implements StoreDriver {
     this.wake$.complete();
     return Promise.resolve();
   }
+}
+
+/** Index of the first row whose global position is past `position` (rows in global order). */
+function firstAfter(rows: readonly RawEvent[], position: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (Number(rows[mid]!.globalPosition) <= position) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
