@@ -1,4 +1,5 @@
 import type { Catalog } from '../config/catalog.js';
+import { isWorkflowFilePath } from '../config/load.js';
 import type { Workflow } from '../machines/workflow.js';
 import { UnknownWorkflowError } from './errors.js';
 
@@ -24,6 +25,8 @@ export interface ResolveWorkflowOptions {
 export function resolveWorkflow(catalog: Catalog, spec: string, options: ResolveWorkflowOptions = {}): Workflow {
   const files = options.files !== false;
   if (catalog.hasWorkflow(spec)) return catalog.createWorkflow(spec);
+  // A path before agent types: a type matches by substring (`technical_writer`), and so would `support.yaml`.
+  if (files && isWorkflowFilePath(spec)) return catalog.createWorkflow(spec);
   const agents = spec.split(',').map((s) => s.trim());
   if (agents.every((a) => a !== '' && catalog.hasAgentType(a))) return catalog.createWorkflow(agents);
   // A file path, or an agent list naming an unknown type: the catalog says precisely what is wrong.

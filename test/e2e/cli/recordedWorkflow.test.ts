@@ -106,7 +106,7 @@ describe('a run of a workflow registered by a project file', () => {
     const without = await aigen(['fork', source.runId, '--at', '2'], { sb });
     expect(without.code).toBe(2);
     expect(oneLineError(without)).toBe(
-      `aigen: run ${source.runId} ran workflow 'pair', which is not registered here (registered: content_generation, dynamic_content, content_router, multi_perspective, self_improving) and was not recorded with the run; give the workflow it ran with --workflow <name|path>`,
+      `aigen: run ${source.runId} ran workflow 'pair', which is not registered here (registered: content_generation, dynamic_content, content_router, multi_perspective, self_improving, refund_desk) and was not recorded with the run; give the workflow it ran with --workflow <name|path>`,
     );
     const fork = await runJson(['fork', source.runId, '--at', '2', '--workflow', join(dir, 'pair.yaml')]);
     expect(fork.status).toBe('completed');
