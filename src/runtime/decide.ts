@@ -84,8 +84,10 @@ function pendingApproval(runId: string, state: RunState, approvalId: string | un
   throw new NotWaitingError(`${describeWaits(runId, state)}${approvalId === undefined ? '' : `, not for approval ${approvalId}`}`);
 }
 
-/** What to append for the run's state: the event, and the wait it answers. */
-type Answer = { event: NewEvent; id: string };
+/** The event a decision or signal appends, and the id of the wait it answers. */
+export type Answer =
+  | { type: 'ApprovalDecided'; data: EventData<'ApprovalDecided'>; id: string }
+  | { type: 'SignalReceived'; data: EventData<'SignalReceived'>; id: string };
 
 /**
  * Append a decision or signal to a run that waits for it, under `expectedVersion` (a concurrent
@@ -95,7 +97,7 @@ type Answer = { event: NewEvent; id: string };
 export async function recordAnswer(
   store: EventStore,
   runId: string,
-  answer: (state: RunState, log: readonly RecordedEvent[]) => Omit<Answer, 'event'> & { type: 'ApprovalDecided' | 'SignalReceived'; data: EventData<'ApprovalDecided'> | EventData<'SignalReceived'> },
+  answer: (state: RunState, log: readonly RecordedEvent[]) => Answer,
 ): Promise<{ id: string; after: RunState }> {
   for (let attempt = 0; ; attempt++) {
     const log = await readRunLog(store, runId);
@@ -123,7 +125,7 @@ async function tail(store: EventStore, runId: string, position: number): Promise
 
 /** The ApprovalDecided an approve or reject appends, checked against what the run waits for. */
 export function approvalAnswer(runId: string, decision: 'approve' | 'reject', o: ApproveOptions & { reason?: string }) {
-  return (state: RunState) => {
+  return (state: RunState): Answer => {
     const wait = pendingApproval(runId, state, o.approvalId);
     const comment = decision === 'reject' ? o.reason : o.comment;
     const data: EventData<'ApprovalDecided'> = {
@@ -133,20 +135,20 @@ export function approvalAnswer(runId: string, decision: 'approve' | 'reject', o:
       ...(comment !== undefined ? { comment } : {}),
       ...(o.output !== undefined ? { output: o.output } : {}),
     };
-    return { type: 'ApprovalDecided' as const, data, id: wait.id };
+    return { type: 'ApprovalDecided', data, id: wait.id };
   };
 }
 
 /** The SignalReceived a signal appends, checked against what the run waits for and the recorded schema. */
 export function signalAnswer(runId: string, name: string, payload: unknown, o: SignalOptions) {
-  return (state: RunState, log: readonly RecordedEvent[]) => {
+  return (state: RunState, log: readonly RecordedEvent[]): Answer => {
     const wait = state.waitingFor.find((w) => w.kind === 'signal' && w.name === name);
     if (!wait) throw new NotWaitingError(`${describeWaits(runId, state)}, not for signal '${name}'`);
     const awaited = log.find((e) => e.type === 'SignalAwaited' && (e.data as EventData<'SignalAwaited'>).signalId === wait.id);
     const schema = (awaited?.data as EventData<'SignalAwaited'> | undefined)?.schema;
     if (schema !== undefined && schema !== null) validatePayload(schema as JsonSchema, payload, `signal '${name}'`);
     const data: EventData<'SignalReceived'> = { signalId: wait.id, name, payload: (payload ?? null), by: o.by ?? defaultDecider() };
-    return { type: 'SignalReceived' as const, data, id: wait.id };
+    return { type: 'SignalReceived', data, id: wait.id };
   };
 }
 
@@ -171,7 +173,7 @@ export async function continueAfter(deps: RecordedRunDeps, runId: string, after:
 }
 
 /** Record a decision or signal (see {@link recordAnswer}) and continue the run (see {@link continueAfter}). */
-export async function decide(deps: RecordedRunDeps, runId: string, answer: Parameters<typeof recordAnswer>[2], wanted: boolean | undefined): Promise<DecisionResult> {
+export async function decide(deps: RecordedRunDeps, runId: string, answer: (state: RunState, log: readonly RecordedEvent[]) => Answer, wanted: boolean | undefined): Promise<DecisionResult> {
   const { id, after } = await recordAnswer(deps.store, runId, answer);
   return { runId, id, ...(await continueAfter(deps, runId, after, wanted !== false)) };
 }

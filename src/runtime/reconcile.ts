@@ -12,7 +12,8 @@ import { parkedAnywhere, parkLease, waitsAnywhere } from './parking.js';
  * Queue the unfinished top-level runs that have no lease row: submitted runs whose submitter died
  * before queueing them, and runs whose process died before leases existed. A run whose recorded
  * process still lives (or lives on another host) is left to it; a waiting run is queued parked
- * (claimable when its timer is due or a decision wakes it). Returns how many were queued.
+ * (claimable when its timer is due or a decision wakes it); the parked row of a run that ended
+ * is forgotten. Returns how many were queued.
  */
 export async function reconcileQueue(store: EventStore, leases: LeaseStore): Promise<number> {
   const open = new Map<string, EventData<'RunStarted'>>();
@@ -22,6 +23,8 @@ export async function reconcileQueue(store: EventStore, leases: LeaseStore): Pro
       if (!d.parentRunId) open.set(d.runId, d);
     } else open.delete(e.streamId.slice('run-'.length));
   }
+  // A parked run that ended meanwhile (cancelled while it waited) is never claimed: forget its row.
+  for (const row of await leases.leases()) if (row.parked && !open.has(row.runId)) await leases.finish(row.runId);
   if (open.size === 0) return 0;
   const known = new Set((await leases.leases([...open.keys()])).map((l) => l.runId));
   let queued = 0;

@@ -106,6 +106,19 @@ describe('durable timers', () => {
     expect(await store.leases!.claim({ workerId: 'w', leaseMs: 1000, max: 5 })).toEqual([]);
     await store.close();
   });
+  it('the parked row of a run cancelled while it waited is forgotten by reconciliation', async () => {
+    const store = await sqliteStore();
+    const { engine, workflow } = setup(nap(10 * MIN), store);
+    const r = await engine.execute(workflow(), undefined, 'go');
+    const events = await runEvents(store, r.runId);
+    const { rootRunId, traceId } = events[0]!.metadata;
+    const usage = { requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    await store.append(`run-${r.runId}`, [{ type: 'RunCancelled', data: { reason: 'not needed', usage, durationMs: 1 }, metadata: { runId: r.runId, rootRunId, traceId } }], { expectedVersion: events.at(-1)!.streamPosition });
+    expect((await store.leases!.leases([r.runId]))[0]).toMatchObject({ parked: true });
+    await reconcileQueue(store, store.leases!);
+    expect(await store.leases!.leases([r.runId])).toEqual([]);
+    await store.close();
+  });
 });
 
 describe('approvals and signals through the wait primitive', () => {
