@@ -6,114 +6,12 @@
  * Node), so the browser gets it bundled as it is.
  */
 import type { EventData } from '../events/catalogue.js';
-import type { ErrorInfo, StateValue, Usage } from '../events/common.js';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
 import { addUsage, zeroUsage } from '../events/usage.js';
-import type { ParkedWait } from '../journal/waits.js';
+import { foldWait } from './waitFold.js';
+import { ownerId, type ActorView, type RunState, type StepView } from './runStateTypes.js';
 
-/** A run's lifecycle status. */
-export type RunLifecycle = 'pending' | 'queued' | 'running' | 'retrying' | 'waiting' | 'stalled' | 'completed' | 'partial' | 'failed' | 'cancelled';
-
-/** Every {@link RunLifecycle}, in lifecycle order. */
-export const RUN_LIFECYCLES: readonly RunLifecycle[] = ['pending', 'queued', 'running', 'retrying', 'waiting', 'stalled', 'completed', 'partial', 'failed', 'cancelled'];
-
-/** The id of a process executing runs: a worker's id, or `host:pid` of a process running its own run. */
-export function ownerId(owner: { host: string; pid: number }): string {
-  return `${owner.host}:${owner.pid}`;
-}
-
-/** One agent step of a run. */
-export interface StepView {
-  stepId: string;
-  agentId: string;
-  actorId: string | undefined;
-  /** `cancelled`: the run was cancelled while the step was running. */
-  status: 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
-  attempts: number;
-  startedAt: string;
-  endedAt: string | undefined;
-  durationMs: number | undefined;
-  usage: Usage;
-  /** The step's output once it completed. */
-  output: unknown;
-  outputPreview: string | undefined;
-  error: ErrorInfo | undefined;
-  /** Stream position of the event that last changed the step. */
-  position: number;
-}
-
-/** What an actor was last asked to do (its latest TaskSent). */
-export interface ActorTask {
-  stepId: string;
-  attempt: number;
-  input: unknown;
-}
-
-/** One actor (the workflow, a nested workflow or an agent) of a run. */
-export interface ActorView {
-  /** Id of the machine it runs (a key of the run's definition.machines); unknown until it transitions. */
-  machine: string | undefined;
-  /** Its current state value (`idle` until it transitions). */
-  state: StateValue;
-  task: ActorTask | undefined;
-}
-
-/** Something a run waits for before it can continue (an approval, a signal, a timer). */
-export interface WaitingFor extends ParkedWait {
-  /** Stream position of the event that started the wait. */
-  since: number;
-  /** When the wait started (ISO). */
-  sinceAt: string;
-}
-
-/** Everything known about a run from its events: what the views, time travel and the browser show. */
-export interface RunState {
-  runId: string;
-  workflow: string;
-  kind: string;
-  /**
-   * `queued` until a worker claims a submitted run (or, after a wait ended, until someone
-   * continues it); `waiting` while `waitingFor` is not empty; `stalled` is never folded (it needs the
-   * clock and the lease table: the views mark a `running` run whose lease expired).
-   */
-  status: RunLifecycle;
-  /** Who executes the run (its latest claim), while it is not queued. */
-  worker: string | undefined;
-  model: string;
-  input: string;
-  traceId: string;
-  parentRunId: string | undefined;
-  /** The top-level run of this run's tree (itself for a top-level run). */
-  rootRunId: string;
-  forkOf: { runId: string; position: number } | undefined;
-  /**
-   * Runs forked from this one (`RunStarted.forkOf.runId` is this run), by fork position. They live
-   * in other streams, so a fold of this run's stream alone leaves the list empty; the projection
-   * runner and `statusAt` fill it in.
-   */
-  forks: Array<{ runId: string; position: number }>;
-  startedAt: string;
-  endedAt: string | undefined;
-  durationMs: number | undefined;
-  /** Current state value of the workflow actor and of every agent actor, by actor id. */
-  states: Record<string, StateValue>;
-  /** Every actor by id, in order of first appearance: machine, state value, current task. */
-  actors: Record<string, ActorView>;
-  steps: StepView[];
-  handoffs: Array<{ stepId: string; from: string; to: string }>;
-  branch: { stepId: string; branch: string; reason: string } | undefined;
-  childRuns: Array<{ childRunId: string; branch: string; status: string }>;
-  /** What the run waits for now (approvals, signals, timers); empty while it can proceed. */
-  waitingFor: WaitingFor[];
-  output: unknown;
-  partial: boolean;
-  error: ErrorInfo | undefined;
-  usage: Usage;
-  /** Stream position of the last folded event (-1 before any). */
-  lastPosition: number;
-  /** How many events were folded: equals `lastPosition + 1` unless an event was skipped as unreadable. */
-  eventCount: number;
-}
+export * from './runStateTypes.js';
 
 const PREVIEW = 200;
 
@@ -342,59 +240,6 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
       });
       break;
     default:
-      break;
-  }
-  return next;
-}
-
-type WaitEvent = Extract<AigenEvent, { type: 'ApprovalRequested' | 'SignalAwaited' | 'TimerStarted' | 'ApprovalDecided' | 'SignalReceived' | 'TimerFired' }>;
-
-/**
- * The waits of a run: a request adds an entry (a timeout timer only sets its wait's `dueAt`), a
- * decision, signal or fired timer removes it. A waiting run holds no executor: the last wait's end
- * makes it `queued` (runnable) until it is claimed or resumed, or `running` when an executor
- * already took it (a worker that claimed it for a due timer).
- */
-function foldWait(next: RunState, e: WaitEvent): RunState {
-  const ended = next.endedAt !== undefined;
-  const since = e.streamPosition;
-  const sinceAt = e.metadata.recordedAt;
-  const add = (w: WaitingFor): void => {
-    if (ended || next.waitingFor.some((x) => x.id === w.id)) return;
-    next.waitingFor = [...next.waitingFor, w];
-    next.status = 'waiting';
-    next.worker = undefined;
-  };
-  const remove = (match: (w: WaitingFor) => boolean): void => {
-    const left = next.waitingFor.filter((w) => !match(w));
-    if (left.length === next.waitingFor.length) return;
-    next.waitingFor = left;
-    if (left.length === 0 && next.status === 'waiting') next.status = next.worker === undefined ? 'queued' : 'running';
-  };
-  switch (e.type) {
-    case 'ApprovalRequested': {
-      const d = e.data;
-      add({ kind: 'approval', id: d.approvalId, name: d.name, prompt: d.prompt, content: d.content, stepId: d.stepId, since, sinceAt, dueAt: d.timeout?.dueAt });
-      break;
-    }
-    case 'SignalAwaited':
-      add({ kind: 'signal', id: e.data.signalId, name: e.data.name, prompt: e.data.prompt, stepId: e.data.stepId, since, sinceAt, dueAt: e.data.dueAt });
-      break;
-    case 'TimerStarted': {
-      const d = e.data;
-      if (d.purpose === 'sleep') add({ kind: 'timer', id: d.timerId, name: 'sleep', stepId: d.stepId, since, sinceAt, dueAt: d.dueAt });
-      else if (d.for !== undefined) next.waitingFor = next.waitingFor.map((w) => (w.id === d.for ? { ...w, dueAt: d.dueAt, timerId: d.timerId } : w));
-      break;
-    }
-    case 'ApprovalDecided':
-      remove((w) => w.kind === 'approval' && w.id === e.data.approvalId);
-      break;
-    case 'SignalReceived':
-      remove((w) => w.kind === 'signal' && w.id === e.data.signalId);
-      break;
-    case 'TimerFired':
-      // A sleep ends; a timed-out signal ends too (an approval's timeout ends with its decision).
-      remove((w) => (w.kind === 'timer' && w.id === e.data.timerId) || (w.kind === 'signal' && w.timerId === e.data.timerId));
       break;
   }
   return next;
