@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type ClientConfig } from 'pg';
 import type { EventCodec } from '../../events/codec.js';
 import { StoreUnavailableError, ValidationError } from '../../errors.js';
 import { redactUrl } from '../../secrets.js';
@@ -19,6 +19,34 @@ export interface PostgresStoreOptions extends PostgresDriverOptions {
   poolSize?: number;
   /** How long opening a connection may take before the store counts as unreachable. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * How long the server lets one of the store's connections sit idle inside a transaction before
+   * it ends that session, releasing its locks. A process paused (SIGSTOP, a debugger, a frozen VM)
+   * in the middle of a claim or a multi-statement append would otherwise hold the claim lock or a
+   * stream's row lock until it resumes, and every other worker would wait. The store's own
+   * transactions never idle for more than a round trip. Default 10000 ms; 0 turns it off; an
+   * `idle_in_transaction_session_timeout` in the connection string wins.
+   */
+  idleInTransactionTimeoutMs?: number;
+}
+
+/**
+ * The `pg` settings of every connection the store opens (pool and LISTEN connection).
+ * @example
+ * ```ts
+ * connectionConfig({ connectionString: 'postgres://localhost/aigen' }).idle_in_transaction_session_timeout; // 10000
+ * ```
+ */
+export function connectionConfig(options: Pick<PostgresStoreOptions, 'connectionString' | 'connectTimeoutMs' | 'idleInTransactionTimeoutMs'>): ClientConfig {
+  const idle = options.idleInTransactionTimeoutMs ?? 10_000;
+  if (!Number.isInteger(idle) || idle < 0) {
+    throw new ValidationError(`postgres idleInTransactionTimeoutMs must be a non-negative integer, got ${String(idle)}`, { path: 'idleInTransactionTimeoutMs' });
+  }
+  return {
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    ...(idle > 0 ? { idle_in_transaction_session_timeout: idle } : {}),
+  };
 }
 
 /** The connection string with any password masked, for messages. */
@@ -48,7 +76,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw new ValidationError(`postgres poolSize must be a positive integer, got ${String(poolSize)}`, { path: 'poolSize' });
   }
   const target = `${redactUrl(options.connectionString)}${names.schema === DEFAULT_SCHEMA ? '' : ` (schema ${names.schema})`}`;
-  const config = { connectionString: options.connectionString, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000 };
+  const config = connectionConfig(options);
   const pool = new Pool({ ...config, max: poolSize });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);

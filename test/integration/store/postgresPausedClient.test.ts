@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectionConfig, openPostgresStore } from '../../../src/store/postgres/index.js';
+import { PG_URL } from '../../support/stores.js';
+
+const schemas: string[] = [];
+afterAll(async () => {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(s)} CASCADE`);
+  await admin.end();
+});
+
+describe('a PostgreSQL store whose other client is paused inside a transaction', () => {
+  it('a worker paused while holding the claim lock is cut off by the server, and another worker claims the run', async () => {
+    const schema = `aigen_paused_${randomBytes(5).toString('hex')}`;
+    schemas.push(schema);
+    const options = { connectionString: PG_URL, schema, idleInTransactionTimeoutMs: 400 };
+    const store = await openPostgresStore(options);
+    const leases = store.leases!;
+    await leases.enqueue({ runId: 'r1', workflow: 'wf' });
+
+    // What a worker SIGSTOPped in the middle of its claim leaves behind: a connection of the
+    // store's kind, idle inside a transaction that holds the schema's claim lock.
+    const paused = new pg.Client(connectionConfig(options));
+    const lost: Error[] = [];
+    paused.on('error', (err) => lost.push(err));
+    await paused.connect();
+    await paused.query('BEGIN');
+    await paused.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`aigen:claim:${schema}`]);
+
+    const claimed = await leases.claim({ workerId: 'B', leaseMs: 60_000, max: 1 });
+    expect(claimed).toEqual([{ runId: 'r1', workflow: 'wf', resumed: false }]);
+    expect((await leases.leases(['r1']))[0]).toMatchObject({ holder: 'B', live: true });
+
+    // When the paused process continues, its transaction is gone: its next statement fails.
+    await expect(paused.query('SELECT 1')).rejects.toThrow();
+    expect(lost.map((e) => e.message).join(' ')).toMatch(/idle-in-transaction/);
+    await paused.end().catch(() => undefined);
+    await store.close();
+  });
+});
+
+describe('connectionConfig', () => {
+  it('sets a 10 s idle-in-transaction limit by default, none when 0, and refuses a negative one', () => {
+    expect(connectionConfig({ connectionString: PG_URL }).idle_in_transaction_session_timeout).toBe(10_000);
+    expect(connectionConfig({ connectionString: PG_URL, idleInTransactionTimeoutMs: 400 })).not.toHaveProperty('idle_in_transaction_session_timeout');
+    expect(() => connectionConfig({ connectionString: PG_URL, idleInTransactionTimeoutMs: -1 })).toThrow(/idleInTransactionTimeoutMs/);
+  });
+
+});
