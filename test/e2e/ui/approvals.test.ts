@@ -1,41 +1,23 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../../src/server/index.js';
-import { runEvents, startRun, startTestServer, type TestServer } from '../server/helpers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+import { describe, expect, it } from 'vitest';
+import { runEvents, startRun } from '../server/helpers.js';
+import { hasChromium, uiSession } from './browser.js';
 
 describe.skipIf(!hasChromium)('approving from the run page', () => {
-  let t: TestServer;
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // Slow model calls: the run is seen going on live after the decision.
-    t = await startTestServer({ latencyMs: 600 });
-    server = await t.listen();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  // Slow model calls: the run is seen going on live after the decision.
+  const ui = uiSession({ latencyMs: 600 });
 
   it('a waiting run shows the tool call to approve, highlighted in the statechart; Approve records the decision and the page follows the run to its end', async () => {
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    const runId = await startRun(t.app, 'refund_desk', 'Please refund order #A1042, $40: it arrived broken');
-    expect((await t.engine.wait(runId)).status).toBe('waiting');
+    const runId = await startRun(ui.t.app, 'refund_desk', 'Please refund order #A1042, $40: it arrived broken');
+    expect((await ui.t.engine.wait(runId)).status).toBe('waiting');
 
-    await page.goto(`${server.url}/`, { waitUntil: 'load' });
+    await page.goto(`${ui.server.url}/`, { waitUntil: 'load' });
     await page.locator('[aria-label="status filter"]').selectOption('waiting');
     await page.locator(`[data-testid=runs] tr[data-run-id="${runId}"] .status-waiting`).waitFor({ timeout: 20_000 });
 
-    await page.goto(`${server.url}/runs/${runId}`, { waitUntil: 'load' });
+    await page.goto(`${ui.server.url}/runs/${runId}`, { waitUntil: 'load' });
     const panel = page.locator('[data-testid=waiting]');
     await panel.waitFor({ timeout: 20_000 });
     await expect.poll(() => page.locator('[data-testid=run-status]').textContent(), { timeout: 20_000 }).toBe('waiting');
@@ -51,7 +33,7 @@ describe.skipIf(!hasChromium)('approving from the run page', () => {
     await page.locator('[data-testid=events] .type-ApprovalDecided').first().waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-testid=events]').textContent()).toMatch(/approved by .*: receipt checked/);
 
-    const events = await runEvents(t.store, runId);
+    const events = await runEvents(ui.t.store, runId);
     const decided = events.find((e) => e.type === 'ApprovalDecided')!;
     expect(decided.data).toMatchObject({ decision: 'approve', comment: 'receipt checked' });
     expect(events.findIndex((e) => e.type === 'ToolReturned')).toBeGreaterThan(decided.streamPosition);
@@ -60,15 +42,15 @@ describe.skipIf(!hasChromium)('approving from the run page', () => {
   });
 
   it('Reject with a comment: the model gets the reason and the run completes with it', async () => {
-    const page = await browser.newPage();
-    const runId = await startRun(t.app, 'refund_desk', 'Please refund order #A77, $15: it is late');
-    expect((await t.engine.wait(runId)).status).toBe('waiting');
-    await page.goto(`${server.url}/runs/${runId}`, { waitUntil: 'load' });
+    const page = await ui.browser.newPage();
+    const runId = await startRun(ui.t.app, 'refund_desk', 'Please refund order #A77, $15: it is late');
+    expect((await ui.t.engine.wait(runId)).status).toBe('waiting');
+    await page.goto(`${ui.server.url}/runs/${runId}`, { waitUntil: 'load' });
     await page.locator('[data-testid=reject]').waitFor({ timeout: 20_000 });
     await page.locator('[data-testid=approval-comment]').fill('outside the refund window');
     await page.locator('[data-testid=reject]').click();
     await expect.poll(() => page.locator('[data-testid=run-status]').textContent(), { timeout: 30_000 }).toBe('completed');
-    const events = await runEvents(t.store, runId);
+    const events = await runEvents(ui.t.store, runId);
     expect(events.find((e) => e.type === 'ApprovalDecided')!.data).toMatchObject({ decision: 'reject', comment: 'outside the refund window' });
     expect(events.map((e) => e.type)).not.toContain('ToolCalled');
     await page.close();

@@ -1,18 +1,16 @@
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflow } from '../../../src/config/catalog.js';
 import type { EventData } from '../../../src/events/catalogue.js';
 import type { RunningServer } from '../../../src/server/index.js';
 import { aigen, finished, runStartedWith, sandbox, start, storedEvents, type Sandbox } from '../cli/helpers.js';
 import { eventually, post, runEvents, startRun, startTestServer, type TestServer } from '../server/helpers.js';
+import { hasChromium, launchChromium } from './browser.js';
 
 // The UI says what the log says: no success colour for a failure, no "live" for an ended run, no
 // step at work in a cancelled run, no SDK span past its step, a word for an empty list, and the
 // wall-clock time of a run that was resumed after its process died.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 
 const RGB_OK = 'rgb(43, 138, 62)';
 const RGB_BAD = 'rgb(201, 42, 42)';
@@ -28,7 +26,7 @@ describe.skipIf(!hasChromium)('a UI that tells the truth', () => {
     // Each offline model call takes a second: runs stay in progress long enough to act on them.
     t = await startTestServer({ latencyMs: 1000 });
     server = await t.listen();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on('pageerror', (e) => problems.push(e.message));
   }, 60_000);
@@ -176,7 +174,7 @@ describe.skipIf(!hasChromium)('a run resumed after its process died', () => {
 
     t = await startTestServer({ storeUrl: sb.store });
     const server = await t.listen();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(`${server.url}/runs/${runId}`);
     await page.locator('[data-testid=run-status]', { hasText: /^completed$/ }).waitFor({ timeout: 30_000 });

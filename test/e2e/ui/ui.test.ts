@@ -1,18 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, registerWorkflowFactory } from '../../../src/config/catalog.js';
 import { DeterministicWorkflow } from '../../../src/machines/deterministic.js';
 import { statusAt } from '../../../src/projections/at.js';
 import type { RunningServer } from '../../../src/server/index.js';
 import { runEvents, startTestServer, type TestServer } from '../server/helpers.js';
+import { hasChromium, launchChromium } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts/ui');
 const HOSTILE = 'Tides <script>alert(1)</script> and <img src=x onerror="window.__xss=1">';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`skipping the browser tests: ${CHROMIUM} is missing (install it: apt-get install -y chromium)`);
 
 // A custom workflow: the offline agents echo the topic, so their output carries the hostile markup.
 registerWorkflowFactory('ui_demo', (o) => new DeterministicWorkflow({ agents: [createAgent('research'), createAgent('writer'), createAgent('editor')], name: 'ui_demo', ...o }), {
@@ -36,10 +34,7 @@ describe.skipIf(!hasChromium)('web UI in chromium', () => {
     // Long enough that every step stays visible while a cold browser loads and lays out the run page.
     t = await startTestServer({ latencyMs: 4000 });
     server = await t.listen();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
