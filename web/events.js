@@ -86,6 +86,10 @@ export function summary(e) {
       return `${e.data.purpose} until ${e.data.dueAt}`;
     case 'TimerFired':
       return e.data.timerId;
+    case 'BranchParked':
+      return `${e.data.branch} waits for ${e.data.waitingFor.map((w) => `${w.kind} ${w.name}`).join(', ')}`;
+    case 'BranchAnswered':
+      return `${e.data.id} answered in ${e.data.runId}`;
     default:
       return '';
   }

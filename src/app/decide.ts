@@ -2,8 +2,7 @@ import { ValidationError } from '../errors.js';
 import type { DecisionResult } from '../runtime/decide.js';
 import type { WorkflowEngine } from '../runtime/engine.js';
 import type { ExecuteResult } from '../runtime/runExecution.js';
-import { readRun } from './runs.js';
-import { pendingOf, type PendingDecision } from './waits.js';
+import { pendingOfRun, type PendingDecision } from './waits.js';
 
 /** A decision on an approval a run waits for. */
 export interface DecisionRequest {
@@ -83,7 +82,7 @@ function outcomeOf(result: DecisionResult): DecisionOutcome {
 
 /** The approval a decision without an id (or with this id) is about, if the run waits for it. */
 export async function pendingApproval(engine: WorkflowEngine, runId: string, approvalId: string | undefined): Promise<PendingDecision | undefined> {
-  const approvals = pendingOf(await readRun(engine.store, runId)).filter((p) => p.kind !== 'signal');
+  const approvals = (await pendingOfRun(engine.store, runId)).filter((p) => p.kind !== 'signal');
   if (approvalId !== undefined) return approvals.find((p) => p.id === approvalId);
   return approvals.length === 1 ? approvals[0] : undefined;
 }

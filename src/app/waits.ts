@@ -50,7 +50,8 @@ export function pendingOf(events: readonly RecordedEvent[]): PendingDecision[] {
   }
   const out: PendingDecision[] = [];
   for (const w of status.waitingFor) {
-    if (w.kind === 'timer') continue;
+    // A parallel branch's wait is listed by the branch (see pendingOfRun).
+    if (w.kind === 'timer' || w.runId !== undefined) continue;
     const request = requests.get(`${w.kind}:${w.id}`);
     if (!request) continue;
     const run = { runId: status.runId, workflow: status.workflow };
@@ -99,4 +100,20 @@ export function pendingOf(events: readonly RecordedEvent[]): PendingDecision[] {
 export async function pendingDecisions(store: EventStore, runIds: readonly string[]): Promise<PendingDecision[]> {
   const lists = await Promise.all(runIds.map(async (runId) => pendingOf(await readRun(store, runId).catch((): RecordedEvent[] => []))));
   return lists.flat().sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+}
+
+/**
+ * What one run waits for that a person decides (see {@link pendingOf}), with the waits of its
+ * parallel branches that park it (each with the branch's `runId`).
+ * @example
+ * ```ts
+ * const [pending] = await pendingOfRun(store, runId); pending?.runId; // `${runId}.review` for a branch's approval
+ * ```
+ */
+export async function pendingOfRun(store: EventStore, runId: string): Promise<PendingDecision[]> {
+  const events = await readRun(store, runId);
+  const waits = foldRunStatus(events).waitingFor.filter((w) => w.runId !== undefined);
+  const branches = [...new Set(waits.map((w) => w.runId!))];
+  const theirs = (await pendingDecisions(store, branches)).filter((p) => waits.some((w) => w.runId === p.runId && w.id === p.id));
+  return [...pendingOf(events), ...theirs];
 }

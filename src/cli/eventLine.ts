@@ -42,6 +42,10 @@ export function summarize(event: RecordedEvent): string {
       return `${e.data.branch} ${shortId(e.data.childRunId)}`;
     case 'ChildRunFinished':
       return `${e.data.branch} ${e.data.status}`;
+    case 'BranchParked':
+      return `${e.data.branch} waits for ${e.data.waitingFor.map((w) => `${w.kind} ${w.name}`).join(', ')}`;
+    case 'BranchAnswered':
+      return `${shortId(e.data.runId)} ${e.data.id}`;
     case 'SpanRecorded':
       return `${e.data.spanType} ${e.data.name}`;
     case 'RunCompleted':

@@ -46,9 +46,8 @@ export async function reportRunEnd(
   const text = options.streamed ? '' : asText(report.result);
   if (text && report.status !== 'waiting') ctx.output.out.line(text.replace(/\n+$/, ''));
   if (report.status === 'waiting') {
-    const [{ pendingOf }, { readRun }, { printWaiting }] = await Promise.all([import('../app/waits.js'), import('../app/runs.js'), import('./waiting.js')]);
-    const store = await ctx.openStore();
-    printWaiting(ctx, report.runId, pendingOf(await readRun(store, report.runId)), options.storeFlag);
+    const [{ pendingOfRun }, { printWaiting }] = await Promise.all([import('../app/waits.js'), import('./waiting.js')]);
+    printWaiting(ctx, report.runId, await pendingOfRun(await ctx.openStore(), report.runId), options.storeFlag);
     return report;
   }
   printSummary(ctx, report, final, options.storeFlag ?? '');

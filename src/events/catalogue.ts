@@ -211,6 +211,34 @@ return {
   }),
   /** A timer's due time passed and the run went on. */
   TimerFired: z.object({ timerId: id }),
+  /**
+   * The run parks because its parallel branch `childRunId` waits: `waitingFor` is what the branch
+   * (or a branch of it, `runId`) waits for. Not reproduced on re-execution (whether a branch still
+   * waits depends on when it was decided), so replay does not compare it.
+   */
+  BranchParked: z.object({
+    childRunId: id,
+    branch: z.string(),
+    waitingFor: z.array(
+      z.object({
+        kind: z.enum(['approval', 'signal', 'timer']),
+        id,
+        /** The run that waits: the branch, or a branch of it. */
+        runId: id,
+        name: z.string(),
+        prompt: z.string().optional(),
+        content: jsonSchema.optional(),
+        stepId: z.string().optional(),
+        dueAt: z.iso.datetime({ offset: true }).optional(),
+        timerId: z.string().optional(),
+      }),
+    ),
+  }),
+  /**
+   * A wait of a parallel branch (run `runId`, wait `id`) that parked this run was answered there
+   * (ApprovalDecided, SignalReceived): recorded by the decision in every run above the branch.
+   */
+  BranchAnswered: z.object({ runId: id, id }),
   RunCompleted: z.object({
     output: jsonSchema,
     partial: z.boolean(),

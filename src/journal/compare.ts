@@ -1,7 +1,11 @@
 import type { RecordedEvent } from '../events/envelope.js';
 
-/** Event types that re-execution does not reproduce exactly (timing-dependent or claims). */
-export const UNCOMPARED_TYPES = new Set(['SpanRecorded', 'RunResumed', 'RunClaimed', 'RunReleased']);
+/**
+ * Event types that re-execution does not reproduce exactly: timing-dependent, claims, and a
+ * parent's record of its branches' waits (whether a branch still waits when it is re-executed
+ * depends on when it was decided).
+ */
+export const UNCOMPARED_TYPES = new Set(['SpanRecorded', 'RunResumed', 'RunClaimed', 'RunReleased', 'BranchParked', 'BranchAnswered']);
 
 /** Fields that hold clock readings or generated trace ids, left out of comparisons. */
 const VOLATILE: Record<string, readonly string[]> = {

@@ -8,7 +8,7 @@
 import type { EventData } from '../events/catalogue.js';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
 import { addUsage, zeroUsage } from '../events/usage.js';
-import { foldWait } from './waitFold.js';
+import { foldWait, takeOver } from './waitFold.js';
 import { ownerId, type ActorView, type RunState, type StepView } from './runStateTypes.js';
 
 export * from './runStateTypes.js';
@@ -198,10 +198,12 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
     case 'RunClaimed':
       next.worker = e.data.workerId;
       if (s.status === 'queued' || s.status === 'pending') next.status = 'running';
+      takeOver(next);
       break;
     case 'RunResumed':
       if (e.data.owner) next.worker = ownerId(e.data.owner);
       if (s.status === 'queued') next.status = 'running';
+      takeOver(next);
       break;
     case 'RunReleased':
       next.worker = undefined;
@@ -213,6 +215,8 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
     case 'ApprovalDecided':
     case 'SignalReceived':
     case 'TimerFired':
+    case 'BranchParked':
+    case 'BranchAnswered':
       return foldWait(next, e);
     case 'RunCompleted':
       Object.assign(next, {

@@ -94,7 +94,10 @@ export interface RunState {
   handoffs: Array<{ stepId: string; from: string; to: string }>;
   branch: { stepId: string; branch: string; reason: string } | undefined;
   childRuns: Array<{ childRunId: string; branch: string; status: string }>;
-  /** What the run waits for now (approvals, signals, timers); empty while it can proceed. */
+  /**
+   * What the run waits for now (approvals, signals, timers); empty while it can proceed. A
+   * parallel branch's waits that park the run carry the branch's `runId`.
+   */
   waitingFor: WaitingFor[];
   output: unknown;
   partial: boolean;

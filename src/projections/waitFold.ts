@@ -1,11 +1,30 @@
 import type { AigenEvent } from '../events/envelope.js';
 import type { RunState, WaitingFor } from './runStateTypes.js';
 
-type WaitEvent = Extract<AigenEvent, { type: 'ApprovalRequested' | 'SignalAwaited' | 'TimerStarted' | 'ApprovalDecided' | 'SignalReceived' | 'TimerFired' }>;
+type WaitEvent = Extract<
+  AigenEvent,
+  { type: 'ApprovalRequested' | 'SignalAwaited' | 'TimerStarted' | 'ApprovalDecided' | 'SignalReceived' | 'TimerFired' | 'BranchParked' | 'BranchAnswered' }
+>;
+
+/** Whether two waits are the same: the same id in the same run (branches may ask with equal ids). */
+const same = (a: { id: string; runId?: string | undefined }, b: { id: string; runId?: string | undefined }) => a.id === b.id && a.runId === b.runId;
+
+/**
+ * A run that an executor takes over (RunClaimed, RunResumed) no longer waits for its branches:
+ * it re-executes them, and parks again (BranchParked) if one still waits. Its own waits stay
+ * until they are answered.
+ */
+export function takeOver(next: RunState): void {
+  if (!next.waitingFor.some((w) => w.runId !== undefined)) return;
+  next.waitingFor = next.waitingFor.filter((w) => w.runId === undefined);
+  if (next.waitingFor.length === 0 && next.status === 'waiting') next.status = 'running';
+}
 
 /**
  * The waits of a run: a request adds an entry (a timeout timer only sets its wait's `dueAt`), a
- * decision, signal or fired timer removes it. A waiting run holds no executor: the last wait's end
+ * decision, signal or fired timer removes it. A parallel branch that waits adds its waits (with
+ * the branch's `runId`) when it parks the run (BranchParked); their answers remove them
+ * (BranchAnswered). A waiting run holds no executor: the last wait's end
  * makes it `queued` (runnable) until it is claimed or resumed, or `running` when an executor
  * already took it (a worker that claimed it for a due timer).
  */
@@ -14,7 +33,7 @@ export function foldWait(next: RunState, e: WaitEvent): RunState {
   const since = e.streamPosition;
   const sinceAt = e.metadata.recordedAt;
   const add = (w: WaitingFor): void => {
-    if (ended || next.waitingFor.some((x) => x.id === w.id)) return;
+    if (ended || next.waitingFor.some((x) => same(x, w))) return;
     next.waitingFor = [...next.waitingFor, w];
     next.status = 'waiting';
     next.worker = undefined;
@@ -37,18 +56,24 @@ export function foldWait(next: RunState, e: WaitEvent): RunState {
     case 'TimerStarted': {
       const d = e.data;
       if (d.purpose === 'sleep') add({ kind: 'timer', id: d.timerId, name: 'sleep', stepId: d.stepId, since, sinceAt, dueAt: d.dueAt });
-      else if (d.for !== undefined) next.waitingFor = next.waitingFor.map((w) => (w.id === d.for ? { ...w, dueAt: d.dueAt, timerId: d.timerId } : w));
+      else if (d.for !== undefined) next.waitingFor = next.waitingFor.map((w) => (w.runId === undefined && w.id === d.for ? { ...w, dueAt: d.dueAt, timerId: d.timerId } : w));
       break;
     }
     case 'ApprovalDecided':
-      remove((w) => w.kind === 'approval' && w.id === e.data.approvalId);
+      remove((w) => w.kind === 'approval' && w.runId === undefined && w.id === e.data.approvalId);
       break;
     case 'SignalReceived':
-      remove((w) => w.kind === 'signal' && w.id === e.data.signalId);
+      remove((w) => w.kind === 'signal' && w.runId === undefined && w.id === e.data.signalId);
       break;
     case 'TimerFired':
       // A sleep ends; a timed-out signal ends too (an approval's timeout ends with its decision).
-      remove((w) => (w.kind === 'timer' && w.id === e.data.timerId) || (w.kind === 'signal' && w.timerId === e.data.timerId));
+      remove((w) => w.runId === undefined && ((w.kind === 'timer' && w.id === e.data.timerId) || (w.kind === 'signal' && w.timerId === e.data.timerId)));
+      break;
+    case 'BranchParked':
+      for (const w of e.data.waitingFor) add({ ...w, since, sinceAt });
+      break;
+    case 'BranchAnswered':
+      remove((w) => same(w, e.data));
       break;
   }
   return next;

@@ -12,6 +12,7 @@ import { waitsAnywhere } from './parking.js';
 import { resumeRun } from './resume.js';
 import type { ExecuteResult } from './runExecution.js';
 import { readRunLog } from './runLog.js';
+import { runStartedOf } from './replay/engineSupport.js';
 
 /** Options of `engine.approve()`. */
 export interface ApproveOptions {
@@ -48,6 +49,7 @@ export interface SignalOptions {
  * (`no`: `continue: false`, or the run still waits for something else).
  */
 export interface DecisionResult {
+  /** The run decided about (a parallel branch's wait decided under its top-level run is recorded in the branch). */
   runId: string;
   /** The approval or signal id answered. */
   id: string;
@@ -69,14 +71,18 @@ export function defaultDecider(): string {
 export function describeWaits(runId: string, state: RunState): string {
   if (state.endedAt !== undefined) return `run ${runId} is not waiting: it ended ${state.status}`;
   if (state.waitingFor.length === 0) return `run ${runId} is not waiting for anything (it is ${state.status})`;
-  const what = state.waitingFor.map((w) => (w.kind === 'approval' ? `approval ${w.id} (${w.name})` : w.kind === 'signal' ? `signal '${w.name}'` : `a timer due ${w.dueAt ?? 'later'}`));
+  const what = state.waitingFor.map(
+    (w) => (w.kind === 'approval' ? `approval ${w.id} (${w.name})` : w.kind === 'signal' ? `signal '${w.name}'` : `a timer due ${w.dueAt ?? 'later'}`) + (w.runId !== undefined ? ` of branch ${w.runId}` : ''),
+  );
   return `run ${runId} waits for ${what.join(', ')}`;
 }
 
 /** The pending approval an approve/reject names (or the only one). */
 function pendingApproval(runId: string, state: RunState, approvalId: string | undefined): WaitingFor {
   const approvals = state.waitingFor.filter((w) => w.kind === 'approval');
-  const found = approvalId === undefined ? (approvals.length === 1 ? approvals[0] : undefined) : approvals.find((w) => w.id === approvalId);
+  const named = approvals.filter((w) => w.id === approvalId);
+  if (named.length > 1) throw new NotWaitingError(`${describeWaits(runId, state)}; several branches ask approval ${approvalId}: decide it on the branch's run`);
+  const found = approvalId === undefined ? (approvals.length === 1 ? approvals[0] : undefined) : named[0];
   if (found) return found;
   if (approvalId === undefined && approvals.length > 1) {
     throw new NotWaitingError(`${describeWaits(runId, state)}; name the approval to decide`);
@@ -89,30 +95,64 @@ export type Answer =
   | { type: 'ApprovalDecided'; data: EventData<'ApprovalDecided'>; id: string }
   | { type: 'SignalReceived'; data: EventData<'SignalReceived'>; id: string };
 
+/** An {@link Answer}, or the parallel branch (`runId`) that holds the wait: the answer is recorded there. */
+export type AnswerOrBranch = Answer | { branch: string };
+
 /**
- * Append a decision or signal to a run that waits for it, under `expectedVersion` (a concurrent
- * append makes it read and check again). Throws NotWaitingError when the run does not wait for
- * it, ValidationError for a payload its schema refuses (nothing recorded).
+ * Append the event `build` makes from a run's log (nothing when it makes none) under
+ * `expectedVersion`: a concurrent append makes it read and build again.
  */
-export async function recordAnswer(
+async function appendChecked<T>(
   store: EventStore,
   runId: string,
-  answer: (state: RunState, log: readonly RecordedEvent[]) => Answer,
-): Promise<{ id: string; after: RunState }> {
+  build: (state: RunState, log: readonly RecordedEvent[]) => { event: Pick<NewEvent, 'type' | 'data'> | undefined; value: T },
+): Promise<{ value: T; log: RecordedEvent[]; state: RunState }> {
   for (let attempt = 0; ; attempt++) {
     const log = await readRunLog(store, runId);
     const state = foldRunState(log);
-    const { type, data, id } = answer(state, log);
+    const { event, value } = build(state, log);
+    if (!event) return { value, log, state };
     const { rootRunId, traceId } = log[0]!.metadata;
-    const event: NewEvent = { type, data, metadata: { runId, rootRunId, traceId } };
     try {
-      await store.append(runStreamId(runId), [event], { expectedVersion: state.lastPosition });
-      const after = foldRunState([...log, ...(await tail(store, runId, state.lastPosition))]);
-      return { id, after };
+      await store.append(runStreamId(runId), [{ ...event, metadata: { runId, rootRunId, traceId } }], { expectedVersion: state.lastPosition });
+      const all = [...log, ...(await tail(store, runId, state.lastPosition))];
+      return { value, log: all, state: foldRunState(all) };
     } catch (err) {
       if (err instanceof ConcurrencyError && attempt < 4) continue;
       throw err;
     }
+  }
+}
+
+/**
+ * Append a decision or signal to a run that waits for it, under `expectedVersion` (a concurrent
+ * append makes it read and check again). A wait of a parallel branch that the run lists is
+ * answered in the branch's log, and every run above the branch records that it was answered
+ * (BranchAnswered). Throws NotWaitingError when the run does not wait for it, ValidationError for
+ * a payload its schema refuses (nothing recorded).
+ */
+export async function recordAnswer(
+  store: EventStore,
+  runId: string,
+  answer: (state: RunState, log: readonly RecordedEvent[]) => AnswerOrBranch,
+): Promise<{ runId: string; id: string; after: RunState }> {
+  const { value, log, state } = await appendChecked<AnswerOrBranch>(store, runId, (st, lg) => {
+    const a = answer(st, lg);
+    return 'branch' in a ? { event: undefined, value: a } : { event: { type: a.type, data: a.data }, value: a };
+  });
+  if ('branch' in value) return recordAnswer(store, value.branch, answer);
+  await answerAbove(store, runId, value.id, runStartedOf(log).parentRunId);
+  return { runId, id: value.id, after: state };
+}
+
+/** Record in each run above a branch (from `parentRunId` up) that the branch's wait `id` was answered, where it lists it. */
+async function answerAbove(store: EventStore, branchRunId: string, id: string, parentRunId: string | undefined): Promise<void> {
+  for (let above = parentRunId; above !== undefined; ) {
+    const { log } = await appendChecked(store, above, (state) => {
+      const listed = state.endedAt === undefined && state.waitingFor.some((w) => w.runId === branchRunId && w.id === id);
+      return { event: listed ? { type: 'BranchAnswered', data: { runId: branchRunId, id } } : undefined, value: undefined };
+    });
+    above = runStartedOf(log).parentRunId;
   }
 }
 
@@ -125,8 +165,9 @@ async function tail(store: EventStore, runId: string, position: number): Promise
 
 /** The ApprovalDecided an approve or reject appends, checked against what the run waits for. */
 export function approvalAnswer(runId: string, decision: 'approve' | 'reject', o: ApproveOptions & { reason?: string }) {
-  return (state: RunState): Answer => {
+  return (state: RunState): AnswerOrBranch => {
     const wait = pendingApproval(runId, state, o.approvalId);
+    if (wait.runId !== undefined) return { branch: wait.runId };
     const comment = decision === 'reject' ? o.reason : o.comment;
     const data: EventData<'ApprovalDecided'> = {
       approvalId: wait.id,
@@ -141,9 +182,10 @@ export function approvalAnswer(runId: string, decision: 'approve' | 'reject', o:
 
 /** The SignalReceived a signal appends, checked against what the run waits for and the recorded schema. */
 export function signalAnswer(runId: string, name: string, payload: unknown, o: SignalOptions) {
-  return (state: RunState, log: readonly RecordedEvent[]): Answer => {
+  return (state: RunState, log: readonly RecordedEvent[]): AnswerOrBranch => {
     const wait = state.waitingFor.find((w) => w.kind === 'signal' && w.name === name);
     if (!wait) throw new NotWaitingError(`${describeWaits(runId, state)}, not for signal '${name}'`);
+    if (wait.runId !== undefined) return { branch: wait.runId };
     const awaited = log.find((e) => e.type === 'SignalAwaited' && (e.data as EventData<'SignalAwaited'>).signalId === wait.id);
     const schema = (awaited?.data as EventData<'SignalAwaited'> | undefined)?.schema;
     if (schema !== undefined && schema !== null) validatePayload(schema as JsonSchema, payload, `signal '${name}'`);
@@ -173,7 +215,7 @@ export async function continueAfter(deps: RecordedRunDeps, runId: string, after:
 }
 
 /** Record a decision or signal (see {@link recordAnswer}) and continue the run (see {@link continueAfter}). */
-export async function decide(deps: RecordedRunDeps, runId: string, answer: (state: RunState, log: readonly RecordedEvent[]) => Answer, wanted: boolean | undefined): Promise<DecisionResult> {
-  const { id, after } = await recordAnswer(deps.store, runId, answer);
-  return { runId, id, ...(await continueAfter(deps, runId, after, wanted !== false)) };
+export async function decide(deps: RecordedRunDeps, runId: string, answer: (state: RunState, log: readonly RecordedEvent[]) => AnswerOrBranch, wanted: boolean | undefined): Promise<DecisionResult> {
+  const decided = await recordAnswer(deps.store, runId, answer);
+  return { runId, id: decided.id, ...(await continueAfter(deps, decided.runId, decided.after, wanted !== false)) };
 }

@@ -5,7 +5,7 @@ import type { LeaseStore } from '../store/leases.js';
 import type { ParkedWait } from '../journal/waits.js';
 import { readRunLog } from './runLog.js';
 
-const WAIT_REQUESTS: ReadonlySet<string> = new Set(['ApprovalRequested', 'SignalAwaited', 'TimerStarted']);
+const WAIT_REQUESTS: ReadonlySet<string> = new Set(['ApprovalRequested', 'SignalAwaited', 'TimerStarted', 'BranchParked']);
 
 /**
  * Whether a run is parked: it waits (`waiting`), or its waits ended and nobody continued it yet

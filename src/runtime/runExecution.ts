@@ -191,7 +191,11 @@ export function startRun(p: RunParams): RunHandle {
         // The run was abandoned or released meanwhile: its branch's end belongs to whoever continues it.
         if (handedOver) return await new Promise<never>(() => undefined);
         // A branch that waits parks its parent: whoever continues the parent resumes the branch from its log.
-        if (r.status === 'waiting') return await Promise.all((r.waitingFor ?? []).map((w) => park({ runId: child.runId, ...w }))).then(() => r as never);
+        if (r.status === 'waiting') {
+          const waits = (r.waitingFor ?? []).map((w) => ({ ...w, runId: w.runId ?? child.runId }));
+          recorder.record('BranchParked', { childRunId: child.runId, branch, waitingFor: waits.map(branchWait) });
+          return await Promise.all(waits.map((w) => park(w))).then(() => r as never);
+        }
         usage = addUsage(usage, r.usage);
         const text = typeof r.result === 'string' ? r.result : JSON.stringify(r.result ?? null);
         await childGate.wait(finishedKey);
@@ -396,6 +400,11 @@ export function startRun(p: RunParams): RunHandle {
       await done;
     },
   };
+}
+
+/** A branch's wait as BranchParked records it (no undefined fields: they are left out). */
+function branchWait(w: ParkedWait & { runId: string }): EventData<'BranchParked'>['waitingFor'][number] {
+  return Object.fromEntries(Object.entries(w).filter(([, v]) => v !== undefined)) as EventData<'BranchParked'>['waitingFor'][number];
 }
 
 /** Why a run stopped before its workflow ended. */

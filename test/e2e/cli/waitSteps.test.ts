@@ -87,6 +87,87 @@ describe('approval steps', () => {
   });
 });
 
+describe('a parallel branch that waits', () => {
+  const PARALLEL = [
+    'name: review_and_notes',
+    'kind: parallel',
+    'branches:',
+    '  review:',
+    '    kind: sequential',
+    '    name: review',
+    '    agents:',
+    '      - writer',
+    '      - approval: publish_draft',
+    '  notes: summarizer',
+    'aggregator:',
+    '  type: editor',
+    '  id: aggregator',
+    '',
+  ].join('\n');
+
+  it('parks the top-level run: status waiting with the branch\'s approval; approved under the top-level run it is queued, then resumed it completes and replay matches', async () => {
+    sb = await workerSandbox('sqlite');
+    write('parallel.yaml', PARALLEL);
+    const parked = await runHere('parallel.yaml', 'Announce our new offline mode');
+    const branch = `${parked.runId}.review`;
+    const wait = { kind: 'approval', id: '2-publish_draft.approval', name: 'publish_draft', runId: branch };
+    expect(parked).toMatchObject({ status: 'waiting', waitingFor: [wait] });
+
+    const status = async (): Promise<{ status: string; waitingFor: unknown[] }> => {
+      const r = await aigen(['status', parked.runId, '--json'], { sb });
+      expect(r.code, r.stderr).toBe(0);
+      return json(r);
+    };
+    expect(await status()).toMatchObject({ status: 'waiting', waitingFor: [wait] });
+
+    const decided = await aigen(['approve', parked.runId, '--no-continue', '--as', 'ana', '--json'], { sb });
+    expect(decided.code, decided.stderr).toBe(0);
+    expect(json(decided)).toMatchObject({ runId: parked.runId, approvalId: wait.id, continued: 'no' });
+    expect(dataOf(await eventsOf(sb.shared, branch), 'ApprovalDecided')).toEqual([{ approvalId: wait.id, decision: 'approve', by: 'ana' }]);
+    expect(await status()).toMatchObject({ status: 'queued', waitingFor: [] });
+
+    const resumed = await aigen(['resume', parked.runId, '--json'], { sb });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(await status()).toMatchObject({ status: 'completed', waitingFor: [] });
+    const events = await eventsOf(sb.shared, parked.runId);
+    expect(dataOf(events, 'BranchParked')).toEqual([{ childRunId: branch, branch: 'review', waitingFor: [expect.objectContaining(wait)] }]);
+    expect(dataOf(events, 'BranchAnswered')).toEqual([{ runId: branch, id: wait.id }]);
+    const verify = await aigen(['replay', parked.runId, '--verify'], { sb });
+    expect(verify.code, `${verify.stdout}\n${verify.stderr}`).toBe(0);
+  });
+
+  it('on workers: the run parks on w1, w1 is SIGKILLed; approved under the top-level run, w2 claims it after the answer and completes it', async () => {
+    sb = await workerSandbox('sqlite');
+    write('parallel.yaml', PARALLEL);
+    const w1 = startWorker(sb, 'w1', ['--lease-ms', '1500']);
+    await workerLive(sb, 'w1');
+    const runId = await detach('parallel.yaml', 'Announce our new offline mode');
+    const waiting = await eventually(async () => {
+      const r = await aigen(['status', runId, '--json'], { sb });
+      const st = json<{ status: string; waitingFor: Array<{ id: string; runId?: string }> }>(r);
+      return st.status === 'waiting' ? st : false;
+    }, 'the top-level run to wait');
+    expect(waiting.waitingFor).toEqual([expect.objectContaining({ id: '2-publish_draft.approval', runId: `${runId}.review` })]);
+    w1.kill('SIGKILL');
+    startWorker(sb, 'w2', ['--lease-ms', '1500']);
+    await workerLive(sb, 'w2');
+
+    const decided = await aigen(['approve', runId, '--as', 'ana', '--json'], { sb });
+    expect(decided.code, decided.stderr).toBe(0);
+    await eventually(async () => isEnded(await eventsOf(sb.shared, runId)), 'the run to end', 60_000);
+    const events = await eventsOf(sb.shared, runId);
+    expect(events.at(-1)!.type).toBe('RunCompleted');
+    expect(claimers(events)).toEqual(['w1', 'w2']);
+    const position = (type: string) => events.findIndex((e) => e.type === type);
+    expect(position('BranchParked')).toBeLessThan(position('BranchAnswered'));
+    expect(position('BranchAnswered')).toBeLessThan(events.findIndex((e) => e.type === 'RunClaimed' && (e.data as { workerId: string }).workerId === 'w2'));
+    const review = await eventsOf(sb.shared, `${runId}.review`);
+    expect(dataOf(review, 'ApprovalDecided')).toEqual([{ approvalId: '2-publish_draft.approval', decision: 'approve', by: 'ana' }]);
+    expect(review.at(-1)!.type).toBe('RunCompleted');
+    expect((await aigen(['replay', runId, '--verify'], { sb })).code).toBe(0);
+  });
+});
+
 describe('signal steps', () => {
   it('a payload its schema refuses exits 2 naming the field and records nothing; a valid one continues with the payload as the output', async () => {
     sb = await workerSandbox('sqlite');

@@ -191,13 +191,15 @@ describe('tool approvals', () => {
     await s.close();
   });
 
+  const deskAndNotes = () =>
+    new ParallelWorkflow({
+      name: 'desk_and_notes',
+      branches: { desk: refundDesk(), notes: new DeterministicWorkflow({ name: 'notes', agents: [createAgent('summarizer')] }) },
+      aggregator: createAgent('editor', { agentId: 'aggregator' }),
+    });
+
   it('a parallel branch that waits parks its whole run; approving the branch continues the run from its root, and replay matches', async () => {
-    const workflow = () =>
-      new ParallelWorkflow({
-        name: 'desk_and_notes',
-        branches: { desk: refundDesk(), notes: new DeterministicWorkflow({ name: 'notes', agents: [createAgent('summarizer')] }) },
-        aggregator: createAgent('editor', { agentId: 'aggregator' }),
-      });
+    const workflow = deskAndNotes;
     const s = await store();
     const engine = new WorkflowEngine({ store: s, catalog: new Catalog().registerWorkflow('desk_and_notes', workflow, { description: 'parallel' }), maxRetries: 0 });
     const r = await engine.execute(workflow(), undefined, REQUEST);
@@ -207,6 +209,8 @@ describe('tool approvals', () => {
     // Nothing wakes the run while its branch waits.
     expect((await s.leases!.leases([r.runId]))[0]).toMatchObject({ parked: true, live: false });
     expect((await engine.getWorkflowStatus(branch)).status).toBe('waiting');
+    // The top-level run waits for what its branch waits for.
+    expect(await engine.getWorkflowStatus(r.runId)).toMatchObject({ status: 'waiting', waitingFor: [expect.objectContaining({ kind: 'approval', name: 'issue_refund', runId: branch })] });
 
     const decided = await engine.approve(branch, { by: 'ann' });
     expect(decided.continued).toBe('here');
@@ -214,8 +218,36 @@ describe('tool approvals', () => {
     expect(done).toMatchObject({ runId: r.runId, status: 'completed' });
     expect(typesOf(await runEvents(s, branch))).toContain('ToolReturned');
     expect((await engine.getWorkflowStatus(branch)).status).toBe('completed');
+    expect(await engine.getWorkflowStatus(r.runId)).toMatchObject({ status: 'completed', waitingFor: [] });
     expect(await s.leases!.leases([r.runId])).toEqual([]);
     expect((await engine.replay(r.runId)).match).toBe(true);
+    await s.close();
+  });
+
+  it('a branch\'s approval is decided under the top-level run: recorded in the branch, the top-level run goes queued, then completes; replay and a fork before the decision match', async () => {
+    const s = await store();
+    const engine = new WorkflowEngine({ store: s, catalog: new Catalog().registerWorkflow('desk_and_notes', deskAndNotes, { description: 'parallel' }), maxRetries: 0 });
+    const r = await engine.execute(deskAndNotes(), undefined, REQUEST);
+    const branch = `${r.runId}.desk`;
+    const [wait] = r.waitingFor!;
+
+    const recorded = await engine.approve(r.runId, { by: 'ann', continue: false });
+    expect(recorded).toMatchObject({ runId: r.runId, id: wait!.id, continued: 'no' });
+    expect(dataOf(await runEvents(s, branch), 'ApprovalDecided')).toEqual([expect.objectContaining({ approvalId: wait!.id, by: 'ann' })]);
+    expect(await engine.getWorkflowStatus(r.runId)).toMatchObject({ status: 'queued', waitingFor: [] });
+    await expect(engine.approve(r.runId, { by: 'ann' })).rejects.toMatchObject({ code: 'NOT_WAITING' });
+
+    const done = await engine.resume(r.runId);
+    expect(done).toMatchObject({ runId: r.runId, status: 'completed' });
+    expect(await engine.getWorkflowStatus(r.runId)).toMatchObject({ status: 'completed', waitingFor: [] });
+    const types = typesOf(await runEvents(s, r.runId));
+    expect(types.indexOf('BranchAnswered')).toBeGreaterThan(types.indexOf('BranchParked'));
+    expect((await engine.replay(r.runId)).match).toBe(true);
+
+    const parkedAt = (await runEvents(s, r.runId)).find((e) => e.type === 'BranchParked')!.streamPosition;
+    const fork = await engine.fork(r.runId, { at: parkedAt });
+    expect(fork.status).toBe('waiting');
+    expect(await engine.getWorkflowStatus(fork.runId)).toMatchObject({ status: 'waiting', waitingFor: [expect.objectContaining({ runId: `${fork.runId}.desk` })] });
     await s.close();
   });
 });

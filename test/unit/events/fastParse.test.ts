@@ -66,6 +66,8 @@ const samples: Array<[type: keyof typeof eventDataSchemas, data: unknown]> = [
   ['StepFailed', { stepId: 's', agentId: 'a', error: { code: 'X', message: 'm' }, attempt: 1, willRetry: true, retryInMs: 10 }],
   ['ChildRunFinished', { childRunId: 'c', branch: 'b', status: 'completed', output: { a: [1] } }],
   ['ChildRunFinished', { childRunId: 'c', branch: 'b', status: 'done' }],
+  ['BranchParked', { childRunId: 'r.b', branch: 'b', waitingFor: [{ kind: 'approval', id: 'a', runId: 'r.b', name: 'n', content: { x: [1] }, dueAt: '2025-01-01T00:00:00.000Z' }] }],
+  ['BranchParked', { childRunId: 'r.b', branch: 'b', waitingFor: [{ kind: 'wait', id: 'a', runId: 'r.b', name: 'n' }] }],
   ['SpanRecorded', { traceId: 't', spanId: 's', parentId: null, spanType: 'agent', name: 'n', startedAt: null, endedAt: 'e', data: { a: { b: [{}] } } }],
   ['RunCompleted', { output: 'x', partial: false, usage, durationMs: 3 }],
 ];
