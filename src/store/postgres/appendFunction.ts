@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import { escapeIdentifier, type Pool } from 'pg';
 import type { AppendRequest } from '../driver.js';
 import type { AppendResult, ExpectedVersion } from '../eventStore.js';
 import { encodePosition } from './position.js';
@@ -13,57 +13,50 @@ function expectedCode(expected: ExpectedVersion): number {
 
 /**
  * The append function: one batch of appends in one statement, so that an append costs one round
- * trip. It locks the batch's existing `streams` rows in the order every writer uses, derives each
- * request's current version (earlier requests of the batch to the same stream included) and
- * writes only when every request is a plain write: each expected version matches and none of the
- * caller-supplied event ids (`p_check`) is stored. Then it inserts every event at its stream
- * position, creates or moves the streams' rows to their new versions and notifies listeners;
- * `ok` is true and `positions` holds the global positions in input order. Otherwise it writes
- * nothing and returns `ok = false`: the caller then decides each request with `planAppend` in a
- * transaction of its own (conflicts, retries and duplicate ids are rare, and are reported there).
+ * trip. It locks the batch's `streams` rows where they exist (in the order every writer uses),
+ * then reads each stream's version, its last stored position (the unique `(stream_id,
+ * stream_position)` index, read backwards; a stream whose first request in the batch expects
+ * `no_stream` skips that read; `base` holds it at the index of that request). It derives each
+ * request's version (earlier requests of the batch to the same stream included) and writes only
+ * when every expected version matches: it inserts every event at its stream position, in input
+ * order, and notifies listeners; `ok` is true and `positions` holds the global positions in input
+ * order, comma-separated. Otherwise it writes nothing and returns `ok = false`.
  *
- * A stream without a row is not locked: two writers creating it at once both insert its position
- * 0, and the UNIQUE `(stream_id, stream_position)` constraint fails the later one (23505), which
- * the caller retries through the transaction that creates and locks the row first.
+ * A stream gets a `streams` row only when a write to it went through the transaction path
+ * (`writeBatch`), e.g. after a race: from then on its writers take turns on that row. Otherwise
+ * the unique indexes decide races: an event whose stream position another writer took since
+ * (committed or in flight), or whose id is already stored, fails the whole statement with a
+ * unique violation (23505) and nothing is written; the caller then decides each request with
+ * `planAppend` in that transaction path, which reports conflicts and answers retried ids.
+ * Positions stay gap-free because every position is the stream's last one plus one, and a taken
+ * position fails the insert.
  */
 export function appendFunctionSql(n: SchemaNames): string {
   const channel = n.channel.replace(/'/g, "''");
   return `
+DROP FUNCTION IF EXISTS ${escapeIdentifier(n.schema)}.aigen_append_v1(text[], bigint[], integer[], integer[], uuid[], text[], text[], text[], uuid[]);
 CREATE OR REPLACE FUNCTION ${n.append}(
-  p_streams text[], p_expected bigint[], p_counts integer[],
-  p_req integer[], p_ids uuid[], p_types text[], p_data text[], p_meta text[], p_check uuid[],
-  OUT ok boolean, OUT tx text, OUT actual bigint[], OUT positions bigint[])
+  p_streams text[], p_expected bigint[], p_first integer[], p_before integer[],
+  p_ids uuid[], p_ev_streams text[], p_ev_first integer[], p_ev_step integer[], p_types text[], p_data text[], p_meta text[],
+  OUT ok boolean, OUT tx text, OUT base bigint[], OUT positions text)
 LANGUAGE plpgsql AS $fn$
 BEGIN
-  WITH locked AS MATERIALIZED (
-    SELECT s.stream_id, s.version FROM (SELECT DISTINCT id FROM unnest(p_streams) AS id) AS r
-      JOIN ${n.streams} AS s ON s.stream_id = r.id ORDER BY s.stream_id FOR UPDATE OF s)
-  SELECT array_agg(x.a ORDER BY x.ord),
-         bool_and(CASE x.e WHEN -2 THEN true WHEN -1 THEN x.a = -1 WHEN -3 THEN x.a >= 0 ELSE x.a = x.e END)
-    INTO actual, ok
-    FROM (SELECT r.ord, r.e, coalesce(l.version, -1) + coalesce(sum(r.c) OVER (PARTITION BY r.s ORDER BY r.ord
-            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS a
-          FROM unnest(p_streams, p_expected, p_counts) WITH ORDINALITY AS r(s, e, c, ord)
-          LEFT JOIN locked AS l ON l.stream_id = r.s) AS x;
-  IF NOT ok THEN RETURN; END IF;
-  IF cardinality(p_check) > 0 AND EXISTS (SELECT 1 FROM unnest(p_check) AS c(id) JOIN ${n.events} AS e ON e.event_id = c.id) THEN
-    ok := false;
-    RETURN;
-  END IF;
-  IF cardinality(p_ids) = 0 THEN RETURN; END IF;
+  PERFORM FROM (SELECT DISTINCT id FROM unnest(p_streams) AS id) AS r
+    JOIN ${n.streams} AS s ON s.stream_id = r.id ORDER BY s.stream_id FOR UPDATE OF s;
+  SELECT array_agg(CASE WHEN r.first <> r.ord THEN 0 WHEN r.e = -1 THEN -1 ELSE coalesce(
+      (SELECT v.stream_position FROM ${n.events} AS v WHERE v.stream_id = r.s ORDER BY v.stream_position DESC LIMIT 1), -1) END
+      ORDER BY r.ord)
+    INTO base FROM unnest(p_streams, p_expected, p_first) WITH ORDINALITY AS r(s, e, first, ord);
+  SELECT bool_and(CASE x.e WHEN -2 THEN true WHEN -1 THEN x.a = -1 WHEN -3 THEN x.a >= 0 ELSE x.a = x.e END) INTO ok
+    FROM (SELECT r.e, base[r.first] + r.before AS a FROM unnest(p_expected, p_first, p_before) AS r(e, first, before)) AS x;
+  IF NOT ok OR cardinality(p_ids) = 0 THEN RETURN; END IF;
   WITH ins AS (
     INSERT INTO ${n.events} (event_id, stream_id, stream_position, type, data, metadata)
-    SELECT t.id, p_streams[t.req], actual[t.req] + t.k, t.type, t.data, t.meta
-    FROM (SELECT u.*, row_number() OVER (PARTITION BY u.req ORDER BY u.ord) AS k
-          FROM unnest(p_req, p_ids, p_types, p_data, p_meta) WITH ORDINALITY AS u(req, id, type, data, meta, ord)) AS t
-    ORDER BY t.ord
+    SELECT u.id, u.s, base[u.first] + u.step, u.type, u.data, u.meta
+    FROM unnest(p_ids, p_ev_streams, p_ev_first, p_ev_step, p_types, p_data, p_meta) AS u(id, s, first, step, type, data, meta)
     RETURNING event_id, global_position)
-  SELECT array_agg(ins.global_position ORDER BY t.ord) INTO positions
+  SELECT string_agg(ins.global_position::text, ',' ORDER BY t.ord) INTO positions
     FROM ins JOIN unnest(p_ids) WITH ORDINALITY AS t(id, ord) ON t.id = ins.event_id;
-  INSERT INTO ${n.streams} AS s (stream_id, version)
-    SELECT r.s, max(r.a + r.c) FROM unnest(p_streams, actual, p_counts) AS r(s, a, c)
-    WHERE r.c > 0 GROUP BY r.s ORDER BY r.s COLLATE "C"
-    ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version;
   PERFORM pg_notify('${channel}', '');
   tx := pg_current_xact_id()::text;
 END
@@ -73,50 +66,72 @@ $fn$;`;
 interface FunctionRow {
   ok: boolean;
   tx: string | null;
-  actual: string[] | null;
-  positions: string[] | null;
+  base: string | null;
+  positions: string | null;
 }
 
 /**
  * Try a batch through the append function (one statement, its own transaction). The outcomes
  * when every request was a plain write, else `undefined` (nothing was written).
+ *
+ * The client works out where each request and event stands among the batch's appends to its
+ * stream, so the function neither sorts nor groups: per request the first request of the batch
+ * to the same stream (`first`, 1-based) and the events appended to it by earlier requests
+ * (`before`); per event its stream, that first request and its position after the stream's
+ * version (`step`, from 1).
  */
 export async function appendInOneStatement(
   pool: Pool,
   names: SchemaNames,
   batch: readonly AppendRequest[],
 ): Promise<Array<AppendResult> | undefined> {
-  const req: number[] = [];
+  const first: number[] = [];
+  const before: number[] = [];
   const ids: string[] = [];
+  const evStreams: string[] = [];
+  const evFirst: number[] = [];
+  const evStep: number[] = [];
   const types: string[] = [];
   const data: string[] = [];
   const meta: string[] = [];
-  const check: string[] = [];
+  const supplied = new Set<string>();
+  let suppliedCount = 0;
+  const seen = new Map<string, { first: number; count: number }>();
   batch.forEach((r, i) => {
+    let stream = seen.get(r.streamId);
+    if (!stream) seen.set(r.streamId, (stream = { first: i + 1, count: 0 }));
+    first.push(stream.first);
+    before.push(stream.count);
     for (const e of r.events) {
-      req.push(i + 1);
       ids.push(e.eventId);
+      evStreams.push(r.streamId);
+      evFirst.push(stream.first);
+      evStep.push(++stream.count);
       types.push(e.type);
       data.push(e.data);
       meta.push(e.metadata);
-      if (!e.generatedId) check.push(e.eventId);
+      if (!e.generatedId) {
+        supplied.add(e.eventId);
+        suppliedCount++;
+      }
     }
   });
   // The same id twice in one batch is a retry inside the batch: planAppend decides it.
-  if (check.length > 1 && new Set(check).size !== check.length) return undefined;
+  if (supplied.size !== suppliedCount) return undefined;
   const { rows } = await pool.query<FunctionRow>({
     name: `aigen_append:${names.schema}`,
-    text: `SELECT ok, tx, actual::text[] AS actual, positions::text[] AS positions FROM ${names.append}($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    values: [batch.map((r) => r.streamId), batch.map((r) => expectedCode(r.expectedVersion)), batch.map((r) => r.events.length), req, ids, types, data, meta, check],
+    text: `SELECT ok, tx, array_to_string(base, ',') AS base, positions
+      FROM ${names.append}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    values: [batch.map((r) => r.streamId), batch.map((r) => expectedCode(r.expectedVersion)), first, before, ids, evStreams, evFirst, evStep, types, data, meta],
   });
   const row = rows[0];
-  if (!row?.ok || !row.actual) return undefined;
-  const actual = row.actual.map(Number);
-  const positions = row.positions ?? [];
+  if (!row?.ok || row.base === null) return undefined;
+  const base = row.base.split(',').map(Number);
+  const positions = row.positions === null ? [] : row.positions.split(',');
   let next = 0;
   return batch.map((r, i) => {
-    const before = actual[i]!;
+    const version = base[first[i]! - 1]! + before[i]!;
     const tokens = r.events.map(() => encodePosition(row.tx!, positions[next++]!));
-    return { nextExpectedVersion: before + r.events.length, positions: tokens };
+    return { nextExpectedVersion: version + r.events.length, positions: tokens };
   });
 }

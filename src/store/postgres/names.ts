@@ -32,5 +32,5 @@ export function schemaNames(schema: string = DEFAULT_SCHEMA): SchemaNames {
   const q = escapeIdentifier(schema);
   const plain = `aigen_events_${schema}`;
   const channel = plain.length <= 63 ? plain : `aigen_events_${createHash('sha1').update(schema).digest('hex')}`;
-  return { schema, events: `${q}.events`, streams: `${q}.streams`, append: `${q}.aigen_append_v1`, channel };
+  return { schema, events: `${q}.events`, streams: `${q}.streams`, append: `${q}.aigen_append_v2`, channel };
 }

@@ -7,7 +7,7 @@ import type { AppendResult } from '../eventStore.js';
 import { encodePosition } from './position.js';
 import { globalQuery, SAFE, storable, streamQuery, toRaw, type EventRow } from './queries.js';
 import type { SchemaNames } from './schema.js';
-import { unstorable, writeBatch } from './writeBatch.js';
+import { createStreamRows, unstorable, writeBatch } from './writeBatch.js';
 import { appendInOneStatement } from './appendFunction.js';
 import { PostgresLeases } from './leases.js';
 import type { PartialTextChannel } from '../partials.js';
@@ -24,7 +24,7 @@ export interface PostgresDriverOptions {
   visibilityWaitMs?: number;
 }
 
-/** Deadlock, serialisation failure, unique violation (an event id raced in by another stream). */
+/** Deadlock, serialisation failure, unique violation (a stream position or event id another writer took). */
 const RETRYABLE = new Set(['40P01', '40001', '23505']);
 const ATTEMPTS = 5;
 
@@ -82,6 +82,7 @@ export class PostgresDriver implements StoreDriver {
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect(batch.length);
       try {
+        await createStreamRows(client, this.names, batch);
         await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
         const outcomes = await writeBatch(client, this.names, batch);
         await client.query('COMMIT');
@@ -118,9 +119,10 @@ export class PostgresDriver implements StoreDriver {
 
   async streamVersion(streamId: string): Promise<number | undefined> {
     if (!storable(streamId)) return undefined;
-    const r = await this.query<{ version: string }>(`SELECT version FROM ${this.names.streams} WHERE stream_id = $1`, [
-      streamId,
-    ]);
+    const r = await this.query<{ version: string }>(
+      `SELECT stream_position AS version FROM ${this.names.events} WHERE stream_id = $1 ORDER BY stream_position DESC LIMIT 1`,
+      [streamId],
+    );
     const v = r[0] === undefined ? -1 : Number(r[0].version);
     return v < 0 ? undefined : v;
   }

@@ -16,8 +16,11 @@ import type { SchemaNames } from './names.js';
  *   the store must still be able to report as `CorruptEventError`).
  * - `stream_id` uses the "C" collation: byte order makes the prefix filter an index range scan
  *   that is exact for any prefix, and gives every writer the same stream lock order.
- * - `streams` holds one row per stream with its last stream position: writers lock it with
- *   `SELECT … FOR UPDATE`, so appends to one stream are serialised across processes.
+ * - A stream's version is its last `stream_position` (the unique `(stream_id, stream_position)`
+ *   index, read backwards); that index and the one on `event_id` decide races between writers.
+ * - `streams` holds a row per stream that went through the transaction path (a race, a conflict,
+ *   a retried id): from then on every writer of that stream locks it (`SELECT … FOR UPDATE`), so
+ *   a contended stream's writers take turns instead of failing each other's inserts.
  */
 function migrationSql(n: SchemaNames): string {
   return `
@@ -36,9 +39,9 @@ CREATE TABLE IF NOT EXISTS ${n.events} (
 CREATE INDEX IF NOT EXISTS events_transaction_position ON ${n.events} (transaction_id, global_position);
 CREATE INDEX IF NOT EXISTS events_type_transaction_position ON ${n.events} (type, transaction_id, global_position);
 CREATE TABLE IF NOT EXISTS ${n.streams} (
-  stream_id text   COLLATE "C" PRIMARY KEY,
-  version   bigint NOT NULL
-);`;
+  stream_id text COLLATE "C" PRIMARY KEY
+);
+ALTER TABLE ${n.streams} DROP COLUMN IF EXISTS version;`;
 }
 
 /**

@@ -24,6 +24,21 @@ export function unstorable(req: AppendRequest): Error | undefined {
     : undefined;
 }
 
+/**
+ * Create the `streams` rows of the batch's streams where missing, committed at once (the caller
+ * runs this outside its transaction): from then on every writer of those streams, the append
+ * function's too, locks the row, so a batch that lost a race does not lose it again.
+ */
+export async function createStreamRows(client: ClientBase, names: SchemaNames, batch: readonly AppendRequest[]): Promise<void> {
+  const streamIds = [...new Set(batch.filter((r) => !unstorable(r)).map((r) => r.streamId))];
+  if (streamIds.length === 0) return;
+  await client.query(
+    `INSERT INTO ${names.streams} (stream_id)
+     SELECT s FROM unnest($1::text[]) AS s ORDER BY s COLLATE "C" ON CONFLICT (stream_id) DO NOTHING`,
+    [streamIds],
+  );
+}
+
 interface IdRow {
   event_id: string;
   stream_id: string;
@@ -34,10 +49,12 @@ interface IdRow {
 
 /**
  * The SQL of one batch, run inside a transaction the caller opened (READ COMMITTED) and commits:
- * lock (creating when missing) the batch's `streams` rows in one stable order, look up the
- * batch's event ids, decide each request with {@link planAppend} (in batch order, so two appends
- * to one stream see each other), insert every winning event in one statement, store the new
- * versions and NOTIFY listeners (delivered on commit). Each request gets its result or error.
+ * lock the batch's `streams` rows ({@link createStreamRows} made them) in one stable order; read each stream's version (its last position) and
+ * look up the batch's event ids; decide each request with {@link planAppend} (in batch order, so
+ * two appends to one stream see each other), insert every winning event in one statement and
+ * NOTIFY listeners (delivered on commit). Each request gets its result or error. The append
+ * function locks the rows that exist too; on a stream without one, a position another writer took
+ * meanwhile fails this insert (23505) and the caller runs the batch again, now under the lock.
  */
 export async function writeBatch(
   client: ClientBase,
@@ -49,13 +66,11 @@ export async function writeBatch(
   if (valid.length === 0) return rejected as Error[];
 
   const streamIds = [...new Set(valid.map((r) => r.streamId))];
-  await client.query(
-    `INSERT INTO ${names.streams} (stream_id, version)
-     SELECT s, -1 FROM unnest($1::text[]) AS s ORDER BY s COLLATE "C" ON CONFLICT (stream_id) DO NOTHING`,
-    [streamIds],
-  );
+  await client.query(`SELECT 1 FROM ${names.streams} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`, [streamIds]);
+  // Read after the lock is held: this statement's snapshot sees every write of the writers it waited for.
   const locked = await client.query<{ stream_id: string; version: string }>(
-    `SELECT stream_id, version FROM ${names.streams} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
+    `SELECT s AS stream_id, coalesce((SELECT e.stream_position FROM ${names.events} AS e WHERE e.stream_id = s
+       ORDER BY e.stream_position DESC LIMIT 1), -1)::text AS version FROM unnest($1::text[]) AS s`,
     [streamIds],
   );
   const versions = new Map(locked.rows.map((r) => [r.stream_id, Number(r.version)]));
@@ -88,7 +103,6 @@ export async function writeBatch(
     data: [] as string[],
     meta: [] as string[],
   };
-  const changed = new Set<string>();
   const planned = batch.map((req, i): AppendResult | Error => {
     const early = rejected[i];
     if (early) return early;
@@ -109,7 +123,6 @@ export async function writeBatch(
     });
     const last = plan.startPosition + req.events.length - 1;
     versions.set(req.streamId, last);
-    changed.add(req.streamId);
     return { nextExpectedVersion: last, positions: req.events.map((e) => PENDING + e.eventId) };
   });
   if (rows.ids.length === 0) return planned;
@@ -122,12 +135,6 @@ export async function writeBatch(
      ORDER BY ord
      RETURNING event_id::text, transaction_id::text, global_position::text`,
     [rows.ids, rows.streams, rows.positions, rows.types, rows.data, rows.meta],
-  );
-  const written = [...changed];
-  await client.query(
-    `UPDATE ${names.streams} AS s SET version = v.version
-     FROM unnest($1::text[], $2::bigint[]) AS v(stream_id, version) WHERE s.stream_id = v.stream_id`,
-    [written, written.map((id) => versions.get(id)!)],
   );
   await client.query('SELECT pg_notify($1, $2)', [names.channel, '']);
 

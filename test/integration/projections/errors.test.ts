@@ -93,10 +93,8 @@ const targets: Array<[string, () => Promise<{ url: string; store: EventStore; pl
       const names = schemaNames(schema);
       const plant = (row: Planted) =>
         pgQuery(
-          `WITH s AS (INSERT INTO ${names.streams} AS st (stream_id, version) VALUES ($1, 0)
-             ON CONFLICT (stream_id) DO UPDATE SET version = st.version + 1 RETURNING version)
-           INSERT INTO ${names.events} (event_id, stream_id, stream_position, type, data, metadata)
-           SELECT gen_random_uuid(), $1, s.version, $2, $3, $4 FROM s`,
+          `INSERT INTO ${names.events} (event_id, stream_id, stream_position, type, data, metadata)
+       SELECT gen_random_uuid(), $1, coalesce(max(stream_position), -1) + 1, $2, $3, $4 FROM ${names.events} WHERE stream_id = $1`,
           [row.streamId, row.type, row.data, row.metadata ?? meta(row.streamId.slice(4))],
         );
       return { url, store, plant };

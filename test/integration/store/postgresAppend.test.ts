@@ -82,3 +82,41 @@ describe('postgres store: appends of one batch and of two processes at once', ()
     expect(await readStream(a, s)).toHaveLength(3);
   });
 });
+
+describe('postgres store: a schema written before versions were read from the events', () => {
+  it('opens, appends after the stored events with expectedVersion, and drops what an earlier process would write through', async () => {
+    const schema = `aigen_a_${randomBytes(6).toString('hex')}`;
+    const q = pg.escapeIdentifier(schema);
+    const admin = new pg.Client({ connectionString: BASE_URL });
+    await admin.connect();
+    try {
+      const s = streamId();
+      const first = await openPostgresStore({ connectionString: BASE_URL, schema });
+      await first.append(s, transitions(2), { expectedVersion: 'no_stream' });
+      await first.close();
+      // The earlier layout: a version column on streams and the earlier append function.
+      await admin.query(`ALTER TABLE ${q}.streams ADD COLUMN version bigint NOT NULL DEFAULT -1;
+        CREATE FUNCTION ${q}.aigen_append_v1(text[], bigint[], integer[], integer[], uuid[], text[], text[], text[], uuid[])
+        RETURNS void LANGUAGE sql AS 'SELECT'`);
+      const store = await openPostgresStore({ connectionString: BASE_URL, schema });
+      try {
+        expect((await store.append(s, transitions(1), { expectedVersion: 1 })).nextExpectedVersion).toBe(2);
+        expect(await store.streamVersion(s)).toBe(2);
+        const columns = await admin.query<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'streams'`,
+          [schema],
+        );
+        expect(columns.rows.map((r) => r.column_name)).toEqual(['stream_id']);
+        const functions = await admin.query<{ proname: string }>(
+          `SELECT proname FROM pg_proc WHERE pronamespace = $1::regnamespace AND proname LIKE 'aigen_append%'`,
+          [schema],
+        );
+        expect(functions.rows.map((r) => r.proname)).toEqual(['aigen_append_v2']);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${q} CASCADE`).finally(() => admin.end());
+    }
+  });
+});
