@@ -194,12 +194,18 @@ export function signalAnswer(runId: string, name: string, payload: unknown, o: S
   };
 }
 
+/** What deciding needs of the engine. */
+export interface DecisionDeps extends RecordedRunDeps {
+  /** Told of the run this process continues after a decision, before it is launched (`engine.wait` gives its outcome). */
+  continuing?(runId: string, done: Promise<ExecuteResult>): void;
+}
+
 /**
  * After a decision: a run that waits for nothing more is woken in the lease table, then continued
  * by a live worker when one serves the store, else here (a resume from its log), unless the
  * caller only records (`wanted` false).
  */
-export async function continueAfter(deps: RecordedRunDeps, runId: string, after: RunState, wanted: boolean): Promise<Pick<DecisionResult, 'continued' | 'done'>> {
+export async function continueAfter(deps: DecisionDeps, runId: string, after: RunState, wanted: boolean): Promise<Pick<DecisionResult, 'continued' | 'done'>> {
   if (after.status !== 'queued') return { continued: 'no' };
   // A parallel branch goes on with its whole run, once nothing in that run waits.
   const root = after.rootRunId || runId;
@@ -211,11 +217,12 @@ export async function continueAfter(deps: RecordedRunDeps, runId: string, after:
   const done = resumeRun(deps, root);
   // The caller may not wait for the outcome: its failure must not go unhandled.
   done.catch(() => undefined);
+  deps.continuing?.(root, done);
   return { continued: 'here', done };
 }
 
 /** Record a decision or signal (see {@link recordAnswer}) and continue the run (see {@link continueAfter}). */
-export async function decide(deps: RecordedRunDeps, runId: string, answer: (state: RunState, log: readonly RecordedEvent[]) => AnswerOrBranch, wanted: boolean | undefined): Promise<DecisionResult> {
+export async function decide(deps: DecisionDeps, runId: string, answer: (state: RunState, log: readonly RecordedEvent[]) => AnswerOrBranch, wanted: boolean | undefined): Promise<DecisionResult> {
   const decided = await recordAnswer(deps.store, runId, answer);
   return { runId, id: decided.id, ...(await continueAfter(deps, decided.runId, decided.after, wanted !== false)) };
 }

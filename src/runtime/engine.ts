@@ -25,7 +25,7 @@ import { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from '.
 import { assertRebuildable, claimRun, type ClaimOutcome } from './claimRun.js';
 import { leaseMsOf, RunLeases } from './runLeases.js';
 import { WorkersUnsupportedError } from './errors.js';
-import { approvalAnswer, decide, signalAnswer, type ApproveOptions, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
+import { approvalAnswer, decide, signalAnswer, type ApproveOptions, type DecisionDeps, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
 import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
 
 export { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from './runOptions.js';
@@ -86,6 +86,8 @@ export class WorkflowEngine {
   private readonly active = new Map<string, RunHandle>();
   /** Results of the runs that ended most recently, for {@link wait} after the end. */
   private readonly ended = new Map<string, Promise<ExecuteResult>>();
+  /** Runs this engine continues after a decision, until they end (or park again). */
+  private readonly continued = new Map<string, Promise<ExecuteResult>>();
   /** Follows RunCancelled events of every run while this engine runs any. */
   private readonly cancellations: CancelWatch;
 
@@ -199,9 +201,12 @@ export class WorkflowEngine {
     return toRunStream(streamRun(this.store, runId));
   }
 
-  /** Wait for a run started by this engine to end (also one that has just ended). */
+  /**
+   * Wait for a run started by this engine to end (also one that has just ended). After a decision
+   * that continued a parked run here (`continued: 'here'`), that is the continued run's outcome.
+   */
   async wait(runId: string): Promise<ExecuteResult> {
-    const done = this.active.get(runId)?.done ?? this.ended.get(runId);
+    const done = this.continued.get(runId) ?? this.active.get(runId)?.done ?? this.ended.get(runId);
     if (!done) throw new NotFoundError('active run', runId);
     return done;
   }
@@ -349,17 +354,17 @@ export class WorkflowEngine {
    * it continues on a live worker, else here (`done`). `engine.approve(runId, { by: 'ann' })`
    */
   approve(runId: string, options: ApproveOptions = {}): Promise<DecisionResult> {
-    return decide(this.recordedRunDeps(), runId, approvalAnswer(runId, 'approve', options), options.continue);
+    return decide(this.decisionDeps(), runId, approvalAnswer(runId, 'approve', options), options.continue);
   }
 
   /** Reject what a waiting run asks; the model (tool call) or the step's error gets `reason`. `engine.reject(runId, { reason: 'no' })` */
   reject(runId: string, options: RejectOptions): Promise<DecisionResult> {
-    return decide(this.recordedRunDeps(), runId, approvalAnswer(runId, 'reject', options), options.continue);
+    return decide(this.decisionDeps(), runId, approvalAnswer(runId, 'reject', options), options.continue);
   }
 
   /** Send a signal a run waits for; its payload is checked against the wait's JSON Schema. `engine.signal(runId, 'paid', { amount: 10 })` */
   signal(runId: string, name: string, payload: unknown, options: SignalOptions = {}): Promise<DecisionResult> {
-    return decide(this.recordedRunDeps(), runId, signalAnswer(runId, name, payload, options), options.continue);
+    return decide(this.decisionDeps(), runId, signalAnswer(runId, name, payload, options), options.continue);
   }
 
   /**
@@ -372,6 +377,21 @@ export class WorkflowEngine {
    */
   unfinishedRuns(): Promise<string[]> {
     return unfinishedRootRuns(this.store);
+  }
+
+  private decisionDeps(): DecisionDeps {
+    return {
+      ...this.recordedRunDeps(),
+      continuing: (runId, done) => {
+        this.continued.set(runId, done);
+        const settle = () => {
+          if (this.continued.get(runId) !== done) return;
+          this.continued.delete(runId);
+          this.ended.set(runId, done);
+        };
+        done.then(settle, settle);
+      },
+    };
   }
 
   private recordedRunDeps(): RecordedRunDeps {

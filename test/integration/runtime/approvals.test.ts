@@ -101,6 +101,14 @@ describe.each(Object.keys(stores))('refund_desk on %s', (name) => {
 
 describe('tool approvals', () => {
   const store = () => stores.sqlite!();
+  /** A refund desk beside a summarizer, in parallel: only the desk's branch waits. */
+  const deskAndNotes = () =>
+    new ParallelWorkflow({
+      name: 'desk_and_notes',
+      branches: { desk: refundDesk(), notes: new DeterministicWorkflow({ name: 'notes', agents: [createAgent('summarizer')] }) },
+      aggregator: createAgent('editor', { agentId: 'aggregator' }),
+    });
+
 
   it('a zod tool with needsApproval: true never ends completed with null: the run waits, and approved it runs the tool', async () => {
     const calls: string[] = [];
@@ -160,6 +168,32 @@ describe('tool approvals', () => {
     await s.close();
   });
 
+  it('engine.wait after a decision that continued the run here gives the continued outcome, not the parked one', async () => {
+    const s = await store();
+    const engine = new WorkflowEngine({ store: s, maxRetries: 0 });
+    const r = await engine.execute(engine.catalog.createWorkflow('refund_desk'), undefined, REQUEST);
+    expect((await engine.wait(r.runId)).status).toBe('waiting');
+    const decided = await engine.approve(r.runId, { by: 'ann' });
+    expect(decided.continued).toBe('here');
+    const waited = await engine.wait(r.runId);
+    expect(waited).toMatchObject({ runId: r.runId, status: 'completed', result: expect.stringMatching(/refund of \$40\.00 for order A1001 has been issued/) });
+    expect(waited).toEqual(await decided.done);
+    // Also once it has ended.
+    expect((await engine.wait(r.runId)).status).toBe('completed');
+    await s.close();
+  });
+
+  it('engine.wait on the top-level run after its branch\'s approval continued it here gives the completed run', async () => {
+    const s = await store();
+    const engine = new WorkflowEngine({ store: s, catalog: new Catalog().registerWorkflow('desk_and_notes', deskAndNotes, { description: 'parallel' }), maxRetries: 0 });
+    const r = await engine.execute(deskAndNotes(), undefined, REQUEST);
+    expect((await engine.wait(r.runId)).status).toBe('waiting');
+    const decided = await engine.approve(`${r.runId}.desk`, { by: 'ann' });
+    expect(decided.continued).toBe('here');
+    expect(await engine.wait(r.runId)).toMatchObject({ runId: r.runId, status: 'completed' });
+    await s.close();
+  });
+
   it('approve with continue: false only records the decision: the run is queued, and a resume later completes it', async () => {
     const s = await store();
     const engine = new WorkflowEngine({ store: s, maxRetries: 0 });
@@ -190,13 +224,6 @@ describe('tool approvals', () => {
     expect(dataOf(await runEvents(s, after.runId), 'ApprovalDecided')).toEqual([expect.objectContaining({ by: 'ann' })]);
     await s.close();
   });
-
-  const deskAndNotes = () =>
-    new ParallelWorkflow({
-      name: 'desk_and_notes',
-      branches: { desk: refundDesk(), notes: new DeterministicWorkflow({ name: 'notes', agents: [createAgent('summarizer')] }) },
-      aggregator: createAgent('editor', { agentId: 'aggregator' }),
-    });
 
   it('a parallel branch that waits parks its whole run; approving the branch continues the run from its root, and replay matches', async () => {
     const workflow = deskAndNotes;
