@@ -6,7 +6,6 @@
 import { Agent, type Model, type Runner } from '@openai/agents';
 import { NEVER, type Observable } from 'rxjs';
 import { createActor, toPromise } from 'xstate';
-import { createAgentMachine } from '../../src/actors/agentMachine.js';
 import { aigenCodec } from '../../src/events/codec.js';
 import type { NewEvent, RecordedEvent } from '../../src/events/envelope.js';
 import type { RunServices, Workflow } from '../../src/machines/workflow.js';
@@ -77,19 +76,19 @@ export function unrecordedMachineRunner(
   return async (input) => {
     let seq = 0;
     const services: RunServices = {
-      agentMachine: createAgentMachine(async (task, signal) => {
+      runStep: async (task, signal) => {
         const sdk = new Agent({ name: task.agent.agentId, instructions: task.agent.instructions, model: model(task.agent.agentId) });
         const r = await runner.run(sdk, task.input, { signal, maxTurns: 80 });
         const text = typeof r.finalOutput === 'string' ? r.finalOutput : JSON.stringify(r.finalOutput ?? null);
         return { ok: true, stepId: task.stepId, text, output: text };
-      }),
+      },
       nextStepId: (agentId) => `${++seq}-${agentId}`,
       recordBranch: () => Promise.resolve(),
       runChild: () => Promise.reject(new Error('no child runs in this bench')),
       waits: noWaits,
       maxTurns: 80,
     };
-    const actor = createActor(workflow.build({ services, prefix: '' }), { input: { input } });
+    const actor = createActor(workflow.machine({ services, prefix: '' }), { input: { input, services } });
     const done = toPromise(actor);
     actor.start();
     return (await done) as StepOutcome;

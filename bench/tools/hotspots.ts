@@ -7,7 +7,6 @@
  * - the per-step helpers of the step runner: `toJson`, `requestDigest`, a new SDK `Agent`.
  */
 import { Agent } from '@openai/agents';
-import { createAgentMachine } from '../../src/actors/agentMachine.js';
 import { aigenCodec } from '../../src/events/codec.js';
 import type { NewEvent, RecordedEvent } from '../../src/events/envelope.js';
 import { Context, exportDefinition, openStore, type RunServices } from '../../src/index.js';
@@ -52,7 +51,7 @@ printTable(
 );
 
 const services: RunServices = {
-  agentMachine: createAgentMachine(() => Promise.resolve({ ok: true, text: '', output: '' })),
+  runStep: () => Promise.resolve({ ok: true, text: '', output: '' }),
   nextStepId: (agentId) => agentId,
   recordBranch: () => Promise.resolve(),
   runChild: () => Promise.reject(new Error('unused')),
@@ -70,9 +69,8 @@ const request = {
   outputType: 'text',
 } as unknown as Parameters<typeof requestDigest>[0];
 printTable('Per-run and per-step work of the engine, timed alone', ['operation', 'when', 'µs'], [
-  ['createAgentMachine()', 'per run (startRun)', micros(300, () => createAgentMachine(() => Promise.resolve({ ok: true, text: '', output: '' })))],
-  ['workflow.build()', 'per run (startRun)', micros(300, () => workflow.build({ services, prefix: '' }))],
-  ['exportDefinition()', 'per run (RunStarted)', micros(300, () => exportDefinition(machine))],
+  ['workflow.build()', 'once per workflow (workflow.machine())', micros(300, () => workflow.build({ services, prefix: '' }))],
+  ['exportDefinition()', 'once per machine (definitionOf)', micros(300, () => exportDefinition(machine))],
   ['toJson(model output)', 'per model call', micros(3000, () => toJson(response.output))],
   ['requestDigest(request)', 'per model call', micros(3000, () => requestDigest(request))],
   ['new Agent(…)', 'per step (toSdkAgent)', micros(3000, () => new Agent({ name: 'writer', instructions: 'You are a skilled writer.' }))],

@@ -3,7 +3,7 @@ import type { AigenAgent } from '../actors/agent.js';
 import { ValidationError } from '../errors.js';
 import type { ErrorInfo } from '../events/common.js';
 import { failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
-import type { BuildContext, Step } from './workflow.js';
+import type { BuildContext, RunServices, Step } from './workflow.js';
 import { Workflow } from './workflow.js';
 
 /** The branch a decision chose, from the decision's done event. */
@@ -101,6 +101,7 @@ export function branchesBlock(names: readonly string[], info: Record<string, Bra
  */
 export class BranchingWorkflow extends Workflow {
   readonly kind = 'branching';
+  protected override readonly sharesMachine = true;
   private readonly options: BranchingWorkflowOptions;
 
   constructor(options: BranchingWorkflowOptions) {
@@ -123,10 +124,10 @@ export class BranchingWorkflow extends Workflow {
   build(ctx: BuildContext): AnyStateMachine {
     const names = Object.keys(this.options.branches);
     const extract = this.options.extract ?? extractContentType;
-    const decide = fromPromise<string, { stepId: string; classification: string }>(async ({ input }) => {
+    const decide = fromPromise<string, { stepId: string; classification: string; services: RunServices }>(async ({ input }) => {
       const { branch, reason } = extract(input.classification, names);
       if (!names.includes(branch)) throw new Error(`branch extractor chose '${branch}', not one of ${names.join(', ')}`);
-      await ctx.services.recordBranch(input.stepId, branch, reason);
+      await input.services.recordBranch(input.stepId, branch, reason);
       return branch;
     });
     const branchStates: Record<string, ReturnType<typeof branchingSetup.createStateConfig>> = {};
@@ -167,7 +168,7 @@ export class BranchingWorkflow extends Workflow {
           invoke: {
             id: `${ctx.prefix}decide`,
             src: decide,
-            input: ({ context }) => ({ stepId: context.stepId ?? 'branch', classification: context.last ?? '' }),
+            input: ({ context }) => ({ stepId: context.stepId ?? 'branch', classification: context.last ?? '', services: context.services }),
             onDone: names.map((name) => ({
               guard: { type: 'chose' as const, params: ({ event }: { event: DoneActorEvent<unknown> }) => ({ chosen: chosenBranch(event), branch: name }) },
               target: name,

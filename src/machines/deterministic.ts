@@ -47,6 +47,7 @@ export function frameNext(previousId: string, output: string, original: string, 
  */
 export class DeterministicWorkflow extends Workflow {
   readonly kind = 'sequential';
+  protected override readonly sharesMachine = true;
   private readonly agentSteps: Array<Step | WaitingStep>;
 
   constructor(options: DeterministicWorkflowOptions) {

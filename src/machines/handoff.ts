@@ -5,7 +5,7 @@ import { setHandoffPeers } from '../actors/sdkAgent.js';
 import { ValidationError } from '../errors.js';
 import { MaxTurnsExceededError } from './errors.js';
 import { errorInfo, failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
-import { Workflow, type BuildContext, type Step } from './workflow.js';
+import { Workflow, type BuildContext, type Step, type WorkflowContext } from './workflow.js';
 
 /** The handoff kind's own guards and actions. */
 const handoffSetup = workflowSetup.extend({
@@ -54,6 +54,7 @@ export interface HandoffWorkflowOptions {
  */
 export class HandoffWorkflow extends Workflow {
   readonly kind = 'handoff';
+  protected override readonly sharesMachine = true;
   private readonly handoffAgents: AigenAgent[];
   private readonly maxTurns: number | undefined;
 
@@ -82,7 +83,7 @@ export class HandoffWorkflow extends Workflow {
   }
 
   build(ctx: BuildContext): AnyStateMachine {
-    const maxTurns = this.maxTurns ?? ctx.services.maxTurns;
+    const maxTurnsOf = (c: WorkflowContext) => this.maxTurns ?? c.services.maxTurns;
     const states: Record<string, ReturnType<typeof handoffSetup.createStateConfig>> = {};
     for (const agent of this.handoffAgents) {
       const agentId = agent.agentId;
@@ -92,9 +93,9 @@ export class HandoffWorkflow extends Workflow {
           onDone: [
             failWhenStepFails(),
             {
-              guard: { type: 'turnLimitReached', params: ({ event }) => ({ outcome: outcomeOf(event), maxTurns }) },
+              guard: { type: 'turnLimitReached', params: ({ event, context }) => ({ outcome: outcomeOf(event), maxTurns: maxTurnsOf(context) }) },
               target: 'failed',
-              actions: { type: 'failTurnLimit', params: { workflow: this.name, maxTurns } },
+              actions: { type: 'failTurnLimit', params: ({ context }) => ({ workflow: this.name, maxTurns: maxTurnsOf(context) }) },
             },
             ...agent.handoffs.map((target) => ({
               guard: { type: 'handedOffTo' as const, params: ({ event }: { event: DoneActorEvent<unknown> }) => ({ outcome: outcomeOf(event), target }) },

@@ -67,6 +67,7 @@ export function revisionInput(original: string, draft: string, critique: string)
  */
 export class LoopWorkflow extends Workflow {
   readonly kind = 'loop';
+  protected override readonly sharesMachine = true;
   private readonly options: LoopWorkflowOptions & { maxIterations: number; approve: ApprovalRule };
 
   constructor(options: LoopWorkflowOptions) {

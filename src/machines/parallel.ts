@@ -4,7 +4,7 @@ import type { StepOutcome } from '../actors/outcome.js';
 import { ValidationError } from '../errors.js';
 import { DeterministicWorkflow } from './deterministic.js';
 import { failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
-import { Workflow, type BuildContext, type Step, type WorkflowContext } from './workflow.js';
+import { Workflow, type BuildContext, type RunServices, type Step, type WorkflowContext } from './workflow.js';
 
 /** The parallel kind's own action. */
 const parallelSetup = workflowSetup.extend({
@@ -59,6 +59,7 @@ export function aggregationInput(original: string, results: Array<[string, { ok:
  */
 export class ParallelWorkflow extends Workflow {
   readonly kind = 'parallel';
+  protected override readonly sharesMachine = true;
   private readonly branches: Record<string, Workflow>;
   private readonly aggregator: AigenAgent;
 
@@ -81,7 +82,7 @@ export class ParallelWorkflow extends Workflow {
     const regions: Record<string, ReturnType<typeof parallelSetup.createStateConfig>> = {};
     for (const name of names) {
       const workflow = this.branches[name]!;
-      const child = fromPromise<StepOutcome, { input: string }>(({ input, signal }) => ctx.services.runChild(workflow, name, input.input, signal));
+      const child = fromPromise<StepOutcome, { input: string; services: RunServices }>(({ input, signal }) => input.services.runChild(workflow, name, input.input, signal));
       regions[name] = parallelSetup.createStateConfig({
         initial: 'running',
         states: {
@@ -89,7 +90,7 @@ export class ParallelWorkflow extends Workflow {
             invoke: {
               id: `${ctx.prefix}${name}`,
               src: child,
-              input: ({ context }) => ({ input: context.original }),
+              input: ({ context }) => ({ input: context.original, services: context.services }),
               onDone: { target: 'done', actions: { type: 'keepBranchOutcome', params: ({ event }) => ({ branch: name, outcome: outcomeOf(event) }) } },
               onError: { target: 'done', actions: { type: 'keepBranchOutcome', params: ({ event }) => ({ branch: name, outcome: branchError(event.error) }) } },
             },

@@ -1,7 +1,7 @@
 import type { AgentInputItem } from '@openai/agents';
 import { assign, setup, type AnyActorLogic, type DoneActorEvent } from 'xstate';
 import { AigenAgent } from '../actors/agent.js';
-import type { AgentTask } from '../actors/agentMachine.js';
+import { agentMachine, type AgentActorInput } from '../actors/agentMachine.js';
 import type { StepOutcome } from '../actors/outcome.js';
 import type { ErrorInfo } from '../events/common.js';
 import { waitingActors } from './waitingSteps.js';
@@ -10,6 +10,7 @@ import { inputText, type BuildContext, type Step, type WorkflowContext, type Wor
 /** Initial context of a workflow machine. */
 export function initialContext(input: WorkflowInput): WorkflowContext {
   return {
+    services: input.services,
     original: inputText(input.input),
     input: input.input,
     outputs: {},
@@ -116,30 +117,33 @@ export function failWhenStepFails() {
 export interface StepInvocation {
   id: string;
   src: AnyActorLogic;
-  input: (args: { context: WorkflowContext }) => AgentTask | WorkflowInput;
+  input: (args: { context: WorkflowContext }) => AgentActorInput | WorkflowInput;
 }
 
 /**
- * The invoke config that runs one step: an agent actor (input = a task) or a nested workflow
- * machine. Both report a {@link StepOutcome} as their output.
+ * The invoke config that runs one step: an agent actor (input = a task and the run's step
+ * runner) or a nested workflow machine (input = its input and the run's services). Both report a
+ * {@link StepOutcome} as their output. The run's services come from the context, never from
+ * `ctx.services`, so the machine can serve every run.
  */
 export function invokeStep(ctx: BuildContext, step: Step, key: string, input: (context: WorkflowContext) => string | AgentInputItem[]): StepInvocation {
   const id = `${ctx.prefix}${key}`;
   if (step instanceof AigenAgent) {
     return {
       id,
-      src: ctx.services.agentMachine,
+      src: agentMachine,
       input: ({ context }) => ({
         agent: step,
         actorId: id,
-        stepId: ctx.services.nextStepId(step.agentId),
+        stepId: context.services.nextStepId(step.agentId),
         input: input(context),
+        runStep: context.services.runStep,
       }),
     };
   }
   return {
     id,
-    src: step.build({ services: ctx.services, prefix: `${id}/` }),
-    input: ({ context }) => ({ input: input(context) }),
+    src: step.machine({ services: ctx.services, prefix: `${id}/` }),
+    input: ({ context }) => ({ input: input(context), services: context.services }),
   };
 }

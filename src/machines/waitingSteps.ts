@@ -59,8 +59,8 @@ export abstract class WaitingStep {
       // The step id is taken when the state is entered, in order with the agents'.
       input: ({ context }: { context: WorkflowContext }): WaitInput & { step: WaitingStep } => ({
         step: this,
-        waits: ctx.services.waits,
-        stepId: ctx.services.nextStepId(this.name),
+        waits: context.services.waits,
+        stepId: context.services.nextStepId(this.name),
         actorId: id,
         content: context.last ?? context.original,
       }),

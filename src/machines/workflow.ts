@@ -1,15 +1,20 @@
 import type { AgentInputItem } from '@openai/agents';
 import type { AnyStateMachine } from 'xstate';
 import { AigenAgent } from '../actors/agent.js';
-import type { AgentMachine } from '../actors/agentMachine.js';
+import type { StepRunner } from '../actors/agentMachine.js';
 import type { WorkflowSource } from '../events/catalogue.js';
 import type { ErrorInfo } from '../events/common.js';
 import type { StepOutcome } from '../actors/outcome.js';
 import type { Waits } from '../journal/waits.js';
 
-/** What a workflow machine needs from the run executing it. */
+/**
+ * What a workflow machine needs from the run executing it. It reaches the machine through the
+ * machine's input (`WorkflowInput.services`, kept in the context), so one machine per workflow
+ * serves every run.
+ */
 export interface RunServices {
-  agentMachine: AgentMachine;
+  /** Runs one attempt of an agent step and records it. */
+  runStep: StepRunner;
   /** A new step id, unique and deterministic within the run. */
   nextStepId(agentId: string): string;
   /** Record a branch decision durably (write-ahead) before the workflow acts on it. */
@@ -21,7 +26,12 @@ export interface RunServices {
   maxTurns: number;
 }
 
-/** Where a workflow machine is built: the run's services and the id prefix of its actors. */
+/**
+ * Where a workflow machine is built: the id prefix of its actors, and the services of the run it
+ * is built for. A kind that reads the run's services only from its context (`context.services`,
+ * as {@link invokeStep} does) declares `sharesMachine`; it is then built once per prefix and
+ * `services` refuses every use at build time.
+ */
 export interface BuildContext {
   services: RunServices;
   prefix: string;
@@ -30,13 +40,16 @@ export interface BuildContext {
 /** A step of a workflow: an agent, or a whole workflow (nesting). */
 export type Step = AigenAgent | Workflow;
 
-/** What every workflow machine is started with. */
+/** What every workflow machine is started with: its input and the services of its run. */
 export interface WorkflowInput {
   input: string | AgentInputItem[];
+  services: RunServices;
 }
 
 /** The context shared by the workflow machines. */
 export interface WorkflowContext {
+  /** The services of the run (from the input). */
+  services: RunServices;
   original: string;
   input: string | AgentInputItem[];
   outputs: Record<string, string>;
@@ -65,8 +78,8 @@ export function inputText(input: string | AgentInputItem[]): string {
 }
 
 /**
- * A workflow: a statechart that sends tasks to agent actors. Subclasses build their XState
- * machine per run; `definition` exports it as drawable JSON.
+ * A workflow: a statechart that sends tasks to agent actors. Subclasses build its XState
+ * machine; `definition` exports it as drawable JSON.
  */
 export abstract class Workflow {
   abstract readonly kind: string;
@@ -80,9 +93,27 @@ export abstract class Workflow {
   source?: WorkflowSource;
   /** Most runs of this workflow executing at once across all workers (a workflow file's `concurrency:`). */
   concurrency?: number | undefined;
+  /**
+   * True when `build` reads the run's services only from the machine's context: one machine
+   * per prefix then serves every run of this workflow (the built-in kinds). Otherwise the
+   * machine is built for each run with that run's services.
+   */
+  protected readonly sharesMachine: boolean = false;
+  private readonly shared = new Map<string, AnyStateMachine>();
   constructor(readonly name: string) {}
-  /** Build the workflow's XState machine for one run. */
+  /** Build the workflow's XState machine (for one run, unless the kind {@link sharesMachine}). */
   abstract build(ctx: BuildContext): AnyStateMachine;
+  /** The machine a run of this workflow runs: the shared one when the kind shares it, else a new one. */
+  machine(ctx: BuildContext): AnyStateMachine {
+    if (!this.machineIsShared()) return this.build(ctx);
+    let machine = this.shared.get(ctx.prefix);
+    if (!machine) this.shared.set(ctx.prefix, (machine = this.build({ services: servicesFromContextOnly, prefix: ctx.prefix })));
+    return machine;
+  }
+  /** Whether one machine serves every run: the kind shares it, and so does every nested workflow. */
+  private machineIsShared(): boolean {
+    return this.sharesMachine && this.steps().every((s) => !(s instanceof Workflow) || s.machineIsShared());
+  }
   /** The direct steps of this workflow. */
   abstract steps(): Step[];
   /** Every agent of this workflow and its nested workflows. */
@@ -90,6 +121,13 @@ export abstract class Workflow {
     return this.steps().flatMap((s) => (s instanceof AigenAgent ? [s] : s.agents()));
   }
 }
+
+/** What a shared machine is built with: using it at build time is a bug of the kind, caught at once. */
+const servicesFromContextOnly: RunServices = new Proxy({} as RunServices, {
+  get: (_, key) => {
+    throw new Error(`a workflow kind that shares its machine read services.${String(key)} at build time; read context.services instead`);
+  },
+});
 
 /** The key a step has in its workflow's states (its agent id or workflow name). */
 export function stepKey(step: Step): string {

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Runner} from '@openai/agents';
 import { generateTraceId, withTrace } from '@openai/agents';
 import { createActor, type AnyActorRef } from 'xstate';
-import { createAgentMachine } from '../actors/agentMachine.js';
 import type { ErrorInfo, Usage } from '../events/common.js';
 import { addUsage, zeroUsage } from '../events/usage.js';
-import { exportDefinition } from '../machines/definition.js';
+import { definitionOf } from '../machines/definition.js';
 import type { RunServices, Workflow } from '../machines/workflow.js';
 import type { ModelResolver } from '../models/resolveModel.js';
 import { routeSpans } from '../journal/spans.js';
@@ -153,26 +152,24 @@ export function startRun(p: RunParams): RunHandle {
     stopped: () => cancelled !== undefined,
   });
   const services: RunServices = {
-    agentMachine: createAgentMachine(
-      createStepRunner({
-        recorder,
-        runner: p.runner,
-        resolveModel: p.modelResolver,
-        defaultModel: p.model,
-        retry: p.retry,
-        stepTimeoutMs: p.stepTimeoutMs,
-        maxTurns: p.maxTurns,
-        clock: p.clock,
-        random: p.random,
-        onStepCompleted: (agentId, text, u) => {
-          usage = addUsage(usage, u);
-          p.context.storeOutput(agentId, text);
-        },
-        ...(p.answers ? { answers: p.answers } : {}),
-        deltas: deltaBusOf(p.store),
-        waits,
-      }),
-    ),
+    runStep: createStepRunner({
+      recorder,
+      runner: p.runner,
+      resolveModel: p.modelResolver,
+      defaultModel: p.model,
+      retry: p.retry,
+      stepTimeoutMs: p.stepTimeoutMs,
+      maxTurns: p.maxTurns,
+      clock: p.clock,
+      random: p.random,
+      onStepCompleted: (agentId, text, u) => {
+        usage = addUsage(usage, u);
+        p.context.storeOutput(agentId, text);
+      },
+      ...(p.answers ? { answers: p.answers } : {}),
+      deltas: deltaBusOf(p.store),
+      waits,
+    }),
     nextStepId: (agentId) => `${++stepSeq}-${agentId}`,
     recordBranch: (stepId, branch, reason) => recorder.durable('BranchTaken', { stepId, branch, reason }),
     runChild: async (workflow, branch, input, signal) => {
@@ -227,7 +224,7 @@ export function startRun(p: RunParams): RunHandle {
     return undefined;
   };
 
-  const machine = p.workflow.build({ services, prefix: '' });
+  const machine = p.workflow.machine({ services, prefix: '' });
   const durationMs = () => Math.max(0, p.clock.now() - startedAt);
   const result = (status: RunStatusValue, outcome: Partial<StepOutcome>, error?: ErrorInfo): ExecuteResult => ({
     workflowId: p.runId,
@@ -247,7 +244,7 @@ export function startRun(p: RunParams): RunHandle {
       name: p.workflow.name,
       kind: p.workflow.kind,
       version: p.workflow.version,
-      definition: exportDefinition(machine),
+      definition: definitionOf(machine),
       ...(p.workflow.source ? { source: p.workflow.source } : {}),
     },
     input: p.input,
@@ -272,7 +269,7 @@ export function startRun(p: RunParams): RunHandle {
           new Promise<StepOutcome | { stopped: Stop } | { crashed: unknown }>((resolve) => {
             finish = (stop) => resolve({ stopped: stop });
             const a = createActor(machine, {
-              input: { input: p.input },
+              input: { input: p.input, services },
               clock: p.actorClock ?? p.clock,
               inspect: createTransitionInspector(recorder, 'workflow'),
             });

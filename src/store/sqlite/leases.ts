@@ -57,6 +57,8 @@ interface WorkerRow {
 /** Leases in the SQLite file: every change is one IMMEDIATE transaction, so claims never race. */
 export class SqliteLeases implements LeaseStore {
   private readonly claimTx: (r: ClaimRequest) => Claimed[];
+  /** Prepared statements of fixed text, prepared once per connection. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
@@ -66,14 +68,18 @@ export class SqliteLeases implements LeaseStore {
     this.claimTx = (r) => tx.immediate(r);
   }
 
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
   enqueue(r: EnqueueRequest): Promise<void> {
     const now = this.now();
-    this.db
-      .prepare(
-        `INSERT INTO run_leases (run_id, workflow, max_running, holder, expires_at, enqueued_at, seq, claims)
-         VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM run_leases), ?) ON CONFLICT (run_id) DO NOTHING`,
-      )
-      .run(r.runId, r.workflow, r.limit ?? null, r.holder ?? null, r.holder ? now + (r.leaseMs ?? 0) : null, now, r.holder ? 1 : 0);
+    this.stmt(
+      `INSERT INTO run_leases (run_id, workflow, max_running, holder, expires_at, enqueued_at, seq, claims)
+       VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM run_leases), ?) ON CONFLICT (run_id) DO NOTHING`,
+    ).run(r.runId, r.workflow, r.limit ?? null, r.holder ?? null, r.holder ? now + (r.leaseMs ?? 0) : null, now, r.holder ? 1 : 0);
     return Promise.resolve();
   }
 
@@ -92,8 +98,8 @@ export class SqliteLeases implements LeaseStore {
          ORDER BY claims = 0, turn, enqueued_at, seq LIMIT ?`,
       )
       .all(now, now, ...(r.workflows ?? []), Math.max(r.max * 4, 32)) as Array<{ run_id: string; workflow: string; max_running: number | null; claims: number }>;
-    const running = this.db.prepare('SELECT count(*) AS n FROM run_leases WHERE workflow = ? AND holder IS NOT NULL AND expires_at >= ?');
-    const take = this.db.prepare('UPDATE run_leases SET holder = ?, expires_at = ?, claims = claims + 1, not_before = NULL WHERE run_id = ?');
+    const running = this.stmt('SELECT count(*) AS n FROM run_leases WHERE workflow = ? AND holder IS NOT NULL AND expires_at >= ?');
+    const take = this.stmt('UPDATE run_leases SET holder = ?, expires_at = ?, claims = claims + 1, not_before = NULL WHERE run_id = ?');
     const out: Claimed[] = [];
     for (const c of candidates) {
       if (out.length >= r.max) break;
@@ -114,25 +120,24 @@ export class SqliteLeases implements LeaseStore {
   }
 
   release(runId: string, workerId: string): Promise<void> {
-    this.db.prepare('UPDATE run_leases SET holder = NULL, expires_at = NULL WHERE run_id = ? AND holder = ?').run(runId, workerId);
+    this.stmt('UPDATE run_leases SET holder = NULL, expires_at = NULL WHERE run_id = ? AND holder = ?').run(runId, workerId);
     return Promise.resolve();
   }
 
   async park(r: ParkRequest): Promise<void> {
     await this.enqueue({ runId: r.runId, workflow: r.workflow, limit: r.limit });
-    this.db
-      .prepare('UPDATE run_leases SET holder = NULL, expires_at = NULL, not_before = ? WHERE run_id = ? AND (? IS NULL OR holder IS NULL OR holder = ?)')
+    this.stmt('UPDATE run_leases SET holder = NULL, expires_at = NULL, not_before = ? WHERE run_id = ? AND (? IS NULL OR holder IS NULL OR holder = ?)')
       .run(r.wakeAt ?? PARKED_UNTIL_WOKEN, r.runId, r.holder ?? null, r.holder ?? null);
   }
 
   wake(runId: string): Promise<void> {
-    this.db.prepare('UPDATE run_leases SET not_before = NULL WHERE run_id = ?').run(runId);
+    this.stmt('UPDATE run_leases SET not_before = NULL WHERE run_id = ?').run(runId);
     return Promise.resolve();
   }
 
   finish(runId: string, workerId?: string): Promise<void> {
-    if (workerId === undefined) this.db.prepare('DELETE FROM run_leases WHERE run_id = ?').run(runId);
-    else this.db.prepare('DELETE FROM run_leases WHERE run_id = ? AND holder = ?').run(runId, workerId);
+    if (workerId === undefined) this.stmt('DELETE FROM run_leases WHERE run_id = ?').run(runId);
+    else this.stmt('DELETE FROM run_leases WHERE run_id = ? AND holder = ?').run(runId, workerId);
     return Promise.resolve();
   }
 
@@ -143,7 +148,7 @@ export class SqliteLeases implements LeaseStore {
         ? runIds.length === 0
           ? []
           : this.db.prepare(`SELECT * FROM run_leases WHERE run_id IN (${runIds.map(() => '?').join(',')})`).all(...runIds)
-        : this.db.prepare('SELECT * FROM run_leases ORDER BY enqueued_at, seq').all()
+        : this.stmt('SELECT * FROM run_leases ORDER BY enqueued_at, seq').all()
     ) as LeaseRow[];
     return Promise.resolve(
       rows.map((row) => ({
@@ -163,23 +168,21 @@ export class SqliteLeases implements LeaseStore {
 
   heartbeat(w: WorkerInfo, ttlMs: number): Promise<void> {
     const now = this.now();
-    this.db
-      .prepare(
-        `INSERT INTO worker_heartbeats (id, host, pid, concurrency, held, draining, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, concurrency = excluded.concurrency, held = excluded.held,
-           draining = excluded.draining, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`,
-      )
-      .run(w.id, w.host, w.pid, w.concurrency, w.held, w.draining ? 1 : 0, now, now + ttlMs);
+    this.stmt(
+      `INSERT INTO worker_heartbeats (id, host, pid, concurrency, held, draining, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, concurrency = excluded.concurrency, held = excluded.held,
+         draining = excluded.draining, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`,
+    ).run(w.id, w.host, w.pid, w.concurrency, w.held, w.draining ? 1 : 0, now, now + ttlMs);
     return Promise.resolve();
   }
 
   removeWorker(workerId: string): Promise<void> {
-    this.db.prepare('DELETE FROM worker_heartbeats WHERE id = ?').run(workerId);
+    this.stmt('DELETE FROM worker_heartbeats WHERE id = ?').run(workerId);
     return Promise.resolve();
   }
 
   workers(): Promise<WorkerRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM worker_heartbeats WHERE expires_at >= ? ORDER BY id').all(this.now()) as WorkerRow[];
+    const rows = this.stmt('SELECT * FROM worker_heartbeats WHERE expires_at >= ? ORDER BY id').all(this.now()) as WorkerRow[];
     return Promise.resolve(
       rows.map((w) => ({
         id: w.id,

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAgentMachine } from '../../../src/actors/agentMachine.js';
 import { exportDefinition } from '../../../src/machines/definition.js';
 import { createWorkflow } from '../../../src/index.js';
 import type { RunServices } from '../../../src/machines/workflow.js';
@@ -12,7 +11,7 @@ import { noWaits } from '../../../src/journal/waits.js';
 // old run shows; replays do not compare it, so this test pins it: the machines built today must
 // export exactly the definition the recorded runs under test/replays hold.
 const services: RunServices = {
-  agentMachine: createAgentMachine(() => Promise.reject(new Error('not run'))),
+  runStep: () => Promise.reject(new Error('not run')),
   nextStepId: (agentId) => agentId,
   recordBranch: () => Promise.resolve(),
   runChild: () => Promise.reject(new Error('not run')),

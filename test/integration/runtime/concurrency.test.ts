@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createWorkflow, openStore, WorkflowEngine } from '../../../src/index.js';
+import { createMemoryStore } from '../../../src/testing/index.js';
 import { dataOf, runEvents } from '../../support/runs.js';
 
 describe('many runs at once', () => {
@@ -37,4 +38,23 @@ describe('many runs at once', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('runs of one workflow object at once', () => {
+  it('share its machine yet each records only its own input, steps and result', async () => {
+    const store = createMemoryStore();
+    const engine = new WorkflowEngine({ store, model: 'offline' });
+    const workflow = createWorkflow('content_generation');
+    const topics = Array.from({ length: 20 }, (_, i) => `Topic number ${i}`);
+    const results = await Promise.all(topics.map((topic) => engine.execute(workflow, undefined, topic)));
+    for (const [i, r] of results.entries()) {
+      expect(r.status).toBe('completed');
+      const events = await runEvents(store, r.runId);
+      expect(events.every((e) => e.metadata.runId === r.runId)).toBe(true);
+      const tasks = dataOf<{ stepId: string; agentId: string; input: string }>(events, 'TaskSent');
+      expect(tasks.map((t) => [t.stepId, t.agentId])).toEqual([['1-research', 'research'], ['2-writer', 'writer'], ['3-editor', 'editor']]);
+      expect(tasks[0]!.input).toBe(topics[i]);
+      expect(tasks[2]!.input).toContain(`Original request: ${topics[i]}`);
+    }
+  });
 });

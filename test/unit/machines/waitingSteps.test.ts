@@ -32,8 +32,8 @@ function scriptedWaits(answers: { approval?: ApprovalOutcome; signal?: SignalOut
 async function run(steps: WaitingStep[], input: string, waits: Waits): Promise<StepOutcome> {
   let seq = 0;
   const services = { nextStepId: (id: string) => `${++seq}-${id}`, waits } as unknown as RunServices;
-  const machine = new DeterministicWorkflow({ name: 'waiting', agents: steps }).build({ services, prefix: '' });
-  const actor = createActor(machine, { input: { input } });
+  const machine = new DeterministicWorkflow({ name: 'waiting', agents: steps }).machine({ services, prefix: '' });
+  const actor = createActor(machine, { input: { input, services } });
   const done = new Promise<StepOutcome>((resolve) => actor.subscribe((s) => s.status === 'done' && resolve(s.output as StepOutcome)));
   actor.start();
   return done;
