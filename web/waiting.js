@@ -62,32 +62,84 @@ export function createWaitingPanel(runId) {
   };
 
   /**
+   * An approval to decide: from its request in this run's log, or, for a parallel branch's
+   * approval that parks this run, from the wait itself (decided under this run, recorded in the
+   * branch).
+   * @param {import('./run-state.js').WaitingFor} w
+   * @param {AigenEvent | undefined} request
+   */
+  const approvalOf = (w, request) => {
+    if (request?.type === 'ApprovalRequested') {
+      const d = request.data;
+      return { id: d.approvalId, kind: d.kind, name: d.name, stepId: d.stepId, prompt: d.prompt, content: d.content, due: d.timeout ? `${d.timeout.dueAt} (${d.timeout.onTimeout})` : undefined, branch: undefined };
+    }
+    if (w.kind !== 'approval' || w.runId === undefined) return undefined;
+    return { id: w.id, kind: undefined, name: w.name, stepId: w.stepId ?? '?', prompt: w.prompt, content: w.content, due: w.dueAt, branch: w.runId };
+  };
+
+  /**
+   * The output sent with Approve: the edited text (as JSON when the content to approve is not
+   * text), or nothing when it was left as it is.
+   * @param {string} text
+   * @param {unknown} content
+   * @returns {{ output?: unknown } | Error}
+   */
+  const editedOutput = (text, content) => {
+    if (text === contentText(content)) return {};
+    if (typeof content === 'string' || content === undefined) return { output: text };
+    try {
+      return { output: /** @type {unknown} */ (JSON.parse(text)) };
+    } catch {
+      return new Error('The edited output is not valid JSON (the content to approve is JSON).');
+    }
+  };
+
+  /**
+   * @param {NonNullable<ReturnType<typeof approvalOf>>} a
+   * @param {boolean} current
+   */
+  const approvalItem = (a, current) => {
+    const notice = h('p', { class: 'notice', role: 'status', 'data-testid': 'waiting-notice' });
+    // A step's output can be edited before it is approved (a tool call's arguments cannot).
+    const editable = a.kind === 'step' && current;
+    const output = h('textarea', { rows: 8, 'aria-label': 'output to approve (editable)', 'data-testid': 'approval-output' });
+    output.value = contentText(a.content);
+    const comment = h('textarea', { rows: 2, placeholder: 'Comment (the reason, for a rejection)', 'aria-label': 'comment', 'data-testid': 'approval-comment' });
+    const approve = h('button', { type: 'button', class: 'primary', 'data-testid': 'approve' }, 'Approve');
+    const reject = h('button', { type: 'button', class: 'danger', 'data-testid': 'reject' }, 'Reject');
+    const path = `/api/runs/${id}/approvals/${encodeURIComponent(a.id)}`;
+    const decide = (/** @type {'approve' | 'reject'} */ decision) => {
+      const text = comment.value.trim();
+      const edit = decision === 'approve' && editable ? editedOutput(output.value, a.content) : {};
+      if (edit instanceof Error) {
+        notice.textContent = edit.message;
+        return;
+      }
+      send([approve, reject], notice, path, { decision, ...(text ? { comment: text } : {}), ...edit });
+    };
+    approve.addEventListener('click', () => decide('approve'));
+    reject.addEventListener('click', () => decide('reject'));
+    return h('div', { class: 'wait-item', 'data-wait-id': a.id },
+      h('div', {}, h('span', { class: 'pill status-waiting' }, a.kind === 'tool' ? 'tool call' : 'approval'), ' ', h('strong', {}, a.name), h('span', { class: 'small' }, ` · step ${a.stepId}`),
+        a.branch ? h('span', { class: 'small' }, ' · branch ', h('a', { href: `/runs/${encodeURIComponent(a.branch)}` }, a.branch)) : ''),
+      a.prompt ? h('p', { class: 'wait-prompt' }, a.prompt) : '',
+      editable
+        ? h('label', { class: 'small' }, 'Output to approve (edit it to approve your version)', output)
+        : h('pre', { class: 'wait-content', 'data-testid': 'approval-content' }, contentText(a.content)),
+      a.due ? h('p', { class: 'small' }, `Decided by timeout at ${a.due}`) : '',
+      current ? h('div', {}, comment, h('div', { class: 'form-row' }, approve, reject)) : h('p', { class: 'small' }, 'Follow the run live to decide.'),
+      notice);
+  };
+
+  /**
    * @param {import('./run-state.js').WaitingFor} w
    * @param {AigenEvent | undefined} request
    * @param {boolean} current
    */
   const item = (w, request, current) => {
+    const approval = approvalOf(w, request);
+    if (approval) return approvalItem(approval, current);
     const notice = h('p', { class: 'notice', role: 'status', 'data-testid': 'waiting-notice' });
-    if (request?.type === 'ApprovalRequested') {
-      const d = request.data;
-      const comment = h('textarea', { rows: 2, placeholder: 'Comment (the reason, for a rejection)', 'aria-label': 'comment', 'data-testid': 'approval-comment' });
-      const approve = h('button', { type: 'button', class: 'primary', 'data-testid': 'approve' }, 'Approve');
-      const reject = h('button', { type: 'button', class: 'danger', 'data-testid': 'reject' }, 'Reject');
-      const path = `/api/runs/${id}/approvals/${encodeURIComponent(d.approvalId)}`;
-      const decide = (/** @type {'approve' | 'reject'} */ decision) => {
-        const text = comment.value.trim();
-        send([approve, reject], notice, path, { decision, ...(text ? { comment: text } : {}) });
-      };
-      approve.addEventListener('click', () => decide('approve'));
-      reject.addEventListener('click', () => decide('reject'));
-      return h('div', { class: 'wait-item', 'data-wait-id': d.approvalId },
-        h('div', {}, h('span', { class: 'pill status-waiting' }, d.kind === 'tool' ? 'tool call' : 'approval'), ' ', h('strong', {}, d.name), h('span', { class: 'small' }, ` · step ${d.stepId}`)),
-        d.prompt ? h('p', { class: 'wait-prompt' }, d.prompt) : '',
-        h('pre', { class: 'wait-content', 'data-testid': 'approval-content' }, contentText(d.content)),
-        d.timeout ? h('p', { class: 'small' }, `Decided by timeout at ${d.timeout.dueAt} (${d.timeout.onTimeout})`) : '',
-        current ? h('div', {}, comment, h('div', { class: 'form-row' }, approve, reject)) : h('p', { class: 'small' }, 'Follow the run live to decide.'),
-        notice);
-    }
     if (request?.type === 'SignalAwaited') {
       const d = request.data;
       const payload = h('textarea', { rows: 3, placeholder: 'Payload (JSON)', 'aria-label': 'signal payload', 'data-testid': 'signal-payload' });
@@ -124,11 +176,11 @@ export function createWaitingPanel(runId) {
     render(f, events, current) {
       const waits = f.endedAt === undefined ? f.waitingFor : [];
       element.hidden = waits.length === 0;
-      const key = `${current}|${waits.map((w) => w.id).join(',')}`;
+      const key = `${current}|${waits.map((w) => `${w.runId ?? ''}/${w.id}`).join(',')}`;
       if (key === shownKey) return;
       shownKey = key;
       const requests = requestsById(events);
-      replace(body, ...waits.map((w) => item(w, requests.get(w.id), current)));
+      replace(body, ...waits.map((w) => item(w, w.runId === undefined ? requests.get(w.id) : undefined, current)));
     },
   };
 }

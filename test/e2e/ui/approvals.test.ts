@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadWorkflowFile, parseWorkflowSource } from '../../../src/index.js';
 import { runEvents, startRun } from '../server/helpers.js';
 import { hasChromium, uiSession } from './browser.js';
 
@@ -37,6 +39,70 @@ describe.skipIf(!hasChromium)('approving from the run page', () => {
     const decided = events.find((e) => e.type === 'ApprovalDecided')!;
     expect(decided.data).toMatchObject({ decision: 'approve', comment: 'receipt checked' });
     expect(events.findIndex((e) => e.type === 'ToolReturned')).toBeGreaterThan(decided.streamPosition);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('an approval step shows the draft in an editable field; Approve sends the edited version, which the next step gets and the run output shows', async () => {
+    const page = await ui.browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    // writer, then approval step publish_draft, then editor.
+    const workflow = loadWorkflowFile(fileURLToPath(new URL('../../fixtures/workflows/publish.yaml', import.meta.url)));
+    const runId = await ui.t.engine.start(workflow, 'Announce our new offline mode');
+    expect((await ui.t.engine.wait(runId)).status).toBe('waiting');
+    const draft = (await runEvents(ui.t.store, runId)).find((e) => e.type === 'ApprovalRequested')!.data as { content: string };
+
+    await page.goto(`${ui.server.url}/runs/${runId}`, { waitUntil: 'load' });
+    const field = page.locator('[data-testid=approval-output]');
+    await field.waitFor({ timeout: 20_000 });
+    expect(await field.inputValue()).toBe(draft.content);
+    const edit = 'Offline mode is here: every workflow runs without a key.';
+    await field.fill(edit);
+    await page.locator('[data-testid=approval-comment]').fill('shorter');
+    await page.locator('[data-testid=approve]').click();
+    await expect.poll(() => page.locator('[data-testid=run-status]').textContent(), { timeout: 30_000 }).toBe('completed');
+    expect(await page.locator('[data-testid=run-output]').textContent()).toContain(edit);
+
+    const events = await runEvents(ui.t.store, runId);
+    expect(events.find((e) => e.type === 'ApprovalDecided')!.data).toMatchObject({ decision: 'approve', comment: 'shorter', output: edit });
+    const tasks = events.filter((e) => e.type === 'TaskSent').map((e) => e.data as { agentId: string; input: string });
+    expect(tasks.map((t) => t.agentId)).toEqual(['writer', 'editor']);
+    expect(tasks[1]!.input).toContain(edit);
+    expect(tasks[1]!.input).not.toContain(draft.content);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a tool call to approve shows its arguments read-only: no field to edit them', async () => {
+    const page = await ui.browser.newPage();
+    const runId = await startRun(ui.t.app, 'refund_desk', 'Please refund order #A9, $5: it is broken');
+    expect((await ui.t.engine.wait(runId)).status).toBe('waiting');
+    await page.goto(`${ui.server.url}/runs/${runId}`, { waitUntil: 'load' });
+    await page.locator('[data-testid=approval-content]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid=approval-output]').count()).toBe(0);
+    await page.close();
+  });
+
+  it('a run whose parallel branch waits is waiting on its own page, with the branch\'s approval; Approve there continues the run to its end', async () => {
+    const page = await ui.browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    const workflow = parseWorkflowSource(
+      'name: review_and_notes\nkind: parallel\nbranches:\n  review:\n    kind: sequential\n    name: review\n    agents: [writer, { approval: publish_draft }]\n  notes: summarizer\naggregator: editor\n',
+      { format: 'yaml' },
+    );
+    const runId = await ui.t.engine.start(workflow, 'Announce our new offline mode');
+    expect((await ui.t.engine.wait(runId)).status).toBe('waiting');
+
+    await page.goto(`${ui.server.url}/runs/${runId}`, { waitUntil: 'load' });
+    const item = page.locator('[data-testid=waiting] [data-wait-id="2-publish_draft.approval"]');
+    await item.waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.locator('[data-testid=run-status]').textContent(), { timeout: 20_000 }).toBe('waiting');
+    expect(await item.textContent()).toContain(`branch ${runId}.review`);
+    await item.locator('[data-testid=approve]').click();
+    await expect.poll(() => page.locator('[data-testid=run-status]').textContent(), { timeout: 30_000 }).toBe('completed');
+    expect((await runEvents(ui.t.store, `${runId}.review`)).find((e) => e.type === 'ApprovalDecided')!.data).toMatchObject({ decision: 'approve' });
     expect(problems).toEqual([]);
     await page.close();
   });
