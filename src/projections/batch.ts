@@ -10,13 +10,6 @@ import type { TraceState } from './trace.js';
 import { usageRows, type UsageState } from './usage.js';
 import type { ProjectionError, RunWrite, StoredRunViews } from './viewStore.js';
 
-/** What one batch changes: the new state of each touched run, its rows to write, and the refused events. */
-export interface BatchResult {
-  states: Map<string, RunViews>;
-  writes: RunWrite[];
-  errors: ProjectionError[];
-}
-
 /** Stored JSON views back to a run's state. */
 export function parseStoredViews(stored: StoredRunViews): RunViews {
   return {
@@ -26,44 +19,71 @@ export function parseStoredViews(stored: StoredRunViews): RunViews {
   };
 }
 
-/** The run ids of a batch's events (run streams only). */
-export function runIdsOf(events: readonly RecordedEvent[]): string[] {
-  return [...new Set(events.map((e) => runIdOfStream(e.streamId)).filter((id): id is string => id !== undefined))];
-}
-
 /**
- * Fold a batch of events (global order) into the states of their runs, starting from `before`:
- * pure; a refused event becomes a projection error and changes nothing. Events of other streams
- * than run streams are skipped (no view reads them).
+ * One batch of the runner, folded page by page as the log is read (events in global order): each
+ * run starts from its state before the batch ({@link missing} names the runs whose state must be
+ * given to {@link begin}), and each changed run is written once, at the end ({@link writes}). A
+ * refused event becomes a projection error and changes nothing. Events of other streams than run
+ * streams are skipped (no view reads them).
  * @example
  * ```ts
- * const { writes, errors } = applyBatch(events, new Map(), true);
+ * const batch = new BatchFold(true);
+ * for (const id of batch.missing(page)) batch.begin(id, undefined);
+ * batch.apply(page);
+ * const rows = batch.writes();
  * ```
  */
-export function applyBatch(events: readonly RecordedEvent[], before: ReadonlyMap<string, RunViews>, detail: boolean): BatchResult {
-  const states = new Map<string, RunViews>();
-  const errors: ProjectionError[] = [];
-  for (const e of events) {
-    const runId = runIdOfStream(e.streamId);
-    if (runId === undefined) continue;
-    try {
-      states.set(runId, applyRunViews(states.get(runId) ?? before.get(runId), e, detail));
-    } catch (err) {
-      if (!(err instanceof EventRejectedError)) throw err;
-      errors.push(eventError(e, err));
+export class BatchFold {
+  /** The new state of each run the batch changed. */
+  readonly states = new Map<string, RunViews>();
+  readonly errors: ProjectionError[] = [];
+  private readonly before = new Map<string, RunViews | undefined>();
+
+  constructor(private readonly detail: boolean) {}
+
+  /** The runs of these events whose state before the batch is not known yet. */
+  missing(events: readonly RecordedEvent[]): string[] {
+    const ids = new Set<string>();
+    for (const e of events) {
+      const runId = runIdOfStream(e.streamId);
+      if (runId !== undefined && !this.before.has(runId)) ids.add(runId);
+    }
+    return [...ids];
+  }
+
+  /** The state of a run before the batch (undefined: the run has no views yet). */
+  begin(runId: string, views: RunViews | undefined): void {
+    this.before.set(runId, views);
+  }
+
+  /** Fold events into their runs' states (each run's state before the batch given first). */
+  apply(events: readonly RecordedEvent[]): void {
+    for (const e of events) {
+      const runId = runIdOfStream(e.streamId);
+      if (runId === undefined) continue;
+      try {
+        this.states.set(runId, applyRunViews(this.states.get(runId) ?? this.before.get(runId), e, this.detail));
+      } catch (err) {
+        if (!(err instanceof EventRejectedError)) throw err;
+        this.errors.push(eventError(e, err));
+      }
     }
   }
-  const writes: RunWrite[] = [];
-  for (const [runId, v] of states) {
-    const usageChanged = v.usage !== undefined && v.usage !== before.get(runId)?.usage;
-    writes.push({
-      runId,
-      views: { status: JSON.stringify(v.status), trace: JSON.stringify(v.trace ?? null), usage: JSON.stringify(v.usage ?? null) },
-      row: runRecord(v.status),
-      ...(usageChanged ? { usage: usageRows(runId, v.status.rootRunId, v.usage!) } : {}),
-    });
+
+  /** The rows to write for every run the batch changed. */
+  writes(): RunWrite[] {
+    const writes: RunWrite[] = [];
+    for (const [runId, v] of this.states) {
+      const usageChanged = v.usage !== undefined && v.usage !== this.before.get(runId)?.usage;
+      writes.push({
+        runId,
+        views: { status: JSON.stringify(v.status), trace: JSON.stringify(v.trace ?? null), usage: JSON.stringify(v.usage ?? null) },
+        row: runRecord(v.status),
+        ...(usageChanged ? { usage: usageRows(runId, v.status.rootRunId, v.usage!) } : {}),
+      });
+    }
+    return writes;
   }
-  return { states, writes, errors };
 }
 
 /** The projection error of an event a reducer refused. */

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../events/envelope.js';
 import { CorruptEventError } from '../events/errors.js';
-import type { EventFilter, EventStore } from '../store/eventStore.js';
+import type { EventStore, ReadAllOptions } from '../store/eventStore.js';
 
 /** One page of the log after a projection's checkpoint. */
 export interface LogPage {
@@ -15,14 +15,20 @@ export interface LogPage {
 }
 
 /**
- * Read up to `limit` events after `from` (a checkpoint; undefined: the start). An unreadable event
- * ends the page instead of failing it, so that the reader can record it and continue after it.
+ * Read up to `limit` events after `from` (a checkpoint; undefined: the start), narrowed by
+ * `options` (filter, envelope-only types). An unreadable event ends the page instead of failing
+ * it, so that the reader can record it and continue after it.
  */
-export async function readLogPage(store: EventStore, from: string | undefined, limit: number, filter?: EventFilter): Promise<LogPage> {
+export async function readLogPage(
+  store: EventStore,
+  from: string | undefined,
+  limit: number,
+  options: Pick<ReadAllOptions, 'filter' | 'envelopeOnly'> = {},
+): Promise<LogPage> {
   const events: RecordedEvent[] = [];
   let corrupt: CorruptEventError | undefined;
   try {
-    for await (const e of store.readAll({ from: from ?? 'start', limit, ...(filter ? { filter } : {}) })) events.push(e);
+    for await (const e of store.readAll({ ...options, from: from ?? 'start', limit })) events.push(e);
   } catch (err) {
     if (!(err instanceof CorruptEventError)) throw err;
     corrupt = err;

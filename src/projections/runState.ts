@@ -104,6 +104,17 @@ function patchActor(actors: Readonly<Record<string, ActorView>>, id: string, pat
 }
 
 /**
+ * The event types {@link evolve} reads. Every other type only advances `lastPosition` and
+ * `eventCount`, so a reader of the status alone may read those events without their payload.
+ */
+export const STATUS_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'RunStarted', 'Transitioned', 'TaskSent', 'StepCompleted', 'StepFailed', 'HandoffRequested', 'BranchTaken',
+  'ChildRunStarted', 'ChildRunFinished', 'RunClaimed', 'RunResumed', 'RunReleased', 'ApprovalRequested',
+  'SignalAwaited', 'TimerStarted', 'ApprovalDecided', 'SignalReceived', 'TimerFired', 'BranchParked', 'BranchAnswered',
+  'RunCompleted', 'RunFailed', 'RunCancelled',
+]);
+
+/**
  * Apply one event of a run's stream to its state: a pure reducer that returns a new object and
  * never throws for a catalogue event. Events of types it does not know only advance the position.
  * @example

@@ -1,12 +1,15 @@
 import { Subject } from 'rxjs';
+import { eventTypes } from '../events/catalogue.js';
 import type { RecordedEvent } from '../events/envelope.js';
+import type { CorruptEventError } from '../events/errors.js';
 import type { EventStore } from '../store/eventStore.js';
-import { applyBatch, corruptError, parseStoredViews, runIdsOf } from './batch.js';
+import { BatchFold, corruptError, parseStoredViews } from './batch.js';
 import { CheckpointConflictError } from './errors.js';
 import { LiveDrain } from './liveDrain.js';
 import { readLogPage } from './logPage.js';
 import { PROJECTION_VERSIONS, type RunViews } from './fold.js';
 import type { RunRecord } from './runsList.js';
+import { STATUS_EVENT_TYPES } from './runState.js';
 import type { BeforeCheckpointHook, ViewStore } from './viewStore.js';
 
 /** Options of {@link ProjectionRunner}. */
@@ -29,6 +32,10 @@ export interface RunnerOptions {
   retryMs?: number;
 }
 
+/** Events read per page of a batch (the store's own page). */
+const PAGE = 500;
+/** The catalogue types the status view does not read: a status-only runner reads them as envelopes. */
+const IGNORED_BY_STATUS: readonly string[] = eventTypes.filter((t) => !STATUS_EVENT_TYPES.has(t));
 const TERMINAL = new Set(['completed', 'partial', 'failed', 'cancelled']);
 const same = (a: Record<string, number> | undefined, b: Record<string, number>) =>
   a !== undefined && Object.keys(a).length === Object.keys(b).length && Object.entries(b).every(([k, v]) => a[k] === v);
@@ -123,12 +130,35 @@ export class ProjectionRunner {
     while (await this.step());
   }
 
-  /** One batch. True when there may be more to read. */
+  /**
+   * One batch: pages of the log after the checkpoint, each folded as it is read (only the runs'
+   * states are held), up to `batchSize` events; then each changed run written once, with the new
+   * checkpoint. True when there may be more to read.
+   */
   private async step(): Promise<boolean> {
     const expected = this.checkpoint;
-    const { events, corrupt, last, more } = await readLogPage(this.store, expected, this.batchSize);
+    const batch = new BatchFold(this.detail);
+    // The events are held for events$ only while someone follows it; else each page is dropped once folded.
+    const held: RecordedEvent[] | undefined = this.events$.observed ? [] : undefined;
+    // Without the trace and usage views, the payloads the status fold ignores are not even read.
+    const envelopeOnly = this.detail || held ? undefined : IGNORED_BY_STATUS;
+    let last: string | undefined;
+    let corrupt: CorruptEventError | undefined;
+    let read = 0;
+    let more = true;
+    while (more && corrupt === undefined && read < this.batchSize) {
+      const page = await readLogPage(this.store, last ?? expected, Math.min(PAGE, this.batchSize - read), { envelopeOnly });
+      for (const [id, views] of await this.before(batch.missing(page.events))) batch.begin(id, views);
+      batch.apply(page.events);
+      held?.push(...page.events);
+      read += page.events.length;
+      last = page.last ?? last;
+      corrupt = page.corrupt;
+      more = page.more;
+    }
     if (last === undefined) return false;
-    const { writes, errors, states } = applyBatch(events, await this.before(runIdsOf(events)), this.detail);
+    const writes = batch.writes();
+    const errors = batch.errors;
     if (corrupt) errors.push(corruptError(corrupt));
     try {
       await this.views.commit({ expected, checkpoint: last, runs: writes, errors }, this.options.beforeCheckpoint);
@@ -142,8 +172,8 @@ export class ProjectionRunner {
     }
     this.checkpoint = last;
     this.stats.batches++;
-    this.stats.events += events.length + (corrupt ? 1 : 0);
-    for (const [runId, views] of states) {
+    this.stats.events += read + (corrupt ? 1 : 0);
+    for (const [runId, views] of batch.states) {
       this.cache.delete(runId);
       if (!TERMINAL.has(views.status.status)) this.cache.set(runId, views);
     }
@@ -152,19 +182,25 @@ export class ProjectionRunner {
       this.cache.delete(runId);
     }
     for (const w of writes) this.rows$.next(w.row);
-    for (const e of events) this.events$.next(e);
+    if (held) for (const e of held) this.events$.next(e);
     return more;
   }
 
-  /** The state of each run before the batch: cached, else stored, else absent. */
-  private async before(runIds: string[]): Promise<Map<string, RunViews>> {
-    const before = new Map<string, RunViews>();
+  /** The state of each run before the batch: cached, else stored, else undefined. */
+  private async before(runIds: string[]): Promise<Map<string, RunViews | undefined>> {
+    const before = new Map<string, RunViews | undefined>();
+    if (runIds.length === 0) return before;
     const missing = runIds.filter((id) => {
       const cached = this.cache.get(id);
       if (cached) before.set(id, cached);
       return !cached;
     });
-    for (const [id, stored] of await this.views.loadRuns(missing)) before.set(id, parseStoredViews(stored));
+    if (missing.length === 0) return before;
+    const stored = await this.views.loadRuns(missing);
+    for (const id of missing) {
+      const views = stored.get(id);
+      before.set(id, views && parseStoredViews(views));
+    }
     return before;
   }
 }

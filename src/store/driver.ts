@@ -7,6 +7,8 @@ import type { PartialTextChannel } from './partials.js';
 /** A global read's filter: the public {@link EventFilter} plus an exact stream id. */
 export interface DriverFilter extends EventFilter {
   streamId?: string | undefined;
+  /** Types whose payload columns the driver may leave out (see `ReadAllOptions.envelopeOnly`). */
+  envelopeOnly?: readonly string[] | undefined;
 }
 
 /** One caller's append, already validated and serialised. */

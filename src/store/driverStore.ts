@@ -1,6 +1,6 @@
 import { map, type Observable } from 'rxjs';
-import { aigenCodec, type EventCodec } from '../events/codec.js';
-import type { NewEvent, RecordedEvent } from '../events/envelope.js';
+import { aigenCodec, type EventCodec, type RawEvent } from '../events/codec.js';
+import type { EventMetadata, NewEvent, RecordedEvent } from '../events/envelope.js';
 import { EventValidationError } from '../events/errors.js';
 import { assertStreamId } from '../events/streams.js';
 import type { DriverFilter, StoreDriver } from './driver.js';
@@ -18,6 +18,13 @@ import { OrderedPartials, type PartialTextChannel } from './partials.js';
 import { catchUpThenLive } from './subscription.js';
 
 const PAGE = 500;
+const NO_METADATA = Object.freeze({}) as EventMetadata;
+
+/** A row as an event without its payload (see `ReadAllOptions.envelopeOnly`). */
+function envelopeOf(row: RawEvent): RecordedEvent {
+  const { eventId, streamId, streamPosition, globalPosition, type } = row;
+  return { eventId, streamId, streamPosition, globalPosition, type, data: undefined, metadata: NO_METADATA };
+}
 
 /**
  * The {@link EventStore} every adapter shares: validation on write and read through the codec,
@@ -86,10 +93,12 @@ export class DriverEventStore implements EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     let after = options.from === undefined || options.from === 'start' ? undefined : options.from;
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    const envelopeOnly = options.envelopeOnly?.length ? new Set(options.envelopeOnly) : undefined;
+    const filter = envelopeOnly ? { ...options.filter, envelopeOnly: options.envelopeOnly } : options.filter;
     while (remaining > 0) {
       const limit = Math.min(PAGE, remaining);
-      const rows = await this.driver.readAll(after, limit, options.filter);
-      for (const row of rows) yield this.codec.decode(row);
+      const rows = await this.driver.readAll(after, limit, filter);
+      for (const row of rows) yield envelopeOnly?.has(row.type) ? envelopeOf(row) : this.codec.decode(row);
       remaining -= rows.length;
       if (rows.length < limit) return;
       after = rows[rows.length - 1]!.globalPosition;

@@ -53,6 +53,13 @@ export interface ReadAllOptions {
   from?: Exclude<GlobalFrom, 'end'>;
   limit?: number;
   filter?: EventFilter;
+  /**
+   * Catalogue types the reader only counts: their events come as envelopes (ids, stream, positions,
+   * type) with `data` undefined and empty `metadata`, not read nor decoded. A reader that folds only
+   * some types (the status view) skips the payloads it would not look at; an unreadable payload of
+   * such a type is then not reported.
+   */
+  envelopeOnly?: readonly string[];
 }
 
 /** Options of {@link EventStore.subscribe}. */

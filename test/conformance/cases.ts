@@ -21,6 +21,7 @@ export const CASES = {
   readBackwards: 'readStream backwards honours from, to and limit',
   readAllFromLimit: 'readAll from a position starts after it, and limit caps the count',
   readAllFilters: 'readAll filters by streamPrefix (taken literally) and by types, also combined',
+  readAllEnvelopeOnly: 'readAll gives the events of envelope-only types without their payload, in place, and decodes every other event',
   paging: 'readStream and readAll page across more than 500 events',
   missingStream: 'a missing stream yields nothing and its streamVersion is undefined',
   head: 'headPosition is undefined for an empty store, then the position of the newest event',

@@ -123,6 +123,17 @@ export function readCases({ store, test }: SuiteContext): void {
     30_000,
   );
 
+  test(CASES.readAllEnvelopeOnly, async () => {
+    const s = streamId();
+    await store().append(s, [transitioned(0), taskSent(), transitioned(1)]);
+    const full = await readAll(store(), { filter: { streamPrefix: s } });
+    const lean = await readAll(store(), { filter: { streamPrefix: s }, envelopeOnly: ['Transitioned'] });
+    expect(lean.map((e) => [e.type, e.streamPosition, e.globalPosition, e.eventId])).toEqual(full.map((e) => [e.type, e.streamPosition, e.globalPosition, e.eventId]));
+    expect(lean[1]).toEqual(full[1]);
+    for (const i of [0, 2]) expect(lean[i]).toMatchObject({ streamId: s, data: undefined, metadata: {} });
+    expect(await readAll(store(), { filter: { streamPrefix: s }, envelopeOnly: [] })).toEqual(full);
+  });
+
   test(CASES.missingStream, async () => {
     await store().append(streamId(), transitions(2));
     const missing = streamId('missing-');

@@ -80,7 +80,7 @@ export class LogSpanExporter {
     const expected = await this.checkpoints.read(this.name);
     this.position = expected;
     const limit = this.options.batchSize ?? 1000;
-    const { events, last, more } = await readLogPage(this.store, expected, limit, { streamPrefix: 'run-' });
+    const { events, last, more } = await readLogPage(this.store, expected, limit, { filter: { streamPrefix: 'run-' } });
     if (last === undefined) return false;
     const spans: LogSpan[] = [];
     for (const e of events) spans.push(...(await this.apply(e as AigenEvent)));

@@ -11,6 +11,10 @@ import type { PartialTextChannel } from '../partials.js';
 // The position comes out as text (the token), so rows are RawEvents as they are read.
 const COLUMNS = `event_id AS eventId, stream_id AS streamId, stream_position AS streamPosition,
   CAST(global_position AS TEXT) AS globalPosition, type, data, metadata`;
+const SKIPPED = 'type IN (SELECT value FROM json_each(@envelope))';
+const ENVELOPE_COLUMNS = `event_id AS eventId, stream_id AS streamId, stream_position AS streamPosition,
+  CAST(global_position AS TEXT) AS globalPosition, type, CASE WHEN ${SKIPPED} THEN NULL ELSE data END AS data,
+  CASE WHEN ${SKIPPED} THEN NULL ELSE metadata END AS metadata`;
 
 /** Parse a global position token of this adapter (a decimal rowid). */
 function positionOf(token: string): number {
@@ -149,7 +153,13 @@ export class SqliteDriver implements StoreDriver {
         if (oneType) params.type = filter.types[0];
         else params.types = JSON.stringify(filter.types);
       }
-      const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY global_position ASC LIMIT @limit`;
+      let columns = COLUMNS;
+      if (filter?.envelopeOnly?.length) {
+        // The payloads the reader will not decode stay in the database.
+        columns = ENVELOPE_COLUMNS;
+        params.envelope = JSON.stringify(filter.envelopeOnly);
+      }
+      const sql = `SELECT ${columns} FROM events WHERE ${where.join(' AND ')} ORDER BY global_position ASC LIMIT @limit`;
       return this.stmt(sql).all(params) as RawEvent[];
     });
   }
