@@ -82,7 +82,12 @@ export class ReplayRecorder implements Recorder {
       else if (!UNCOMPARED_TYPES.has(type)) this.failure = new ReplayDivergenceError(divergence(this.nextPosition(), undefined, { type, data }));
       return;
     }
-    if (UNCOMPARED_TYPES.has(type)) return;
+    if (UNCOMPARED_TYPES.has(type)) {
+      // A branch that parks the run now parks it now, wherever re-execution is in the log (a
+      // resume appends it after the log; replaying the log's BranchParked is not asked of it).
+      if (type === 'BranchParked' && this.tail) this.handOn(type, data, meta);
+      return;
+    }
     const recorded = this.expected[this.cursor]!;
     const at = sameEvent(recorded, { type, data }) ? this.cursor : this.matchAhead(type, data);
     if (at === 'tail' && this.tail) {

@@ -1,7 +1,7 @@
 import { tool } from '@openai/agents';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Catalog, createAgent, DeterministicWorkflow, openStore, ParallelWorkflow, refundDesk, Worker, WorkflowEngine, type EventStore } from '../../../src/index.js';
+import { ApprovalStep, Catalog, createAgent, DeterministicWorkflow, openStore, ParallelWorkflow, refundDesk, Worker, WorkflowEngine, type EventStore } from '../../../src/index.js';
 import { dataOf, runEvents, typesOf } from '../../support/runs.js';
 import { testStoreUrls } from '../../support/stores.js';
 
@@ -191,6 +191,34 @@ describe('tool approvals', () => {
     const decided = await engine.approve(`${r.runId}.desk`, { by: 'ann' });
     expect(decided.continued).toBe('here');
     expect(await engine.wait(r.runId)).toMatchObject({ runId: r.runId, status: 'completed' });
+    await s.close();
+  });
+
+  it('a branch that asks twice parks the top-level run twice: after the first decision it waits for the second, and replay matches at the end', async () => {
+    const workflow = () =>
+      new ParallelWorkflow({
+        name: 'two_reviews',
+        branches: {
+          review: new DeterministicWorkflow({ name: 'review', agents: [createAgent('writer'), new ApprovalStep({ name: 'legal' }), new ApprovalStep({ name: 'brand' })] }),
+          notes: new DeterministicWorkflow({ name: 'notes', agents: [createAgent('summarizer')] }),
+        },
+        aggregator: createAgent('editor', { agentId: 'aggregator' }),
+      });
+    const s = await store();
+    const engine = new WorkflowEngine({ store: s, catalog: new Catalog().registerWorkflow('two_reviews', workflow, { description: 'parallel' }), maxRetries: 0 });
+    const r = await engine.execute(workflow(), undefined, REQUEST);
+    const branch = `${r.runId}.review`;
+    expect(await engine.getWorkflowStatus(r.runId)).toMatchObject({ status: 'waiting', waitingFor: [expect.objectContaining({ name: 'legal', runId: branch })] });
+
+    const first = await (await engine.approve(r.runId, { by: 'ann' })).done!;
+    expect(first).toMatchObject({ status: 'waiting', waitingFor: [expect.objectContaining({ name: 'brand', runId: branch })] });
+    expect(await engine.getWorkflowStatus(r.runId)).toMatchObject({ status: 'waiting', waitingFor: [expect.objectContaining({ name: 'brand', runId: branch })] });
+
+    const second = await (await engine.approve(r.runId, { by: 'bob' })).done!;
+    expect(second).toMatchObject({ runId: r.runId, status: 'completed' });
+    expect(await engine.getWorkflowStatus(r.runId)).toMatchObject({ status: 'completed', waitingFor: [] });
+    expect(dataOf(await runEvents(s, r.runId), 'BranchParked').map((d) => (d as { waitingFor: Array<{ name: string }> }).waitingFor[0]!.name)).toEqual(['legal', 'brand']);
+    expect((await engine.replay(r.runId)).match).toBe(true);
     await s.close();
   });
 

@@ -58,3 +58,36 @@ describe('ReplayRecorder resuming a log cut between concurrent events', () => {
     expect(tail.map((t) => t.type)).toEqual(['Transitioned', 'Transitioned']);
   });
 });
+
+describe('ReplayRecorder resuming a parent whose branch parks it again', () => {
+  const parked = { childRunId: 'r.a', branch: 'a', waitingFor: [{ kind: 'approval' as const, id: 'x', runId: 'r.a', name: 'n' }] };
+  const sink = (tail: Array<{ type: string }>) => ({
+    identity: id,
+    error: undefined,
+    record: (type: string) => void tail.push({ type }),
+    durable: () => Promise.resolve(),
+    flush: () => Promise.resolve(),
+  });
+
+  it('appends a BranchParked produced before the log is matched, and still matches the rest of the log; the log\'s own BranchParked is not expected', () => {
+    const log = [ev(0, 'ChildRunFinished', finished('b')), ev(1, 'BranchParked', parked), ev(2, 'Transitioned', moved('b-done'))];
+    const tail: Array<{ type: string }> = [];
+    const rec = new ReplayRecorder(id, log, sink(tail));
+    rec.record('ChildRunFinished', finished('b'));
+    rec.record('BranchParked', parked);
+    expect(rec.exhausted).toBe(false);
+    rec.record('Transitioned', moved('b-done'));
+    expect(rec.error).toBeUndefined();
+    expect(rec.exhausted).toBe(true);
+    expect(tail.map((t) => t.type)).toEqual(['BranchParked']);
+  });
+
+  it('verifying (nothing appended), a BranchParked is neither compared nor a divergence', () => {
+    const log = [ev(0, 'ChildRunFinished', finished('b')), ev(1, 'BranchParked', parked)];
+    const rec = new ReplayRecorder(id, log, undefined);
+    rec.record('ChildRunFinished', finished('b'));
+    rec.record('BranchParked', parked);
+    expect(rec.error).toBeUndefined();
+    expect(rec.checkComplete()).toBeUndefined();
+  });
+});
