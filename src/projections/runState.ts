@@ -84,6 +84,40 @@ function started(s: RunState, e: RecordedEvent<'RunStarted', EventData<'RunStart
   };
 }
 
+/** A shallow copy of a state: field by field, several times faster than a spread of this many fields (one per event). */
+function copyState(s: RunState): RunState {
+  return {
+    runId: s.runId,
+    workflow: s.workflow,
+    kind: s.kind,
+    status: s.status,
+    worker: s.worker,
+    model: s.model,
+    input: s.input,
+    traceId: s.traceId,
+    parentRunId: s.parentRunId,
+    rootRunId: s.rootRunId,
+    forkOf: s.forkOf,
+    forks: s.forks,
+    startedAt: s.startedAt,
+    endedAt: s.endedAt,
+    durationMs: s.durationMs,
+    states: s.states,
+    actors: s.actors,
+    steps: s.steps,
+    handoffs: s.handoffs,
+    branch: s.branch,
+    childRuns: s.childRuns,
+    waitingFor: s.waitingFor,
+    output: s.output,
+    partial: s.partial,
+    error: s.error,
+    usage: s.usage,
+    lastPosition: s.lastPosition,
+    eventCount: s.eventCount,
+  };
+}
+
 /** Index of a step (the most recent steps are the likeliest). */
 function findStep(steps: readonly StepView[], stepId: string): number {
   for (let i = steps.length - 1; i >= 0; i--) if (steps[i]!.stepId === stepId) return i;
@@ -129,7 +163,9 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
   if (e.type === 'RunStarted') return started(s, e);
   const at = e.metadata.recordedAt;
   const position = e.streamPosition;
-  const next: RunState = { ...s, lastPosition: position, eventCount: s.eventCount + 1 };
+  const next = copyState(s);
+  next.lastPosition = position;
+  next.eventCount = s.eventCount + 1;
   switch (e.type) {
     case 'Transitioned':
       next.states = { ...s.states, [e.data.actorId]: e.data.to };

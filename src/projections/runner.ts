@@ -14,7 +14,10 @@ import type { BeforeCheckpointHook, ViewStore } from './viewStore.js';
 
 /** Options of {@link ProjectionRunner}. */
 export interface RunnerOptions {
-  /** Most events read and written per transaction (default 10000). */
+  /**
+   * Most events applied per transaction (default 50000; a batch also ends once it changed
+   * {@link MAX_BATCH_RUNS} runs). Each changed run is written once per batch.
+   */
   batchSize?: number;
   /** Run states of active runs kept in memory between batches (default 2000). */
   cacheSize?: number;
@@ -34,6 +37,8 @@ export interface RunnerOptions {
 
 /** Events read per page of a batch (the store's own page). */
 const PAGE = 500;
+/** A batch ends once it changed this many runs (their states are held until it is written). */
+export const MAX_BATCH_RUNS = 5000;
 /** The catalogue types the status view does not read: a status-only runner reads them as envelopes. */
 const IGNORED_BY_STATUS: readonly string[] = eventTypes.filter((t) => !STATUS_EVENT_TYPES.has(t));
 const TERMINAL = new Set(['completed', 'partial', 'failed', 'cancelled']);
@@ -70,7 +75,7 @@ export class ProjectionRunner {
     private readonly views: ViewStore,
     private readonly options: RunnerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 10_000;
+    this.batchSize = options.batchSize ?? 50_000;
     this.detail = options.detail ?? true;
     const { trace, usage, ...core } = PROJECTION_VERSIONS;
     this.versions = options.versions ?? (this.detail ? { ...core, trace, usage } : core);
@@ -132,8 +137,8 @@ export class ProjectionRunner {
 
   /**
    * One batch: pages of the log after the checkpoint, each folded as it is read (only the runs'
-   * states are held), up to `batchSize` events; then each changed run written once, with the new
-   * checkpoint. True when there may be more to read.
+   * states are held), up to `batchSize` events or {@link MAX_BATCH_RUNS} changed runs; then each
+   * changed run written once, with the new checkpoint. True when there may be more to read.
    */
   private async step(): Promise<boolean> {
     const expected = this.checkpoint;
@@ -146,7 +151,7 @@ export class ProjectionRunner {
     let corrupt: CorruptEventError | undefined;
     let read = 0;
     let more = true;
-    while (more && corrupt === undefined && read < this.batchSize) {
+    while (more && corrupt === undefined && read < this.batchSize && batch.states.size < MAX_BATCH_RUNS) {
       const page = await readLogPage(this.store, last ?? expected, Math.min(PAGE, this.batchSize - read), { envelopeOnly });
       for (const [id, views] of await this.before(batch.missing(page.events))) batch.begin(id, views);
       batch.apply(page.events);
