@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from './ids.js';
 import type { z } from 'zod';
 import { currentSchemaVersion, eventDataSchemas, eventReadSchemas } from './catalogue.js';
 import { MAX_EVENT_BYTES, METADATA_RESERVE_BYTES, metadataSchema, type EventMetadata, type NewEvent, type RecordedEvent } from './envelope.js';
@@ -150,7 +150,7 @@ export function createCodec(options: CodecOptions): EventCodec {
       // UTF-8 needs at most 3 bytes per UTF-16 unit: count bytes only when that bound is over.
       const bytes = (data.length + meta.length) * 3 <= MAX_EVENT_BYTES ? 0 : Buffer.byteLength(data) + Buffer.byteLength(meta);
       if (bytes > MAX_EVENT_BYTES) throw new EventTooLargeError(event.type, bytes, MAX_EVENT_BYTES);
-      const eventId = event.eventId ?? randomUUID();
+      const eventId = event.eventId ?? timeOrderedUuid();
       if (event.eventId !== undefined && !UUID.test(eventId)) {
         throw new EventValidationError(`${event.type}.eventId: must be a UUID, got '${String(eventId)}'`, { path: `${event.type}.eventId` });
       }

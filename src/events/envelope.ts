@@ -47,7 +47,7 @@ export function eventIdentity(e: RecordedEvent): Pick<RecordedEvent, 'globalPosi
   return { globalPosition: e.globalPosition, streamId: e.streamId, streamPosition: e.streamPosition, eventId: e.eventId, type: e.type };
 }
 
-/** An event to append. `eventId` defaults to a random UUID; metadata gaps are filled by the store. */
+/** An event to append. `eventId` defaults to a new time-ordered UUID (v7); metadata gaps are filled by the store. */
 export interface NewEvent<T extends string = string, D = unknown> {
   eventId?: string;
   type: T;

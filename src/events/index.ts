@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './streams.js';
 export * from './terminal.js';
 export * from './usage.js';
+export * from './ids.js';
