@@ -2,13 +2,15 @@ import type Database from 'better-sqlite3';
 import { LEASE_SCHEMA, migrateLeaseTable } from './leases.js';
 
 /**
- * The events table. `global_position` is the rowid with AUTOINCREMENT, so a position is never
- * reused and, because SQLite serialises writers, positions become visible in increasing order:
- * a reader that has seen position P will never later see a new event below P.
+ * The events table. `global_position` is the rowid: events are never deleted, so a new row gets
+ * the largest position plus one and a position is never reused; because SQLite serialises
+ * writers, positions become visible in increasing order: a reader that has seen position P will
+ * never later see a new event below P. (Files created before this schema declare the rowid
+ * AUTOINCREMENT, which gives the same positions and writes `sqlite_sequence` in every commit.)
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
-  global_position INTEGER PRIMARY KEY AUTOINCREMENT,
+  global_position INTEGER PRIMARY KEY,
   event_id        TEXT    NOT NULL UNIQUE,
   stream_id       TEXT    NOT NULL,
   stream_position INTEGER NOT NULL,
