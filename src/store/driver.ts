@@ -11,6 +11,26 @@ export interface DriverFilter extends EventFilter {
   envelopeOnly?: readonly string[] | undefined;
 }
 
+/**
+ * What a wake-up knows about the events that became readable: the types they have and, when
+ * given, the streams they went to. A subscriber whose filter none of them can match need not
+ * read; a wake-up without a hint may concern anything.
+ */
+export interface WakeHint {
+  types: readonly string[];
+  streams?: readonly string[];
+}
+
+/** True when events described by `hint` may match `filter` (no hint: always). */
+export function mayMatch(hint: WakeHint | void, filter: DriverFilter): boolean {
+  if (!hint) return true;
+  if (filter.types && !hint.types.some((t) => filter.types!.includes(t))) return false;
+  if (!hint.streams) return true;
+  const { streamId, streamPrefix } = filter;
+  if (streamId !== undefined && !hint.streams.includes(streamId)) return false;
+  return !streamPrefix || hint.streams.some((s) => s.startsWith(streamPrefix));
+}
+
 /** One caller's append, already validated and serialised. */
 export interface AppendRequest {
   streamId: string;
@@ -44,8 +64,11 @@ export interface StoreDriver {
    * wait for `wake$` or the poll interval.
    */
   subscribe?(from: GlobalFrom, filter: DriverFilter): Observable<RawEvent>;
-  /** Emits whenever new events may be readable (local commits, database notifications). */
-  readonly wake$: Observable<void>;
+  /**
+   * Emits whenever new events may be readable (local commits, database notifications), with a
+   * {@link WakeHint} when the adapter knows what they are.
+   */
+  readonly wake$: Observable<WakeHint | void>;
   /** How often subscribers poll when no wake-up arrives (other processes' appends). */
   readonly pollIntervalMs: number;
   /** Run leases and worker heartbeats beside the events, when the adapter supports workers. */

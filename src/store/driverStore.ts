@@ -3,7 +3,7 @@ import { aigenCodec, type EventCodec, type RawEvent } from '../events/codec.js';
 import type { EventMetadata, NewEvent, RecordedEvent } from '../events/envelope.js';
 import { EventValidationError } from '../events/errors.js';
 import { assertStreamId } from '../events/streams.js';
-import type { DriverFilter, StoreDriver } from './driver.js';
+import { mayMatch, type DriverFilter, type StoreDriver } from './driver.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -126,6 +126,7 @@ export class DriverEventStore implements EventStore {
         decode: (row) => this.codec.decode(row),
         headPosition: () => this.driver.headPosition(),
         wake$: this.driver.wake$,
+        concerns: (hint) => mayMatch(hint, filter),
         pollIntervalMs: this.driver.pollIntervalMs,
       },
       options.from ?? 'start',

@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import type { RecordedEvent } from '../events/envelope.js';
+import type { WakeHint } from './driver.js';
 import type { GlobalFrom } from './eventStore.js';
 
 /** What {@link catchUpThenLive} needs from a store. `R` is a stored row, decoded one at a time. */
@@ -13,7 +14,9 @@ export interface LiveSource<R extends { globalPosition: string } = RecordedEvent
   decode(row: R): RecordedEvent;
   headPosition(): Promise<string | undefined>;
   /** Emits when new events may be readable; completes when the store closes. */
-  wake$: Observable<void>;
+  wake$: Observable<WakeHint | void>;
+  /** False for a wake-up about events this subscription cannot match: it is not read for. */
+  concerns?: (hint: WakeHint | void) => boolean;
   pollIntervalMs: number;
 }
 
@@ -35,7 +38,8 @@ export function catchUpThenLive<R extends { globalPosition: string }>(
     let wakeUp: (() => void) | undefined;
     // The store completes wake$ when it closes: its subscriptions complete too.
     const wakeSub = source.wake$.subscribe({
-      next: () => {
+      next: (hint) => {
+        if (source.concerns && !source.concerns(hint)) return;
         dirty = true;
         wakeUp?.();
       },

@@ -19,7 +19,7 @@ function expectedCode(expected: ExpectedVersion): number {
  * `no_stream` skips that read; `base` holds it at the index of that request). It derives each
  * request's version (earlier requests of the batch to the same stream included) and writes only
  * when every expected version matches: it inserts every event at its stream position, in input
- * order, and notifies listeners; `ok` is true and `positions` holds the global positions in input
+ * order, and notifies listeners (`p_notify`: the payload, what was appended); `ok` is true and `positions` holds the global positions in input
  * order, comma-separated. Otherwise it writes nothing and returns `ok = false`.
  *
  * A stream gets a `streams` row only when a write to it went through the transaction path
@@ -35,10 +35,11 @@ export function appendFunctionSql(n: SchemaNames): string {
   const channel = n.channel.replace(/'/g, "''");
   return `
 DROP FUNCTION IF EXISTS ${escapeIdentifier(n.schema)}.aigen_append_v1(text[], bigint[], integer[], integer[], uuid[], text[], text[], text[], uuid[]);
+DROP FUNCTION IF EXISTS ${n.append}(text[], bigint[], integer[], integer[], uuid[], text[], integer[], integer[], text[], text[], text[]);
 CREATE OR REPLACE FUNCTION ${n.append}(
   p_streams text[], p_expected bigint[], p_first integer[], p_before integer[],
   p_ids uuid[], p_ev_streams text[], p_ev_first integer[], p_ev_step integer[], p_types text[], p_data text[], p_meta text[],
-  OUT ok boolean, OUT tx text, OUT base bigint[], OUT positions text)
+  p_notify text, OUT ok boolean, OUT tx text, OUT base bigint[], OUT positions text)
 LANGUAGE plpgsql AS $fn$
 BEGIN
   PERFORM FROM (SELECT DISTINCT id FROM unnest(p_streams) AS id) AS r
@@ -57,7 +58,7 @@ BEGIN
     RETURNING event_id, global_position)
   SELECT string_agg(ins.global_position::text, ',' ORDER BY t.ord) INTO positions
     FROM ins JOIN unnest(p_ids) WITH ORDINALITY AS t(id, ord) ON t.id = ins.event_id;
-  PERFORM pg_notify('${channel}', '');
+  PERFORM pg_notify('${channel}', p_notify);
   tx := pg_current_xact_id()::text;
 END
 $fn$;`;
@@ -84,6 +85,7 @@ export async function appendInOneStatement(
   pool: Pool,
   names: SchemaNames,
   batch: readonly AppendRequest[],
+  notifyPayload = '',
 ): Promise<Array<AppendResult> | undefined> {
   const first: number[] = [];
   const before: number[] = [];
@@ -121,8 +123,8 @@ export async function appendInOneStatement(
   const { rows } = await pool.query<FunctionRow>({
     name: `aigen_append:${names.schema}`,
     text: `SELECT ok, tx, array_to_string(base, ',') AS base, positions
-      FROM ${names.append}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    values: [batch.map((r) => r.streamId), batch.map((r) => expectedCode(r.expectedVersion)), first, before, ids, evStreams, evFirst, evStep, types, data, meta],
+      FROM ${names.append}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    values: [batch.map((r) => r.streamId), batch.map((r) => expectedCode(r.expectedVersion)), first, before, ids, evStreams, evFirst, evStep, types, data, meta, notifyPayload],
   });
   const row = rows[0];
   if (!row?.ok || row.base === null) return undefined;

@@ -82,7 +82,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   pool.on('error', () => undefined);
   const driver = new PostgresDriver(pool, names, target, options);
   driver.partials = new PostgresPartials(pool, names);
-  const listener = new Listener(config, names.channel, () => driver.wake$.next());
+  const listener = new Listener(config, names.channel, (hint) => driver.wake$.next(hint));
   driver.onClose(() => listener.close());
   try {
     await migrate(pool, names);

@@ -1,8 +1,10 @@
 import { Client, escapeIdentifier, type ClientConfig } from 'pg';
+import type { WakeHint } from '../driver.js';
+import { parseHint } from './wakeHint.js';
 
 /**
  * A dedicated connection that LISTENs on the store's channel and calls `onWake` for each
- * notification. Notifications are only a wake-up (subscribers also poll), so a lost connection
+ * notification, with the hint its payload carries (what the writer appended). Notifications are only a wake-up (subscribers also poll), so a lost connection
  * is re-established in the background, with one wake-up afterwards for anything missed.
  */
 export class Listener {
@@ -13,7 +15,7 @@ export class Listener {
   constructor(
     private readonly config: ClientConfig,
     private readonly channel: string,
-    private readonly onWake: () => void,
+    private readonly onWake: (hint?: WakeHint) => void,
     private readonly reconnectMs = 1000,
   ) {}
 
@@ -21,7 +23,7 @@ export class Listener {
   async start(): Promise<void> {
     const client = new Client(this.config);
     client.on('notification', (msg) => {
-      if (msg.channel === this.channel) this.onWake();
+      if (msg.channel === this.channel) this.onWake(parseHint(msg.payload));
     });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));

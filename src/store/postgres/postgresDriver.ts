@@ -2,10 +2,11 @@ import type { Pool, PoolClient } from 'pg';
 import { Subject } from 'rxjs';
 import type { RawEvent } from '../../events/codec.js';
 import { StoreUnavailableError, ValidationError } from '../../errors.js';
-import type { AppendRequest, DriverFilter, StoreDriver } from '../driver.js';
+import type { AppendRequest, DriverFilter, StoreDriver, WakeHint } from '../driver.js';
+import { hintOf, hintPayload } from './wakeHint.js';
 import type { AppendResult } from '../eventStore.js';
 import { encodePosition } from './position.js';
-import { globalQuery, SAFE, storable, streamQuery, toRaw, type EventRow } from './queries.js';
+import { globalQuery, pendingTopSql, SAFE, storable, streamQuery, toRaw, withPendingTop, type EventRow, type PageRow } from './queries.js';
 import type { SchemaNames } from './schema.js';
 import { createStreamRows, unstorable, writeBatch } from './writeBatch.js';
 import { appendInOneStatement } from './appendFunction.js';
@@ -38,7 +39,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export class PostgresDriver implements StoreDriver {
   readonly kind = 'postgres';
-  readonly wake$ = new Subject<void>();
+  readonly wake$ = new Subject<WakeHint | void>();
   readonly leases: PostgresLeases;
   readonly pollIntervalMs: number;
   private readonly visibilityWaitMs: number;
@@ -64,12 +65,14 @@ export class PostgresDriver implements StoreDriver {
   }
 
   async commit(batch: readonly AppendRequest[]): Promise<Array<AppendResult | Error>> {
+    const hint = hintOf(batch);
+    const payload = hintPayload(hint);
     if (!batch.some(unstorable)) {
       try {
         // The common case in one round trip; anything else (a conflict, a retried or duplicate id) below.
-        const outcomes = await appendInOneStatement(this.pool, this.names, batch);
+        const outcomes = await appendInOneStatement(this.pool, this.names, batch, payload);
         if (outcomes) {
-          if (outcomes.some((o) => o.positions.length > 0)) this.wake$.next();
+          if (outcomes.some((o) => o.positions.length > 0)) this.wake$.next(hint);
           return outcomes;
         }
       } catch (err) {
@@ -84,10 +87,10 @@ export class PostgresDriver implements StoreDriver {
       try {
         await createStreamRows(client, this.names, batch);
         await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-        const outcomes = await writeBatch(client, this.names, batch);
+        const outcomes = await writeBatch(client, this.names, batch, payload);
         await client.query('COMMIT');
         client.release();
-        if (outcomes.some((o) => !(o instanceof Error) && o.positions.length > 0)) this.wake$.next();
+        if (outcomes.some((o) => !(o instanceof Error) && o.positions.length > 0)) this.wake$.next(hint);
         return outcomes;
       } catch (err) {
         let broken = false;
@@ -111,9 +114,17 @@ export class PostgresDriver implements StoreDriver {
   async readAll(after: string | undefined, limit: number, filter: DriverFilter | undefined): Promise<RawEvent[]> {
     const q = globalQuery(this.names, after, limit, filter);
     if (!q) return [];
-    let rows = await this.query<EventRow>(q.sql, q.params);
+    if (this.visibilityWaitMs <= 0) return (await this.query<EventRow>(q.sql, q.params)).map(toRaw);
+    // The page and whether committed events are still hidden behind an older open transaction, in one round trip.
+    const page = withPendingTop(this.names, q);
+    const got = await this.query<PageRow>(page.sql, page.params);
+    const rows = got.filter((r): r is EventRow & PageRow => r.event_id !== null);
+    const top = got[0]?.pending_top ?? null;
     // A short page is the visible tail: let older in-flight transactions finish, then re-read.
-    if (rows.length < limit && (await this.settle())) rows = await this.query<EventRow>(q.sql, q.params);
+    if (rows.length < limit && top !== null) {
+      await this.settleFrom(top);
+      return (await this.query<EventRow>(q.sql, q.params)).map(toRaw);
+    }
     return rows.map(toRaw);
   }
 
@@ -146,25 +157,25 @@ export class PostgresDriver implements StoreDriver {
 
   /**
    * When committed events exist whose transaction is not yet below xmin (an older transaction
-   * is still open), wait until they are, at most `visibilityWaitMs`. True when there were some.
+   * is still open), wait until they are, at most `visibilityWaitMs`.
    */
-  private async settle(): Promise<boolean> {
-    if (this.visibilityWaitMs <= 0) return false;
-    const [first] = await this.query<{ top: string | null; pending: boolean | null }>(
-      `SELECT t.top::text AS top, t.top >= pg_snapshot_xmin(pg_current_snapshot()) AS pending
-       FROM (SELECT (SELECT e.transaction_id FROM ${this.names.events} AS e ORDER BY e.transaction_id DESC LIMIT 1) AS top) AS t`,
-    );
-    if (!first?.pending || first.top === null) return false;
+  private async settle(): Promise<void> {
+    if (this.visibilityWaitMs <= 0) return;
+    const [first] = await this.query<{ pending_top: string | null }>(pendingTopSql(this.names));
+    if (first?.pending_top) await this.settleFrom(first.pending_top);
+  }
+
+  /** Wait until transaction `top` is below xmin, at most `visibilityWaitMs`. */
+  private async settleFrom(top: string): Promise<void> {
     const deadline = Date.now() + this.visibilityWaitMs;
     for (let pause = 2; !this.closed && Date.now() < deadline; pause = Math.min(pause * 2, 50)) {
       await sleep(pause);
       const [r] = await this.query<{ settled: boolean }>(
         'SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS settled',
-        [first.top],
+        [top],
       );
       if (r?.settled) break;
     }
-    return true;
   }
 
   private async query<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {

@@ -59,6 +59,31 @@ export function streamQuery(
   };
 }
 
+/**
+ * The newest committed event's transaction when it is not yet below the snapshot's xmin (an older
+ * transaction is still open, so a read sees less than what has been committed), else NULL.
+ */
+export function pendingTopSql(names: SchemaNames): string {
+  return `SELECT CASE WHEN x.top >= pg_snapshot_xmin(pg_current_snapshot()) THEN x.top::text END AS pending_top
+    FROM (SELECT (SELECT e.transaction_id FROM ${names.events} AS e ORDER BY e.transaction_id DESC LIMIT 1) AS top) AS x`;
+}
+
+/** An events row of {@link withPendingTop}: `event_id` is NULL in the one row of an empty page. */
+export type PageRow = { [K in keyof EventRow]: EventRow[K] | null } & { pending_top: string | null };
+
+/**
+ * A page query that also answers {@link pendingTopSql} in the same snapshot and round trip:
+ * every row carries `pending_top`, and an empty page is one row of NULLs carrying it.
+ */
+export function withPendingTop(names: SchemaNames, q: NonNullable<Query>): NonNullable<Query> {
+  return {
+    sql: `SELECT p.*, t.pending_top FROM (${pendingTopSql(names)}) AS t
+      LEFT JOIN LATERAL (${q.sql.replace(`SELECT ${COLUMNS}`, `SELECT ${COLUMNS}, e.transaction_id AS o_tx, e.global_position AS o_seq`)}) AS p ON true
+      ORDER BY p.o_tx, p.o_seq`,
+    params: q.params,
+  };
+}
+
 /** One page of the global log after `after`, in `(transaction_id, global_position)` order, safe rows only. */
 export function globalQuery(
   names: SchemaNames,

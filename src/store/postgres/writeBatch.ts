@@ -60,6 +60,7 @@ export async function writeBatch(
   client: ClientBase,
   names: SchemaNames,
   batch: readonly AppendRequest[],
+  notifyPayload = '',
 ): Promise<Array<AppendResult | Error>> {
   const rejected = batch.map(unstorable);
   const valid = batch.filter((_, i) => rejected[i] === undefined);
@@ -136,7 +137,7 @@ export async function writeBatch(
      RETURNING event_id::text, transaction_id::text, global_position::text`,
     [rows.ids, rows.streams, rows.positions, rows.types, rows.data, rows.meta],
   );
-  await client.query('SELECT pg_notify($1, $2)', [names.channel, '']);
+  await client.query('SELECT pg_notify($1, $2)', [names.channel, notifyPayload]);
 
   const tokens = new Map(inserted.rows.map((r) => [PENDING + r.event_id, encodePosition(r.transaction_id, r.global_position)]));
   const resolve = (p: string): string => {
