@@ -1,6 +1,5 @@
 import { escapeIdentifier, type Pool } from 'pg';
 import { PARKED_UNTIL_WOKEN, type Claimed, type ClaimRequest, type EnqueueRequest, type LeaseStore, type ParkRequest, type RunLease, type WorkerInfo, type WorkerRecord } from '../leases.js';
-import { inTransaction } from './transaction.js';
 
 /** Now in epoch ms by the database's clock: every machine's leases use the same clock. */
 const NOW = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
@@ -32,6 +31,53 @@ CREATE TABLE IF NOT EXISTS ${q}.worker_heartbeats (
 );`;
 }
 
+/**
+ * The claim function: under the schema's claim lock, the runnable runs in turn order (runs whose
+ * lease expired first, then each workflow's oldest, then each one's second, ...), skipping those
+ * whose workflow is at its limit, up to `p_max`, each taken for `p_worker` for `p_lease_ms`.
+ * One statement, so the lock is held only while the server runs it: a client that stops (e.g.
+ * SIGSTOP) between round trips cannot keep other workers from claiming.
+ */
+export function claimFunctionSql(schema: string): string {
+  const q = escapeIdentifier(schema);
+  const lockKey = `aigen:claim:${schema}`.replace(/'/g, "''");
+  return `
+CREATE OR REPLACE FUNCTION ${q}.aigen_claim_v1(p_worker text, p_lease_ms bigint, p_workflows text[], p_max integer)
+RETURNS TABLE (claimed_run text, claimed_workflow text, prior_claims integer)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  c record;
+  running integer;
+  taken integer := 0;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('${lockKey}', 0));
+  FOR c IN
+    SELECT r.run_id, r.workflow, r.max_running, r.claims FROM (
+      SELECT l.run_id, l.workflow, l.max_running, l.claims, l.enqueued_at, l.seq,
+        row_number() OVER (PARTITION BY l.claims = 0, l.workflow ORDER BY l.enqueued_at, l.seq) AS turn
+      FROM ${q}.run_leases AS l
+      WHERE (l.holder IS NULL OR l.expires_at < ${NOW}) AND (l.not_before IS NULL OR l.not_before <= ${NOW})
+        AND (p_workflows IS NULL OR l.workflow = ANY(p_workflows))) AS r
+    ORDER BY r.claims = 0, r.turn, r.enqueued_at, r.seq LIMIT greatest(p_max * 4, 32)
+  LOOP
+    EXIT WHEN taken >= p_max;
+    IF c.max_running IS NOT NULL THEN
+      SELECT count(*)::int INTO running FROM ${q}.run_leases AS l
+        WHERE l.workflow = c.workflow AND l.holder IS NOT NULL AND l.expires_at >= ${NOW};
+      CONTINUE WHEN running >= c.max_running;
+    END IF;
+    UPDATE ${q}.run_leases AS l SET holder = p_worker, expires_at = ${NOW} + p_lease_ms, claims = l.claims + 1, not_before = NULL
+      WHERE l.run_id = c.run_id;
+    taken := taken + 1;
+    claimed_run := c.run_id;
+    claimed_workflow := c.workflow;
+    prior_claims := c.claims;
+    RETURN NEXT;
+  END LOOP;
+END
+$fn$;`;
+}
+
 interface LeaseRow {
   run_id: string;
   workflow: string;
@@ -44,8 +90,9 @@ interface LeaseRow {
 }
 
 /**
- * Leases in the store's PostgreSQL schema. Claims are serialised by a transaction-scoped advisory
- * lock, so two workers never both see room under a workflow's limit.
+ * Leases in the store's PostgreSQL schema. A claim is one call of the schema's claim function
+ * ({@link claimFunctionSql}), serialised by a transaction-scoped advisory lock, so two workers
+ * never both see room under a workflow's limit.
  */
 export class PostgresLeases implements LeaseStore {
   private readonly leasesTable: string;
@@ -69,35 +116,13 @@ export class PostgresLeases implements LeaseStore {
     );
   }
 
-  claim(r: ClaimRequest): Promise<Claimed[]> {
-    return inTransaction(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`aigen:claim:${this.schema}`]);
-      const candidates = await client.query<{ run_id: string; workflow: string; max_running: number | null; claims: number }>(
-        `SELECT run_id, workflow, max_running, claims FROM (
-           SELECT *, row_number() OVER (PARTITION BY claims = 0, workflow ORDER BY enqueued_at, seq) AS turn FROM ${this.leasesTable}
-           WHERE (holder IS NULL OR expires_at < ${NOW}) AND (not_before IS NULL OR not_before <= ${NOW}) AND ($1::text[] IS NULL OR workflow = ANY($1::text[]))) AS runnable
-         ORDER BY claims = 0, turn, enqueued_at, seq LIMIT $2`,
-        [r.workflows ? [...r.workflows] : null, Math.max(r.max * 4, 32)],
-      );
-      const out: Claimed[] = [];
-      for (const c of candidates.rows) {
-        if (out.length >= r.max) break;
-        if (c.max_running !== null) {
-          const n = await client.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM ${this.leasesTable} WHERE workflow = $1 AND holder IS NOT NULL AND expires_at >= ${NOW}`,
-            [c.workflow],
-          );
-          if (n.rows[0]!.n >= c.max_running) continue;
-        }
-        await client.query(`UPDATE ${this.leasesTable} SET holder = $1, expires_at = ${NOW} + $2::bigint, claims = claims + 1, not_before = NULL WHERE run_id = $3`, [
-          r.workerId,
-          r.leaseMs,
-          c.run_id,
-        ]);
-        out.push({ runId: c.run_id, workflow: c.workflow, resumed: c.claims > 0 });
-      }
-      return out;
-    });
+  /** One call of the schema's claim function: no transaction stays open between round trips. */
+  async claim(r: ClaimRequest): Promise<Claimed[]> {
+    const rows = await this.pool.query<{ claimed_run: string; claimed_workflow: string; prior_claims: number }>(
+      `SELECT claimed_run, claimed_workflow, prior_claims FROM ${escapeIdentifier(this.schema)}.aigen_claim_v1($1, $2, $3, $4)`,
+      [r.workerId, r.leaseMs, r.workflows ? [...r.workflows] : null, r.max],
+    );
+    return rows.rows.map((c) => ({ runId: c.claimed_run, workflow: c.claimed_workflow, resumed: c.prior_claims > 0 }));
   }
 
   async renew(workerId: string, runIds: readonly string[], leaseMs: number): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { appendFunctionSql } from './appendFunction.js';
 import { inTransaction } from './transaction.js';
-import { leaseTablesSql } from './leases.js';
+import { claimFunctionSql, leaseTablesSql } from './leases.js';
 import { escapeIdentifier, type Pool } from 'pg';
 
 export { DEFAULT_SCHEMA, assertSchemaName, schemaNames, type SchemaNames } from './names.js';
@@ -51,6 +51,6 @@ ALTER TABLE ${n.streams} DROP COLUMN IF EXISTS version;`;
 export async function migrate(pool: Pool, names: SchemaNames): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`aigen:migrate:${names.schema}`]);
-    await client.query(migrationSql(names) + leaseTablesSql(names.schema) + appendFunctionSql(names));
+    await client.query(migrationSql(names) + leaseTablesSql(names.schema) + claimFunctionSql(names.schema) + appendFunctionSql(names));
   });
 }
