@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -7,12 +7,16 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /*
- * aigen as another project gets it: `npm pack` in the repository (which builds dist/ through
- * `prepare`), then `npm install <tarball>` in an empty folder outside the repository, with the
- * project file of the README. One pack and one install, shared by every case.
+ * aigen as another project gets it: `npm pack` in a copy of the repository (which builds its dist/
+ * through `prepare`), then `npm install <tarball>` in an empty folder outside the repository, with
+ * the project file of the README. One pack and one install, shared by every case. The copy has the
+ * checkout's files but its own dist/: the build never rewrites the dist/ that the aigen processes
+ * of test files running alongside this one load.
  */
 
 const REPO = resolve(import.meta.dirname, '../../..');
+/** Top-level entries of the checkout that are not its sources: installed, built or recorded by runs. */
+const NOT_COPIED = new Set(['node_modules', '.git', 'dist', 'test-artifacts', '.aigen']);
 const run = promisify(execFile);
 const MINUTES = 60_000;
 
@@ -60,7 +64,10 @@ function readmeSnippet(): string {
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'aigen-package-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', root], { cwd: REPO, env: cleanEnv(), maxBuffer: 32 * 1024 * 1024 });
+  const checkout = join(root, 'checkout');
+  cpSync(REPO, checkout, { recursive: true, filter: (from) => !NOT_COPIED.has(from.slice(REPO.length + 1).split('/')[0]!) });
+  symlinkSync(join(REPO, 'node_modules'), join(checkout, 'node_modules'));
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', root], { cwd: checkout, env: cleanEnv(), maxBuffer: 32 * 1024 * 1024 });
   const { filename } = (JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ filename: string }>)[0]!;
   shop = join(root, 'shop');
   mkdirSync(shop);
