@@ -78,7 +78,9 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
 
   it('SIGTERM drains: the worker exits 0 and its run continues on another worker at once, long before the lease would expire', async () => {
     sb = await workerSandbox(kind);
-    const env = { AIGEN_OFFLINE_LATENCY_MS: '4000' };
+    // A's model calls take 30 s, so A is in the middle of the run whenever the SIGTERM comes (its
+    // drain releases the run after 200 ms, not after the call); B answers at once.
+    const env = { AIGEN_OFFLINE_LATENCY_MS: '30000' };
     // A 10-minute lease: the run can only move on this soon because it was released.
     const a = startWorker(sb, 'A', ['--lease-ms', '600000', '--drain-timeout-ms', '200'], env);
     await workerLive(sb, 'A');
@@ -88,7 +90,7 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     const busy = await aigen(['resume', runId!], { sb });
     expect(busy.code).toBe(2);
     expect(oneLineError(busy)).toMatch(/still running it/);
-    startWorker(sb, 'B', ['--lease-ms', '600000'], env);
+    startWorker(sb, 'B', ['--lease-ms', '600000'], { AIGEN_OFFLINE_LATENCY_MS: '10' });
     await workerLive(sb, 'B');
     a.kill('SIGTERM');
     const exit = await finished(a);
