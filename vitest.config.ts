@@ -1,4 +1,19 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+
+/** Tiers by how long their files take; the longest start first so no long file starts last. */
+const TIERS = ['test/e2e/package/', 'test/e2e/', 'test/conformance/', 'test/integration/', 'test/unit/'];
+const tierOf = (file: TestSpecification) => {
+  const at = TIERS.findIndex((dir) => file.moduleId.includes(`/${dir}`));
+  return at < 0 ? TIERS.length : at;
+};
+
+/** Vitest's order (longest first by the last run's durations, else largest first) within each tier. */
+class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return (await super.sort(files)).sort((a, b) => tierOf(a) - tierOf(b));
+  }
+}
 
 export default defineConfig({
   test: {
@@ -6,6 +21,11 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Two files at a time. The default on 2 cores is one: a file waits on the processes it spawns,
+    // on sleeps and on leases, and leaves the other core idle. More than two slows each file down
+    // (the spawned processes share the cores) and puts tests that wait for leases under pressure.
+    maxWorkers: 2,
+    sequence: { sequencer: SlowestFirst },
     reporters: ['default', 'json'],
     outputFile: { json: '.aigen/test-results.json' },
   },
