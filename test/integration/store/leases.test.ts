@@ -69,6 +69,19 @@ describe.each(Object.keys(adapters))('leases on %s', (name) => {
     await store.close();
   });
 
+  it('finish forgets only the row of the holder named, and any row when none is named, whatever the ids contain', async () => {
+    const { store, leases } = await open();
+    const odd = "run-o'brien\\x";
+    await leases.enqueue({ runId: odd, workflow: 'wf', holder: "w'1", leaseMs: 60_000 });
+    await leases.enqueue({ runId: 'z', workflow: 'wf' });
+    await leases.finish(odd, 'w1');
+    expect((await leases.leases([odd]))[0]).toMatchObject({ holder: "w'1" });
+    await leases.finish(odd, "w'1");
+    await leases.finish('z');
+    expect(await leases.leases([odd, 'z'])).toEqual([]);
+    await store.close();
+  });
+
   it("never hands out more runs of a workflow than its limit, across workers, and honours a worker's workflow filter", async () => {
     const { store, leases } = await open();
     for (let i = 0; i < 5; i++) await leases.enqueue({ runId: `l${i}`, workflow: 'limited', limit: 2 });
