@@ -1,8 +1,11 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
-/** Tiers by how long their files take; the longest start first so no long file starts last. */
-const TIERS = ['test/e2e/package/', 'test/e2e/', 'test/conformance/', 'test/integration/', 'test/unit/'];
+/**
+ * Tiers by how long their files take; the longest start first so no long file starts last. The
+ * crash test (twenty processes killed and resumed one after another) is the longest of its tier.
+ */
+const TIERS = ['test/e2e/package/', 'test/integration/replay/crash.test.ts', 'test/e2e/', 'test/conformance/', 'test/integration/', 'test/unit/'];
 const tierOf = (file: TestSpecification) => {
   const at = TIERS.findIndex((dir) => file.moduleId.includes(`/${dir}`));
   return at < 0 ? TIERS.length : at;
