@@ -3,14 +3,14 @@ import type { Observable } from 'rxjs';
 import { defaultCatalog, type Catalog } from '../config/catalog.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Workflow } from '../machines/workflow.js';
-import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver, type ModelResolver } from '../models/resolveModel.js';
+import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver } from '../models/resolveModel.js';
 import { installSpanRecorder } from '../journal/spans.js';
 import type { WatchUpdate } from '../projections/api.js';
 import { foldRunStatus, type RunStatus } from '../projections/status.js';
 import { watchRun } from '../projections/watch.js';
 import type { EventStore } from '../store/eventStore.js';
 import { CancelWatch } from './cancelWatch.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock } from './clock.js';
 import { Context } from './context.js';
 import { launchFork } from './fork.js';
 import { markExecuting, thisProcess } from './owner.js';
@@ -21,50 +21,14 @@ import { resumeRun, type ResumeOptions } from './resume.js';
 import { readRunLog, unfinishedRootRuns } from './runLog.js';
 import { verifyRun } from './replay/verify.js';
 import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
-import { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from './runOptions.js';
+import { DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type ExecuteOptions, type RunOptions } from './runOptions.js';
 import { assertRebuildable, claimRun, type ClaimOutcome } from './claimRun.js';
 import { leaseMsOf, RunLeases } from './runLeases.js';
 import { WorkersUnsupportedError } from './errors.js';
 import { approvalAnswer, decide, signalAnswer, type ApproveOptions, type DecisionDeps, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
 import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
 
-export { DEFAULT_STEP_TIMEOUT_MS, type ExecuteOptions, type RunOptions } from './runOptions.js';
-
-/** Options of {@link WorkflowEngine}. */
-export interface EngineOptions {
-  store: EventStore;
-  /** Retries after a step's first failure (default 3: four attempts in all). */
-  maxRetries?: number;
-  /** Delay before the first retry; doubles each retry (default 5000). */
-  retryDelayMs?: number;
-  /** Spread retry delays by ±25 % (default false). */
-  jitter?: boolean;
-  /**
-   * Abort a step attempt (its model and tool calls) that runs longer than this, so a hung model
-   * connection fails the attempt as STEP_TIMEOUT (retryable) instead of holding the run forever.
-   * Default {@link DEFAULT_STEP_TIMEOUT_MS}; 0 turns the limit off.
-   */
-  stepTimeoutMs?: number;
-  /** Turn limit of handoff chains and of each SDK run (default 80). */
-  maxTurns?: number;
-  /** Default model of runs (default `AIGEN_MODEL` or `offline`). */
-  model?: string;
-  clock?: Clock;
-  /** Source of randomness for jitter. */
-  random?: () => number;
-  modelResolver?: ModelResolver;
-  env?: NodeJS.ProcessEnv;
-  /**
-   * Where tool names of agents and the workflows of recorded runs (replay, resume, fork) are
-   * looked up (default: the default catalog, where `registerTool` and `registerWorkflowFactory` register).
-   */
-  catalog?: Catalog;
-  /**
-   * Lease length of the runs this engine executes itself (default `AIGEN_LEASE_MS` or 15000):
-   * killed, its runs show `stalled` after this long and a worker continues them.
-   */
-  leaseMs?: number;
-}
+export { DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type ExecuteOptions, type RunOptions } from './runOptions.js';
 
 /**
  * Runs workflows and records every step in the event store.

@@ -1,4 +1,8 @@
+import type { Catalog } from '../config/catalog.js';
 import type { ModelDelta } from '../journal/deltas.js';
+import type { ModelResolver } from '../models/resolveModel.js';
+import type { EventStore } from '../store/eventStore.js';
+import type { Clock } from './clock.js';
 
 /** Default limit of one step attempt: 5 minutes. */
 export const DEFAULT_STEP_TIMEOUT_MS = 300_000;
@@ -23,4 +27,40 @@ export interface RunOptions {
  */
 export interface ExecuteOptions extends RunOptions {
   onDelta?: (delta: ModelDelta) => void;
+}
+
+/** Options of `WorkflowEngine`. */
+export interface EngineOptions {
+  store: EventStore;
+  /** Retries after a step's first failure (default 3: four attempts in all). */
+  maxRetries?: number;
+  /** Delay before the first retry; doubles each retry (default 5000). */
+  retryDelayMs?: number;
+  /** Spread retry delays by ±25 % (default false). */
+  jitter?: boolean;
+  /**
+   * Abort a step attempt (its model and tool calls) that runs longer than this, so a hung model
+   * connection fails the attempt as STEP_TIMEOUT (retryable) instead of holding the run forever.
+   * Default {@link DEFAULT_STEP_TIMEOUT_MS}; 0 turns the limit off.
+   */
+  stepTimeoutMs?: number;
+  /** Turn limit of handoff chains and of each SDK run (default 80). */
+  maxTurns?: number;
+  /** Default model of runs (default `AIGEN_MODEL` or `offline`). */
+  model?: string;
+  clock?: Clock;
+  /** Source of randomness for jitter. */
+  random?: () => number;
+  modelResolver?: ModelResolver;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Where tool names of agents and the workflows of recorded runs (replay, resume, fork) are
+   * looked up (default: the default catalog, where `registerTool` and `registerWorkflowFactory` register).
+   */
+  catalog?: Catalog;
+  /**
+   * Lease length of the runs this engine executes itself (default `AIGEN_LEASE_MS` or 15000):
+   * killed, its runs show `stalled` after this long and a worker continues them.
+   */
+  leaseMs?: number;
 }
