@@ -5,19 +5,12 @@ import { exportDefinition } from '../../../src/machines/definition.js';
 import { createWorkflow } from '../../../src/index.js';
 import type { RunServices } from '../../../src/machines/workflow.js';
 import { parseRunFile } from '../../../src/runtime/replay/runFiles.js';
-import { noWaits } from '../../../src/journal/waits.js';
+import { unusedRunServices } from '../../support/runServices.js';
 
 // The statechart definition recorded in RunStarted is what the UI draws and what a replay of an
 // old run shows; replays do not compare it, so this test pins it: the machines built today must
 // export exactly the definition the recorded runs under test/replays hold.
-const services: RunServices = {
-  runStep: () => Promise.reject(new Error('not run')),
-  nextStepId: (agentId) => agentId,
-  recordBranch: () => Promise.resolve(),
-  runChild: () => Promise.reject(new Error('not run')),
-  waits: noWaits,
-  maxTurns: 80,
-};
+const services: RunServices = unusedRunServices();
 
 describe('workflow definitions', () => {
   const dir = join(import.meta.dirname, '..', '..', 'replays');

@@ -9,16 +9,9 @@ import {
   type RunServices,
   type Step,
 } from '../../../src/index.js';
-import { noWaits } from '../../../src/journal/waits.js';
+import { unusedRunServices } from '../../support/runServices.js';
 
-const services = (): RunServices => ({
-  runStep: () => Promise.reject(new Error('not run')),
-  nextStepId: (agentId) => agentId,
-  recordBranch: () => Promise.resolve(),
-  runChild: () => Promise.reject(new Error('not run')),
-  waits: noWaits,
-  maxTurns: 80,
-});
+const services = unusedRunServices;
 
 /** A kind written against `ctx.services` at build time, as kinds before shared machines were. */
 class BuildTimeServicesKind extends Workflow {
