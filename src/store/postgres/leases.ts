@@ -1,4 +1,5 @@
 import { escapeIdentifier, escapeLiteral, type Pool } from 'pg';
+import { alterWhenColumn } from './ddl.js';
 import { PARKED_UNTIL_WOKEN, type Claimed, type ClaimRequest, type EnqueueRequest, type LeaseStore, type ParkRequest, type RunLease, type WorkerInfo, type WorkerRecord } from '../leases.js';
 
 /** Now in epoch ms by the database's clock: every machine's leases use the same clock. */
@@ -18,7 +19,7 @@ CREATE TABLE IF NOT EXISTS ${q}.run_leases (
   seq         bigserial,
   claims      integer NOT NULL DEFAULT 0
 );
-ALTER TABLE ${q}.run_leases ADD COLUMN IF NOT EXISTS not_before bigint;
+${alterWhenColumn(`${q}.run_leases`, 'not_before', 'missing', `ALTER TABLE ${q}.run_leases ADD COLUMN not_before bigint`)}
 CREATE TABLE IF NOT EXISTS ${q}.worker_heartbeats (
   id           text    PRIMARY KEY,
   host         text    NOT NULL,

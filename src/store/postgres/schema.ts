@@ -1,4 +1,5 @@
 import { appendFunctionSql } from './appendFunction.js';
+import { alterWhenColumn } from './ddl.js';
 import { inTransaction } from './transaction.js';
 import { claimFunctionSql, leaseTablesSql } from './leases.js';
 import { escapeIdentifier, type Pool } from 'pg';
@@ -41,7 +42,7 @@ CREATE INDEX IF NOT EXISTS events_type_transaction_position ON ${n.events} (type
 CREATE TABLE IF NOT EXISTS ${n.streams} (
   stream_id text COLLATE "C" PRIMARY KEY
 );
-ALTER TABLE ${n.streams} DROP COLUMN IF EXISTS version;`;
+${alterWhenColumn(n.streams, 'version', 'present', `ALTER TABLE ${n.streams} DROP COLUMN version`)}`;
 }
 
 /**

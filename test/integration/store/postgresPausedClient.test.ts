@@ -42,6 +42,35 @@ describe('a PostgreSQL store whose other client is paused inside a transaction',
   });
 });
 
+describe('opening a PostgreSQL store that other processes are writing to', () => {
+  it('takes no lock a writer holds on the streams or lease tables: a store opens while a transaction writes to both', async () => {
+    const schema = `aigen_paused_${randomBytes(5).toString('hex')}`;
+    schemas.push(schema);
+    const options = { connectionString: PG_URL, schema };
+    const first = await openPostgresStore(options);
+    await first.leases!.enqueue({ runId: 'r0', workflow: 'wf' });
+    // A writer in the middle of its transaction: ROW EXCLUSIVE locks on the streams and lease tables
+    // (ended after 10 s whatever happens, so a failing open cannot hang the file).
+    const writer = new pg.Client({ connectionString: PG_URL });
+    await writer.connect();
+    await writer.query('BEGIN');
+    const q = pg.escapeIdentifier(schema);
+    await writer.query(`DELETE FROM ${q}.streams WHERE false`);
+    await writer.query(`UPDATE ${q}.run_leases SET claims = claims WHERE run_id = 'r0'`);
+    const release = setTimeout(() => void writer.query('ROLLBACK').catch(() => undefined), 10_000);
+    const second = await openPostgresStore(options);
+    // The writer's transaction (its UPDATE gave it an id) is still the one in progress: the open did not wait for it to end.
+    const inTx = await writer.query<{ open: boolean }>('SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS open');
+    clearTimeout(release);
+    expect(inTx.rows[0]!.open).toBe(true);
+    expect(await second.leases!.leases(['r0'])).toHaveLength(1);
+    await writer.query('COMMIT').catch(() => undefined);
+    await writer.end();
+    await second.close();
+    await first.close();
+  });
+});
+
 describe('connectionConfig', () => {
   it('sets a 10 s idle-in-transaction limit by default, none when 0, and refuses a negative one', () => {
     expect(connectionConfig({ connectionString: PG_URL }).idle_in_transaction_session_timeout).toBe(10_000);
