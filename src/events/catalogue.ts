@@ -245,7 +245,20 @@ return {
     usage: usageSchema,
     durationMs: z.number().nonnegative(),
   }),
-  RunFailed: z.object({ error: errorInfoSchema, usage: usageSchema, durationMs: z.number().nonnegative() }),
+  RunFailed: z.object({
+    error: errorInfoSchema,
+    usage: usageSchema,
+    durationMs: z.number().nonnegative(),
+    /** Re-execution of the log (a resume, continuation or claim) diverged: where, and both sides. */
+    divergence: z
+      .object({
+        position: z.number().int().nonnegative(),
+        recorded: z.object({ type: z.string(), data: jsonSchema }).optional(),
+        produced: z.object({ type: z.string(), data: jsonSchema }).optional(),
+        diff: z.array(z.string()),
+      })
+      .optional(),
+  }),
   RunCancelled: z.object({ reason: z.string(), usage: usageSchema, durationMs: z.number().nonnegative() }),
 } as const;
 }

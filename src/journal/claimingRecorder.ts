@@ -47,6 +47,10 @@ export class ClaimingRecorder implements Recorder {
     await this.flush();
   }
 
+  beforeLiveCall(): Promise<void> {
+    return this.flush();
+  }
+
   /** Writes what was recorded; the first flush makes the claim even when nothing new was recorded yet. */
   flush(): Promise<void> {
     this.claimOnce();

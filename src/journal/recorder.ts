@@ -24,6 +24,13 @@ export interface Recorder {
   durable<T extends EventType>(type: T, data: EventData<T>, meta?: Partial<EventMetadata>): Promise<void>;
   /** Resolves when everything recorded so far is durable. */
   flush(): Promise<void>;
+  /**
+   * Called right before a live model or tool call (`what` names it): resolves once everything
+   * recorded so far is durable and this writer holds the run (a re-execution's claim is made),
+   * so nothing acts on the world for a run this process does not own. A re-execution that may
+   * not call anything live (a verifying replay) rejects: its log has no answer to the call.
+   */
+  beforeLiveCall(what: string): Promise<void>;
 }
 
 /**
@@ -84,6 +91,10 @@ export class RunRecorder implements Recorder {
   async durable<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): Promise<void> {
     this.record(type, data, meta);
     await this.flush();
+  }
+
+  beforeLiveCall(): Promise<void> {
+    return this.flush();
   }
 
   /** Write everything buffered so far; resolves when it is durable. */

@@ -133,7 +133,7 @@ export class RecordingModel implements Model {
    * writer (its append fails) never calls, and a crash mid-call leaves the call on record.
    */
   private async live(callId: string, request: ModelRequest): Promise<ModelResponse> {
-    await this.scope.recorder.flush();
+    await this.scope.recorder.beforeLiveCall(`model call ${callId}`);
     const { live, stepId } = this.scope;
     if (!live) return this.inner.getResponse(request);
     const { bus, runId, agentId } = live;

@@ -1,6 +1,7 @@
 import type { FunctionTool, RunContext } from '@openai/agents';
 import type { AnswerSource } from './answers.js';
 import { toErrorInfo } from './errorInfo.js';
+import type { InFlightCalls } from './inFlight.js';
 import type { Recorder } from './recorder.js';
 import { toJson } from './recordingModel.js';
 import type { ApprovalOutcome, Waits } from './waits.js';
@@ -16,6 +17,8 @@ export interface ToolScope {
   answers?: AnswerSource;
   /** Where a call that needs approval asks for it (the run parks until it is decided). */
   waits?: Waits;
+  /** The run's live calls in flight (a run that parks lets them finish and record first). */
+  inFlight?: InFlightCalls;
 }
 
 /** What the model gets instead of a tool's result when its call was rejected. */
@@ -88,18 +91,22 @@ export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope)
       scope.recorder.record('ToolCalled', { ...base, arguments: input }, { actorId: scope.actorId });
       // A replay that already diverged must not run a live tool.
       if (scope.recorder.error) throw scope.recorder.error;
-      let output: unknown;
-      try {
-        const recorded = scope.answers?.tool(callId);
-        if (recorded && !recorded.ok) throw recorded.error;
-        if (!recorded) await scope.recorder.flush(); // ToolCalled durable before a live call
-        output = recorded ? recorded.value : await t.invoke(runContext, input, details);
-      } catch (err) {
-        await scope.recorder.durable('ToolFailed', { ...base, error: toErrorInfo(err) }, { actorId: scope.actorId });
-        throw err;
-      }
-      await scope.recorder.durable('ToolReturned', { ...base, output: toJson(output) }, { actorId: scope.actorId });
-      return output;
+      const recorded = scope.answers?.tool(callId);
+      const settle = async (): Promise<unknown> => {
+        let output: unknown;
+        try {
+          if (recorded && !recorded.ok) throw recorded.error;
+          if (!recorded) await scope.recorder.beforeLiveCall(`tool ${t.name} (call ${callId})`); // ToolCalled durable before a live call
+          output = recorded ? recorded.value : await t.invoke(runContext, input, details);
+        } catch (err) {
+          await scope.recorder.durable('ToolFailed', { ...base, error: toErrorInfo(err) }, { actorId: scope.actorId });
+          throw err;
+        }
+        await scope.recorder.durable('ToolReturned', { ...base, output: toJson(output) }, { actorId: scope.actorId });
+        return output;
+      };
+      // A live call runs to its recorded result even when a sibling call parks the run.
+      return recorded || !scope.inFlight ? settle() : scope.inFlight.track(settle());
     },
   };
 }

@@ -5,21 +5,51 @@ import type { Recorder, RunIdentity } from './recorder.js';
 import { divergence, sameEvent, UNCOMPARED_TYPES, type Divergence } from './compare.js';
 
 /**
- * Event kinds that may interleave differently on re-execution (kind → group): the parent's state
- * changes and its parallel branches' ends; and the waits of parallel tool calls, whose requests
- * were recorded together before the run parked, while re-execution answers each at once.
+ * The lane of an event that may interleave with others on re-execution, or undefined for an
+ * event that keeps its place. Within a lane events keep their recorded order; lanes interleave
+ * freely. A parent's state changes and its parallel branches' ends are two lanes (branches end
+ * concurrently). Each tool call of a turn is a lane (`call:<callId>`): the SDK runs a turn's
+ * function calls at once, so they finish in any order live, while re-execution answers recorded
+ * ones at once; what happens inside a call (its approval, a nested agent's model calls, which
+ * carry `parentCallId`) stays in the call's lane. Each wait (an
+ * approval, a signal, a timer) is a lane: decisions arrive from outside in any order.
  */
-const CONCURRENT: Record<string, string | undefined> = {
-  Transitioned: 'state',
-  ChildRunStarted: 'child',
-  ChildRunFinished: 'child',
-  ApprovalRequested: 'ask',
-  SignalAwaited: 'ask',
-  TimerStarted: 'ask',
-  ApprovalDecided: 'answer',
-  SignalReceived: 'answer',
-  TimerFired: 'answer',
-};
+export function laneOf(type: string, data: unknown): string | undefined {
+  const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const str = (k: string) => (typeof d[k] === 'string' ? (d[k]) : undefined);
+  switch (type) {
+    case 'Transitioned':
+      return 'state';
+    case 'ChildRunStarted':
+    case 'ChildRunFinished':
+      return 'child';
+    case 'ToolCalled':
+    case 'ToolReturned':
+    case 'ToolFailed':
+      return `call:${str('callId') ?? ''}`;
+    case 'ApprovalRequested':
+    case 'ApprovalDecided':
+      return waitLane(str('approvalId') ?? '');
+    case 'SignalAwaited':
+    case 'SignalReceived':
+      return `wait:${str('signalId') ?? ''}`;
+    case 'TimerStarted':
+    case 'TimerFired':
+      // A timeout's timer (`<wait id>.timeout`) is in the lane of what it times out.
+      return waitLane((str('timerId') ?? '').replace(/\.timeout$/, ''));
+    default: {
+      // Anything recorded inside a tool call (a nested agent's model calls, a tool guardrail).
+      const parent = str('parentCallId');
+      return parent !== undefined ? `call:${parent}` : undefined;
+    }
+  }
+}
+
+/** The lane of a wait: a tool call's approval (`<stepId>.approval.<callId>`) is in its call's lane. */
+function waitLane(id: string): string {
+  const call = /\.approval\.(.+)$/.exec(id)?.[1];
+  return call !== undefined ? `call:${call}` : `wait:${id}`;
+}
 
 /**
  * Re-execution produced an event that differs from the recorded log (replay --verify),
@@ -105,24 +135,20 @@ export class ReplayRecorder implements Recorder {
   }
 
   /**
-   * Parallel branches end concurrently, so a parent's state changes and its branches'
-   * ChildRun events may interleave differently from the log. Within a run of such events, each
-   * kind keeps its own order, but the kinds may interleave freely. Answers to waits (decisions,
-   * signals, fired timers) came from outside in any order: any of them may match.
+   * An event that may interleave ({@link laneOf}) is matched against the next unmatched
+   * recorded event of its lane, looking ahead through the events that may interleave with it.
+   * `tail`: the log ends before its lane has another event (it is new).
    */
   private matchAhead(type: string, data: unknown): number | 'tail' | undefined {
-    const group = CONCURRENT[type];
-    if (!group) return undefined;
-    const anyOrder = group === 'answer';
+    const lane = laneOf(type, data);
+    if (lane === undefined) return undefined;
     for (let j = this.cursor; j < this.expected.length; j++) {
       const e = this.expected[j]!;
-      const g = CONCURRENT[e.type];
-      if (!g) return undefined;
-      if (this.done.has(j) || g !== group) continue;
-      if (sameEvent(e, { type, data })) return j;
-      if (!anyOrder) return undefined;
+      const l = laneOf(e.type, e.data);
+      if (l === undefined) return undefined;
+      if (this.done.has(j) || l !== lane) continue;
+      return sameEvent(e, { type, data }) ? j : undefined;
     }
-    // Only events of the other kind are left in the log: this one comes after its end.
     return 'tail';
   }
 
@@ -141,6 +167,38 @@ export class ReplayRecorder implements Recorder {
     // Past the log (or once something new was handed on) the tail writes: a resume's claim is
     // made on the first such flush, before any live call.
     if (this.tail && (this.exhausted || this.handedOn)) await this.tail.flush();
+  }
+
+  /**
+   * A live call during re-execution: a resume or claim writes its claim first (the rest of the
+   * log is still matched; a parallel tool call the log has no result for runs while its
+   * siblings are answered from the log). A verifying replay calls nothing: a divergence.
+   */
+  async beforeLiveCall(what: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.tail) {
+      const next = this.expected[this.cursor];
+      this.failure = new ReplayDivergenceError({
+        position: next?.streamPosition ?? this.nextPosition(),
+        recorded: next ? { type: next.type, data: next.data } : undefined,
+        produced: undefined,
+        diff: [`the recorded log has no answer to ${what}: re-execution would call it live`],
+      });
+      throw this.failure;
+    }
+    this.handedOn = true;
+    await this.tail.beforeLiveCall(what);
+  }
+
+  /**
+   * Record the end of a run whose re-execution diverged from its log (a resume, a continuation,
+   * a worker's claim): appended after the log by the writer that continues it, so the run ends
+   * with its reason instead of staying `running`. A verifying replay writes nothing.
+   */
+  async recordAfterDivergence(data: EventData<'RunFailed'>): Promise<boolean> {
+    if (!this.tail || this.tail.error) return false;
+    await this.tail.durable('RunFailed', data);
+    return true;
   }
 
   /** Report events of the log that re-execution never produced. */

@@ -10,11 +10,14 @@ import { ConcurrencyError } from '../store/errors.js';
 import type { EventData } from '../events/catalogue.js';
 import { runStreamId } from '../events/streams.js';
 import { toErrorInfo } from '../journal/errorInfo.js';
+import { toJson } from '../journal/recordingModel.js';
 import { createTransitionInspector } from '../journal/inspector.js';
 import type { StepOutcome } from '../actors/outcome.js';
 import { RunRecorder, type Recorder, type RunIdentity } from '../journal/recorder.js';
+import { ReplayDivergenceError, ReplayRecorder } from '../journal/replayRecorder.js';
 import { childEventKey } from '../journal/answers.js';
 import { Turnstile } from '../journal/turnstile.js';
+import { InFlightCalls } from '../journal/inFlight.js';
 import { deltaBusOf } from '../journal/deltas.js';
 import { exportDeltas } from './remoteDeltas.js';
 import { createStepRunner } from './stepRunner.js';
@@ -49,6 +52,7 @@ export function startRun(p: RunParams): RunHandle {
   // Re-execution records the branches' starts and ends in the one order the log has them: a
   // branch replayed from its log may finish before a sibling's start is recorded otherwise.
   const childGate = new Turnstile(p.answers?.childEvents ?? []);
+  const inFlight = new InFlightCalls();
   exportDeltas(p.store);
   const waits = createWaitJournal({
     recorder,
@@ -77,6 +81,7 @@ export function startRun(p: RunParams): RunHandle {
       ...(p.answers ? { answers: p.answers } : {}),
       deltas: deltaBusOf(p.store),
       waits,
+      inFlight,
     }),
     nextStepId: (agentId) => `${++stepSeq}-${agentId}`,
     recordBranch: (stepId, branch, reason) => recorder.durable('BranchTaken', { stepId, branch, reason }),
@@ -230,6 +235,11 @@ export function startRun(p: RunParams): RunHandle {
         const error = toErrorInfo(recorder.error ?? (outcome as { crashed: unknown }).crashed);
         const r = result('failed', {}, error);
         if (!recorder.error) await recorder.durable('RunFailed', { error, usage: r.usage, durationMs: r.durationMs });
+        else if (recorder.error instanceof ReplayDivergenceError && recorder instanceof ReplayRecorder) {
+          // Continued on code that no longer does what the log says: the run ends with why.
+          const { position, recorded, produced, diff } = recorder.error.divergence;
+          await recorder.recordAfterDivergence({ error, usage: r.usage, durationMs: r.durationMs, divergence: toJson({ position, recorded, produced, diff }) });
+        }
         return r;
       }
       if (!outcome.ok) {
@@ -273,14 +283,15 @@ export function startRun(p: RunParams): RunHandle {
 
   /**
    * Park the run for `wait` (its request is durable): it stops on the next turn of the event
-   * loop, so the other requests of the same moment (parallel tool calls) are recorded too.
+   * loop, so the other requests of the same moment (parallel tool calls) are recorded too, and
+   * once the live tool calls in flight have recorded their results (they never run again).
    */
   let parking = false;
   function park(wait: ParkedWait): Promise<never> {
     parked.push(wait);
     if (!parking) {
       parking = true;
-      setImmediate(() => stopWith({ kind: 'park', reason: 'waiting' }));
+      setImmediate(() => void inFlight.settled().then(() => stopWith({ kind: 'park', reason: 'waiting' })));
     }
     return new Promise<never>(() => undefined);
   }

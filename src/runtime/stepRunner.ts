@@ -13,6 +13,7 @@ import type { Recorder } from '../journal/recorder.js';
 import type { AnswerSource } from '../journal/answers.js';
 import type { DeltaBus } from '../journal/deltas.js';
 import type { Waits } from '../journal/waits.js';
+import type { InFlightCalls } from '../journal/inFlight.js';
 import { ToolApprovalUnsupportedError } from './errors.js';
 import { isPermanentFailure, retryAfterMs } from './retryAdvice.js';
 
@@ -42,6 +43,8 @@ export interface StepRunnerDeps {
   deltas?: DeltaBus;
   /** Where tool calls that need approval ask for it. */
   waits?: Waits;
+  /** The run's live tool calls in flight. */
+  inFlight?: InFlightCalls;
 }
 
 /** Backoff before attempt `attempt + 1`: retryDelayMs × 2^(attempt-1), ±25 % jitter when enabled. */
@@ -113,7 +116,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
         recorder, stepId, attempt, actorId, modelName, ...live, ...(deps.answers ? { answers: deps.answers } : {}),
       });
       const { sdk, transfers } = toSdkAgent(agent, model, {
-        recorder, stepId, actorId, agentId: agent.agentId, ...(deps.answers ? { answers: deps.answers } : {}), ...(deps.waits ? { waits: deps.waits } : {}),
+        recorder, stepId, actorId, agentId: agent.agentId, ...(deps.answers ? { answers: deps.answers } : {}), ...(deps.waits ? { waits: deps.waits } : {}), ...(deps.inFlight ? { inFlight: deps.inFlight } : {}),
       });
       const result = await deps.runner.run(sdk, task.input, { signal, maxTurns: deps.maxTurns });
       // Function tools ask through the run's waits; any other SDK interruption has no final output.

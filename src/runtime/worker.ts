@@ -183,7 +183,9 @@ export class Worker {
           this.log.warn({ runId, code }, 'run abandoned: another process holds it');
         } else {
           await this.leases.finish(runId, this.id);
-          this.log.info({ runId, status: result.status }, 'run ended');
+          // A run that could not go on (its log and this code diverged, say) says why.
+          if (result.error && result.status === 'failed') this.log.warn({ runId, status: result.status, code: code, error: result.error.message }, 'run ended');
+          else this.log.info({ runId, status: result.status }, 'run ended');
         }
       } catch (err) {
         this.log.warn({ err, runId }, 'run could not be executed');

@@ -76,26 +76,24 @@ describe.each(stores)('parallel runs on %s', (_name, open) => {
     }
   }, 120_000);
 
-  it('resumes a crashed multi_perspective run; a resume that diverges adds nothing to the log', async () => {
+  /** A multi_perspective run whose process "dies" waiting on the aggregator's model call. */
+  async function crashedRun(store: EventStore) {
+    const doomed = new WorkflowEngine({
+      store,
+      modelResolver: (_n, a) => (a.agentId === 'aggregator' ? hanging : new OfflineModel({ role: a.type })),
+    });
+    const runId = await doomed.start(createWorkflow('multi_perspective'), 'Par test');
+    while (!(await runEvents(store, runId)).some((e) => e.type === 'ModelCalled' && (e.data as { stepId: string }).stepId.endsWith('aggregator'))) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return { doomed, runId, before: await runEvents(store, runId) };
+  }
+
+  it('resumes a crashed multi_perspective run: each recorded step once, the same result as an uninterrupted run', async () => {
     const store = await open();
     try {
-      const doomed = new WorkflowEngine({
-        store,
-        modelResolver: (_n, a) => (a.agentId === 'aggregator' ? hanging : new OfflineModel({ role: a.type })),
-      });
-      const runId = await doomed.start(createWorkflow('multi_perspective'), 'Par test');
-      while (!(await runEvents(store, runId)).some((e) => e.type === 'ModelCalled')) await new Promise((r) => setTimeout(r, 10));
-      const before = await runEvents(store, runId);
+      const { doomed, runId, before } = await crashedRun(store);
       const engine = new WorkflowEngine({ store });
-      // Changed workflow code: re-execution differs from the log, so nothing is claimed or written.
-      for (let i = 0; i < 2; i++) {
-        const changed = createWorkflow('multi_perspective');
-        changed.agents()[0]!.instructions = 'Answer in one word.';
-        const wrong = await engine.resume(runId, { force: true, workflow: changed });
-        expect(wrong.status).toBe('failed');
-        expect(wrong.error?.code).toBe('REPLAY_DIVERGED');
-        expect(await runEvents(store, runId)).toEqual(before);
-      }
       // The stuck run still lives in this process, hence `force`.
       const resumed = await engine.resume(runId, { force: true });
       expect(resumed.status).toBe('completed');
@@ -106,6 +104,33 @@ describe.each(stores)('parallel runs on %s', (_name, open) => {
       expect(dataOf(after, 'RunResumed')).toHaveLength(1);
       expect(dataOf<{ agentId: string }>(after, 'StepCompleted').map((s) => s.agentId)).toEqual(['aggregator']);
       expect((await engine.replay(runId)).match).toBe(true);
+      await doomed.cancel(runId).catch(() => undefined);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it('a resume on code that diverges from the log ends the run failed with REPLAY_DIVERGED, the position and both sides, and keeps the log before it', async () => {
+    const store = await open();
+    try {
+      const { doomed, runId, before } = await crashedRun(store);
+      const engine = new WorkflowEngine({ store });
+      const changed = createWorkflow('multi_perspective');
+      changed.agents()[0]!.instructions = 'Answer in one word.';
+      const wrong = await engine.resume(runId, { force: true, workflow: changed });
+      expect(wrong.status).toBe('failed');
+      expect(wrong.error?.code).toBe('REPLAY_DIVERGED');
+      const after = await runEvents(store, runId);
+      expect(after.slice(0, before.length)).toEqual(before);
+      expect(after.at(-1)?.type).toBe('RunFailed');
+      const failed = dataOf<{ error: { code: string }; divergence: { position: number; recorded: { type: string }; produced: { type: string }; diff: string[] } }>(after, 'RunFailed')[0]!;
+      expect(failed.error.code).toBe('REPLAY_DIVERGED');
+      expect(failed.divergence.position).toBeLessThan(before.length);
+      expect(failed.divergence.recorded.type).toBe(before[failed.divergence.position]!.type);
+      expect(failed.divergence.produced).toBeDefined();
+      expect(failed.divergence.diff.join(' ')).toMatch(/instructions|requestDigest|output|differs/);
+      expect((await engine.getWorkflowStatus(runId)).status).toBe('failed');
+      await expect(engine.resume(runId, { force: true })).rejects.toMatchObject({ code: 'RUN_FINISHED' });
       await doomed.cancel(runId).catch(() => undefined);
     } finally {
       await store.close();
