@@ -1,4 +1,4 @@
-import { Agent, tool, type AgentInputItem, type FunctionTool, type Model, type OutputGuardrail, type RunItem } from '@openai/agents';
+import { Agent, tool, type AgentInputItem, type FunctionTool, type Model, type RunItem } from '@openai/agents';
 import { z } from 'zod';
 import { recordingTool, type ToolScope } from '../journal/recordingTool.js';
 import { recordingInputGuardrails, recordingOutputGuardrails } from '../journal/recordingGuardrail.js';
@@ -57,7 +57,7 @@ export function toSdkAgent(agent: AigenAgent, model: Model, scope: ToolScope): {
     toolUseBehavior: transferTools.length > 0 ? { stopAtToolNames: [...transfers.keys()] } : 'run_llm_again',
     // Guardrails run as the SDK runs them; each check is recorded and answered from the log on re-execution.
     inputGuardrails: recordingInputGuardrails(agent.inputGuardrails, guardrailScope),
-    outputGuardrails: recordingOutputGuardrails(agent.outputGuardrails, guardrailScope) as unknown as Array<OutputGuardrail<AgentOutputType>>,
+    outputGuardrails: recordingOutputGuardrails(agent.outputGuardrails, guardrailScope),
   });
   return { sdk, transfers };
 }

@@ -80,7 +80,7 @@ async function check<T>(
 
 /** The recorded form of a guardrail's `outputInfo` (JSON; absent when it gave none). */
 function info(outputInfo: unknown): Pick<Check, 'outputInfo'> {
-  return outputInfo === undefined ? {} : { outputInfo: toJson(outputInfo) as Check['outputInfo'] };
+  return outputInfo === undefined ? {} : { outputInfo: toJson(outputInfo) };
 }
 
 const agentCheck = (o: GuardrailFunctionOutput) => ({ tripwireTriggered: o.tripwireTriggered, ...info(o.outputInfo) });

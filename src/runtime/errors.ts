@@ -123,7 +123,7 @@ export class GuardrailTrippedError extends AigenError {
     readonly outputInfo: unknown,
     options: { cause?: unknown } = {},
   ) {
-    const about = outputInfo === undefined ? '' : `: ${JSON.stringify(outputInfo)?.slice(0, 300) ?? String(outputInfo)}`;
+    const about = outputInfo === undefined ? '' : `: ${(JSON.stringify(outputInfo) ?? 'a value that is not JSON').slice(0, 300)}`;
     super(`${guardrailKind.replace('_', ' ')} guardrail '${guardrail}' tripped${about}`, options);
   }
 }

@@ -166,7 +166,7 @@ export function startRun(p: RunParams): RunHandle {
     ...(p.forkOf ? { forkOf: p.forkOf } : {}),
     ...(p.owner && !p.queued ? { owner: p.owner } : {}),
     ...(p.queued ? { queued: true, ...(p.queued.concurrency !== undefined ? { concurrency: p.queued.concurrency } : {}) } : {}),
-    ...(p.runContext !== undefined ? { runContext: scrubSecretFields(p.runContext) as EventData<'RunStarted'>['runContext'] } : {}),
+    ...(p.runContext !== undefined ? { runContext: scrubSecretFields(p.runContext) } : {}),
   });
   const started = runStarted();
 

@@ -57,7 +57,10 @@ function asGuardrailTrip(err: unknown): unknown {
   let e: unknown = err;
   for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth++) {
     if (e instanceof InputGuardrailTripwireTriggered) return new GuardrailTrippedError(e.result.guardrail.name, 'input', e.result.output.outputInfo, { cause: err });
-    if (e instanceof OutputGuardrailTripwireTriggered) return new GuardrailTrippedError(e.result.guardrail.name, 'output', e.result.output.outputInfo, { cause: err });
+    if (e instanceof OutputGuardrailTripwireTriggered) {
+      const result = e.result as { guardrail: { name: string }; output: { outputInfo: unknown } };
+      return new GuardrailTrippedError(result.guardrail.name, 'output', result.output.outputInfo, { cause: err });
+    }
     if (e instanceof ToolInputGuardrailTripwireTriggered || e instanceof ToolOutputGuardrailTripwireTriggered) {
       return new GuardrailTrippedError(e.result.guardrail.name, e.result.guardrail.type, e.result.output.outputInfo, { cause: err });
     }
