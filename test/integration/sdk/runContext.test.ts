@@ -2,7 +2,7 @@ import { tool, type RunContext } from '@openai/agents';
 import type { ModelRequest } from '@openai/agents';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Catalog, createAgent, DeterministicWorkflow, ValidationError, WorkflowEngine } from '../../../src/index.js';
+import { Catalog, createAgent, DeterministicWorkflow, ValidationError, Worker, WorkflowEngine } from '../../../src/index.js';
 import { callTool, createMemoryStore, say, ScriptedModel } from '../../../src/testing/index.js';
 import { dataOf, runEvents } from '../../support/runs.js';
 
@@ -101,6 +101,20 @@ describe('run context', () => {
     expect(seen).toEqual(['ann']);
     expect(done.result).toBe('It is User ann');
     expect((await engine.replay(r.runId, { workflow })).match).toBe(true);
+  });
+
+  it('a submitted run gets it from RunStarted where a worker executes it', async () => {
+    const { store, engine, seen } = setup();
+    const runId = await engine.submit(engine.catalog.createWorkflow('who'), 'Who am I?', { runContext: { user: 'dee' } });
+    const worker = new Worker(engine, { id: 'w', leaseMs: 5000 });
+    await worker.start();
+    try {
+      for (let i = 0; i < 500 && (await runEvents(store, runId)).at(-1)?.type !== 'RunCompleted'; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await worker.stop();
+    }
+    expect(seen).toEqual(['dee']);
+    expect(dataOf<{ output: unknown }>(await runEvents(store, runId), 'RunCompleted')[0]!.output).toBe('It is User dee');
   });
 
   it('a fork keeps the recorded context, or takes the one it is given', async () => {
