@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * Tiers by how long their files take; the longest start first so no long file starts last. The
  * crash test (twenty processes killed and resumed one after another) is the longest of its tier.
  */
-const TIERS = ['test/e2e/package/', 'test/integration/replay/crash.test.ts', 'test/e2e/', 'test/conformance/', 'test/integration/', 'test/unit/'];
+const TIERS = ['test/e2e/package/', 'test/integration/replay/crash.test.ts', 'test/compat/', 'test/e2e/', 'test/conformance/', 'test/integration/', 'test/unit/'];
 const tierOf = (file: TestSpecification) => {
   const at = TIERS.findIndex((dir) => file.moduleId.includes(`/${dir}`));
   return at < 0 ? TIERS.length : at;

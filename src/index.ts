@@ -113,7 +113,7 @@ export { Context } from './runtime/context.js';
 export { systemClock, type Clock } from './runtime/clock.js';
 export { WorkflowError, MaxTurnsExceededError, ApprovalRejectedError } from './machines/errors.js';
 export { MissingApiKeyError } from './models/errors.js';
-export { StepTimeoutError, RunCancelledError, WorkersUnsupportedError } from './runtime/errors.js';
+export { StepTimeoutError, RunCancelledError, WorkersUnsupportedError, GuardrailTrippedError } from './runtime/errors.js';
 export { Worker, type WorkerOptions, type WorkerLog } from './runtime/worker.js';
 export { DEFAULT_LEASE_MS } from './runtime/runLeases.js';
 export type { ClaimOutcome } from './runtime/claimRun.js';

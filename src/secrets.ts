@@ -97,3 +97,29 @@ export function redactUrl(url: string): string {
     return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
   }
 }
+
+/** Field names whose values are secrets: keys, passwords, tokens, credentials (`-`/`_` and case ignored). */
+const SECRET_FIELD = /(apikey|password|passwd|passphrase|secret|authorization|credentials?|privatekey|cookie|token)$|^(secret|password|apikey|privatekey)/;
+
+/** True when a field of that name holds a secret (`apiKey`, `db_password`, `accessToken`, `clientSecret`, `Authorization`; not `maxTokens`). */
+export function isSecretField(name: string): boolean {
+  return SECRET_FIELD.test(name.toLowerCase().replace(/[-_\s]/g, ''));
+}
+
+/**
+ * A JSON value with the values of secret-named fields (see {@link isSecretField}) replaced by
+ * `[redacted]` at any depth, and every string scrubbed with {@link redact}: what a run records of
+ * a value its caller passed in (the run context).
+ * @example
+ * ```ts
+ * scrubSecretFields({ user: 'ann', apiKey: 'k-123' }); // { user: 'ann', apiKey: '[redacted]' }
+ * ```
+ */
+export function scrubSecretFields(value: unknown): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map(scrubSecretFields);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecretField(k) && v !== null ? REDACTED : scrubSecretFields(v)]));
+  }
+  return value;
+}

@@ -54,6 +54,11 @@ export function summary(e) {
     case 'ToolReturned':
     case 'ToolFailed':
       return `${e.data.stepId} · ${e.data.tool}`;
+    case 'GuardrailChecked': {
+      const d = e.data;
+      const verdict = d.error ? 'failed' : d.tripwireTriggered ? 'tripped' : d.behavior?.type === 'rejectContent' ? 'rejected' : 'passed';
+      return `${d.stepId} · ${d.kind.replace('_', ' ')} guardrail ${d.guardrail}${d.tool ? ` · ${d.tool}` : ''} · ${verdict}`;
+    }
     case 'HandoffRequested':
       return `${stateShort(e.data.from)} → ${stateShort(e.data.to)}`;
     case 'BranchTaken':

@@ -1,4 +1,4 @@
-import type { FunctionTool, ModelSettings } from '@openai/agents';
+import type { FunctionTool, InputGuardrail, ModelSettings, OutputGuardrail } from '@openai/agents';
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 
@@ -20,6 +20,13 @@ export interface AgentOptions {
   outputType?: AgentOutputType;
   /** One line that tells other agents (and handoff tool descriptions) what this agent does. */
   description?: string;
+  /**
+   * `@openai/agents` input guardrails: they check the step's input before its first model call;
+   * a tripwire fails the step (GUARDRAIL_TRIPPED, not retried). Each check is recorded.
+   */
+  inputGuardrails?: InputGuardrail[];
+  /** `@openai/agents` output guardrails: they check the step's final output; a tripwire fails the step. */
+  outputGuardrails?: Array<OutputGuardrail<never>>;
 }
 
 /**
@@ -41,6 +48,8 @@ export class AigenAgent {
   readonly handoffs: string[];
   outputType: AgentOutputType;
   description: string;
+  inputGuardrails: InputGuardrail[];
+  outputGuardrails: Array<OutputGuardrail<never>>;
 
   constructor(type: string, options: AgentOptions & { instructions: string }) {
     if (!type) throw new ValidationError('agent type must not be empty', { path: 'type' });
@@ -58,6 +67,8 @@ export class AigenAgent {
     this.handoffs = [...(options.handoffs ?? [])];
     this.outputType = options.outputType ?? 'text';
     this.description = options.description ?? `${type} agent`;
+    this.inputGuardrails = [...(options.inputGuardrails ?? [])];
+    this.outputGuardrails = [...(options.outputGuardrails ?? [])];
   }
 
   /** Allow this agent to hand the conversation over to another agent of the workflow. */

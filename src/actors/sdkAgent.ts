@@ -1,6 +1,7 @@
 import { Agent, tool, type AgentInputItem, type FunctionTool, type Model, type RunItem } from '@openai/agents';
 import { z } from 'zod';
 import { recordingTool, type ToolScope } from '../journal/recordingTool.js';
+import { recordingInputGuardrails, recordingOutputGuardrails } from '../journal/recordingGuardrail.js';
 import { NotFoundError } from '../errors.js';
 import type { AgentOutputType, AigenAgent } from './agent.js';
 
@@ -45,6 +46,7 @@ export function toSdkAgent(agent: AigenAgent, model: Model, scope: ToolScope): {
     });
   });
   const tools = agent.tools.map((t) => recordingTool(typeof t === 'string' ? unresolvedTool(t) : t, scope));
+  const guardrailScope = { recorder: scope.recorder, stepId: scope.stepId, attempt: scope.attempt ?? 1, actorId: scope.actorId, ...(scope.answers ? { answers: scope.answers } : {}) };
   const sdk = new Agent<unknown, AgentOutputType>({
     name: agent.agentId,
     instructions: agent.instructions,
@@ -53,6 +55,9 @@ export function toSdkAgent(agent: AigenAgent, model: Model, scope: ToolScope): {
     tools: [...tools, ...transferTools] as FunctionTool[],
     outputType: agent.outputType,
     toolUseBehavior: transferTools.length > 0 ? { stopAtToolNames: [...transfers.keys()] } : 'run_llm_again',
+    // Guardrails run as the SDK runs them; each check is recorded and answered from the log on re-execution.
+    inputGuardrails: recordingInputGuardrails(agent.inputGuardrails, guardrailScope),
+    outputGuardrails: recordingOutputGuardrails(agent.outputGuardrails, guardrailScope),
   });
   return { sdk, transfers };
 }

@@ -18,6 +18,8 @@ export interface StartRequest {
   stepTimeoutMs?: number | undefined;
   /** Default: a fresh UUID. */
   runId?: string | undefined;
+  /** The SDK run context of every agent's run (`RunOptions.runContext`). */
+  runContext?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -46,6 +48,7 @@ function runOptionsOf(req: StartRequest): RunOptions {
     ...(req.maxRetries !== undefined ? { maxRetries: req.maxRetries } : {}),
     ...(req.retryDelayMs !== undefined ? { retryDelayMs: req.retryDelayMs } : {}),
     ...(req.stepTimeoutMs !== undefined ? { stepTimeoutMs: req.stepTimeoutMs } : {}),
+    ...(req.runContext !== undefined ? { runContext: req.runContext } : {}),
   };
 }
 

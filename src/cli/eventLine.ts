@@ -30,6 +30,8 @@ export function summarize(event: RecordedEvent): string {
       return `${e.data.callId} ${e.data.tool} → ${oneLine(JSON.stringify(e.data.output), 60)}`;
     case 'ToolFailed':
       return `${e.data.callId} ${e.data.tool}: ${oneLine(e.data.error.message, 80)}`;
+    case 'GuardrailChecked':
+      return `${e.data.stepId} ${e.data.kind.replace('_', ' ')} guardrail ${e.data.guardrail}${e.data.callId ? ` (${e.data.tool ?? 'tool'} ${e.data.callId})` : ''}: ${guardrailVerdict(e.data)}`;
     case 'HandoffRequested':
       return `${e.data.from} → ${e.data.to}`;
     case 'BranchTaken':
@@ -57,6 +59,14 @@ export function summarize(event: RecordedEvent): string {
     default:
       return oneLine(JSON.stringify(event.data), 80);
   }
+}
+
+/** What a guardrail decided: passed, tripped, rejected (with its message) or failed. */
+function guardrailVerdict(d: { tripwireTriggered: boolean; behavior?: { type: string; message?: string | undefined } | undefined; error?: { message: string } | undefined }): string {
+  if (d.error) return `failed: ${oneLine(d.error.message, 60)}`;
+  if (d.tripwireTriggered) return 'tripped';
+  if (d.behavior?.type === 'rejectContent') return `rejected: ${oneLine(d.behavior.message ?? '', 60)}`;
+  return 'passed';
 }
 
 function paintType(type: string, style: Styles): string {

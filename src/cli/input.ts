@@ -63,3 +63,23 @@ export function portOption(value: string): number {
   if (!/^\d{1,5}$/.test(value.trim()) || n > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
   return n;
 }
+
+/**
+ * The value of `--run-context <json|@file>`: JSON text, or `@` and a file holding it. It must be a
+ * JSON object; anything else is a usage error (exit 2) naming the flag.
+ */
+export function readRunContext(value: string | undefined, flag = '--run-context'): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  const fromFile = value.startsWith('@');
+  const text = fromFile ? readUserFile(value.slice(1)) : value;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError(`${flag}: ${fromFile ? `${value.slice(1)} does not hold` : 'expected'} JSON (${errorMessage(err)}); e.g. ${flag} '{"user":"ann"}' or ${flag} @context.json`, { path: flag });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ValidationError(`${flag}: expected a JSON object, e.g. '{"user":"ann"}'`, { path: flag });
+  }
+  return parsed as Record<string, unknown>;
+}

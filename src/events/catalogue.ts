@@ -67,6 +67,11 @@ return {
     queued: z.boolean().optional(),
     /** Most runs of this workflow executing at once across all workers. */
     concurrency: z.number().int().positive().optional(),
+    /**
+     * The run's SDK run context (`RunContext.context` of every agent's run), with secret-named
+     * fields scrubbed; re-execution (replay, resume, fork, continuation) supplies it again.
+     */
+    runContext: jsonSchema.optional(),
   }),
   Transitioned: z.object({
     actorId: id,
@@ -104,6 +109,26 @@ return {
   ToolCalled: z.object({ stepId: id, callId: id, tool: z.string(), arguments: z.string() }),
   ToolReturned: z.object({ stepId: id, callId: id, tool: z.string(), output: jsonSchema }),
   ToolFailed: z.object({ stepId: id, callId: id, tool: z.string(), error: errorInfoSchema }),
+  /**
+   * A guardrail checked an agent's input or final output, or a tool call's arguments or result
+   * (`callId`): its decision, durable before the SDK acts on it, so re-execution answers it from
+   * the log without running the guardrail. `behavior` is a tool guardrail's (allow,
+   * rejectContent with its message, throwException); `error` is set when the guardrail threw.
+   */
+  GuardrailChecked: z.object({
+    stepId: id,
+    attempt: z.number().int().positive(),
+    guardrail: z.string(),
+    kind: z.enum(['input', 'output', 'tool_input', 'tool_output']),
+    callId: z.string().optional(),
+    tool: z.string().optional(),
+    tripwireTriggered: z.boolean(),
+    outputInfo: jsonSchema.optional(),
+    behavior: z
+      .object({ type: z.enum(['allow', 'rejectContent', 'throwException']), message: z.string().optional() })
+      .optional(),
+    error: errorInfoSchema.optional(),
+  }),
   HandoffRequested: z.object({ stepId: id, from: id, to: id, input: jsonSchema }),
   BranchTaken: z.object({ stepId: id, branch: z.string(), reason: z.string() }),
   StepCompleted: z.object({

@@ -18,6 +18,14 @@ export function childEventKey(kind: 'started' | 'finished', branch: string): str
   return `${kind}:${branch}`;
 }
 
+/**
+ * The key of a guardrail check in {@link AnswerSource.guardrail}: the step attempt, the kind, the
+ * guardrail's name and, for a tool guardrail, the tool call.
+ */
+export function guardrailCheckKey(c: { stepId: string; attempt: number; kind: string; guardrail: string; callId?: string | undefined }): string {
+  return `${c.stepId}#${c.attempt}\u0000${c.kind}\u0000${c.guardrail}\u0000${c.callId ?? ''}`;
+}
+
 /** A recorded answer to a model call or tool call. */
 export type Answer<T> = { ok: true; value: T } | { ok: false; error: RecordedError };
 
@@ -34,6 +42,9 @@ export class AnswerSource {
   private readonly decisions = new Map<string, EventData<'ApprovalDecided'>>();
   private readonly signals = new Map<string, EventData<'SignalReceived'>>();
   private readonly timers = new Map<string, { dueAt: string; fired: boolean }>();
+  /** Guardrail checks by {@link guardrailCheckKey}, in recorded order (a key may repeat). */
+  private readonly guardrails = new Map<string, Array<EventData<'GuardrailChecked'>>>();
+  private readonly guardrailKeys: Array<{ key: string; data: EventData<'GuardrailChecked'> }> = [];
   readonly traceId: string | undefined;
   /**
    * The parallel branches' ChildRunStarted / ChildRunFinished in recorded order, as
@@ -70,6 +81,14 @@ export class AnswerSource {
         case 'ToolFailed':
           this.tools.set(e.data.callId, { ok: false, error: new RecordedError(e.data.error) });
           break;
+        case 'GuardrailChecked': {
+          const key = guardrailCheckKey(e.data);
+          const list = this.guardrails.get(key);
+          if (list) list.push(e.data);
+          else this.guardrails.set(key, [e.data]);
+          this.guardrailKeys.push({ key, data: e.data });
+          break;
+        }
         case 'ChildRunStarted':
           this.childEvents.push(childEventKey('started', e.data.branch));
           break;
@@ -105,6 +124,19 @@ export class AnswerSource {
 
   tool(callId: string): Answer<unknown> | undefined {
     return this.tools.get(callId);
+  }
+
+  /**
+   * The next recorded check of a guardrail (by {@link guardrailCheckKey}): each call takes the
+   * next one, so a guardrail listed twice gets its checks in recorded order.
+   */
+  guardrail(key: string): EventData<'GuardrailChecked'> | undefined {
+    return this.guardrails.get(key)?.shift();
+  }
+
+  /** The keys of one step attempt's recorded checks of one kind, in log order. */
+  guardrailOrder(stepId: string, attempt: number, kind: EventData<'GuardrailChecked'>['kind']): string[] {
+    return this.guardrailKeys.filter(({ data: d }) => d.stepId === stepId && d.attempt === attempt && d.kind === kind).map((k) => k.key);
   }
 
   /** The recorded decision of an approval. */

@@ -4,6 +4,7 @@ import { toErrorInfo } from './errorInfo.js';
 import type { InFlightCalls } from './inFlight.js';
 import type { Recorder } from './recorder.js';
 import { toJson } from './recordingModel.js';
+import { recordingToolInputGuardrails, recordingToolOutputGuardrails } from './recordingGuardrail.js';
 import type { ApprovalOutcome, Waits } from './waits.js';
 
 /** Where a tool call belongs: the step of one agent actor, and how it is recorded or answered. */
@@ -13,6 +14,8 @@ export interface ToolScope {
   actorId: string;
   /** The agent calling the tool. */
   agentId?: string;
+  /** The step's attempt (default 1): the tool's guardrail checks are recorded per attempt. */
+  attempt?: number;
   /** Recorded tool results (replay, resume, fork): used instead of running the tool. */
   answers?: AnswerSource;
   /** Where a call that needs approval asks for it (the run parks until it is decided). */
@@ -61,13 +64,19 @@ function content(input: string): unknown {
  * model sees it. A tool whose `needsApproval` holds for the call first asks through the run's
  * waits (ApprovalRequested; the run parks until it is decided): approved, it runs; rejected, the
  * model gets the rejection and its reason as the tool's result. The SDK itself is told no call
- * needs approval, so it never interrupts the run.
+ * needs approval, so it never interrupts the run. The tool's input and output guardrails are
+ * recorded too (GuardrailChecked per call, see `recordingGuardrail.ts`).
  */
 export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope): FunctionTool<unknown, never> {
   let calls = 0;
   const policy = t.needsApproval as ApprovalPolicy | undefined;
+  const guardrails = { recorder: scope.recorder, stepId: scope.stepId, attempt: scope.attempt ?? 1, actorId: scope.actorId, ...(scope.answers ? { answers: scope.answers } : {}) };
+  const inputGuardrails = recordingToolInputGuardrails(t.inputGuardrails, guardrails, t.name);
+  const outputGuardrails = recordingToolOutputGuardrails(t.outputGuardrails, guardrails, t.name);
   return {
     ...t,
+    ...(inputGuardrails ? { inputGuardrails } : {}),
+    ...(outputGuardrails ? { outputGuardrails } : {}),
     needsApproval: () => Promise.resolve(false),
     invoke: async (runContext, input, details) => {
       calls += 1;

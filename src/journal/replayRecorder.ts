@@ -10,8 +10,8 @@ import { divergence, sameEvent, UNCOMPARED_TYPES, type Divergence } from './comp
  * freely. A parent's state changes and its parallel branches' ends are two lanes (branches end
  * concurrently). Each tool call of a turn is a lane (`call:<callId>`): the SDK runs a turn's
  * function calls at once, so they finish in any order live, while re-execution answers recorded
- * ones at once; what happens inside a call (its approval, a nested agent's model calls, which
- * carry `parentCallId`) stays in the call's lane. Each wait (an
+ * ones at once; what happens inside a call (its approval, its guardrail checks, a nested agent's
+ * model calls, which carry `parentCallId`) stays in the call's lane. Each wait (an
  * approval, a signal, a timer) is a lane: decisions arrive from outside in any order.
  */
 export function laneOf(type: string, data: unknown): string | undefined {
@@ -27,6 +27,11 @@ export function laneOf(type: string, data: unknown): string | undefined {
     case 'ToolReturned':
     case 'ToolFailed':
       return `call:${str('callId') ?? ''}`;
+    case 'GuardrailChecked': {
+      // A tool guardrail's check belongs to its call; an agent guardrail keeps its place.
+      const call = str('callId');
+      return call !== undefined ? `call:${call}` : undefined;
+    }
     case 'ApprovalRequested':
     case 'ApprovalDecided':
       return waitLane(str('approvalId') ?? '');

@@ -23,6 +23,7 @@ import { verifyRun } from './replay/verify.js';
 import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
 import { DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type ExecuteOptions, type RunOptions } from './runOptions.js';
 import { assertRebuildable, claimRun, type ClaimOutcome } from './claimRun.js';
+import { assertRunContext } from './runContext.js';
 import { leaseMsOf, RunLeases } from './runLeases.js';
 import { WorkersUnsupportedError } from './errors.js';
 import { approvalAnswer, decide, signalAnswer, type ApproveOptions, type DecisionDeps, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
@@ -212,6 +213,7 @@ export class WorkflowEngine {
 
   private launch(workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode = { kind: 'live' }): RunHandle {
     if (typeof input !== 'string') throw new ValidationError('input must be a string', { path: 'input' });
+    assertRunContext(options.runContext);
     const model = options.model ?? this.options.model;
     // A submitted run's models are checked where it executes (a worker has its own keys).
     if (mode.kind !== 'verify' && mode.kind !== 'submit') for (const agent of workflow.agents()) assertModelAvailable(agent.model ?? model, this.options.env);
@@ -236,6 +238,7 @@ export class WorkflowEngine {
       runner: this.runner,
       runId,
       owner: thisProcess(),
+      ...(options.runContext !== undefined ? { runContext: options.runContext } : {}),
       startChild: async (childWf, childInput, parent) => {
         const childId = `${parent.runId}.${parent.branch}`;
         const childMode = await childModeOf(this.store, runMode, childId, parent.branch);

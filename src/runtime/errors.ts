@@ -102,3 +102,28 @@ export class NotWaitingError extends AigenError {
   readonly code = 'NOT_WAITING';
   readonly kind = 'user' as const;
 }
+
+/**
+ * A guardrail's tripwire fired: an agent's input or output guardrail, or a tool's input or output
+ * guardrail (`throwException`). The step fails and is not retried (the same input trips it again).
+ * @example
+ * ```ts
+ * const r = await engine.execute(workflow, undefined, 'Solve 2x + 3 = 11');
+ * // StepFailed { error: { code: 'GUARDRAIL_TRIPPED', message: "input guardrail 'math_homework' tripped: …" } }
+ * ```
+ */
+export class GuardrailTrippedError extends AigenError {
+  readonly code = 'GUARDRAIL_TRIPPED';
+  readonly kind = 'user' as const;
+  /** Tripping again is certain: never retried. */
+  readonly retryable = false;
+  constructor(
+    readonly guardrail: string,
+    readonly guardrailKind: 'input' | 'output' | 'tool_input' | 'tool_output',
+    readonly outputInfo: unknown,
+    options: { cause?: unknown } = {},
+  ) {
+    const about = outputInfo === undefined ? '' : `: ${(JSON.stringify(outputInfo) ?? 'a value that is not JSON').slice(0, 300)}`;
+    super(`${guardrailKind.replace('_', ' ')} guardrail '${guardrail}' tripped${about}`, options);
+  }
+}

@@ -25,7 +25,11 @@ export async function launchFork(deps: RecordedRunDeps, runId: string, options: 
     agent.instructions = text;
   }
   if (options.model) for (const agent of agents.values()) agent.model = options.model;
-  const runOptions = { ...runOptionsOf(started, options.runId ?? newRunId()), ...(options.model ? { model: options.model } : {}) };
+  const runOptions = {
+    ...runOptionsOf(started, options.runId ?? newRunId()),
+    ...(options.model ? { model: options.model } : {}),
+    ...(options.runContext !== undefined ? { runContext: options.runContext } : {}),
+  };
   return deps.launch(workflow, started.input, new Context(), runOptions, {
     kind: 'fork',
     log,

@@ -23,6 +23,7 @@ import { exportDeltas } from './remoteDeltas.js';
 import { createStepRunner } from './stepRunner.js';
 import { createWaitJournal } from '../journal/waitJournal.js';
 import type { ParkedWait } from '../journal/waits.js';
+import { scrubSecretFields } from '../secrets.js';
 
 import type { ExecuteResult, RunHandle, RunParams, RunStatusValue } from './runTypes.js';
 
@@ -82,6 +83,7 @@ export function startRun(p: RunParams): RunHandle {
       deltas: deltaBusOf(p.store),
       waits,
       inFlight,
+      ...(p.runContext !== undefined ? { runContext: p.runContext } : {}),
     }),
     nextStepId: (agentId) => `${++stepSeq}-${agentId}`,
     recordBranch: (stepId, branch, reason) => recorder.durable('BranchTaken', { stepId, branch, reason }),
@@ -169,6 +171,7 @@ export function startRun(p: RunParams): RunHandle {
     ...(p.forkOf ? { forkOf: p.forkOf } : {}),
     ...(p.owner && !p.queued ? { owner: p.owner } : {}),
     ...(p.queued ? { queued: true, ...(p.queued.concurrency !== undefined ? { concurrency: p.queued.concurrency } : {}) } : {}),
+    ...(p.runContext !== undefined ? { runContext: scrubSecretFields(p.runContext) } : {}),
   });
   const started = runStarted();
 

@@ -15,6 +15,15 @@ export interface RunOptions {
   /** Limit of one step attempt in ms (0: no limit). */
   stepTimeoutMs?: number;
   runId?: string;
+  /**
+   * The SDK run context of the run: every agent's `Runner.run` gets (a copy of) it as
+   * `RunContext.context`, so tools, guardrails and dynamic instructions read it
+   * (`runContext.context.user`). Must be JSON. Recorded in RunStarted with secret-named fields
+   * (`apiKey`, `password`, `token`, `secret`, `authorization`, …) scrubbed to `[redacted]`;
+   * replay, resume, fork and continuation supply the recorded value again. Not aigen's
+   * `Context`, which holds the outputs of earlier agents.
+   */
+  runContext?: unknown;
 }
 
 /**

@@ -70,6 +70,8 @@ export interface RunParams {
    * and execute nothing; a worker claims the run.
    */
   queued?: { concurrency?: number | undefined };
+  /** The SDK run context every agent's run gets (see `RunOptions.runContext`). */
+  runContext?: unknown;
   /** False in a verifying replay: a due timer parks the run instead of firing (default true). */
   liveWaits?: boolean;
 }

@@ -1,4 +1,7 @@
-import type { Model, Runner } from '@openai/agents';
+import {
+  InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered, ToolInputGuardrailTripwireTriggered, ToolOutputGuardrailTripwireTriggered,
+  type Model, type Runner,
+} from '@openai/agents';
 import type { AgentAttempt, StepRunner } from '../actors/agentMachine.js';
 import type { AigenAgent } from '../actors/agent.js';
 import { handoffTarget, lastAssistantText, toSdkAgent } from '../actors/sdkAgent.js';
@@ -7,7 +10,7 @@ import { addUsage, zeroUsage } from '../events/usage.js';
 import { RecordingModel, toJson, usageOf } from '../journal/recordingModel.js';
 import type { Clock } from './clock.js';
 import { toErrorInfo } from '../journal/errorInfo.js';
-import { RunCancelledError, StepTimeoutError } from './errors.js';
+import { GuardrailTrippedError, RunCancelledError, StepTimeoutError } from './errors.js';
 import { StepAttemptError, type StepOutcome } from '../actors/outcome.js';
 import type { Recorder } from '../journal/recorder.js';
 import type { AnswerSource } from '../journal/answers.js';
@@ -45,6 +48,28 @@ export interface StepRunnerDeps {
   waits?: Waits;
   /** The run's live tool calls in flight. */
   inFlight?: InFlightCalls;
+  /** The run's SDK run context (`RunContext.context`); each attempt gets its own copy. */
+  runContext?: unknown;
+}
+
+/**
+ * The SDK's tripwire errors as aigen's {@link GuardrailTrippedError}, also when the SDK wrapped
+ * one (a tool's tripwire comes as a ToolCallError); any other error as is.
+ */
+function asGuardrailTrip(err: unknown): unknown {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth++) {
+    if (e instanceof InputGuardrailTripwireTriggered) return new GuardrailTrippedError(e.result.guardrail.name, 'input', e.result.output.outputInfo, { cause: err });
+    if (e instanceof OutputGuardrailTripwireTriggered) {
+      const result = e.result as { guardrail: { name: string }; output: { outputInfo: unknown } };
+      return new GuardrailTrippedError(result.guardrail.name, 'output', result.output.outputInfo, { cause: err });
+    }
+    if (e instanceof ToolInputGuardrailTripwireTriggered || e instanceof ToolOutputGuardrailTripwireTriggered) {
+      return new GuardrailTrippedError(e.result.guardrail.name, e.result.guardrail.type, e.result.output.outputInfo, { cause: err });
+    }
+    e = (e as { error?: unknown; cause?: unknown }).error ?? (e as { cause?: unknown }).cause;
+  }
+  return err;
 }
 
 /** Backoff before attempt `attempt + 1`: retryDelayMs × 2^(attempt-1), ±25 % jitter when enabled. */
@@ -116,9 +141,11 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
         recorder, stepId, attempt, actorId, modelName, ...live, ...(deps.answers ? { answers: deps.answers } : {}),
       });
       const { sdk, transfers } = toSdkAgent(agent, model, {
-        recorder, stepId, actorId, agentId: agent.agentId, ...(deps.answers ? { answers: deps.answers } : {}), ...(deps.waits ? { waits: deps.waits } : {}), ...(deps.inFlight ? { inFlight: deps.inFlight } : {}),
+        recorder, stepId, actorId, attempt, agentId: agent.agentId, ...(deps.answers ? { answers: deps.answers } : {}), ...(deps.waits ? { waits: deps.waits } : {}), ...(deps.inFlight ? { inFlight: deps.inFlight } : {}),
       });
-      const result = await deps.runner.run(sdk, task.input, { signal, maxTurns: deps.maxTurns });
+      // A copy per attempt: what one attempt's tools change in it cannot reach another (re-execution answers them from the log).
+      const context = deps.runContext === undefined ? {} : { context: structuredClone(deps.runContext) };
+      const result = await deps.runner.run(sdk, task.input, { signal, maxTurns: deps.maxTurns, ...context });
       // Function tools ask through the run's waits; any other SDK interruption has no final output.
       if (result.interruptions.length > 0) throw new ToolApprovalUnsupportedError(result.interruptions.map((i) => i.name ?? i.type));
       const usage = result.rawResponses.reduce((sum, r) => addUsage(sum, usageOf(r.usage)), zeroUsage());
@@ -138,7 +165,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       deps.onStepCompleted(agent.agentId, text, usage);
       return { ok: true, stepId, text, output, usage, ...(handoffTo ? { handoffTo, history: result.history } : {}) };
     } catch (err) {
-      const cause: unknown = signal.aborted ? (signal.reason ?? err) : err;
+      const cause: unknown = signal.aborted ? (signal.reason ?? err) : asGuardrailTrip(err);
       if (recorder.error) throw new StepAttemptError(toErrorInfo(recorder.error), false, 0);
       // A cancelled run records RunCancelled itself; its aborted step records nothing more.
       if (parentSignal.aborted) throw new StepAttemptError(toErrorInfo(cause), false, 0);

@@ -9,6 +9,8 @@ export interface StartRequest {
   workflow: string;
   input: string;
   model?: string | undefined;
+  /** The SDK run context of every agent's run. */
+  runContext?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -32,8 +34,8 @@ export async function cancelHttpRun(engine: WorkflowEngine, runId: string, reaso
 }
 
 /** Fork `runId` at stream position `at` in the background; resolves with the new run's id. */
-export function forkHttpRun(engine: WorkflowEngine, runId: string, at: number, model?: string): Promise<string> {
-  return startFork(engine, runId, { at, ...(model ? { model } : {}) }, 'body.at').catch(missingKeyAsHttp(model));
+export function forkHttpRun(engine: WorkflowEngine, runId: string, at: number, model?: string, runContext?: Record<string, unknown>): Promise<string> {
+  return startFork(engine, runId, { at, ...(model ? { model } : {}), ...(runContext !== undefined ? { runContext } : {}) }, 'body.at').catch(missingKeyAsHttp(model));
 }
 
 /**

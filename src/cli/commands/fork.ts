@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../errors.js';
-import { intOption } from '../input.js';
+import { intOption, readRunContext } from '../input.js';
 import { loadEngineModules, workflowFrom } from './replaySupport.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
@@ -19,8 +19,10 @@ export function registerFork(program: Command, ctx: CliContext): void {
     .requiredOption('--at <position>', 'stream position of the source run to fork after', intOption(0))
     .option('--model <model>', 'model of the steps that run live')
     .option('--set <agent.instructions=text>', 'new instructions for an agent (repeatable)', collectSet, {})
+    .option('--run-context <json|@file>', "the fork's SDK run context (default: the source run's recorded one): a JSON object, or @ and a file holding one")
     .option('--workflow <name|path>', 'the workflow code (default: the agent list or workflow file recorded with the run, else the workflow registered under its name)')
-    .action(async (id: string, flags: { at: number; model?: string; set: Record<string, string>; workflow?: string }) => {
+    .action(async (id: string, flags: { at: number; model?: string; set: Record<string, string>; workflow?: string; runContext?: string }) => {
+      const runContext = readRunContext(flags.runContext);
       const { WorkflowEngine } = await loadEngineModules();
       const runId = await (await ctx.views()).resolveRunId(id);
       const engine = new WorkflowEngine({ store: await ctx.openStore(), ...(await ctx.engineOptions()) });
@@ -31,6 +33,7 @@ export function registerFork(program: Command, ctx: CliContext): void {
         ...(flags.model ? { model: flags.model } : {}),
         ...(Object.keys(flags.set).length ? { instructions: flags.set } : {}),
         ...(workflow ? { workflow } : {}),
+        ...(runContext !== undefined ? { runContext } : {}),
       }, '--at');
       const r = await engine.wait(forkId);
       if (ctx.json) ctx.output.json({ runId: r.runId, forkOf: { runId, position: flags.at }, status: r.status, result: r.result, partial: r.partial, error: r.error ?? null, usage: r.usage, durationMs: r.durationMs });

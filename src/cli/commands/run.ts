@@ -6,7 +6,7 @@ import type { RunStatus } from '../../projections/status.js';
 import type { CliContext } from '../context.js';
 import { exportTracesWhileRunning } from '../otel.js';
 import { signalExitCode } from '../errors.js';
-import { intOption, readInput } from '../input.js';
+import { intOption, readInput, readRunContext } from '../input.js';
 import { ProgressView } from '../progress.js';
 import { workflowFrom } from './replaySupport.js';
 import { submitDetached } from './runDetach.js';
@@ -19,6 +19,7 @@ interface RunFlags {
   retryDelay?: number;
   stepTimeout?: number;
   detach?: boolean;
+  runContext?: string;
 }
 
 export type { RunJson } from '../runEnd.js';
@@ -35,6 +36,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--stream', 'write the model output to stdout as it is generated (steps separated); the summary goes to stderr')
     .option('--step-timeout <ms>', 'fail a step attempt (model and tool calls) that runs longer than this (default 300000; 0: no limit)', intOption(0))
     .option('--detach', 'record the run and print its id at once; a worker (aigen worker, aigen serve) executes it')
+    .option('--run-context <json|@file>', "the SDK run context every agent's run gets (tools read runContext.context.<field>): a JSON object, or @ and a file holding one; recorded with secret fields scrubbed")
     .addHelpText(
       'after',
       `
@@ -43,7 +45,8 @@ Examples:
   $ aigen run research,writer "Tides" --json
   $ aigen run content_generation "Tides" --stream > article.txt
   $ echo "Write about tides" | aigen run examples/workflows/sequential.yaml
-  $ aigen run content_generation "Tides" --detach --json`,
+  $ aigen run content_generation "Tides" --detach --json
+  $ aigen run support "Where is my order?" --run-context '{"user":"ann"}'`,
     )
     .action(async (spec: string, inputArg: string | undefined, flags: RunFlags, command: Command) => {
       ctx.exitCode = await runWorkflow(ctx, spec, inputArg, flags, command);
@@ -52,6 +55,7 @@ Examples:
 
 async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | undefined, flags: RunFlags, command: Command): Promise<number> {
   if (flags.stream && ctx.json) throw new ValidationError('--stream writes text as it arrives and --json writes one JSON object: use one of them', { path: '--stream' });
+  const runContext = readRunContext(flags.runContext);
   const input = await readInput(inputArg, ctx.proc.stdin);
   const [{ catalog }, { WorkflowEngine }, { onRunDeltas }] = await Promise.all([
     ctx.project(),
@@ -66,7 +70,7 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   }
   const workflow = await workflowFrom(ctx, spec);
   const store = await ctx.openStore();
-  if (flags.detach) return submitDetached(ctx, store, workflow, input, { model: flags.model, maxRetries: flags.maxRetries, retryDelayMs: flags.retryDelay, stepTimeoutMs: flags.stepTimeout });
+  if (flags.detach) return submitDetached(ctx, store, workflow, input, { model: flags.model, maxRetries: flags.maxRetries, retryDelayMs: flags.retryDelay, stepTimeoutMs: flags.stepTimeout, runContext });
   await exportTracesWhileRunning(ctx);
   const views = await ctx.views();
   const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
@@ -122,6 +126,7 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
     maxRetries: flags.maxRetries,
     retryDelayMs: flags.retryDelay,
     stepTimeoutMs: flags.stepTimeout,
+    runContext,
   });
   const result = await engine.wait(runId);
   ctx.onInterrupt(undefined);

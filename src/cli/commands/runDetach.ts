@@ -19,7 +19,13 @@ export async function submitDetached(
   store: EventStore,
   workflow: Workflow,
   input: string,
-  options: { model?: string | undefined; maxRetries?: number | undefined; retryDelayMs?: number | undefined; stepTimeoutMs?: number | undefined },
+  options: {
+    model?: string | undefined;
+    maxRetries?: number | undefined;
+    retryDelayMs?: number | undefined;
+    stepTimeoutMs?: number | undefined;
+    runContext?: Record<string, unknown> | undefined;
+  },
 ): Promise<number> {
   const [{ WorkflowEngine }, { WorkersUnsupportedError }] = await Promise.all([import('../../runtime/engine.js'), import('../../runtime/errors.js')]);
   if (store.kind === 'memory') throw new WorkersUnsupportedError('memory', 'detached runs');
@@ -29,6 +35,7 @@ export async function submitDetached(
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.stepTimeoutMs !== undefined ? { stepTimeoutMs: options.stepTimeoutMs } : {}),
+    ...(options.runContext !== undefined ? { runContext: options.runContext } : {}),
   });
   if (ctx.json) ctx.output.json({ runId, workflow: workflow.name, status: 'queued' } satisfies DetachedJson);
   else {

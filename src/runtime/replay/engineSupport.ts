@@ -30,6 +30,8 @@ export interface ForkOptions {
   workflow?: Workflow;
   /** Id of the new run (default: a fresh UUID). */
   runId?: string;
+  /** The fork's SDK run context (default: the source run's recorded one); see `RunOptions.runContext`. */
+  runContext?: unknown;
 }
 
 /**
@@ -70,5 +72,6 @@ export function runOptionsOf(started: EventData<'RunStarted'>, runId: string): R
     retryDelayMs: started.options.retryDelayMs,
     // A run recorded without a limit is re-executed without one.
     stepTimeoutMs: started.options.stepTimeoutMs ?? 0,
+    ...(started.runContext !== undefined ? { runContext: started.runContext } : {}),
   };
 }

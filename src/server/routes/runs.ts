@@ -33,6 +33,9 @@ const modelSchema = z
   .max(200)
   .regex(/^[\w.:/@-]+$/, 'a model name has letters, digits and . : / @ - _ only');
 
+/** The SDK run context of a run: a JSON object (tools read its fields as `runContext.context.<field>`). */
+const runContextSchema = z.record(z.string(), z.json(), 'runContext is a JSON object, e.g. {"user": "ann"}');
+
 const startSchema = z.object({
   workflow: z.string().min(1).max(500),
   input: z
@@ -40,6 +43,7 @@ const startSchema = z.object({
     .max(100_000)
     .refine((s) => s.trim() !== '', 'input is empty'),
   model: modelSchema.optional(),
+  runContext: runContextSchema.optional(),
   /** Record the run and leave it to a worker (`aigen worker`, `aigen serve`) instead of executing it here. */
   detach: z.boolean().optional(),
 });
@@ -47,6 +51,8 @@ const startSchema = z.object({
 const forkSchema = z.object({
   at: z.number().int().min(0),
   model: modelSchema.optional(),
+  /** The fork's run context (default: the source run's recorded one). */
+  runContext: runContextSchema.optional(),
 });
 
 const cancelSchema = z.object({ reason: z.string().min(1).max(500).optional() });
@@ -122,8 +128,8 @@ export function runRoutes(deps: ServerOptions): Hono {
 
   app.post('/:id/fork', async (c) => {
     const source = await resolveRun(store, projections, runIdParam(c));
-    const { at, model } = await jsonBody(c, forkSchema);
-    const runId = await forkHttpRun(engine, source, at, model);
+    const { at, model, runContext } = await jsonBody(c, forkSchema);
+    const runId = await forkHttpRun(engine, source, at, model, runContext);
     return c.json({ runId, forkOf: { runId: source, position: at } }, 202, { Location: `/api/runs/${runId}` });
   });
 

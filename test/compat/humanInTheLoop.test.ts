@@ -1,0 +1,5 @@
+import { compatSuite } from './harness.js';
+import { brain } from './brains/humanInTheLoop.js';
+import { agent, input } from './examples/humanInTheLoop.js';
+
+compatSuite({ name: 'humanInTheLoop', input, agent, brain, killAt: 1 });
