@@ -47,13 +47,15 @@ export function summary(e) {
       return `${e.data.agentId} (attempt ${e.data.attempt})`;
     case 'ModelCalled':
     case 'ModelResponded':
-      return `${e.data.stepId} · ${e.data.model}`;
+      return `${e.data.stepId} · ${e.data.model}${within(e.data)}`;
     case 'ModelFailed':
-      return `${e.data.stepId} · ${e.data.model} · ${e.data.error.message}`;
+      return `${e.data.stepId} · ${e.data.model}${within(e.data)} · ${e.data.error.message}`;
     case 'ToolCalled':
     case 'ToolReturned':
     case 'ToolFailed':
-      return `${e.data.stepId} · ${e.data.tool}`;
+      return `${e.data.stepId} · ${e.data.server ? `${e.data.server}/` : ''}${e.data.tool}${within(e.data)}`;
+    case 'McpToolsListed':
+      return `${e.data.server} · ${e.data.tools.length} tool${e.data.tools.length === 1 ? '' : 's'}`;
     case 'HandoffRequested':
       return `${stateShort(e.data.from)} → ${stateShort(e.data.to)}`;
     case 'BranchTaken':
@@ -93,6 +95,14 @@ export function summary(e) {
     default:
       return '';
   }
+}
+
+/**
+ * Where a call nested inside a tool call (an agent used as a tool) belongs.
+ * @param {{ parentCallId?: string | undefined }} d
+ */
+function within(d) {
+  return d.parentCallId ? ` · in ${d.parentCallId}` : '';
 }
 
 /** @param {unknown} v */

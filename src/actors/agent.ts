@@ -1,4 +1,4 @@
-import type { FunctionTool, ModelSettings } from '@openai/agents';
+import type { FunctionTool, MCPServer, ModelSettings } from '@openai/agents';
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 
@@ -20,6 +20,8 @@ export interface AgentOptions {
   outputType?: AgentOutputType;
   /** One line that tells other agents (and handoff tool descriptions) what this agent does. */
   description?: string;
+  /** MCP servers (`MCPServerStdio`, `MCPServerStreamableHttp`) whose tools the agent may call; aigen connects them when a step needs them. */
+  mcpServers?: MCPServer[];
 }
 
 /**
@@ -41,6 +43,7 @@ export class AigenAgent {
   readonly handoffs: string[];
   outputType: AgentOutputType;
   description: string;
+  mcpServers: MCPServer[];
 
   constructor(type: string, options: AgentOptions & { instructions: string }) {
     if (!type) throw new ValidationError('agent type must not be empty', { path: 'type' });
@@ -58,6 +61,7 @@ export class AigenAgent {
     this.handoffs = [...(options.handoffs ?? [])];
     this.outputType = options.outputType ?? 'text';
     this.description = options.description ?? `${type} agent`;
+    this.mcpServers = options.mcpServers ?? [];
   }
 
   /** Allow this agent to hand the conversation over to another agent of the workflow. */

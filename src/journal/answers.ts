@@ -2,6 +2,7 @@ import { Usage, type ModelResponse } from '@openai/agents';
 import type { EventData } from '../events/catalogue.js';
 import type { ErrorInfo } from '../events/common.js';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
+import { addUsage, zeroUsage } from '../events/usage.js';
 
 /** A recorded failure, rethrown during re-execution with the same code, name and message. */
 export class RecordedError extends Error {
@@ -34,6 +35,9 @@ export class AnswerSource {
   private readonly decisions = new Map<string, EventData<'ApprovalDecided'>>();
   private readonly signals = new Map<string, EventData<'SignalReceived'>>();
   private readonly timers = new Map<string, { dueAt: string; fired: boolean }>();
+  private readonly mcpListings = new Map<string, EventData<'McpToolsListed'>['tools']>();
+  /** Usage of nested model calls by the id prefix of their tool call (see `nestedPrefix`). */
+  private readonly nested = new Map<string, EventData<'ModelResponded'>['response']['usage']>();
   readonly traceId: string | undefined;
   /**
    * The parallel branches' ChildRunStarted / ChildRunFinished in recorded order, as
@@ -59,10 +63,17 @@ export class AnswerSource {
               ...(r.responseId ? { responseId: r.responseId } : {}),
             },
           });
+          if (e.data.parentCallId !== undefined) {
+            const prefix = e.data.callId.slice(0, e.data.callId.lastIndexOf('.'));
+            this.nested.set(prefix, addUsage(this.nested.get(prefix) ?? zeroUsage(), r.usage));
+          }
           break;
         }
         case 'ModelFailed':
           this.models.set(e.data.callId, { ok: false, error: new RecordedError(e.data.error) });
+          break;
+        case 'McpToolsListed':
+          this.mcpListings.set(`${e.data.stepId}#${e.data.attempt}#${e.data.server}`, e.data.tools);
           break;
         case 'ToolReturned':
           this.tools.set(e.data.callId, { ok: true, value: e.data.output });
@@ -105,6 +116,16 @@ export class AnswerSource {
 
   tool(callId: string): Answer<unknown> | undefined {
     return this.tools.get(callId);
+  }
+
+  /** The recorded tool list an MCP server offered to a step attempt. */
+  mcpTools(stepId: string, attempt: number, server: string): EventData<'McpToolsListed'>['tools'] | undefined {
+    return this.mcpListings.get(`${stepId}#${attempt}#${server}`);
+  }
+
+  /** Summed usage of the recorded nested model calls whose ids start with `prefix.` (one tool call's nested runs). */
+  nestedUsage(prefix: string): EventData<'ModelResponded'>['response']['usage'] | undefined {
+    return this.nested.get(prefix);
   }
 
   /** The recorded decision of an approval. */

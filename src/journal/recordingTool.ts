@@ -1,6 +1,7 @@
 import type { FunctionTool, RunContext } from '@openai/agents';
 import type { AnswerSource } from './answers.js';
 import { toErrorInfo } from './errorInfo.js';
+import type { NestedCalls } from './nestedRuns.js';
 import type { Recorder } from './recorder.js';
 import { toJson } from './recordingModel.js';
 import type { ApprovalOutcome, Waits } from './waits.js';
@@ -16,6 +17,8 @@ export interface ToolScope {
   answers?: AnswerSource;
   /** Where a call that needs approval asks for it (the run parks until it is decided). */
   waits?: Waits;
+  /** Makes the runs nested inside a call (agents used as tools) part of the step. */
+  nested?: NestedCalls;
 }
 
 /** What the model gets instead of a tool's result when its call was rejected. */
@@ -60,7 +63,7 @@ function content(input: string): unknown {
  * model gets the rejection and its reason as the tool's result. The SDK itself is told no call
  * needs approval, so it never interrupts the run.
  */
-export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope): FunctionTool<unknown, never> {
+export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope, options: { server?: string } = {}): FunctionTool<unknown, never> {
   let calls = 0;
   const policy = t.needsApproval as ApprovalPolicy | undefined;
   return {
@@ -69,7 +72,7 @@ export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope)
     invoke: async (runContext, input, details) => {
       calls += 1;
       const callId = details?.toolCall?.callId ?? `${scope.stepId}.tool.${calls}`;
-      const base = { stepId: scope.stepId, callId, tool: t.name };
+      const base = { stepId: scope.stepId, callId, tool: t.name, ...(options.server !== undefined ? { server: options.server } : {}) };
       if (scope.waits && (await needsApproval(policy, runContext, input, callId))) {
         const outcome = await scope.waits.approval({
           approvalId: `${scope.stepId}.approval.${callId}`,
@@ -91,9 +94,15 @@ export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope)
       let output: unknown;
       try {
         const recorded = scope.answers?.tool(callId);
+        const { nested } = scope;
+        if (recorded) nested?.answered(callId);
         if (recorded && !recorded.ok) throw recorded.error;
         if (!recorded) await scope.recorder.flush(); // ToolCalled durable before a live call
-        output = recorded ? recorded.value : await t.invoke(runContext, input, details);
+        output = recorded
+          ? recorded.value
+          : nested
+            ? await nested.within(callId, t.name, () => t.invoke(runContext, input, details))
+            : await t.invoke(runContext, input, details);
       } catch (err) {
         await scope.recorder.durable('ToolFailed', { ...base, error: toErrorInfo(err) }, { actorId: scope.actorId });
         throw err;

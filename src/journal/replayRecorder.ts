@@ -3,6 +3,7 @@ import type { EventMetadata, RecordedEvent } from '../events/envelope.js';
 import { AigenError } from '../errors.js';
 import type { Recorder, RunIdentity } from './recorder.js';
 import { divergence, sameEvent, UNCOMPARED_TYPES, type Divergence } from './compare.js';
+import { isNestedEvent, NestedEventPool } from './nestedMatch.js';
 
 /**
  * Event kinds that may interleave differently on re-execution (kind → group): the parent's state
@@ -52,13 +53,17 @@ export class ReplayRecorder implements Recorder {
   matched = 0;
   /** Whether an event went to the tail. */
   private handedOn = false;
+  /** Recorded events of runs nested inside tool calls: matched apart, by callId (see {@link NestedEventPool}). */
+  private readonly nested: NestedEventPool;
 
   constructor(
     readonly identity: RunIdentity,
     log: readonly RecordedEvent[],
     private readonly tail: Recorder | undefined,
   ) {
-    this.expected = log.filter((e) => !UNCOMPARED_TYPES.has(e.type));
+    const compared = log.filter((e) => !UNCOMPARED_TYPES.has(e.type));
+    this.nested = new NestedEventPool(compared);
+    this.expected = compared.filter((e) => !isNestedEvent(e.data));
   }
 
   get error(): Error | undefined {
@@ -77,6 +82,10 @@ export class ReplayRecorder implements Recorder {
 
   record<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): void {
     if (this.failure) return;
+    if (isNestedEvent(data)) {
+      this.recordNested(type, data, meta);
+      return;
+    }
     if (this.exhausted) {
       if (this.tail) this.handOn(type, data, meta);
       else if (!UNCOMPARED_TYPES.has(type)) this.failure = new ReplayDivergenceError(divergence(this.nextPosition(), undefined, { type, data }));
@@ -124,6 +133,21 @@ export class ReplayRecorder implements Recorder {
     }
     // Only events of the other kind are left in the log: this one comes after its end.
     return 'tail';
+  }
+
+  /** A nested event matches its recorded twin in any order; a new one goes to the tail, or diverges. */
+  private recordNested<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata>): void {
+    const match = this.nested.take(type, data);
+    if (match.kind === 'matched') {
+      this.matched += 1;
+      return;
+    }
+    if (match.kind === 'new' && this.tail) {
+      this.handOn(type, data, meta);
+      return;
+    }
+    const recorded = match.kind === 'differs' ? match.recorded : undefined;
+    this.failure = new ReplayDivergenceError(divergence(recorded?.streamPosition ?? this.nextPosition(), recorded, { type, data }));
   }
 
   private handOn<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata>): void {

@@ -77,6 +77,7 @@ export function startRun(p: RunParams): RunHandle {
       ...(p.answers ? { answers: p.answers } : {}),
       deltas: deltaBusOf(p.store),
       waits,
+      liveServers: p.liveWaits ?? true,
     }),
     nextStepId: (agentId) => `${++stepSeq}-${agentId}`,
     recordBranch: (stepId, branch, reason) => recorder.durable('BranchTaken', { stepId, branch, reason }),
