@@ -20,6 +20,10 @@ const CONCURRENT: Record<string, string | undefined> = {
   ApprovalDecided: 'answer',
   SignalReceived: 'answer',
   TimerFired: 'answer',
+  // Parallel tool calls of one turn start and finish in any order (superseded by callId matching).
+  ToolCalled: 'tool',
+  ToolReturned: 'tool',
+  ToolFailed: 'tool',
 };
 
 /**
@@ -122,7 +126,7 @@ export class ReplayRecorder implements Recorder {
   private matchAhead(type: string, data: unknown): number | 'tail' | undefined {
     const group = CONCURRENT[type];
     if (!group) return undefined;
-    const anyOrder = group === 'answer';
+    const anyOrder = group === 'answer' || group === 'tool';
     for (let j = this.cursor; j < this.expected.length; j++) {
       const e = this.expected[j]!;
       const g = CONCURRENT[e.type];
