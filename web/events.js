@@ -47,18 +47,20 @@ export function summary(e) {
       return `${e.data.agentId} (attempt ${e.data.attempt})`;
     case 'ModelCalled':
     case 'ModelResponded':
-      return `${e.data.stepId} · ${e.data.model}`;
+      return `${e.data.stepId} · ${e.data.model}${within(e.data)}`;
     case 'ModelFailed':
-      return `${e.data.stepId} · ${e.data.model} · ${e.data.error.message}`;
+      return `${e.data.stepId} · ${e.data.model}${within(e.data)} · ${e.data.error.message}`;
     case 'ToolCalled':
     case 'ToolReturned':
     case 'ToolFailed':
-      return `${e.data.stepId} · ${e.data.tool}`;
+      return `${e.data.stepId} · ${e.data.server ? `${e.data.server}/` : ''}${e.data.tool}${within(e.data)}`;
     case 'GuardrailChecked': {
       const d = e.data;
       const verdict = d.error ? 'failed' : d.tripwireTriggered ? 'tripped' : d.behavior?.type === 'rejectContent' ? 'rejected' : 'passed';
       return `${d.stepId} · ${d.kind.replace('_', ' ')} guardrail ${d.guardrail}${d.tool ? ` · ${d.tool}` : ''} · ${verdict}`;
     }
+    case 'McpToolsListed':
+      return `${e.data.server} · ${e.data.tools.length} tool${e.data.tools.length === 1 ? '' : 's'}`;
     case 'HandoffRequested':
       return `${stateShort(e.data.from)} → ${stateShort(e.data.to)}`;
     case 'BranchTaken':
@@ -98,6 +100,14 @@ export function summary(e) {
     default:
       return '';
   }
+}
+
+/**
+ * Where a call nested inside a tool call (an agent used as a tool) belongs.
+ * @param {{ parentCallId?: string | undefined }} d
+ */
+function within(d) {
+  return d.parentCallId ? ` · in ${d.parentCallId}` : '';
 }
 
 /** @param {unknown} v */

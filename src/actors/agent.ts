@@ -1,4 +1,4 @@
-import type { FunctionTool, InputGuardrail, ModelSettings, OutputGuardrail } from '@openai/agents';
+import type { FunctionTool, InputGuardrail, MCPServer, ModelSettings, OutputGuardrail } from '@openai/agents';
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 
@@ -27,6 +27,8 @@ export interface AgentOptions {
   inputGuardrails?: InputGuardrail[];
   /** `@openai/agents` output guardrails: they check the step's final output; a tripwire fails the step. */
   outputGuardrails?: Array<OutputGuardrail<never>>;
+  /** MCP servers (`MCPServerStdio`, `MCPServerStreamableHttp`) whose tools the agent may call; aigen connects them when a step needs them. */
+  mcpServers?: MCPServer[];
 }
 
 /**
@@ -50,6 +52,7 @@ export class AigenAgent {
   description: string;
   inputGuardrails: InputGuardrail[];
   outputGuardrails: Array<OutputGuardrail<never>>;
+  mcpServers: MCPServer[];
 
   constructor(type: string, options: AgentOptions & { instructions: string }) {
     if (!type) throw new ValidationError('agent type must not be empty', { path: 'type' });
@@ -69,6 +72,7 @@ export class AigenAgent {
     this.description = options.description ?? `${type} agent`;
     this.inputGuardrails = [...(options.inputGuardrails ?? [])];
     this.outputGuardrails = [...(options.outputGuardrails ?? [])];
+    this.mcpServers = options.mcpServers ?? [];
   }
 
   /** Allow this agent to hand the conversation over to another agent of the workflow. */

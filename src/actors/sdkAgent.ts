@@ -33,7 +33,13 @@ function transferDescription(agent: AigenAgent, target: string): string {
  * SDK's `transfer_to_<agent>` tools, and the run stops as soon as the model calls one, so the
  * workflow actor (not the SDK loop) moves the conversation to the next agent actor.
  */
-export function toSdkAgent(agent: AigenAgent, model: Model, scope: ToolScope): { sdk: Agent<unknown, AgentOutputType>; transfers: Map<string, string> } {
+export function toSdkAgent(
+  agent: AigenAgent,
+  model: Model,
+  scope: ToolScope,
+  /** Tools already recorded (an MCP server's, see `mcpTools`). */
+  recorded: readonly FunctionTool<unknown, never>[] = [],
+): { sdk: Agent<unknown, AgentOutputType>; transfers: Map<string, string> } {
   const transfers = new Map<string, string>();
   const transferTools = agent.handoffs.map((target) => {
     const name = transferToolName(target);
@@ -52,7 +58,7 @@ export function toSdkAgent(agent: AigenAgent, model: Model, scope: ToolScope): {
     instructions: agent.instructions,
     model,
     modelSettings: agent.modelSettings,
-    tools: [...tools, ...transferTools] as FunctionTool[],
+    tools: [...tools, ...recorded, ...transferTools] as FunctionTool[],
     outputType: agent.outputType,
     toolUseBehavior: transferTools.length > 0 ? { stopAtToolNames: [...transfers.keys()] } : 'run_llm_again',
     // Guardrails run as the SDK runs them; each check is recorded and answered from the log on re-execution.

@@ -19,19 +19,21 @@ export function summarize(event: RecordedEvent): string {
     case 'TaskSent':
       return `${e.data.stepId} → ${e.data.agentId}${e.data.attempt > 1 ? ` (attempt ${e.data.attempt})` : ''}`;
     case 'ModelCalled':
-      return `${e.data.callId} ${e.data.model}`;
+      return `${e.data.callId} ${e.data.model}${within(e.data)}`;
     case 'ModelResponded':
-      return `${e.data.callId} ${e.data.model} ${formatTokens(e.data.response.usage)}`;
+      return `${e.data.callId} ${e.data.model} ${formatTokens(e.data.response.usage)}${within(e.data)}`;
     case 'ModelFailed':
-      return `${e.data.callId} ${e.data.model}: ${oneLine(e.data.error.message, 80)}${e.data.retryable ? ' (retryable)' : ''}`;
+      return `${e.data.callId} ${e.data.model}: ${oneLine(e.data.error.message, 80)}${e.data.retryable ? ' (retryable)' : ''}${within(e.data)}`;
     case 'ToolCalled':
-      return `${e.data.callId} ${e.data.tool}(${oneLine(e.data.arguments, 60)})`;
+      return `${e.data.callId} ${toolName(e.data)}(${oneLine(e.data.arguments, 60)})${within(e.data)}`;
     case 'ToolReturned':
-      return `${e.data.callId} ${e.data.tool} → ${oneLine(JSON.stringify(e.data.output), 60)}`;
+      return `${e.data.callId} ${toolName(e.data)} → ${oneLine(JSON.stringify(e.data.output), 60)}${within(e.data)}`;
     case 'ToolFailed':
-      return `${e.data.callId} ${e.data.tool}: ${oneLine(e.data.error.message, 80)}`;
+      return `${e.data.callId} ${toolName(e.data)}: ${oneLine(e.data.error.message, 80)}${within(e.data)}`;
     case 'GuardrailChecked':
       return `${e.data.stepId} ${e.data.kind.replace('_', ' ')} guardrail ${e.data.guardrail}${e.data.callId ? ` (${e.data.tool ?? 'tool'} ${e.data.callId})` : ''}: ${guardrailVerdict(e.data)}`;
+    case 'McpToolsListed':
+      return `${e.data.stepId} ${e.data.server}: ${e.data.tools.map((t) => t.name).join(', ') || 'no tools'}`;
     case 'HandoffRequested':
       return `${e.data.from} → ${e.data.to}`;
     case 'BranchTaken':
@@ -67,6 +69,16 @@ function guardrailVerdict(d: { tripwireTriggered: boolean; behavior?: { type: st
   if (d.tripwireTriggered) return 'tripped';
   if (d.behavior?.type === 'rejectContent') return `rejected: ${oneLine(d.behavior.message ?? '', 60)}`;
   return 'passed';
+}
+
+/** ` in <parentCallId>` for a call nested inside a tool call (an agent used as a tool). */
+function within(d: { parentCallId?: string | undefined }): string {
+  return d.parentCallId ? ` in ${d.parentCallId}` : '';
+}
+
+/** A tool's name, with its MCP server's when it has one. */
+function toolName(d: { tool: string; server?: string | undefined }): string {
+  return d.server ? `${d.server}/${d.tool}` : d.tool;
 }
 
 function paintType(type: string, style: Styles): string {

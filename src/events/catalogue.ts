@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { errorInfoSchema, jsonSchema as writeJson, stateValueSchema, usageSchema } from './common.js';
 
 const id = z.string().min(1);
+/** Set on the events of a run nested inside a tool call (an agent used as a tool): that call's callId. */
+const nested = z.string().min(1).optional();
+/** Set on the events of an MCP tool call: the name of the server that serves the tool. */
+const mcpServer = z.string().min(1).optional();
 
 export const runOptionsSchema = z.object({
   maxRetries: z.number().int().nonnegative(),
@@ -92,12 +96,14 @@ return {
     callId: id,
     model: z.string(),
     requestDigest: z.string(),
+    parentCallId: nested,
   }),
   ModelResponded: z.object({
     stepId: id,
     callId: id,
     model: z.string(),
     response: z.object({ output: z.array(jsonSchema), usage: usageSchema, responseId: z.string().optional() }),
+    parentCallId: nested,
   }),
   ModelFailed: z.object({
     stepId: id,
@@ -105,10 +111,21 @@ return {
     model: z.string(),
     error: errorInfoSchema,
     retryable: z.boolean(),
+    parentCallId: nested,
   }),
-  ToolCalled: z.object({ stepId: id, callId: id, tool: z.string(), arguments: z.string() }),
-  ToolReturned: z.object({ stepId: id, callId: id, tool: z.string(), output: jsonSchema }),
-  ToolFailed: z.object({ stepId: id, callId: id, tool: z.string(), error: errorInfoSchema }),
+  ToolCalled: z.object({ stepId: id, callId: id, tool: z.string(), arguments: z.string(), parentCallId: nested, server: mcpServer }),
+  ToolReturned: z.object({ stepId: id, callId: id, tool: z.string(), output: jsonSchema, parentCallId: nested, server: mcpServer }),
+  ToolFailed: z.object({ stepId: id, callId: id, tool: z.string(), error: errorInfoSchema, parentCallId: nested, server: mcpServer }),
+  /**
+   * The tools an MCP server offered to the agent of a step, as listed when the step ran: replay
+   * builds the same tools from this list without contacting the server.
+   */
+  McpToolsListed: z.object({
+    stepId: id,
+    attempt: z.number().int().positive(),
+    server: z.string().min(1),
+    tools: z.array(z.object({ name: z.string().min(1), description: z.string().optional(), inputSchema: jsonSchema })),
+  }),
   /**
    * A guardrail checked an agent's input or final output, or a tool call's arguments or result
    * (`callId`): its decision, durable before the SDK acts on it, so re-execution answers it from

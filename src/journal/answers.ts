@@ -2,6 +2,7 @@ import { Usage, type ModelResponse } from '@openai/agents';
 import type { EventData } from '../events/catalogue.js';
 import type { ErrorInfo } from '../events/common.js';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
+import { addUsage, zeroUsage } from '../events/usage.js';
 
 /** A recorded failure, rethrown during re-execution with the same code, name and message. */
 export class RecordedError extends Error {
@@ -45,6 +46,9 @@ export class AnswerSource {
   /** Guardrail checks by {@link guardrailCheckKey}, in recorded order (a key may repeat). */
   private readonly guardrails = new Map<string, Array<EventData<'GuardrailChecked'>>>();
   private readonly guardrailKeys: Array<{ key: string; data: EventData<'GuardrailChecked'> }> = [];
+  private readonly mcpListings = new Map<string, EventData<'McpToolsListed'>['tools']>();
+  /** Usage of nested model calls by the id prefix of their tool call (see `nestedPrefix`). */
+  private readonly nested = new Map<string, EventData<'ModelResponded'>['response']['usage']>();
   readonly traceId: string | undefined;
   /**
    * The parallel branches' ChildRunStarted / ChildRunFinished in recorded order, as
@@ -70,10 +74,17 @@ export class AnswerSource {
               ...(r.responseId ? { responseId: r.responseId } : {}),
             },
           });
+          if (e.data.parentCallId !== undefined) {
+            const prefix = e.data.callId.slice(0, e.data.callId.lastIndexOf('.'));
+            this.nested.set(prefix, addUsage(this.nested.get(prefix) ?? zeroUsage(), r.usage));
+          }
           break;
         }
         case 'ModelFailed':
           this.models.set(e.data.callId, { ok: false, error: new RecordedError(e.data.error) });
+          break;
+        case 'McpToolsListed':
+          this.mcpListings.set(`${e.data.stepId}#${e.data.attempt}#${e.data.server}`, e.data.tools);
           break;
         case 'ToolReturned':
           this.tools.set(e.data.callId, { ok: true, value: e.data.output });
@@ -137,6 +148,16 @@ export class AnswerSource {
   /** The keys of one step attempt's recorded checks of one kind, in log order. */
   guardrailOrder(stepId: string, attempt: number, kind: EventData<'GuardrailChecked'>['kind']): string[] {
     return this.guardrailKeys.filter(({ data: d }) => d.stepId === stepId && d.attempt === attempt && d.kind === kind).map((k) => k.key);
+  }
+
+  /** The recorded tool list an MCP server offered to a step attempt. */
+  mcpTools(stepId: string, attempt: number, server: string): EventData<'McpToolsListed'>['tools'] | undefined {
+    return this.mcpListings.get(`${stepId}#${attempt}#${server}`);
+  }
+
+  /** Summed usage of the recorded nested model calls whose ids start with `prefix.` (one tool call's nested runs). */
+  nestedUsage(prefix: string): EventData<'ModelResponded'>['response']['usage'] | undefined {
+    return this.nested.get(prefix);
   }
 
   /** The recorded decision of an approval. */

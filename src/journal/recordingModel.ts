@@ -24,6 +24,16 @@ export interface ModelCallScope {
    * response (or failure) is durable.
    */
   live?: { bus: DeltaBus; runId: string; agentId: string };
+  /**
+   * Set for the model calls of a run nested inside a tool call (an agent used as a tool): their
+   * events carry the tool call's id as `parentCallId`, `callId` gives each call its id, and
+   * `observe` sees each request before it is recorded and each recorded response.
+   */
+  nested?: {
+    parentCallId: string;
+    callId: () => string;
+    observe?: { request(request: ModelRequest): void; response(response: ModelResponse): void; failed(error: unknown): void };
+  };
 }
 
 /** JSON-safe copy (drops undefined, functions) so recorded payloads validate. */
@@ -69,7 +79,7 @@ export class RecordingModel implements Model {
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
     const { stepId, attempt } = this.scope;
     this.calls += 1;
-    const callId = `${stepId}.${attempt}.${this.calls}`;
+    const callId = this.scope.nested?.callId() ?? `${stepId}.${attempt}.${this.calls}`;
     try {
       return await this.call(callId, request);
     } finally {
@@ -79,8 +89,10 @@ export class RecordingModel implements Model {
   }
 
   private async call(callId: string, request: ModelRequest): Promise<ModelResponse> {
-    const { recorder, stepId, actorId, modelName } = this.scope;
-    recorder.record('ModelCalled', { stepId, callId, model: modelName, requestDigest: requestDigest(request) }, { actorId });
+    const { recorder, stepId, actorId, modelName, nested } = this.scope;
+    const parent = nested ? { parentCallId: nested.parentCallId } : {};
+    nested?.observe?.request(request);
+    recorder.record('ModelCalled', { stepId, callId, model: modelName, requestDigest: requestDigest(request), ...parent }, { actorId });
     // A replay that already diverged must not reach a live model.
     if (recorder.error) throw recorder.error;
     let response: ModelResponse;
@@ -91,9 +103,10 @@ export class RecordingModel implements Model {
       if (request.signal?.aborted) throw err;
       await recorder.durable(
         'ModelFailed',
-        { stepId, callId, model: modelName, error: toErrorInfo(err), retryable: isRetryable(err) },
+        { stepId, callId, model: modelName, error: toErrorInfo(err), retryable: isRetryable(err), ...parent },
         { actorId },
       );
+      nested?.observe?.failed(err);
       throw err;
     }
     const responded = {
@@ -105,15 +118,18 @@ export class RecordingModel implements Model {
         usage: usageOf(response.usage),
         ...(response.responseId ? { responseId: response.responseId } : {}),
       },
+      ...parent,
     };
     try {
       assertFitsInEvent('ModelResponded', responded);
     } catch (err) {
       // Too large to record: the call fails for good, recorded, so a resume answers it from the log.
-      await recorder.durable('ModelFailed', { stepId, callId, model: modelName, error: toErrorInfo(err), retryable: false }, { actorId });
+      await recorder.durable('ModelFailed', { stepId, callId, model: modelName, error: toErrorInfo(err), retryable: false, ...parent }, { actorId });
+      nested?.observe?.failed(err);
       throw err;
     }
     await recorder.durable('ModelResponded', responded, { actorId });
+    nested?.observe?.response(response);
     return response;
   }
 

@@ -2,6 +2,7 @@ import type { FunctionTool, RunContext } from '@openai/agents';
 import type { AnswerSource } from './answers.js';
 import { toErrorInfo } from './errorInfo.js';
 import type { InFlightCalls } from './inFlight.js';
+import type { NestedCalls } from './nestedRuns.js';
 import type { Recorder } from './recorder.js';
 import { toJson } from './recordingModel.js';
 import { recordingToolInputGuardrails, recordingToolOutputGuardrails } from './recordingGuardrail.js';
@@ -22,6 +23,8 @@ export interface ToolScope {
   waits?: Waits;
   /** The run's live calls in flight (a run that parks lets them finish and record first). */
   inFlight?: InFlightCalls;
+  /** Makes the runs nested inside a call (agents used as tools) part of the step. */
+  nested?: NestedCalls;
 }
 
 /** What the model gets instead of a tool's result when its call was rejected. */
@@ -67,7 +70,7 @@ function content(input: string): unknown {
  * needs approval, so it never interrupts the run. The tool's input and output guardrails are
  * recorded too (GuardrailChecked per call, see `recordingGuardrail.ts`).
  */
-export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope): FunctionTool<unknown, never> {
+export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope, options: { server?: string } = {}): FunctionTool<unknown, never> {
   let calls = 0;
   const policy = t.needsApproval as ApprovalPolicy | undefined;
   const guardrails = { recorder: scope.recorder, stepId: scope.stepId, attempt: scope.attempt ?? 1, actorId: scope.actorId, ...(scope.answers ? { answers: scope.answers } : {}) };
@@ -81,7 +84,7 @@ export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope)
     invoke: async (runContext, input, details) => {
       calls += 1;
       const callId = details?.toolCall?.callId ?? `${scope.stepId}.tool.${calls}`;
-      const base = { stepId: scope.stepId, callId, tool: t.name };
+      const base = { stepId: scope.stepId, callId, tool: t.name, ...(options.server !== undefined ? { server: options.server } : {}) };
       if (scope.waits && (await needsApproval(policy, runContext, input, callId))) {
         const outcome = await scope.waits.approval({
           approvalId: `${scope.stepId}.approval.${callId}`,
@@ -101,12 +104,18 @@ export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope)
       // A replay that already diverged must not run a live tool.
       if (scope.recorder.error) throw scope.recorder.error;
       const recorded = scope.answers?.tool(callId);
+      const { nested } = scope;
+      if (recorded) nested?.answered(callId);
       const settle = async (): Promise<unknown> => {
         let output: unknown;
         try {
           if (recorded && !recorded.ok) throw recorded.error;
           if (!recorded) await scope.recorder.beforeLiveCall(`tool ${t.name} (call ${callId})`); // ToolCalled durable before a live call
-          output = recorded ? recorded.value : await t.invoke(runContext, input, details);
+          output = recorded
+            ? recorded.value
+            : nested
+              ? await nested.within(callId, t.name, () => t.invoke(runContext, input, details))
+              : await t.invoke(runContext, input, details);
         } catch (err) {
           await scope.recorder.durable('ToolFailed', { ...base, error: toErrorInfo(err) }, { actorId: scope.actorId });
           throw err;

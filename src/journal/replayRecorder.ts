@@ -3,6 +3,7 @@ import type { EventMetadata, RecordedEvent } from '../events/envelope.js';
 import { AigenError } from '../errors.js';
 import type { Recorder, RunIdentity } from './recorder.js';
 import { divergence, sameEvent, UNCOMPARED_TYPES, type Divergence } from './compare.js';
+import { isNestedEvent, NestedEventPool } from './nestedMatch.js';
 
 /**
  * The lane of an event that may interleave with others on re-execution, or undefined for an
@@ -10,8 +11,9 @@ import { divergence, sameEvent, UNCOMPARED_TYPES, type Divergence } from './comp
  * freely. A parent's state changes and its parallel branches' ends are two lanes (branches end
  * concurrently). Each tool call of a turn is a lane (`call:<callId>`): the SDK runs a turn's
  * function calls at once, so they finish in any order live, while re-execution answers recorded
- * ones at once; what happens inside a call (its approval, its guardrail checks, a nested agent's
- * model calls, which carry `parentCallId`) stays in the call's lane. Each wait (an
+ * ones at once; what happens to a call (its approval, its guardrail checks) stays in the call's
+ * lane. (Events of runs nested inside a call carry `parentCallId` and are matched apart, see
+ * {@link NestedEventPool}.) Each wait (an
  * approval, a signal, a timer) is a lane: decisions arrive from outside in any order.
  */
 export function laneOf(type: string, data: unknown): string | undefined {
@@ -42,11 +44,8 @@ export function laneOf(type: string, data: unknown): string | undefined {
     case 'TimerFired':
       // A timeout's timer (`<wait id>.timeout`) is in the lane of what it times out.
       return waitLane((str('timerId') ?? '').replace(/\.timeout$/, ''));
-    default: {
-      // Anything recorded inside a tool call (a nested agent's model calls, a tool guardrail).
-      const parent = str('parentCallId');
-      return parent !== undefined ? `call:${parent}` : undefined;
-    }
+    default:
+      return undefined;
   }
 }
 
@@ -87,13 +86,17 @@ export class ReplayRecorder implements Recorder {
   matched = 0;
   /** Whether an event went to the tail. */
   private handedOn = false;
+  /** Recorded events of runs nested inside tool calls: matched apart, by callId (see {@link NestedEventPool}). */
+  private readonly nested: NestedEventPool;
 
   constructor(
     readonly identity: RunIdentity,
     log: readonly RecordedEvent[],
     private readonly tail: Recorder | undefined,
   ) {
-    this.expected = log.filter((e) => !UNCOMPARED_TYPES.has(e.type));
+    const compared = log.filter((e) => !UNCOMPARED_TYPES.has(e.type));
+    this.nested = new NestedEventPool(compared);
+    this.expected = compared.filter((e) => !isNestedEvent(e.data));
   }
 
   get error(): Error | undefined {
@@ -112,6 +115,10 @@ export class ReplayRecorder implements Recorder {
 
   record<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata> = {}): void {
     if (this.failure) return;
+    if (isNestedEvent(data)) {
+      this.recordNested(type, data, meta);
+      return;
+    }
     if (this.exhausted) {
       if (this.tail) this.handOn(type, data, meta);
       else if (!UNCOMPARED_TYPES.has(type)) this.failure = new ReplayDivergenceError(divergence(this.nextPosition(), undefined, { type, data }));
@@ -155,6 +162,21 @@ export class ReplayRecorder implements Recorder {
       return sameEvent(e, { type, data }) ? j : undefined;
     }
     return 'tail';
+  }
+
+  /** A nested event matches its recorded twin in any order; a new one goes to the tail, or diverges. */
+  private recordNested<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata>): void {
+    const match = this.nested.take(type, data);
+    if (match.kind === 'matched') {
+      this.matched += 1;
+      return;
+    }
+    if (match.kind === 'new' && this.tail) {
+      this.handOn(type, data, meta);
+      return;
+    }
+    const recorded = match.kind === 'differs' ? match.recorded : undefined;
+    this.failure = new ReplayDivergenceError(divergence(recorded?.streamPosition ?? this.nextPosition(), recorded, { type, data }));
   }
 
   private handOn<T extends EventType>(type: T, data: EventData<T>, meta: Partial<EventMetadata>): void {

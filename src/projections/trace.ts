@@ -73,6 +73,23 @@ function stepOf(t: TraceState, stepId: string): string {
   return find(t.spans, id) >= 0 ? id : RUN_SPAN;
 }
 
+/**
+ * The span a model or tool call belongs to: the tool call whose nested run made it (an agent used
+ * as a tool), else its step.
+ */
+function callParent(t: TraceState, d: { stepId: string; parentCallId?: string | undefined }): string {
+  if (d.parentCallId !== undefined && find(t.spans, `tool:${d.parentCallId}`) >= 0) return `tool:${d.parentCallId}`;
+  return stepOf(t, d.stepId);
+}
+
+/** Attributes of a call nested inside a tool call, or served by an MCP server. */
+function callLinks(d: { parentCallId?: string | undefined; server?: string | undefined }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (d.parentCallId !== undefined) out.parentCallId = d.parentCallId;
+  if (d.server !== undefined) out.server = d.server;
+  return out;
+}
+
 /** Add a span; one with the same id (e.g. a model call re-issued on resume) is replaced in place. */
 function add(next: TraceState, span: SpanRecord): void {
   const i = find(next.spans, span.id);
@@ -150,26 +167,26 @@ export function applyTrace(t: TraceState, event: AigenEvent): TraceState {
     }
     case 'ModelCalled': {
       const d = event.data;
-      add(next, { id: `model:${d.callId}`, kind: 'model', name: d.model, parent: stepOf(t, d.stepId), startedAt: at, status: 'running', attributes: { callId: d.callId, stepId: d.stepId, model: d.model, requestDigest: d.requestDigest } });
+      add(next, { id: `model:${d.callId}`, kind: 'model', name: d.model, parent: callParent(t, d), startedAt: at, status: 'running', attributes: { callId: d.callId, stepId: d.stepId, model: d.model, requestDigest: d.requestDigest, ...callLinks(d) } });
       break;
     }
     case 'ModelResponded':
     case 'ModelFailed': {
       const d = event.data;
-      const fresh: SpanRecord = { id: `model:${d.callId}`, kind: 'model', name: d.model, parent: stepOf(t, d.stepId), startedAt: at, status: 'running', attributes: { callId: d.callId, stepId: d.stepId, model: d.model } };
+      const fresh: SpanRecord = { id: `model:${d.callId}`, kind: 'model', name: d.model, parent: callParent(t, d), startedAt: at, status: 'running', attributes: { callId: d.callId, stepId: d.stepId, model: d.model, ...callLinks(d) } };
       if (event.type === 'ModelResponded') upsert(next, fresh, { status: 'ok', endedAt: at, usage: event.data.response.usage }, { responseId: event.data.response.responseId });
       else upsert(next, fresh, { status: 'error', endedAt: at }, { error: event.data.error, retryable: event.data.retryable });
       break;
     }
     case 'ToolCalled': {
       const d = event.data;
-      add(next, { id: `tool:${d.callId}`, kind: 'tool', name: d.tool, parent: stepOf(t, d.stepId), startedAt: at, status: 'running', attributes: { callId: d.callId, stepId: d.stepId, arguments: previewValue(d.arguments) } });
+      add(next, { id: `tool:${d.callId}`, kind: 'tool', name: d.tool, parent: callParent(t, d), startedAt: at, status: 'running', attributes: { callId: d.callId, stepId: d.stepId, arguments: previewValue(d.arguments), ...callLinks(d) } });
       break;
     }
     case 'ToolReturned':
     case 'ToolFailed': {
       const d = event.data;
-      const fresh: SpanRecord = { id: `tool:${d.callId}`, kind: 'tool', name: d.tool, parent: stepOf(t, d.stepId), startedAt: at, status: 'running', attributes: { callId: d.callId, stepId: d.stepId } };
+      const fresh: SpanRecord = { id: `tool:${d.callId}`, kind: 'tool', name: d.tool, parent: callParent(t, d), startedAt: at, status: 'running', attributes: { callId: d.callId, stepId: d.stepId, ...callLinks(d) } };
       if (event.type === 'ToolReturned') upsert(next, fresh, { status: 'ok', endedAt: at }, { output: previewValue(event.data.output) });
       else upsert(next, fresh, { status: 'error', endedAt: at }, { error: event.data.error });
       break;

@@ -32,7 +32,7 @@ function toSpan(r: SpanRecord): TraceSpan {
 
 /**
  * Build the span tree of a run from its trace projection: run → steps → model calls, tool calls,
- * handoffs, branches; child runs under the run; SDK spans under their SDK parent, else under the
+ * handoffs, branches (the calls of a run nested in a tool call under that tool call); child runs under the run; SDK spans under their SDK parent, else under the
  * step that was running when they were recorded. Siblings are ordered by start time.
  * @example
  * ```ts

@@ -84,6 +84,7 @@ export function startRun(p: RunParams): RunHandle {
       waits,
       inFlight,
       ...(p.runContext !== undefined ? { runContext: p.runContext } : {}),
+      liveServers: p.liveWaits ?? true,
     }),
     nextStepId: (agentId) => `${++stepSeq}-${agentId}`,
     recordBranch: (stepId, branch, reason) => recorder.durable('BranchTaken', { stepId, branch, reason }),

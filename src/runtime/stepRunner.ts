@@ -1,13 +1,15 @@
 import {
-  InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered, ToolInputGuardrailTripwireTriggered, ToolOutputGuardrailTripwireTriggered,
-  type Model, type Runner,
+  InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered, Runner, ToolInputGuardrailTripwireTriggered, ToolOutputGuardrailTripwireTriggered,
+  type Model,
 } from '@openai/agents';
 import type { AgentAttempt, StepRunner } from '../actors/agentMachine.js';
-import type { AigenAgent } from '../actors/agent.js';
+import { AigenAgent } from '../actors/agent.js';
 import { handoffTarget, lastAssistantText, toSdkAgent } from '../actors/sdkAgent.js';
 import type { Usage } from '../events/common.js';
 import { addUsage, zeroUsage } from '../events/usage.js';
 import { RecordingModel, toJson, usageOf } from '../journal/recordingModel.js';
+import { NestedRuns } from '../journal/nestedRuns.js';
+import { mcpTools, type McpTools } from '../journal/mcpTools.js';
 import type { Clock } from './clock.js';
 import { toErrorInfo } from '../journal/errorInfo.js';
 import { GuardrailTrippedError, RunCancelledError, StepTimeoutError } from './errors.js';
@@ -50,6 +52,8 @@ export interface StepRunnerDeps {
   inFlight?: InFlightCalls;
   /** The run's SDK run context (`RunContext.context`); each attempt gets its own copy. */
   runContext?: unknown;
+  /** False when the run may not contact MCP servers (replay --verify): their tool lists come from the log. Default true. */
+  liveServers?: boolean;
 }
 
 /**
@@ -70,6 +74,14 @@ function asGuardrailTrip(err: unknown): unknown {
     e = (e as { error?: unknown; cause?: unknown }).error ?? (e as { cause?: unknown }).cause;
   }
   return err;
+
+}
+
+
+/** The agent a nested run's model is resolved for: named after the tool call that runs it. */
+function nestedAgent(tool: string): AigenAgent {
+  const id = tool.replace(/[^A-Za-z0-9_.-]/g, '_') || 'nested';
+  return new AigenAgent(id, { instructions: '', description: `agent run by tool ${tool}` });
 }
 
 /** Backoff before attempt `attempt + 1`: retryDelayMs × 2^(attempt-1), ±25 % jitter when enabled. */
@@ -128,6 +140,16 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     if (!model) models.set(key, (model = deps.resolveModel(modelName, agent)));
     return model;
   };
+  // Runs nested inside tool calls (agents as tools) resolve their models through the run's
+  // resolver: the step's runner hands its model provider down to every nested runner.
+  const nestedModels = new Map<string, Model | Promise<Model>>();
+  const nested = new NestedRuns((name, tool) => {
+    const key = `${tool}\u0000${name}`;
+    let model = nestedModels.get(key);
+    if (!model) nestedModels.set(key, (model = deps.resolveModel(name, nestedAgent(tool))));
+    return model;
+  }, deps.defaultModel);
+  const runner = new Runner({ ...deps.runner.config, modelProvider: nested.provider });
   return async (task: AgentAttempt, parentSignal: AbortSignal): Promise<StepOutcome> => {
     const { agent, stepId, actorId, attempt } = task;
     const { recorder } = deps;
@@ -135,20 +157,26 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     recorder.record('TaskSent', { stepId, agentId: agent.agentId, input: toJson(task.input), attempt }, meta);
     const modelName = agent.model ?? deps.defaultModel;
     const { signal, dispose } = linkedSignal(parentSignal, deps.clock, deps.stepTimeoutMs, stepId);
+    let mcp: McpTools | undefined;
     try {
       const live = deps.deltas ? { live: { bus: deps.deltas, runId: recorder.identity.runId, agentId: agent.agentId } } : {};
       const model = new RecordingModel(await modelFor(modelName, agent), {
         recorder, stepId, attempt, actorId, modelName, ...live, ...(deps.answers ? { answers: deps.answers } : {}),
       });
-      const { sdk, transfers } = toSdkAgent(agent, model, {
-        recorder, stepId, actorId, attempt, agentId: agent.agentId, ...(deps.answers ? { answers: deps.answers } : {}), ...(deps.waits ? { waits: deps.waits } : {}), ...(deps.inFlight ? { inFlight: deps.inFlight } : {}),
-      });
+      const answers = deps.answers ? { answers: deps.answers } : {};
+      const scope = {
+        recorder, stepId, actorId, attempt, agentId: agent.agentId, ...answers, ...(deps.waits ? { waits: deps.waits } : {}), ...(deps.inFlight ? { inFlight: deps.inFlight } : {}),
+        nested: nested.forAttempt({ recorder, stepId, attempt, actorId, ...answers }),
+      };
+      if (agent.mcpServers.length > 0) mcp = await mcpTools(agent.mcpServers, { ...scope, attempt, live: deps.liveServers ?? true });
+      const { sdk, transfers } = toSdkAgent(agent, model, scope, mcp?.tools);
       // A copy per attempt: what one attempt's tools change in it cannot reach another (re-execution answers them from the log).
       const context = deps.runContext === undefined ? {} : { context: structuredClone(deps.runContext) };
-      const result = await deps.runner.run(sdk, task.input, { signal, maxTurns: deps.maxTurns, ...context });
+      const result = await runner.run(sdk, task.input, { signal, maxTurns: deps.maxTurns, ...context });
       // Function tools ask through the run's waits; any other SDK interruption has no final output.
       if (result.interruptions.length > 0) throw new ToolApprovalUnsupportedError(result.interruptions.map((i) => i.name ?? i.type));
-      const usage = result.rawResponses.reduce((sum, r) => addUsage(sum, usageOf(r.usage)), zeroUsage());
+      const own = result.rawResponses.reduce((sum, r) => addUsage(sum, usageOf(r.usage)), zeroUsage());
+      const usage = addUsage(own, nested.usage(stepId, attempt));
       const handoffTo = handoffTarget(result.newItems, transfers);
       const finalOutput: unknown = result.finalOutput;
       const text = handoffTo
@@ -182,6 +210,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       throw new StepAttemptError(info, willRetry, retryInMs);
     } finally {
       dispose();
+      await mcp?.close();
     }
   };
 }
