@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import { EXIT } from '../errors.js';
 import { intOption } from '../input.js';
+import { exitCodeOfRun, reportRunEnd, storeFlagOf } from '../runEnd.js';
 import { loadEngineModules, workflowFrom } from './replaySupport.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
@@ -20,9 +20,10 @@ export function registerFork(program: Command, ctx: CliContext): void {
     .option('--model <model>', 'model of the steps that run live')
     .option('--set <agent.instructions=text>', 'new instructions for an agent (repeatable)', collectSet, {})
     .option('--workflow <name|path>', 'the workflow code (default: the agent list or workflow file recorded with the run, else the workflow registered under its name)')
-    .action(async (id: string, flags: { at: number; model?: string; set: Record<string, string>; workflow?: string }) => {
+    .action(async (id: string, flags: { at: number; model?: string; set: Record<string, string>; workflow?: string }, command: Command) => {
       const { WorkflowEngine } = await loadEngineModules();
-      const runId = await (await ctx.views()).resolveRunId(id);
+      const views = await ctx.views();
+      const runId = await views.resolveRunId(id);
       const engine = new WorkflowEngine({ store: await ctx.openStore(), ...(await ctx.engineOptions()) });
       const workflow = flags.workflow ? await workflowFrom(ctx, flags.workflow) : undefined;
       const { startFork } = await import('../../app/start.js');
@@ -32,12 +33,12 @@ export function registerFork(program: Command, ctx: CliContext): void {
         ...(Object.keys(flags.set).length ? { instructions: flags.set } : {}),
         ...(workflow ? { workflow } : {}),
       }, '--at');
-      const r = await engine.wait(forkId);
-      if (ctx.json) ctx.output.json({ runId: r.runId, forkOf: { runId, position: flags.at }, status: r.status, result: r.result, partial: r.partial, error: r.error ?? null, usage: r.usage, durationMs: r.durationMs });
-      else {
-        ctx.output.err.line(`fork of ${runId} at ${flags.at}: run ${r.runId} ${r.status}`);
-        ctx.output.out.line(typeof r.result === 'string' ? r.result : JSON.stringify(r.result));
-      }
-      ctx.exitCode = r.status === 'failed' || r.status === 'cancelled' ? EXIT.failed : EXIT.ok;
+      const result = await engine.wait(forkId);
+      const final = await views.freshStatus(forkId).catch(() => undefined);
+      const forkOf = { runId, position: flags.at };
+      if (!ctx.json) ctx.output.err.line(`fork of ${runId} at ${flags.at}: run ${result.runId}`);
+      // As `aigen run` reports a run's end: the result, or what a waiting fork waits for and how to decide.
+      const report = await reportRunEnd(ctx, result, final, { storeFlag: storeFlagOf(ctx, command), extra: { forkOf } });
+      ctx.exitCode = exitCodeOfRun(report.status);
     });
 }
