@@ -147,6 +147,7 @@ export {
   type ActorView,
   type ActorTask,
   type WaitingFor,
+  type ApprovalView,
 } from './projections/runState.js';
 export { domainWorkflow, refundDesk, type FactoryOptions } from './machines/builtins.js';
 

@@ -94,6 +94,8 @@ export class CliContext {
       json: o.json === true,
       config: o.config || undefined,
     };
+    // Before the project file loads: its code (and every tool's) may write to stdout.
+    if (this.options.json) this.output.keepStdoutForJson();
     this.log = undefined;
     this.readOnly = READ_COMMANDS.has(command.name());
     this.opened = undefined;

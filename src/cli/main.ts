@@ -104,6 +104,7 @@ export async function runCli(argv: readonly string[], proc: CliProcess): Promise
     process.off('SIGTERM', onSignal);
     await ctx.close();
     await ctx.output.flush();
+    ctx.output.restore();
   }
 }
 

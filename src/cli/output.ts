@@ -1,6 +1,7 @@
 /**
  * Where the CLI writes, and how: stdout carries results (text or JSON), stderr carries progress,
- * hints and errors. Colours and animation only when the stream is a terminal.
+ * hints and errors. Colours and animation only when the stream is a terminal. While `--json` is
+ * on, whatever else writes to stdout (a tool's `console.log`) goes to stderr (see {@link Output.keepStdoutForJson}).
  */
 import { redactSecrets } from '../secrets.js';
 
@@ -86,14 +87,72 @@ export class Channel {
   }
 }
 
+/** A callback of a stream write. */
+type WriteCallback = (err?: Error | null) => void;
+
+/**
+ * A handle on `stream` that writes with the stream's own `write` as it is now: a later
+ * replacement of `stream.write` (see {@link divertWrites}) does not reach it.
+ */
+function privateHandle(stream: OutStream): OutStream {
+  const write = stream.write.bind(stream);
+  return {
+    write: (chunk, callback) => (callback ? write(chunk, callback) : write(chunk)),
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
+}
+
+/**
+ * Send every write to `stream` (`stream.write(…)`, and so `console.log` for process.stdout) to
+ * `to` instead, secrets redacted; returns the function that puts `stream.write` back.
+ */
+export function divertWrites(stream: OutStream, to: OutStream): () => void {
+  const target = stream as { write: unknown };
+  const original = target.write;
+  target.write = (chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    const done = typeof encoding === 'function' ? encoding : callback;
+    return done ? to.write(redactSecrets(text), done) : to.write(redactSecrets(text));
+  };
+  return () => {
+    target.write = original;
+  };
+}
+
 /** stdout and stderr of one CLI invocation. */
 export class Output {
   readonly out: Channel;
   readonly err: Channel;
+  private readonly stdout: OutStream;
+  private readonly stderr: OutStream;
+  private restoreStdout: (() => void) | undefined;
 
   constructor(stdout: OutStream, stderr: OutStream, env: NodeJS.ProcessEnv) {
-    this.out = new Channel(stdout, env);
-    this.err = new Channel(stderr, env);
+    this.stdout = stdout;
+    this.stderr = stderr;
+    // The CLI's own output keeps its way to stdout when other writes to stdout are diverted.
+    this.out = new Channel(privateHandle(stdout), env);
+    this.err = new Channel(privateHandle(stderr), env);
+  }
+
+  /**
+   * From now on stdout carries only what this Output writes: anything else written to the stdout
+   * stream (user code's `console.log`, `process.stdout.write`) goes to stderr. For `--json`,
+   * whose stdout must stay exactly the JSON. Idempotent; {@link restore} undoes it.
+   */
+  keepStdoutForJson(): void {
+    this.restoreStdout ??= divertWrites(this.stdout, this.stderr);
+  }
+
+  /** Put stdout back as it was before {@link keepStdoutForJson}. */
+  restore(): void {
+    this.restoreStdout?.();
+    this.restoreStdout = undefined;
   }
 
   /** A JSON document on stdout (pretty-printed, one value). */

@@ -51,7 +51,7 @@ export interface RunsPage {
 export interface TraceSpan {
   id: string;
   parentId: string | undefined;
-  kind: 'run' | 'step' | 'model' | 'tool' | 'handoff' | 'branch' | 'child' | 'sdk';
+  kind: 'run' | 'step' | 'model' | 'tool' | 'approval' | 'handoff' | 'branch' | 'child' | 'sdk';
   name: string;
   startedAt: string;
   endedAt: string | undefined;
@@ -62,7 +62,7 @@ export interface TraceSpan {
   children: TraceSpan[];
 }
 
-/** The trace of a run: run → steps → model calls, tool calls, handoffs, child runs, SDK spans. */
+/** The trace of a run: run → steps → model calls, tool calls, approvals, handoffs, child runs, SDK spans. */
 export interface TraceView {
   runId: string;
   traceId: string;

@@ -57,6 +57,41 @@ export interface WaitingFor extends ParkedWait {
   sinceAt: string;
 }
 
+/**
+ * One approval the run asked for (ApprovalRequested) and, once decided (ApprovalDecided), its
+ * decision: kept after the run ended, so a finished run still shows who approved what and when.
+ */
+export interface ApprovalView {
+  approvalId: string;
+  /** `tool`: a tool call (`tool` and `arguments` set); `step`: a workflow step's input. */
+  kind: 'tool' | 'step';
+  /** The tool's name or the approval step's name. */
+  name: string;
+  stepId: string;
+  agentId: string | undefined;
+  tool: string | undefined;
+  /** The tool call's arguments as the model sent them (JSON text). */
+  arguments: string | undefined;
+  prompt: string;
+  /** What was to be approved. */
+  content: unknown;
+  requestedAt: string;
+  /** Stream position of the ApprovalRequested event. */
+  requestedPosition: number;
+  /** The decision; undefined while the approval is pending. */
+  decision: 'approve' | 'reject' | undefined;
+  /** Who decided (`timeout` when the timeout decided). */
+  by: string | undefined;
+  /** The approver's comment (a rejection's reason). */
+  comment: string | undefined;
+  /** A step approval's edited content, when the approver edited it. */
+  output: unknown;
+  timedOut: boolean;
+  decidedAt: string | undefined;
+  /** Stream position of the ApprovalDecided event. */
+  decidedPosition: number | undefined;
+}
+
 /** Everything known about a run from its events: what the views, time travel and the browser show. */
 export interface RunState {
   runId: string;
@@ -99,6 +134,8 @@ export interface RunState {
    * parallel branch's waits that park the run carry the branch's `runId`.
    */
   waitingFor: WaitingFor[];
+  /** Every approval this run asked for, in the order asked, with its decision once decided. */
+  approvals: ApprovalView[];
   output: unknown;
   partial: boolean;
   error: ErrorInfo | undefined;

@@ -191,6 +191,27 @@ export function applyTrace(t: TraceState, event: AigenEvent): TraceState {
       else upsert(next, fresh, { status: 'error', endedAt: at }, { error: event.data.error });
       break;
     }
+    case 'ApprovalRequested': {
+      // From the request to the decision: what was asked (a tool call and its arguments, or a step's content).
+      const d = event.data;
+      const attributes: Record<string, unknown> = { approvalId: d.approvalId, approvalKind: d.kind, stepId: d.stepId, prompt: d.prompt, content: previewValue(d.content) };
+      if (d.tool !== undefined) attributes.tool = d.tool;
+      if (d.arguments !== undefined) attributes.arguments = previewValue(d.arguments);
+      if (d.timeout !== undefined) attributes.timeout = d.timeout;
+      if (find(next.spans, `approval:${d.approvalId}`) < 0) add(next, { id: `approval:${d.approvalId}`, kind: 'approval', name: d.name, parent: stepOf(t, d.stepId), startedAt: at, status: 'running', attributes });
+      break;
+    }
+    case 'ApprovalDecided': {
+      // A rejection is a decision, not an error of the span: the span is ok either way.
+      const d = event.data;
+      const attributes: Record<string, unknown> = { decision: d.decision, by: d.by, decidedAt: at };
+      if (d.comment !== undefined) attributes.comment = d.comment;
+      if (d.output !== undefined) attributes.editedOutput = previewValue(d.output);
+      if (d.timedOut) attributes.timedOut = true;
+      const i = find(next.spans, `approval:${d.approvalId}`);
+      if (i >= 0 && next.spans[i]!.attributes.decision === undefined) patch(next, `approval:${d.approvalId}`, { status: 'ok', endedAt: at }, attributes);
+      break;
+    }
     case 'HandoffRequested': {
       const d = event.data;
       add(next, { id: `handoff:${event.streamPosition}`, kind: 'handoff', name: `${d.from} → ${d.to}`, parent: stepOf(t, d.stepId), startedAt: at, endedAt: at, status: 'ok', attributes: { stepId: d.stepId, from: d.from, to: d.to } });

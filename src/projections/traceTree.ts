@@ -32,7 +32,7 @@ function toSpan(r: SpanRecord): TraceSpan {
 
 /**
  * Build the span tree of a run from its trace projection: run → steps → model calls, tool calls,
- * handoffs, branches (the calls of a run nested in a tool call under that tool call); child runs under the run; SDK spans under their SDK parent, else under the
+ * approvals, handoffs, branches (the calls of a run nested in a tool call under that tool call); child runs under the run; SDK spans under their SDK parent, else under the
  * step that was running when they were recorded. Siblings are ordered by start time.
  * @example
  * ```ts
@@ -95,7 +95,20 @@ function label(s: TraceSpan): string {
   const ms = s.durationMs === undefined ? '' : ` ${s.durationMs}ms`;
   const type = typeof s.attributes.spanType === 'string' ? s.attributes.spanType : 'span';
   const what = s.kind === 'sdk' ? `sdk ${type}:${s.name}` : `${s.kind} ${s.name}`;
-  return `${what}${status}${ms}${tokens(s.usage)}${cost(s.attributes.costUsd)}`;
+  return `${what}${status}${ms}${tokens(s.usage)}${cost(s.attributes.costUsd)}${s.kind === 'approval' ? decision(s.attributes) : ''}`;
+}
+
+/** What an approval span says after its timings: ` approved by alice: "ok"`, ` waiting`, and what was asked. */
+function decision(a: Record<string, unknown>): string {
+  const text = (v: unknown) => {
+    const t = (typeof v === 'string' ? v : JSON.stringify(v) ?? '').replace(/\s+/g, ' ');
+    return t.length > 120 ? `${t.slice(0, 119)}…` : t;
+  };
+  const asked = a.arguments !== undefined ? ` ${text(a.arguments)}` : a.content !== undefined ? ` ${text(a.content)}` : '';
+  if (a.decision === undefined) return `${asked} — waiting`;
+  const verdict = a.decision === 'approve' ? 'approved' : 'rejected';
+  const comment = typeof a.comment === 'string' && a.comment !== '' ? `: ${JSON.stringify(a.comment)}` : '';
+  return `${asked} — ${verdict} by ${text(a.by)}${a.timedOut === true ? ' (timeout)' : ''}${comment}`;
 }
 
 /** The `costUsd` attribute a priced trace carries (see priceTrace): `$0.0012`, or `no price`. */

@@ -1,5 +1,5 @@
 import type { AigenEvent } from '../events/envelope.js';
-import type { RunState, WaitingFor } from './runStateTypes.js';
+import type { ApprovalView, RunState, WaitingFor } from './runStateTypes.js';
 
 type WaitEvent = Extract<
   AigenEvent,
@@ -18,6 +18,52 @@ export function takeOver(next: RunState): void {
   if (!next.waitingFor.some((w) => w.runId !== undefined)) return;
   next.waitingFor = next.waitingFor.filter((w) => w.runId === undefined);
   if (next.waitingFor.length === 0 && next.status === 'waiting') next.status = 'running';
+}
+
+/** An approval asked for joins the run's approvals (once: a request already listed is kept as it is). */
+function requested(next: RunState, e: Extract<WaitEvent, { type: 'ApprovalRequested' }>): void {
+  const d = e.data;
+  if (next.approvals.some((a) => a.approvalId === d.approvalId)) return;
+  const approval: ApprovalView = {
+    approvalId: d.approvalId,
+    kind: d.kind,
+    name: d.name,
+    stepId: d.stepId,
+    agentId: d.agentId,
+    tool: d.tool,
+    arguments: d.arguments,
+    prompt: d.prompt,
+    content: d.content,
+    requestedAt: e.metadata.recordedAt,
+    requestedPosition: e.streamPosition,
+    decision: undefined,
+    by: undefined,
+    comment: undefined,
+    output: undefined,
+    timedOut: false,
+    decidedAt: undefined,
+    decidedPosition: undefined,
+  };
+  next.approvals = [...next.approvals, approval];
+}
+
+/** A decision is written on its approval (the first decision of an approval is the one that counts). */
+function decided(next: RunState, e: Extract<WaitEvent, { type: 'ApprovalDecided' }>): void {
+  const d = e.data;
+  const i = next.approvals.findIndex((a) => a.approvalId === d.approvalId && a.decision === undefined);
+  if (i < 0) return;
+  const approvals = next.approvals.slice();
+  approvals[i] = {
+    ...approvals[i]!,
+    decision: d.decision,
+    by: d.by,
+    comment: d.comment,
+    output: d.output,
+    timedOut: d.timedOut === true,
+    decidedAt: e.metadata.recordedAt,
+    decidedPosition: e.streamPosition,
+  };
+  next.approvals = approvals;
 }
 
 /**
@@ -47,6 +93,7 @@ export function foldWait(next: RunState, e: WaitEvent): RunState {
   switch (e.type) {
     case 'ApprovalRequested': {
       const d = e.data;
+      requested(next, e);
       add({ kind: 'approval', id: d.approvalId, name: d.name, prompt: d.prompt, content: d.content, stepId: d.stepId, since, sinceAt, dueAt: d.timeout?.dueAt });
       break;
     }
@@ -60,6 +107,7 @@ export function foldWait(next: RunState, e: WaitEvent): RunState {
       break;
     }
     case 'ApprovalDecided':
+      decided(next, e);
       remove((w) => w.kind === 'approval' && w.runId === undefined && w.id === e.data.approvalId);
       break;
     case 'SignalReceived':

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import { EXIT } from '../errors.js';
 import { intOption, readRunContext } from '../input.js';
+import { exitCodeOfRun, reportRunEnd, storeFlagOf } from '../runEnd.js';
 import { loadEngineModules, workflowFrom } from './replaySupport.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
@@ -21,10 +21,11 @@ export function registerFork(program: Command, ctx: CliContext): void {
     .option('--set <agent.instructions=text>', 'new instructions for an agent (repeatable)', collectSet, {})
     .option('--run-context <json|@file>', "the fork's SDK run context (default: the source run's recorded one): a JSON object, or @ and a file holding one")
     .option('--workflow <name|path>', 'the workflow code (default: the agent list or workflow file recorded with the run, else the workflow registered under its name)')
-    .action(async (id: string, flags: { at: number; model?: string; set: Record<string, string>; workflow?: string; runContext?: string }) => {
+    .action(async (id: string, flags: { at: number; model?: string; set: Record<string, string>; workflow?: string; runContext?: string }, command: Command) => {
       const runContext = readRunContext(flags.runContext);
       const { WorkflowEngine } = await loadEngineModules();
-      const runId = await (await ctx.views()).resolveRunId(id);
+      const views = await ctx.views();
+      const runId = await views.resolveRunId(id);
       const engine = new WorkflowEngine({ store: await ctx.openStore(), ...(await ctx.engineOptions()) });
       const workflow = flags.workflow ? await workflowFrom(ctx, flags.workflow) : undefined;
       const { startFork } = await import('../../app/start.js');
@@ -35,12 +36,12 @@ export function registerFork(program: Command, ctx: CliContext): void {
         ...(workflow ? { workflow } : {}),
         ...(runContext !== undefined ? { runContext } : {}),
       }, '--at');
-      const r = await engine.wait(forkId);
-      if (ctx.json) ctx.output.json({ runId: r.runId, forkOf: { runId, position: flags.at }, status: r.status, result: r.result, partial: r.partial, error: r.error ?? null, usage: r.usage, durationMs: r.durationMs });
-      else {
-        ctx.output.err.line(`fork of ${runId} at ${flags.at}: run ${r.runId} ${r.status}`);
-        ctx.output.out.line(typeof r.result === 'string' ? r.result : JSON.stringify(r.result));
-      }
-      ctx.exitCode = r.status === 'failed' || r.status === 'cancelled' ? EXIT.failed : EXIT.ok;
+      const result = await engine.wait(forkId);
+      const final = await views.freshStatus(forkId).catch(() => undefined);
+      const forkOf = { runId, position: flags.at };
+      if (!ctx.json) ctx.output.err.line(`fork of ${runId} at ${flags.at}: run ${result.runId}`);
+      // As `aigen run` reports a run's end: the result, or what a waiting fork waits for and how to decide.
+      const report = await reportRunEnd(ctx, result, final, { storeFlag: storeFlagOf(ctx, command), extra: { forkOf } });
+      ctx.exitCode = exitCodeOfRun(report.status);
     });
 }

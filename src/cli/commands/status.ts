@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CostedStatus } from '../../projections/cost.js';
-import type { RunStatus } from '../../projections/status.js';
+import type { ApprovalView, RunStatus } from '../../projections/status.js';
 import type { CliContext } from '../context.js';
 import { formatAgo, formatDuration, formatState, formatTokens, oneLine, paintStatus, printable, shortId, statusMark, table } from '../format.js';
 import { intOption } from '../input.js';
@@ -9,7 +9,7 @@ import { cliPrices, formatCost } from '../prices.js';
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description("a run's status: workflow and actor states, steps, usage, result")
+    .description("a run's status: workflow and actor states, steps, approvals, usage, result")
     .argument('<runId>', 'a run id or a unique prefix of one')
     .option('--at <position>', "the status as it was at this stream position of the run (see 'aigen events')", intOption(0))
     .action(async (id: string, flags: { at?: number }) => {
@@ -71,6 +71,7 @@ function printStatus(ctx: CliContext, st: CostedStatus<RunStatus>, at: number | 
     out.line(`\n${s.bold('Child runs')}`);
     for (const line of table(st.childRuns.map((c) => [statusMark(c.status, s), c.branch, paintStatus(c.status, s), c.childRunId]), { indent: '  ' })) out.line(line);
   }
+  if (st.approvals.length > 0) printApprovals(ctx, st.approvals);
   if (st.waitingFor.length > 0) {
     out.line(`\n${s.bold('Waiting for')}`);
     for (const w of st.waitingFor) {
@@ -90,4 +91,29 @@ function printStatus(ctx: CliContext, st: CostedStatus<RunStatus>, at: number | 
     out.line(`\n${s.bold(st.partial ? 'Result (partial)' : 'Result')}`);
     out.line(`  ${oneLine(typeof st.output === 'string' ? st.output : JSON.stringify(st.output), 300)}`);
   }
+}
+
+/**
+ * The run's approvals, decided or not: what was asked (the tool call and its arguments, or the
+ * step's content), the decision, who decided and when, and the comment.
+ */
+function printApprovals(ctx: CliContext, approvals: readonly ApprovalView[]): void {
+  const { out } = ctx.output;
+  const s = out.style;
+  out.line(`\n${s.bold('Approvals')}`);
+  const rows = approvals.map((a) => [
+    a.decision === undefined ? s.yellow('⏸') : a.decision === 'approve' ? s.green('✓') : s.red('✗'),
+    printable(a.name),
+    a.kind === 'tool' ? 'tool call' : 'step',
+    a.decision === undefined ? s.yellow('waiting') : a.decision === 'approve' ? s.green('approved') : s.red('rejected'),
+    a.by === undefined ? '' : `by ${printable(a.by)}${a.timedOut ? ' (timeout)' : ''}`,
+    a.decidedAt ?? s.dim(`since ${formatAgo(a.requestedAt)}`),
+  ]);
+  table(rows, { indent: '  ' }).forEach((line, i) => {
+    const a = approvals[i]!;
+    out.line(line);
+    const asked = a.arguments ?? (a.content === undefined ? undefined : typeof a.content === 'string' ? a.content : JSON.stringify(a.content));
+    out.line(`    ${s.dim(`${a.kind === 'tool' ? 'arguments' : 'content'}: ${oneLine(printable(asked ?? ''), 200)}`)}`);
+    if (a.comment) out.line(`    ${s.dim('comment:')} ${oneLine(printable(a.comment), 200)}`);
+  });
 }

@@ -13,7 +13,7 @@ interface TraceFlags {
 export function registerTrace(program: Command, ctx: CliContext): void {
   program
     .command('trace')
-    .description("a run's trace as a tree: steps, model calls, tool calls, handoffs, branches, child runs")
+    .description("a run's trace as a tree: steps, model calls, tool calls, approvals, handoffs, branches, child runs")
     .argument('<runId>', 'a run id or a unique prefix of one')
     .option('--at <position>', 'the trace as it was at this stream position of the run', intOption(0))
     .option('--no-sdk', 'hide the recorded @openai/agents SDK spans')

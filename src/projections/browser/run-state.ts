@@ -12,7 +12,7 @@ import type { RunState } from '../runState.js';
 export { evolve, foldRunState, initialRunState } from '../runState.js';
 export { TERMINAL_EVENT_TYPES, isTerminalEventType } from '../../events/terminal.js';
 
-export type { RunState, StepView, ActorView, ActorTask, WaitingFor, RunLifecycle } from '../runState.js';
+export type { RunState, StepView, ActorView, ActorTask, WaitingFor, ApprovalView, RunLifecycle } from '../runState.js';
 export type { AigenEvent, RecordedEvent } from '../../events/envelope.js';
 export type { ErrorInfo, StateValue, Usage } from '../../events/common.js';
 export type { TraceView, TraceSpan } from '../api.js';

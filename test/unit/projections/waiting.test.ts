@@ -95,3 +95,32 @@ describe('waiting runs in the run-state fold', () => {
     expect(foldRunState(events).waitingFor).toHaveLength(1);
   });
 });
+
+describe('approvals in the run-state fold', () => {
+  it('lists each approval asked, once, with its decision, who, comment and when; the list stays after the run ended', () => {
+    const events = [...start(), approvalAsked('a1'), approvalAsked('a2', { dueAt: at(50), onTimeout: 'reject' }), approvalAsked('a1')];
+    events.push(ev('ApprovalDecided', { approvalId: 'a1', decision: 'approve', by: 'ann', comment: 'photos attached' }));
+    events.push(ev('ApprovalDecided', { approvalId: 'a2', decision: 'reject', by: 'timeout', timedOut: true }));
+    events.push(ev('RunCompleted', { output: 'done', partial: false, usage, durationMs: 5 }));
+    const s = foldRunState(events);
+    expect(s.waitingFor).toEqual([]);
+    expect(s.approvals).toEqual([
+      {
+        approvalId: 'a1', kind: 'tool', name: 'issue_refund', stepId: '1-support', agentId: 'support', tool: 'issue_refund', arguments: '{"amount":40}',
+        prompt: 'Approve issue_refund?', content: { amount: 40 }, requestedAt: at(2), requestedPosition: 2,
+        decision: 'approve', by: 'ann', comment: 'photos attached', output: undefined, timedOut: false, decidedAt: at(5), decidedPosition: 5,
+      },
+      expect.objectContaining({ approvalId: 'a2', requestedPosition: 3, decision: 'reject', by: 'timeout', comment: undefined, timedOut: true, decidedAt: at(6), decidedPosition: 6 }),
+    ]);
+  });
+
+  it('an approval still pending when the run is cancelled stays listed, undecided', () => {
+    const events = [...start(), approvalAsked('a1'), ev('RunCancelled', { reason: 'no longer needed', usage, durationMs: 5 })];
+    expect(foldRunState(events).approvals).toEqual([expect.objectContaining({ approvalId: 'a1', decision: undefined, by: undefined, decidedAt: undefined })]);
+  });
+
+  it('a second decision of a decided approval changes nothing', () => {
+    const events = [...start(), approvalAsked('a1'), ev('ApprovalDecided', { approvalId: 'a1', decision: 'approve', by: 'ann' }), ev('ApprovalDecided', { approvalId: 'a1', decision: 'reject', by: 'bob' })];
+    expect(foldRunState(events).approvals).toEqual([expect.objectContaining({ decision: 'approve', by: 'ann', decidedPosition: 3 })]);
+  });
+});
