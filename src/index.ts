@@ -32,7 +32,8 @@ export { TERMINAL_EVENT_TYPES, isTerminalEventType, type TerminalEventType } fro
 export * from './store/index.js';
 
 // Agents
-export { AigenAgent, type AgentOptions, type AgentOutputType } from './actors/agent.js';
+export { AigenAgent, toAigenAgent, type AgentOptions, type AgentOutputType, type AgentInstructions, type HandoffTarget } from './actors/agent.js';
+export { agentIdOf, UnhonouredFieldError } from './actors/sdkFields.js';
 export { builtinAgent, builtinAgents, type AgentFactory, type AgentTypeMeta, type AgentMaker } from './actors/registry.js';
 export { builtinAgentTypes } from './actors/builtins.js';
 
@@ -70,7 +71,7 @@ export { findProjectFile, PROJECT_FILE_NAMES } from './config/projectPath.js';
 export { ProjectFileError } from './config/projectErrors.js';
 
 // Workflows
-export { Workflow, type Step, type RunServices, type BuildContext, type WorkflowContext, type WorkflowInput, type WorkflowStatus } from './machines/workflow.js';
+export { Workflow, type Step, type StepInput, type RunServices, type BuildContext, type WorkflowContext, type WorkflowInput, type WorkflowStatus } from './machines/workflow.js';
 export {
   workflowSetup,
   invokeStep,

@@ -2,9 +2,13 @@ import { NotFoundError } from '../errors.js';
 import { AigenAgent, type AgentOptions } from './agent.js';
 import { builtinAgentTypes } from './builtins.js';
 import { closest } from '../suggest.js';
+import type { AnySdkAgent } from './sdkFields.js';
 
-/** Builds an agent of one type. */
-export type AgentFactory = (options: AgentOptions) => AigenAgent;
+/**
+ * Builds an agent of one type: an agent, or an SDK `Agent` (run with every field it has; the
+ * type is its id unless `options.agentId` says otherwise).
+ */
+export type AgentFactory = (options: AgentOptions) => AigenAgent | AnySdkAgent;
 
 /** What a catalog tells about an agent type. */
 export interface AgentTypeMeta {

@@ -1,5 +1,6 @@
 import type { FunctionTool } from '@openai/agents';
-import type { AigenAgent, AgentOptions } from '../actors/agent.js';
+import { AigenAgent, type AgentOptions } from '../actors/agent.js';
+import { isSdkAgent, type AnySdkAgent } from '../actors/sdkFields.js';
 import { builtinAgentTypes } from '../actors/builtins.js';
 import { builtinAgent, builtinTypeOf, type AgentFactory, type AgentMaker, type AgentTypeMeta } from '../actors/registry.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -86,12 +87,19 @@ export class Catalog implements AgentMaker {
   }
 
   /**
-   * An agent of a registered or built-in type. Custom types whose name contains a built-in one
-   * (e.g. `technical_writer`) start from that type's instructions.
+   * An agent of a registered or built-in type, or of an SDK `Agent` (its id: `options.agentId`,
+   * else a slug of its name). Custom types whose name contains a built-in one (e.g.
+   * `technical_writer`) start from that type's instructions.
    */
-  createAgent(type: string, options: AgentOptions = {}): AigenAgent {
+  createAgent(type: string | AnySdkAgent, options: AgentOptions = {}): AigenAgent {
+    if (typeof type !== 'string') return AigenAgent.fromSdk(type, options);
     const registered = this.agentTypes.get(type);
-    if (registered) return this.building(() => registered.factory(options));
+    if (registered) {
+      const made = this.building(() => registered.factory(options));
+      if (made instanceof AigenAgent) return made;
+      if (isSdkAgent(made)) return AigenAgent.fromSdk(made, { type, agentId: type, ...options });
+      throw new ValidationError(`the factory of agent type '${type}' returned ${made === null ? 'null' : typeof made}, not an agent or an SDK Agent`, { path: `agents.${type}` });
+    }
     const agent = builtinAgent(type, options);
     if (!agent) {
       const known = this.listAgentTypes().map((t) => t.type);
@@ -259,9 +267,10 @@ export function listTools(): string[] {
  * @example
  * ```ts
  * const writer = createAgent('writer', { model: 'gpt-4.1-mini' });
+ * const weather = createAgent(new Agent({ name: 'Weather', instructions: 'Answer with the weather.', tools: [getWeather] })); // id 'weather'
  * ```
  */
-export function createAgent(type: string, options: AgentOptions = {}, catalog: Catalog = building.at(-1) ?? defaultCatalog): AigenAgent {
+export function createAgent(type: string | AnySdkAgent, options: AgentOptions = {}, catalog: Catalog = building.at(-1) ?? defaultCatalog): AigenAgent {
   return catalog.createAgent(type, options);
 }
 

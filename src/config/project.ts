@@ -1,7 +1,8 @@
 import type { ModelSettings } from '@openai/agents';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { AigenAgent, type AgentOptions } from '../actors/agent.js';
+import { AigenAgent, type AgentOptions, type AgentOutputType } from '../actors/agent.js';
+import { isSdkAgent, refuseUnhonouredTools, UnhonouredFieldError, type AnySdkAgent } from '../actors/sdkFields.js';
 import { builtinAgent, type AgentFactory } from '../actors/registry.js';
 import type { FactoryOptions } from '../machines/builtins.js';
 import type { AnyFunctionTool, Catalog, WorkflowFactory } from './catalog.js';
@@ -22,6 +23,8 @@ export interface AgentDefinition {
   tools?: Array<string | AnyFunctionTool>;
   /** Agent ids agents of this type may hand over to. */
   handoffs?: string[];
+  /** Structured output: a zod object schema (or an SDK JSON schema definition); the run's result is then the parsed object. */
+  outputType?: AgentOutputType;
 }
 
 /**
@@ -39,8 +42,11 @@ export interface ModelPrice {
 
 /** What `aigen.config.ts` default-exports (see {@link defineConfig}). */
 export interface ProjectConfig {
-  /** Agent types by name: a definition, or a factory `(options) => AigenAgent`. */
-  agents?: Record<string, AgentDefinition | AgentFactory>;
+  /**
+   * Agent types by name: an SDK `Agent` (`new Agent({ … })` of `@openai/agents`, run with every
+   * field it has), a definition, or a factory `(options) => AigenAgent | Agent`.
+   */
+  agents?: Record<string, AnySdkAgent | AgentDefinition | AgentFactory>;
   /** Function tools (from `tool({ … })` of `@openai/agents`); agents refer to them by name. */
   tools?: AnyFunctionTool[];
   /** Workflows by name, listed by `aigen workflows` and runnable everywhere the built-ins are. */
@@ -76,6 +82,10 @@ const fn = z.custom<(...args: never[]) => unknown>(isFunction, { message: 'expec
 const isTool = (v: unknown): v is AnyFunctionTool =>
   typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'function' && typeof (v as { name?: unknown }).name === 'string' && isFunction((v as { invoke?: unknown }).invoke);
 const toolSchema = z.custom<AnyFunctionTool>(isTool, { message: 'expected a function tool (what tool({ … }) of @openai/agents returns)' });
+const sdkAgent = z.custom<AnySdkAgent>(isSdkAgent, { message: 'expected an SDK Agent' });
+const isOutputType = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && (typeof (v as { safeParse?: unknown }).safeParse === 'function' || (v as { type?: unknown }).type === 'json_schema');
+const outputType = z.custom<AgentOutputType>(isOutputType, { message: "expected a zod object schema (z.object({ … })) or { type: 'json_schema', … }" });
 const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "may only hold letters, digits, '_', '.', '-'" });
 
 const agentDefinition = z.strictObject({
@@ -85,6 +95,7 @@ const agentDefinition = z.strictObject({
   modelSettings: z.record(z.string(), z.unknown()).optional(),
   tools: z.array(z.union([z.string().min(1), toolSchema], { error: 'expected a tool name or a function tool' })).optional(),
   handoffs: z.array(name).optional(),
+  outputType: outputType.optional(),
 });
 
 const workflowEntry = z.union([fn, z.string().min(1), z.strictObject({ factory: fn, description: z.string().optional(), kind: z.string().optional(), concurrency: z.number().int().positive().optional() })], {
@@ -93,7 +104,7 @@ const workflowEntry = z.union([fn, z.string().min(1), z.strictObject({ factory: 
 
 /** The zod schema of a project file's default export. */
 export const projectConfigSchema = z.strictObject({
-  agents: z.record(name, z.union([fn, agentDefinition], { error: 'expected an agent definition { instructions, tools, … } or a factory (options) => AigenAgent' })).optional(),
+  agents: z.record(name, z.union([sdkAgent, fn, agentDefinition], { error: 'expected an SDK Agent, an agent definition { instructions, tools, … } or a factory (options) => AigenAgent' })).optional(),
   tools: z.array(toolSchema).optional(),
   workflows: z.record(name, workflowEntry).optional(),
   store: z.string().min(1).optional(),
@@ -143,7 +154,9 @@ function agentFactory(type: string, def: AgentDefinition, file: string): AgentFa
     ...(def.modelSettings !== undefined ? { modelSettings: def.modelSettings } : {}),
     ...(def.tools !== undefined ? { tools: def.tools } : {}),
     ...(def.handoffs !== undefined ? { handoffs: def.handoffs } : {}),
+    ...(def.outputType !== undefined ? { outputType: def.outputType } : {}),
   };
+  refused(type, file, () => refuseUnhonouredTools(def.tools ?? [], type));
   const instructions = def.instructions;
   if (instructions === undefined && !builtinAgent(type)) {
     throw new ProjectFileError(file, `agents.${type}.instructions: required field missing ('${type}' does not build on a built-in agent type)`);
@@ -155,6 +168,25 @@ function agentFactory(type: string, def: AgentDefinition, file: string): AgentFa
   };
 }
 
+/** Run `check`; a field it refuses becomes a ProjectFileError naming the file and the agent. */
+function refused<T>(type: string, file: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof UnhonouredFieldError)) throw err;
+    throw new ProjectFileError(file, `agents.${type}.${err.field}: ${err.reason}`, { cause: err });
+  }
+}
+
+/**
+ * An agent type of an SDK Agent: each agent of it runs that Agent (its id: the type, unless
+ * `options.agentId` says otherwise). Refuses at once a field aigen cannot honour.
+ */
+function sdkAgentFactory(type: string, agent: AnySdkAgent, file: string): AgentFactory {
+  refused(type, file, () => AigenAgent.fromSdk(agent, { type, agentId: type }));
+  return (options) => AigenAgent.fromSdk(agent, { type, agentId: type, ...options });
+}
+
 /**
  * Register a validated project config's tools, agent types and workflows in `catalog`.
  * `file` is the project file (workflow file paths are relative to its folder); `shown` is how messages name it.
@@ -162,7 +194,8 @@ function agentFactory(type: string, def: AgentDefinition, file: string): AgentFa
 export function applyProjectConfig(catalog: Catalog, config: ProjectConfig, file: string, shown: string = file): void {
   for (const t of config.tools ?? []) catalog.registerTool(t);
   for (const [type, def] of Object.entries(config.agents ?? {})) {
-    if (typeof def === 'function') catalog.registerAgent(type, def, { description: `${type} (${shown})` });
+    if (isSdkAgent(def)) catalog.registerAgent(type, sdkAgentFactory(type, def, shown), { description: def.handoffDescription || `${def.name} (${shown})` });
+    else if (typeof def === 'function') catalog.registerAgent(type, def, { description: `${type} (${shown})` });
     else catalog.registerAgent(type, agentFactory(type, def, shown), { description: def.description ?? `${type} (${shown})` });
   }
   for (const [wfName, entry] of Object.entries(config.workflows ?? {})) {

@@ -1,9 +1,10 @@
 import { assign, fromPromise, type AnyStateMachine, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
-import type { AigenAgent } from '../actors/agent.js';
+import { toAigenAgent, type AigenAgent } from '../actors/agent.js';
+import type { AnySdkAgent } from '../actors/sdkFields.js';
 import { ValidationError } from '../errors.js';
 import type { ErrorInfo } from '../events/common.js';
 import { failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
-import type { BuildContext, RunServices, Step } from './workflow.js';
+import { toStep, type BuildContext, type RunServices, type Step, type StepInput } from './workflow.js';
 import { Workflow } from './workflow.js';
 
 /** The branch a decision chose, from the decision's done event. */
@@ -52,9 +53,9 @@ export const extractContentType: BranchExtractor = (classification, branches) =>
 /** Options of {@link BranchingWorkflow}. */
 export interface BranchingWorkflowOptions {
   name: string;
-  classifier: AigenAgent;
+  classifier: AigenAgent | AnySdkAgent;
   /** Branch name → the step (agent or workflow) that runs when it is taken. */
-  branches: Record<string, Step>;
+  branches: Record<string, StepInput>;
   extract?: BranchExtractor;
   /**
    * What each branch is for: a description and words that point to it. When any branch has
@@ -102,7 +103,7 @@ export function branchesBlock(names: readonly string[], info: Record<string, Bra
 export class BranchingWorkflow extends Workflow {
   readonly kind = 'branching';
   protected override readonly sharesMachine = true;
-  private readonly options: BranchingWorkflowOptions;
+  private readonly options: BranchingWorkflowOptions & { classifier: AigenAgent; branches: Record<string, Step> };
 
   constructor(options: BranchingWorkflowOptions) {
     super(options.name);
@@ -112,9 +113,12 @@ export class BranchingWorkflow extends Workflow {
         throw new ValidationError(`branch name '${b}' is reserved`, { path: `branches.${b}` });
       }
     }
-    this.options = options;
+    const classifier = toAigenAgent(options.classifier);
+    this.options = { ...options, classifier, branches: Object.fromEntries(Object.entries(options.branches).map(([b, s]) => [b, toStep(s)])) };
     const block = branchesBlock(Object.keys(options.branches), options.branchInfo ?? {});
-    if (block && !options.classifier.instructions.includes(block)) options.classifier.instructions += block;
+    const own = classifier.instructions;
+    if (block && typeof own === 'string' && !own.includes(block)) classifier.instructions = own + block;
+    else if (block && typeof own === 'function') classifier.instructions = async (runContext, agent) => `${await own(runContext, agent)}${block}`;
   }
 
   steps(): Step[] {
@@ -142,7 +146,7 @@ export class BranchingWorkflow extends Workflow {
               target: 'partial',
               actions: { type: 'keepPartial', params: ({ event }) => ({ text: outcomeOf(event).text, error: outcomeOf(event).error }) },
             },
-            { target: 'completed', actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text }) } },
+            { target: 'completed', actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text, output: outcomeOf(event).output }) } },
           ],
         },
       });

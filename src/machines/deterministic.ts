@@ -3,7 +3,7 @@ import { ValidationError } from '../errors.js';
 import { WorkflowError } from './errors.js';
 import { errorInfo, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
 import { WaitingStep } from './waitingSteps.js';
-import { stepKey, Workflow, type BuildContext, type Step } from './workflow.js';
+import { stepKey, toStep, Workflow, type BuildContext, type Step, type StepInput } from './workflow.js';
 
 /** The sequential kind's own guard and action. */
 const sequentialSetup = workflowSetup.extend({
@@ -22,7 +22,7 @@ const sequentialSetup = workflowSetup.extend({
 /** Options of {@link DeterministicWorkflow}. */
 export interface DeterministicWorkflowOptions {
   /** The steps in order: agents, workflows, and steps that wait (approval, signal, sleep). */
-  agents: Array<Step | WaitingStep>;
+  agents: Array<StepInput | WaitingStep>;
   name: string;
 }
 
@@ -53,7 +53,7 @@ export class DeterministicWorkflow extends Workflow {
   constructor(options: DeterministicWorkflowOptions) {
     super(options.name);
     if (options.agents.length === 0) throw new ValidationError(`workflow '${options.name}' has no agents`, { path: 'agents' });
-    this.agentSteps = options.agents;
+    this.agentSteps = options.agents.map((s) => (s instanceof WaitingStep ? s : toStep(s)));
   }
 
   /** The agents and workflows among its steps (not the waiting ones). */
@@ -87,7 +87,10 @@ export class DeterministicWorkflow extends Workflow {
             {
               guard: { type: 'stepSucceeded', params: ({ event }) => outcomeOf(event) },
               target: nextKey ?? 'completed',
-              actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text, key }) },
+              actions: {
+                type: 'keepResult',
+                params: ({ event }) => ({ text: outcomeOf(event).text, ...(step instanceof WaitingStep ? {} : { output: outcomeOf(event).output }), key }),
+              },
             },
             {
               guard: { type: 'isFirstStep', params: i },

@@ -1,5 +1,6 @@
 import { assign, type AnyStateMachine, type DoneActorEvent } from 'xstate';
-import type { AigenAgent } from '../actors/agent.js';
+import { AigenAgent, toAigenAgent } from '../actors/agent.js';
+import type { AnySdkAgent } from '../actors/sdkFields.js';
 import type { StepOutcome } from '../actors/outcome.js';
 import { setHandoffPeers } from '../actors/sdkAgent.js';
 import { ValidationError } from '../errors.js';
@@ -34,8 +35,11 @@ const handoffSetup = workflowSetup.extend({
 
 /** Options of {@link HandoffWorkflow}. */
 export interface HandoffWorkflowOptions {
-  /** The agents; the first one receives the input. */
-  agents: AigenAgent[];
+  /**
+   * The agents; the first one receives the input. SDK Agents join as agents of the workflow,
+   * and so do the SDK Agents they hand off to (`handoffs: [agent, handoff(agent, { … })]`).
+   */
+  agents: Array<AigenAgent | AnySdkAgent>;
   name: string;
   /** Handoffs allowed before the run fails (default: the engine's maxTurns, 80). */
   maxTurns?: number;
@@ -61,9 +65,18 @@ export class HandoffWorkflow extends Workflow {
   constructor(options: HandoffWorkflowOptions) {
     super(options.name);
     if (options.agents.length === 0) throw new ValidationError(`workflow '${options.name}' has no agents`, { path: 'agents' });
-    const ids = new Set(options.agents.map((a) => a.agentId));
-    if (ids.size !== options.agents.length) throw new ValidationError(`workflow '${options.name}' has two agents with one id`, { path: 'agents' });
-    options.agents.forEach((a, i) =>
+    const agents = options.agents.map(toAigenAgent);
+    // SDK handoff targets: the listed agent built from that Agent, else one of its slug, else a new agent of the workflow.
+    for (let i = 0; i < agents.length; i++) {
+      agents[i]!.resolveHandoffs(agents, (target) => {
+        const added = AigenAgent.fromSdk(target);
+        agents.push(added);
+        return added;
+      });
+    }
+    const ids = new Set(agents.map((a) => a.agentId));
+    if (ids.size !== agents.length) throw new ValidationError(`workflow '${options.name}' has two agents with one id`, { path: 'agents' });
+    agents.forEach((a, i) =>
       a.handoffs.forEach((h, j) => {
         if (!ids.has(h)) {
           throw new ValidationError(`agent '${a.agentId}' hands off to '${h}', which is not an agent of workflow '${options.name}'`, {
@@ -72,9 +85,9 @@ export class HandoffWorkflow extends Workflow {
         }
       }),
     );
-    this.handoffAgents = options.agents;
-    const byId = new Map(options.agents.map((a) => [a.agentId, a]));
-    for (const agent of options.agents) setHandoffPeers(agent, byId);
+    this.handoffAgents = agents;
+    const byId = new Map(agents.map((a) => [a.agentId, a]));
+    for (const agent of agents) setHandoffPeers(agent, byId);
     this.maxTurns = options.maxTurns;
   }
 
@@ -104,7 +117,7 @@ export class HandoffWorkflow extends Workflow {
             })),
             {
               target: 'completed',
-              actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text, key: agentId }) },
+              actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text, output: outcomeOf(event).output, key: agentId }) },
             },
           ],
         },

@@ -1,8 +1,9 @@
 import { assign, type AnyStateMachine } from 'xstate';
-import type { AigenAgent } from '../actors/agent.js';
+import { toAigenAgent, type AigenAgent } from '../actors/agent.js';
+import type { AnySdkAgent } from '../actors/sdkFields.js';
 import { ValidationError } from '../errors.js';
 import { failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
-import { stepKey, Workflow, type BuildContext, type Step } from './workflow.js';
+import { stepKey, toStep, Workflow, type BuildContext, type Step, type StepInput } from './workflow.js';
 
 /** The loop kind's own guard and actions. */
 const loopSetup = workflowSetup.extend({
@@ -37,10 +38,10 @@ export const approvesDraft: ApprovalRule = (critique) => {
 export interface LoopWorkflowOptions {
   name: string;
   /** Writes the first draft: an agent or a workflow. */
-  generator: Step;
-  critic: AigenAgent;
+  generator: StepInput;
+  critic: AigenAgent | AnySdkAgent;
   /** Revises the draft from a critique. */
-  reviser: AigenAgent;
+  reviser: AigenAgent | AnySdkAgent;
   /** Revisions at most (default 3). */
   maxIterations?: number;
   approve?: ApprovalRule;
@@ -68,7 +69,7 @@ export function revisionInput(original: string, draft: string, critique: string)
 export class LoopWorkflow extends Workflow {
   readonly kind = 'loop';
   protected override readonly sharesMachine = true;
-  private readonly options: LoopWorkflowOptions & { maxIterations: number; approve: ApprovalRule };
+  private readonly options: LoopWorkflowOptions & { generator: Step; critic: AigenAgent; reviser: AigenAgent; maxIterations: number; approve: ApprovalRule };
 
   constructor(options: LoopWorkflowOptions) {
     super(options.name);
@@ -76,7 +77,14 @@ export class LoopWorkflow extends Workflow {
     if (!Number.isInteger(maxIterations) || maxIterations < 0) {
       throw new ValidationError('maxIterations must be a whole number >= 0', { path: 'maxIterations' });
     }
-    this.options = { ...options, maxIterations, approve: options.approve ?? approvesDraft };
+    this.options = {
+      ...options,
+      generator: toStep(options.generator),
+      critic: toAigenAgent(options.critic),
+      reviser: toAigenAgent(options.reviser),
+      maxIterations,
+      approve: options.approve ?? approvesDraft,
+    };
   }
 
   steps(): Step[] {
@@ -94,7 +102,7 @@ export class LoopWorkflow extends Workflow {
         generate: {
           invoke: {
             ...invokeStep(ctx, generator, stepKey(generator), (c) => c.input),
-            onDone: [failed, { target: 'critique', actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text }) } }],
+            onDone: [failed, { target: 'critique', actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text, output: outcomeOf(event).output }) } }],
           },
         },
         critique: {

@@ -1,10 +1,11 @@
 import { assign, fromPromise, type AnyStateMachine } from 'xstate';
-import { AigenAgent } from '../actors/agent.js';
+import { AigenAgent, toAigenAgent } from '../actors/agent.js';
+import type { AnySdkAgent } from '../actors/sdkFields.js';
 import type { StepOutcome } from '../actors/outcome.js';
 import { ValidationError } from '../errors.js';
 import { DeterministicWorkflow } from './deterministic.js';
 import { failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
-import { Workflow, type BuildContext, type RunServices, type Step, type WorkflowContext } from './workflow.js';
+import { toStep, Workflow, type BuildContext, type RunServices, type Step, type StepInput, type WorkflowContext } from './workflow.js';
 
 /** The parallel kind's own action. */
 const parallelSetup = workflowSetup.extend({
@@ -25,9 +26,9 @@ function branchError(error: unknown): StepOutcome {
 export interface ParallelWorkflowOptions {
   name: string;
   /** Branch name → the workflow (or single agent) it runs as a child run. */
-  branches: Record<string, Step>;
+  branches: Record<string, StepInput>;
   /** Combines the branches' results. */
-  aggregator: AigenAgent;
+  aggregator: AigenAgent | AnySdkAgent;
 }
 
 /**
@@ -68,9 +69,12 @@ export class ParallelWorkflow extends Workflow {
     const entries = Object.entries(options.branches);
     if (entries.length === 0) throw new ValidationError(`workflow '${options.name}' has no branches`, { path: 'branches' });
     this.branches = Object.fromEntries(
-      entries.map(([name, step]) => [name, step instanceof AigenAgent ? new DeterministicWorkflow({ agents: [step], name }) : step]),
+      entries.map(([name, input]) => {
+        const step = toStep(input);
+        return [name, step instanceof AigenAgent ? new DeterministicWorkflow({ agents: [step], name }) : step];
+      }),
     );
-    this.aggregator = options.aggregator;
+    this.aggregator = toAigenAgent(options.aggregator);
   }
 
   steps(): Step[] {
@@ -114,7 +118,7 @@ export class ParallelWorkflow extends Workflow {
         aggregate: {
           invoke: {
             ...invokeStep(ctx, this.aggregator, this.aggregator.agentId, combined),
-            onDone: [failWhenStepFails(), { target: 'completed', actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text }) } }],
+            onDone: [failWhenStepFails(), { target: 'completed', actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text, output: outcomeOf(event).output }) } }],
           },
         },
         ...finalStates(),

@@ -15,6 +15,7 @@ export function initialContext(input: WorkflowInput): WorkflowContext {
     input: input.input,
     outputs: {},
     last: undefined,
+    structured: undefined,
     error: undefined,
     status: undefined,
     turns: 0,
@@ -31,7 +32,8 @@ export function workflowOutput(context: WorkflowContext): StepOutcome {
   return {
     ok,
     text: context.last ?? '',
-    output: context.last ?? null,
+    // A structured output (an agent's outputType) is the result as the parsed value, while it is the latest.
+    output: context.structured && context.structured.text === context.last ? context.structured.value : (context.last ?? null),
     partial: context.status === 'partial',
     ...(context.error ? { error: context.error } : {}),
   };
@@ -90,9 +92,11 @@ export const workflowSetup = setup({
     setStatus: assign((_, status: WorkflowStatus) => ({ status })),
     /** Keep an error (a failed step's, or the workflow's own) for the workflow's output. */
     keepError: assign((_, error: ErrorInfo | undefined) => ({ error })),
-    /** Keep a step's text as the latest result, and under `key` among the outputs when given. */
-    keepResult: assign(({ context }, p: { text: string; key?: string }) => ({
+    /** Keep a step's text as the latest result (and its structured output), and under `key` among the outputs when given. */
+    keepResult: assign(({ context }, p: { text: string; key?: string; output?: unknown }) => ({
       last: p.text,
+      // Without an output (a step that waits), the structured output stays: an approval passes its text on unchanged.
+      structured: p.output === undefined ? context.structured : p.output !== null && typeof p.output !== 'string' ? { text: p.text, value: p.output } : undefined,
       ...(p.key === undefined ? {} : { outputs: { ...context.outputs, [p.key]: p.text } }),
     })),
   },

@@ -1,6 +1,7 @@
 import type { AgentInputItem } from '@openai/agents';
 import type { AnyStateMachine } from 'xstate';
-import { AigenAgent } from '../actors/agent.js';
+import { AigenAgent, toAigenAgent } from '../actors/agent.js';
+import type { AnySdkAgent } from '../actors/sdkFields.js';
 import type { StepRunner } from '../actors/agentMachine.js';
 import type { WorkflowSource } from '../events/catalogue.js';
 import type { ErrorInfo } from '../events/common.js';
@@ -40,6 +41,14 @@ export interface BuildContext {
 /** A step of a workflow: an agent, or a whole workflow (nesting). */
 export type Step = AigenAgent | Workflow;
 
+/** What a workflow's options take as a step: a step, or an SDK `Agent` (run as {@link AigenAgent.fromSdk} builds it). */
+export type StepInput = Step | AnySdkAgent;
+
+/** The step an option names: an SDK `Agent` becomes an agent of the workflow; anything else stays. */
+export function toStep(step: StepInput): Step {
+  return step instanceof Workflow ? step : toAigenAgent(step);
+}
+
 /** What every workflow machine is started with: its input and the services of its run. */
 export interface WorkflowInput {
   input: string | AgentInputItem[];
@@ -54,6 +63,8 @@ export interface WorkflowContext {
   input: string | AgentInputItem[];
   outputs: Record<string, string>;
   last: string | undefined;
+  /** The structured output (an agent's `outputType`) whose JSON text `text` was kept as `last`. */
+  structured: { text: string; value: unknown } | undefined;
   error: ErrorInfo | undefined;
   status: 'completed' | 'partial' | 'failed' | undefined;
   turns: number;

@@ -4,7 +4,7 @@ import {
 } from '@openai/agents';
 import type { AgentAttempt, StepRunner } from '../actors/agentMachine.js';
 import { AigenAgent } from '../actors/agent.js';
-import { handoffTarget, lastAssistantText, toSdkAgent } from '../actors/sdkAgent.js';
+import { handoffHistory, handoffTarget, lastAssistantText, toSdkAgent } from '../actors/sdkAgent.js';
 import type { Usage } from '../events/common.js';
 import { addUsage, zeroUsage } from '../events/usage.js';
 import { RecordingModel, toJson, usageOf } from '../journal/recordingModel.js';
@@ -84,6 +84,12 @@ function nestedAgent(tool: string): AigenAgent {
   return new AigenAgent(id, { instructions: '', description: `agent run by tool ${tool}` });
 }
 
+/** How a model object an agent names is recorded: its `name` when it has one, else its class. */
+function modelObjectName(model: Model): string {
+  const name = (model as { name?: unknown }).name;
+  return typeof name === 'string' && name !== '' ? name : model.constructor.name || 'model';
+}
+
 /** Backoff before attempt `attempt + 1`: retryDelayMs × 2^(attempt-1), ±25 % jitter when enabled. */
 export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number): number {
   const base = policy.retryDelayMs * 2 ** (attempt - 1);
@@ -155,12 +161,14 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     const { recorder } = deps;
     const meta = { actorId };
     recorder.record('TaskSent', { stepId, agentId: agent.agentId, input: toJson(task.input), attempt }, meta);
-    const modelName = agent.model ?? deps.defaultModel;
+    const modelName = agent.model ?? (agent.modelInstance ? modelObjectName(agent.modelInstance) : deps.defaultModel);
     const { signal, dispose } = linkedSignal(parentSignal, deps.clock, deps.stepTimeoutMs, stepId);
     let mcp: McpTools | undefined;
     try {
       const live = deps.deltas ? { live: { bus: deps.deltas, runId: recorder.identity.runId, agentId: agent.agentId } } : {};
-      const model = new RecordingModel(await modelFor(modelName, agent), {
+      // A model object of the agent's own (an SDK Agent's `model`) is used as it is, and recorded like any other.
+      const inner = agent.model === undefined && agent.modelInstance ? agent.modelInstance : await modelFor(modelName, agent);
+      const model = new RecordingModel(inner, {
         recorder, stepId, attempt, actorId, modelName, ...live, ...(deps.answers ? { answers: deps.answers } : {}),
       });
       const answers = deps.answers ? { answers: deps.answers } : {};
@@ -191,7 +199,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       recorder.record('StepCompleted', { stepId, agentId: agent.agentId, output: output, usage, attempt }, meta);
       if (recorder.error) throw recorder.error;
       deps.onStepCompleted(agent.agentId, text, usage);
-      return { ok: true, stepId, text, output, usage, ...(handoffTo ? { handoffTo, history: result.history } : {}) };
+      return { ok: true, stepId, text, output, usage, ...(handoffTo ? { handoffTo, history: handoffHistory(agent, handoffTo, result) } : {}) };
     } catch (err) {
       const cause: unknown = signal.aborted ? (signal.reason ?? err) : asGuardrailTrip(err);
       if (recorder.error) throw new StepAttemptError(toErrorInfo(recorder.error), false, 0);
