@@ -71,8 +71,12 @@ export class AigenAgent {
     this.outputGuardrails = [...(options.outputGuardrails ?? [])];
   }
 
-  /** Allow this agent to hand the conversation over to another agent of the workflow. */
-  addHandoff(agentId: string): this {
+  /** Allow this agent to hand the conversation over to another agent of the workflow (the agent or its id). */
+  addHandoff(agent: string | AigenAgent): this {
+    const agentId = agent instanceof AigenAgent ? agent.agentId : agent;
+    if (typeof agentId !== 'string' || agentId === '') {
+      throw new ValidationError(`addHandoff takes an agent or its agentId, got ${typeof agent}`, { path: 'handoffs' });
+    }
     if (!this.handoffs.includes(agentId)) this.handoffs.push(agentId);
     return this;
   }

@@ -36,7 +36,11 @@ const handoffSetup = workflowSetup.extend({
 export interface HandoffWorkflowOptions {
   /** The agents; the first one receives the input. */
   agents: AigenAgent[];
-  name: string;
+  /**
+   * The workflow's name (its id in the log, in `runs` and in the UI). A workflow without one is a
+   * ValidationError; a registered factory's options carry the registered name, so `...opts` gives it.
+   */
+  name?: string;
   /** Handoffs allowed before the run fails (default: the engine's maxTurns, 80). */
   maxTurns?: number;
 }
