@@ -16,9 +16,9 @@ const shLines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1
 /** A README line without its comment. */
 const command = (line: string) => line.replace(/\s+#\s.*$/, '').trim();
 
-/** Run a shell script in the checkout with the sandbox's store and a fresh npm cache; its npx cache dir. */
-function inCheckout(script: string) {
-  const npmCache = join(sb.dir, 'npm-cache');
+/** Run a shell script in the checkout with the sandbox's store and a fresh npm cache of its own; its npx cache dir. */
+function inCheckout(script: string, cache: string) {
+  const npmCache = join(sb.dir, `npm-cache-${cache}`);
   const child = spawn('sh', ['-c', script], { cwd: REPO, env: { ...sb.env, npm_config_cache: npmCache, npm_config_update_notifier: 'false' }, stdio: 'pipe' });
   child.stdin.end();
   return { child, npx: join(npmCache, '_npx') };
@@ -31,7 +31,7 @@ describe("the README's commands", { timeout: 240_000 }, () => {
     const setup = shLines.find((l) => l.startsWith('npm install && '));
     expect(setup).toBeDefined();
     const first = setup!.slice('npm install && '.length);
-    const { child, npx } = inCheckout(first);
+    const { child, npx } = inCheckout(first, 'first');
     const r = await finished(child);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/completed/);
@@ -40,7 +40,7 @@ describe("the README's commands", { timeout: 240_000 }, () => {
 
   it('npx aigen in the checkout starts without rebuilding dist/ (npm install builds it; under npx the build is skipped)', async () => {
     const before = distStamp();
-    const { child, npx } = inCheckout('npx aigen workflows');
+    const { child, npx } = inCheckout('npx aigen workflows', 'npx');
     const r = await finished(child);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('content_generation');
@@ -51,7 +51,7 @@ describe("the README's commands", { timeout: 240_000 }, () => {
   it('start the worker so that kill of the pid $! gives stops it: the node process itself gets SIGTERM, drains and exits 0', async () => {
     const line = shLines.find((l) => / worker\b.*&/.test(command(l)));
     expect(line).toBeDefined();
-    const { child } = inCheckout(`${command(line!)}\necho "pid $!" >&2\nwait $!\necho "exit $?" >&2`);
+    const { child } = inCheckout(`${command(line!)}\necho "pid $!" >&2\nwait $!\necho "exit $?" >&2`, 'worker');
     const bg = Number((await waitForLine(child.stderr, /^pid (\d+)$/m))[1]);
     const started = await waitForLine(child.stdout, /\{[^\n]*"msg":"worker started"[^\n]*\}/, 60_000);
     const workerPid = (JSON.parse(started[0]) as { pid: number }).pid;
