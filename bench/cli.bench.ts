@@ -3,7 +3,8 @@
  * few runs) and of a whole offline `aigen run content_generation …` beside `node -e 0`, each a
  * fresh process, rounds alternating the three. The command is `node bin/aigen.js`, which runs the
  * compiled dist/ while it is current (the bench builds it first when it is not: what an installed
- * package runs). Also lists the packages each command imports (through a module hook, in a
+ * package runs). The README's form (`node bin/aigen.js runs` in the checkout) is timed beside
+ * `npx aigen runs` there, and the first `npx aigen` with an empty npx cache beside the second. Also lists the packages each command imports (through a module hook, in a
  * separate process), so a command that loads `@openai/agents`, elkjs, Hono or OpenTelemetry
  * without needing them shows up.
  * Not a test. Figures: bench/results/cli.json.
@@ -44,11 +45,14 @@ interface Command {
   name: string;
   argv: string[];
   target?: number;
+  /** The program (default: node). */
+  file?: string;
+  cwd?: string;
 }
 
-function timed(argv: string[], env: NodeJS.ProcessEnv, cwd: string): number {
+function timed(argv: string[], env: NodeJS.ProcessEnv, cwd: string, file = process.execPath): number {
   const t0 = now();
-  const r = spawnSync(process.execPath, argv, { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(file, argv, { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = now() - t0;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${String(r.status)}: ${r.stderr.toString()}`);
   return ms;
@@ -90,19 +94,26 @@ function main(): void {
   const commands: Command[] = [
     { name: 'node -e 0', argv: ['-e', '0'] },
     { name: 'aigen runs', argv: [BIN, 'runs'], target: TARGETS.runs },
+    // The README's form, in the checkout, beside what npx makes of the same command there.
+    { name: 'node bin/aigen.js runs (README, in the checkout)', argv: ['bin/aigen.js', 'runs'], cwd: ROOT, target: TARGETS.runs },
+    { name: 'npx aigen runs (in the checkout)', argv: ['aigen', 'runs'], file: 'npx', cwd: ROOT },
     { name: 'aigen run content_generation (offline, whole run)', argv: [BIN, 'run', 'content_generation', request], target: TARGETS.run },
   ];
   const samples = new Map<string, number[]>(commands.map((c) => [c.name, []]));
-  for (const c of commands) timed(c.argv, env, dir); // warm the file cache
+  // The first npx call with an empty npx cache (npm installs the checkout there), then the second.
+  const npxEnv = { ...env, npm_config_cache: join(dir, 'npm-cache') };
+  const npxFirst = timed(['aigen', 'runs'], npxEnv, ROOT, 'npx');
+  const npxSecond = timed(['aigen', 'runs'], npxEnv, ROOT, 'npx');
+  for (const c of commands) timed(c.argv, env, c.cwd ?? dir, c.file); // warm the file cache
   for (let round = 0; round < ROUNDS; round++) {
     note(`round ${round + 1}/${ROUNDS}`);
-    for (const c of round % 2 === 0 ? commands : [...commands].reverse()) samples.get(c.name)!.push(timed(c.argv, env, dir));
+    for (const c of round % 2 === 0 ? commands : [...commands].reverse()) samples.get(c.name)!.push(timed(c.argv, env, c.cwd ?? dir, c.file));
   }
   const floor = samples.get('node -e 0')!;
   const rows = commands.map((c) => {
     const s = samples.get(c.name)!;
     const paired = median(s.map((x, i) => x / floor[i]!));
-    const imports = c.name === 'node -e 0' ? [] : importsOf(c.argv, env, dir, dir, c.name);
+    const imports = c.name === 'node -e 0' || c.file ? [] : importsOf(c.argv, env, c.cwd ?? dir, dir, c.name);
     const heavy = imports.filter((p) => HEAVY.some((h) => p === h || (h.endsWith('/') && p.startsWith(h))));
     return { name: c.name, medianMs: median(s), minMs: Math.min(...s), maxMs: Math.max(...s), ratio: paired, target: c.target, imports, heavy };
   });
@@ -116,6 +127,9 @@ function main(): void {
   );
   const runs = rows.find((r) => r.name === 'aigen runs')!;
   const run = rows.find((r) => r.name.startsWith('aigen run '))!;
+  const readme = rows.find((r) => r.name.startsWith('node bin/aigen.js runs'))!;
+  const npx = rows.find((r) => r.name.startsWith('npx aigen runs'))!;
+  note(`first npx aigen runs (empty npx cache) ${fmt(npxFirst, 0)} ms, second ${fmt(npxSecond, 0)} ms`);
   const summary: SummaryRow[] = [
     {
       measure: '`aigen runs` vs `node -e 0`',
@@ -129,8 +143,20 @@ function main(): void {
       target: `≤ ${TARGETS.run}×`,
       met: atMost(run.ratio, TARGETS.run),
     },
+    {
+      measure: "the README's `node bin/aigen.js runs` in the checkout vs `npx aigen runs` there",
+      figure: `${fmt(readme.medianMs, 0)} vs ${fmt(npx.medianMs, 0)} ms (${ratio(readme.ratio)} vs ${ratio(npx.ratio)} node -e 0)`,
+      target: `≤ ${TARGETS.runs}× node -e 0`,
+      met: atMost(readme.ratio, TARGETS.runs),
+    },
+    {
+      measure: 'the first `npx aigen runs` in the checkout (empty npx cache) vs the second',
+      figure: `${ratio(npxFirst / npxSecond)} (${fmt(npxFirst, 0)} vs ${fmt(npxSecond, 0)} ms)`,
+      target: '≤ 2×: no build on first use',
+      met: atMost(npxFirst / npxSecond, 2),
+    },
   ];
-  const path = writeResults(QUICK ? 'cli-partial' : 'cli', { quick: QUICK, rounds: ROUNDS, builtDist: built, commands: rows, samples: Object.fromEntries(samples), summary });
+  const path = writeResults(QUICK ? 'cli-partial' : 'cli', { quick: QUICK, rounds: ROUNDS, builtDist: built, npx: { firstMs: npxFirst, secondMs: npxSecond }, commands: rows, samples: Object.fromEntries(samples), summary });
   console.log(`\nResults: ${path}`);
 }
 

@@ -105,7 +105,7 @@ export { exportDefinition, type WorkflowDefinition, type MachineDefinition, type
 export { defaultModelResolver, assertModelAvailable, DEFAULT_MODEL, type ModelResolver } from './models/resolveModel.js';
 
 // Runtime
-export { WorkflowEngine, DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type RunOptions, type ExecuteOptions } from './runtime/engine.js';
+export { WorkflowEngine, DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type RunOptions, type ExecuteOptions, type WorkflowOrName } from './runtime/engine.js';
 // Live model output
 export { type ModelDelta } from './journal/deltas.js';
 export { type StreamItem } from './journal/liveMerge.js';

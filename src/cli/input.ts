@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { errorMessage, ValidationError } from '../errors.js';
+import { DURATION_FORMAT, parseDuration } from '../machines/duration.js';
 
 /**
  * The input of `aigen run`: the argument, or stdin when the argument is missing (or `-`) and
@@ -40,6 +41,19 @@ export function intOption(min = 0): (value: string) => number {
     if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
     return n;
   };
+}
+
+/**
+ * Commander parser of a duration in milliseconds: a whole number of ms (0 included), or a
+ * duration as workflow files write it (`'500ms'`, `'5s'`, `'1m30s'`).
+ */
+export function durationOption(value: string): number {
+  if (/^\d+$/.test(value)) return intOption(0)(value);
+  try {
+    return parseDuration(value);
+  } catch {
+    throw new InvalidArgumentError(`expected milliseconds or ${DURATION_FORMAT}`);
+  }
 }
 
 /** Commander parser of one of `choices`. */

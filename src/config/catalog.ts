@@ -14,7 +14,9 @@ import { isWorkflowFilePath, readWorkflowFile } from './load.js';
 export type AnyFunctionTool = FunctionTool<unknown, never>;
 
 /**
- * Builds a workflow from the options given to `createWorkflow`. The second argument is the
+ * Builds a workflow from the options given to `createWorkflow`, whose `name` is the registered
+ * name unless `createWorkflow` is given another (spread them into the workflow's constructor to
+ * name it). The second argument is the
  * catalog it is created from: create its agents there (`catalog.createAgent('writer')`) so the
  * agent types of that catalog apply.
  */
@@ -148,7 +150,9 @@ export class Catalog implements AgentMaker {
     if (typeof spec === 'string') {
       const entry = this.workflows.get(spec);
       if (entry) {
-        const workflow = this.building(() => entry.factory(options, this));
+        // The registered name is the workflow's name unless the options give one, so a factory
+        // that spreads its options into a constructor (`{ agents, ...opts }`) is named too.
+        const workflow = this.building(() => entry.factory({ ...options, name: options.name ?? spec }, this));
         // A registered workflow is rebuilt by name (from the code current then), not from a source.
         delete workflow.source;
         return workflow;
@@ -157,7 +161,8 @@ export class Catalog implements AgentMaker {
     }
     const list: readonly string[] | undefined = typeof spec !== 'string' ? spec : spec.includes(',') ? spec.split(',') : undefined;
     if (list === undefined) {
-      throw new NotFoundError('workflow', spec as string, { hint: `registered workflows: ${[...this.workflows.keys()].join(', ')}` });
+      const suggestion = closest(spec as string, [...this.workflows.keys()]);
+      throw new NotFoundError('workflow', spec as string, { hint: `registered workflows: ${[...this.workflows.keys()].join(', ')}`, ...(suggestion ? { suggestion } : {}) });
     }
     const types = list.map((t) => t.trim()).filter(Boolean);
     if (types.length === 0) throw new ValidationError('an agent list needs at least one agent type', { path: 'workflow' });
@@ -213,10 +218,12 @@ function registerBuiltinWorkflows(c: Catalog): void {
 export const defaultCatalog = new Catalog();
 
 /**
- * Register a workflow factory under a name in the default catalog.
+ * Register a workflow factory under a name in the default catalog. The factory's options carry
+ * `name` (the registered name unless `createWorkflow` is given another), so spreading them into
+ * a workflow's constructor names the workflow.
  * @example
  * ```ts
- * registerWorkflowFactory('my_workflow', (opts) => new DeterministicWorkflow({ agents: [createAgent('research')], name: 'my_workflow', ...opts }),
+ * registerWorkflowFactory('my_workflow', (opts) => new DeterministicWorkflow({ agents: [createAgent('research')], ...opts }),
  *   { description: 'Custom workflow implementation' });
  * ```
  */

@@ -52,7 +52,11 @@ export const extractContentType: BranchExtractor = (classification, branches) =>
 
 /** Options of {@link BranchingWorkflow}. */
 export interface BranchingWorkflowOptions {
-  name: string;
+  /**
+   * The workflow's name (its id in the log, in `runs` and in the UI). A workflow without one is a
+   * ValidationError; a registered factory's options carry the registered name, so `...opts` gives it.
+   */
+  name?: string;
   classifier: AigenAgent | AnySdkAgent;
   /** Branch name → the step (agent or workflow) that runs when it is taken. */
   branches: Record<string, StepInput>;

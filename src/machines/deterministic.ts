@@ -23,7 +23,11 @@ const sequentialSetup = workflowSetup.extend({
 export interface DeterministicWorkflowOptions {
   /** The steps in order: agents, workflows, and steps that wait (approval, signal, sleep). */
   agents: Array<StepInput | WaitingStep>;
-  name: string;
+  /**
+   * The workflow's name (its id in the log, in `runs` and in the UI). A workflow without one is a
+   * ValidationError; a registered factory's options carry the registered name, so `...opts` gives it.
+   */
+  name?: string;
 }
 
 /** The framing of the next agent's input: previous output plus the original request. */

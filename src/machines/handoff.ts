@@ -40,7 +40,11 @@ export interface HandoffWorkflowOptions {
    * and so do the SDK Agents they hand off to (`handoffs: [agent, handoff(agent, { … })]`).
    */
   agents: Array<AigenAgent | AnySdkAgent>;
-  name: string;
+  /**
+   * The workflow's name (its id in the log, in `runs` and in the UI). A workflow without one is a
+   * ValidationError; a registered factory's options carry the registered name, so `...opts` gives it.
+   */
+  name?: string;
   /** Handoffs allowed before the run fails (default: the engine's maxTurns, 80). */
   maxTurns?: number;
 }

@@ -36,7 +36,11 @@ export const approvesDraft: ApprovalRule = (critique) => {
 
 /** Options of {@link LoopWorkflow}. */
 export interface LoopWorkflowOptions {
-  name: string;
+  /**
+   * The workflow's name (its id in the log, in `runs` and in the UI). A workflow without one is a
+   * ValidationError; a registered factory's options carry the registered name, so `...opts` gives it.
+   */
+  name?: string;
   /** Writes the first draft: an agent or a workflow. */
   generator: StepInput;
   critic: AigenAgent | AnySdkAgent;

@@ -24,7 +24,11 @@ function branchError(error: unknown): StepOutcome {
 
 /** Options of {@link ParallelWorkflow}. */
 export interface ParallelWorkflowOptions {
-  name: string;
+  /**
+   * The workflow's name (its id in the log, in `runs` and in the UI). A workflow without one is a
+   * ValidationError; a registered factory's options carry the registered name, so `...opts` gives it.
+   */
+  name?: string;
   /** Branch name → the workflow (or single agent) it runs as a child run. */
   branches: Record<string, StepInput>;
   /** Combines the branches' results. */

@@ -2,6 +2,7 @@ import type { AgentInputItem } from '@openai/agents';
 import type { AnyStateMachine } from 'xstate';
 import { AigenAgent, toAigenAgent } from '../actors/agent.js';
 import type { AnySdkAgent } from '../actors/sdkFields.js';
+import { ValidationError } from '../errors.js';
 import type { StepRunner } from '../actors/agentMachine.js';
 import type { WorkflowSource } from '../events/catalogue.js';
 import type { ErrorInfo } from '../events/common.js';
@@ -111,7 +112,13 @@ export abstract class Workflow {
    */
   protected readonly sharesMachine: boolean = false;
   private readonly shared = new Map<string, AnyStateMachine>();
-  constructor(readonly name: string) {}
+  readonly name: string;
+  constructor(name: string | undefined) {
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new ValidationError(`a workflow needs a name: pass { name: 'my_workflow', … } to its constructor (got ${String(name)})`, { path: 'name' });
+    }
+    this.name = name;
+  }
   /** Build the workflow's XState machine (for one run, unless the kind {@link sharesMachine}). */
   abstract build(ctx: BuildContext): AnyStateMachine;
   /** The machine a run of this workflow runs: the shared one when the kind shares it, else a new one. */

@@ -2,7 +2,7 @@ import { Runner } from '@openai/agents';
 import type { Observable } from 'rxjs';
 import { defaultCatalog, type Catalog } from '../config/catalog.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { Workflow } from '../machines/workflow.js';
+import { Workflow } from '../machines/workflow.js';
 import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver } from '../models/resolveModel.js';
 import { installSpanRecorder } from '../journal/spans.js';
 import type { WatchUpdate } from '../projections/api.js';
@@ -28,6 +28,13 @@ import { leaseMsOf, RunLeases } from './runLeases.js';
 import { WorkersUnsupportedError } from './errors.js';
 import { approvalAnswer, decide, signalAnswer, type ApproveOptions, type DecisionDeps, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
 import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
+
+/**
+ * What `execute`, `start` and `submit` run: a workflow, or what `createWorkflow` makes of a
+ * registered name, an agent list (`['research', 'writer']` or `'research,writer'`) or a workflow
+ * file, created from the engine's catalog.
+ */
+export type WorkflowOrName = Workflow | string | readonly string[];
 
 export { DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type ExecuteOptions, type RunOptions } from './runOptions.js';
 
@@ -57,6 +64,9 @@ export class WorkflowEngine {
   private readonly cancellations: CancelWatch;
 
   constructor(options: EngineOptions) {
+    if (!options?.store || typeof options.store.readStream !== 'function') {
+      throw new ValidationError('WorkflowEngine needs an event store: new WorkflowEngine({ store: await openStore() }) (or createMemoryStore() from aigen/testing)', { path: 'store' });
+    }
     const env = options.env ?? process.env;
     this.store = options.store;
     this.catalog = options.catalog ?? defaultCatalog;
@@ -91,8 +101,8 @@ export class WorkflowEngine {
    * const runId = await engine.start(workflow, 'Write about tides');
    * ```
    */
-  async start(workflow: Workflow, input: string, options: RunOptions & { context?: Context } = {}): Promise<string> {
-    const handle = this.launch(workflow, input, options.context ?? new Context(), options);
+  async start(workflow: WorkflowOrName, input: string, options: RunOptions & { context?: Context } = {}): Promise<string> {
+    const handle = this.launch(this.workflowOf(workflow), input, options.context ?? new Context(), options);
     await handle.started;
     return handle.runId;
   }
@@ -107,7 +117,8 @@ export class WorkflowEngine {
    * const runId = await engine.submit(workflow, 'Write about tides', { concurrency: 3 });
    * ```
    */
-  async submit(workflow: Workflow, input: string, options: RunOptions & { concurrency?: number } = {}): Promise<string> {
+  async submit(spec: WorkflowOrName, input: string, options: RunOptions & { concurrency?: number } = {}): Promise<string> {
+    const workflow = this.workflowOf(spec);
     const leases = this.store.leases;
     if (!leases) throw new WorkersUnsupportedError(this.store.kind, 'submitted runs');
     const { concurrency, ...runOptions } = options;
@@ -137,9 +148,9 @@ export class WorkflowEngine {
    * const { status, result } = await engine.execute(workflow, new Context(), 'Generate content about AI');
    * ```
    */
-  async execute(workflow: Workflow, context: Context | undefined, input: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+  async execute(workflow: WorkflowOrName, context: Context | undefined, input: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
     const { onDelta, ...runOptions } = options;
-    const handle = this.launch(workflow, input, context ?? new Context(), runOptions);
+    const handle = this.launch(this.workflowOf(workflow), input, context ?? new Context(), runOptions);
     const stop = onDelta ? onRunDeltas(this.store, handle.runId, onDelta) : undefined;
     try {
       await handle.started;
@@ -209,6 +220,15 @@ export class WorkflowEngine {
    */
   watch(runId: string): Observable<WatchUpdate> {
     return watchRun(this.store, runId);
+  }
+
+  /** A workflow, or one created from this engine's catalog by name, agent list or file (as `createWorkflow`). */
+  private workflowOf(spec: WorkflowOrName): Workflow {
+    if (typeof spec === 'string' || Array.isArray(spec)) return this.catalog.createWorkflow(spec);
+    if (!(spec instanceof Workflow)) {
+      throw new ValidationError(`expected a workflow (createWorkflow('content_generation'), new DeterministicWorkflow({ … })) or a workflow name, got ${typeof spec}`, { path: 'workflow' });
+    }
+    return spec;
   }
 
   private launch(workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode = { kind: 'live' }): RunHandle {

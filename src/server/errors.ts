@@ -27,6 +27,21 @@ export class HttpError extends Error {
 }
 
 /**
+ * Another process listens on the port the server was asked to listen on.
+ * @example
+ * ```ts
+ * await serve({ store, engine, projections, port: 4400 }); // throws PortInUseError while 4400 is taken
+ * ```
+ */
+export class PortInUseError extends AigenError {
+  readonly code = 'PORT_IN_USE';
+  readonly kind = 'user' as const;
+  constructor(host: string, port: number, flag: string, options?: { cause?: unknown }) {
+    super(`port ${port} on ${host} is already in use (another aigen serve?): choose another with ${flag} <n>, or ${flag} 0 for any free port`, options);
+  }
+}
+
+/**
  * The server refuses to listen on a non-loopback address without `AIGEN_API_TOKEN`.
  * @example
  * ```ts

@@ -34,5 +34,5 @@ export async function serveMetrics(options: MetricsServerOptions): Promise<Runni
   app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }));
   app.notFound((c) => errorResponse(c, new HttpError(404, 'NOT_FOUND', 'this server answers GET /metrics only')));
   app.onError((err, c) => errorResponse(c, err));
-  return listenOn(app.fetch, host, options.port);
+  return listenOn(app.fetch, host, options.port, '--metrics-port');
 }

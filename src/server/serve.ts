@@ -4,7 +4,7 @@ import { serve as listen } from '@hono/node-server';
 import { createServer } from './app.js';
 import { browserModule } from './browserModule.js';
 import type { ServerOptions } from './deps.js';
-import { ApiTokenRequiredError } from './errors.js';
+import { ApiTokenRequiredError, PortInUseError } from './errors.js';
 import { isLoopbackHost } from './security.js';
 
 /** Default port of `aigen serve`. */
@@ -53,14 +53,18 @@ export async function serve(options: ListenOptions): Promise<RunningServer> {
   return listenOn(app.fetch, host, options.port ?? DEFAULT_PORT);
 }
 
-/** Listen with a Hono app's fetch handler on host:port (0: a free port). */
-export async function listenOn(fetch: (request: Request) => Response | Promise<Response>, host: string, port: number): Promise<RunningServer> {
+/**
+ * Listen with a Hono app's fetch handler on host:port (0: a free port). A port in use is a
+ * {@link PortInUseError} naming `flag`, the option that chooses the port.
+ */
+export async function listenOn(fetch: (request: Request) => Response | Promise<Response>, host: string, port: number, flag = '--port'): Promise<RunningServer> {
   const server = await new Promise<Server>((resolve, reject) => {
+    const failed = (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(host, port, flag, { cause: err }) : err);
     const s = listen({ fetch, port, hostname: host }, () => {
-      s.off('error', reject);
+      s.off('error', failed);
       resolve(s as Server);
     });
-    s.once('error', reject);
+    s.once('error', failed);
   });
   const bound = (server.address() as AddressInfo).port;
   return {

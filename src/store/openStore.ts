@@ -49,8 +49,16 @@ export async function openStore(url: string = DEFAULT_STORE_URL, options: OpenSt
         const { openKurrentStoreUrl } = await import('./kurrentdb/index.js');
         return openKurrentStoreUrl(url, options);
       }
+      if (looksLikeAPath(url, scheme)) {
+        throw new UnknownStoreError(`unknown store URL '${url}' — did you mean 'sqlite:${url}'? (a store URL is memory:, sqlite:<path>, postgres://… or kurrentdb://…)`);
+      }
       throw new UnknownStoreError(
         `unknown store URL ${scheme ? `scheme '${scheme}:'` : `'${url}'`}; use memory:, sqlite:<path>, postgres://… or kurrentdb://…`,
       );
   }
+}
+
+/** Whether a store URL without a known scheme reads as the path of a file (no scheme, or a Windows drive letter). */
+function looksLikeAPath(url: string, scheme: string | undefined): boolean {
+  return url.trim() !== '' && (scheme === undefined || /^[a-z]:[\\/]/i.test(url));
 }

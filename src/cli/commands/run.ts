@@ -6,7 +6,8 @@ import type { RunStatus } from '../../projections/status.js';
 import type { CliContext } from '../context.js';
 import { exportTracesWhileRunning } from '../otel.js';
 import { signalExitCode } from '../errors.js';
-import { intOption, readInput, readRunContext } from '../input.js';
+import { closest } from '../../suggest.js';
+import { durationOption, intOption, readInput, readRunContext } from '../input.js';
 import { ProgressView } from '../progress.js';
 import { workflowFrom } from './replaySupport.js';
 import { submitDetached } from './runDetach.js';
@@ -32,9 +33,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .argument('[input]', 'the input prompt; read from stdin when omitted (or "-")')
     .option('--model <model>', "model for every agent without its own (default: AIGEN_MODEL, the project file's model, or offline)")
     .option('--max-retries <n>', "retries after a step fails (default: the workflow file's retry, else 3)", intOption(0))
-    .option('--retry-delay <ms>', "delay before the first retry, doubling each retry (default: the workflow file's retry, else 5000)", intOption(0))
+    .option('--retry-delay <duration>', "delay before the first retry, doubling each retry: ms or a duration such as 5s (default: the workflow file's retry, else 5000)", durationOption)
     .option('--stream', 'write the model output to stdout as it is generated (steps separated); the summary goes to stderr')
-    .option('--step-timeout <ms>', 'fail a step attempt (model and tool calls) that runs longer than this (default 300000; 0: no limit)', intOption(0))
+    .option('--step-timeout <duration>', 'fail a step attempt (model and tool calls) that runs longer than this: ms or a duration such as 2m (default 300000; 0: no limit)', durationOption)
     .option('--detach', 'record the run and print its id at once; a worker (aigen worker, aigen serve) executes it')
     .option('--run-context <json|@file>', "the SDK run context every agent's run gets (tools read runContext.context.<field>): a JSON object, or @ and a file holding one; recorded with secret fields scrubbed")
     .addHelpText(
@@ -64,7 +65,9 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   ]);
   // A bare name is a workflow or an agent type (which runs as a one-step workflow).
   if (/^[A-Za-z0-9_-]+$/.test(spec) && !catalog.hasWorkflow(spec) && !catalog.hasAgentType(spec)) {
+    const suggestion = closest(spec, [...catalog.listWorkflows().map((w) => w.name), ...catalog.listAgentTypes().map((t) => t.type)]);
     throw new NotFoundError('workflow or agent type', spec, {
+      ...(suggestion ? { suggestion } : {}),
       hint: `workflows: ${catalog.listWorkflows().map((w) => w.name).join(', ')}; agent types: ${catalog.listAgentTypes().map((t) => t.type).join(', ')}`,
     });
   }

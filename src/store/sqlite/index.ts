@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventCodec } from '../../events/codec.js';
 import { StoreUnavailableError, ValidationError } from '../../errors.js';
@@ -49,10 +49,16 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   if (options.mustExist && !inMemory && !existsSync(path)) {
     throw new ValidationError(`no sqlite store at ${resolve(path)}: nothing was recorded there (check --store / AIGEN_STORE)`, { path: 'url' });
   }
+  // The default store's directory (.aigen/ in an existing directory) is created; any other
+  // missing directory is a mistake more often than a wish (a typo, a path of another machine).
+  const dir = dirname(resolve(path));
+  if (!inMemory && !existsSync(dir) && !(basename(dir) === '.aigen' && existsSync(dirname(dir)))) {
+    throw new ValidationError(`no directory ${dir} for the sqlite store ${resolve(path)}: create it first, or choose another path`, { path: 'url' });
+  }
   if (!inMemory && !sqliteWritable(path)) throw new ReadOnlyStoreError(resolve(path));
   let db: Database.Database | undefined;
   try {
-    if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+    if (!inMemory) mkdirSync(dir, { recursive: true });
     db = new Database(path);
     prepareDatabase(db, durability, options.busyTimeoutMs);
     const driver = new SqliteDriver(db, target);

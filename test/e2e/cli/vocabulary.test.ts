@@ -37,7 +37,7 @@ describe('replay --verify', () => {
 
 describe('README', () => {
   it('writes run ids in commands as the placeholder <runId>, never as a made-up id', () => {
-    const commands = blocks(readme, 'sh').flatMap((b) => b.split('\n')).filter((l) => l.startsWith('npx aigen'));
+    const commands = blocks(readme, 'sh').flatMap((b) => b.split('\n')).filter((l) => l.startsWith('node bin/aigen.js'));
     expect(commands.filter((l) => l.includes('<runId>')).length).toBeGreaterThanOrEqual(8);
     for (const line of commands) expect(line.split('#')[0]).not.toMatch(/\b[0-9a-f]{8}\b/);
   });

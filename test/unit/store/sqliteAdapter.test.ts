@@ -57,8 +57,8 @@ describe('sqlite store', () => {
     await store.close();
   });
 
-  it('opens through openStore, creating the parent directory, and keeps data across reopen', async () => {
-    const file = join(dir, 'nested', 'deeper', 'events.db');
+  it('opens through openStore, creating a missing .aigen/ directory, and keeps data across reopen', async () => {
+    const file = join(dir, '.aigen', 'events.db');
     const store = await openStore(`sqlite:${file}?durability=normal`);
     expect(store.kind).toBe('sqlite');
     await store.append('run-1', transitions(3));
@@ -67,6 +67,12 @@ describe('sqlite store', () => {
     const again = await openStore(`sqlite:${file}`);
     expect((await collect(again.readStream('run-1'))).map((e) => e.streamPosition)).toEqual([0, 1, 2]);
     await again.close();
+  });
+
+  it('refuses a store in any other missing directory, creating nothing', async () => {
+    const file = join(dir, 'nested', 'deeper', 'events.db');
+    await expect(openStore(`sqlite:${file}`)).rejects.toThrow(expect.objectContaining({ name: 'ValidationError', message: expect.stringContaining(`no directory ${join(dir, 'nested', 'deeper')}`) }));
+    expect(existsSync(join(dir, 'nested'))).toBe(false);
   });
 
   it('supports a private in-memory database', async () => {
