@@ -107,7 +107,10 @@ export function toSdkAgent(
     if (typeof t === 'string') return recordingTool(unresolvedTool(t), scope);
     return t.type === 'function' ? recordingTool(t as AnyFunctionTool, scope) : t;
   });
-  const guardrailScope = { recorder: scope.recorder, stepId: scope.stepId, attempt: scope.attempt ?? 1, actorId: scope.actorId, ...(scope.answers ? { answers: scope.answers } : {}) };
+  const guardrailScope = {
+    recorder: scope.recorder, stepId: scope.stepId, attempt: scope.attempt ?? 1, actorId: scope.actorId,
+    ...(scope.answers ? { answers: scope.answers } : {}), ...(scope.nested ? { nested: scope.nested } : {}),
+  };
   const config = {
     instructions: agent.instructions,
     model,

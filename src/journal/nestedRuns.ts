@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Model, ModelProvider, ModelRequest, ModelResponse, StreamEvent } from '@openai/agents';
+import { OpenAIProvider, setDefaultModelProvider, type Model, type ModelProvider, type ModelRequest, type ModelResponse, type StreamEvent } from '@openai/agents';
 import type { Usage } from '../events/common.js';
 import { addUsage, zeroUsage } from '../events/usage.js';
 import { AigenError } from '../errors.js';
@@ -57,6 +57,30 @@ export function nestedPrefix(stepId: string, attempt: number, parentCallId: stri
 
 type ResultItem = { type?: string; callId?: string; output?: unknown };
 
+const BRIDGE = Symbol.for('aigen.nestedRunScope');
+
+/**
+ * The scope in which the SDK's *default* model provider defers to a step's nested provider.
+ * `run(agent, input)` of `@openai/agents` (its default runner) resolves models through the SDK's
+ * process-wide default provider; inside a recorded tool call or guardrail check aigen runs the
+ * call in this scope, so such a nested `run()` is recorded and uses the run's models (`--model
+ * offline` never leaves the process). Outside any scope it answers as the SDK's own default
+ * does (an `OpenAIProvider` with the default client and key). The SDK's default provider is
+ * process-wide by nature, so the bridge is installed once per process (kept under a symbol, so
+ * that two copies of aigen share it); a program that sets its own default provider afterwards
+ * takes nested `run()` calls out of the recording.
+ */
+export function defaultProviderScope(): AsyncLocalStorage<ModelProvider> {
+  const slot = globalThis as { [BRIDGE]?: AsyncLocalStorage<ModelProvider> };
+  const installed = slot[BRIDGE];
+  if (installed) return installed;
+  const scope = new AsyncLocalStorage<ModelProvider>();
+  const sdkDefault = new OpenAIProvider();
+  setDefaultModelProvider({ getModel: (modelName?: string) => (scope.getStore() ?? sdkDefault).getModel(modelName) });
+  slot[BRIDGE] = scope;
+  return scope;
+}
+
 /**
  * Runs nested inside a tool call (an agent used as a tool, `agent.asTool()`; any SDK run whose
  * runner inherits the step's model provider) are part of the step: the provider resolves their
@@ -65,13 +89,16 @@ type ResultItem = { type?: string; callId?: string; output?: unknown };
  * answered from the log on re-execution. The nested agent's tool calls and handoffs are recorded
  * from the nested model's traffic: ToolCalled when a response asks for them, ToolReturned when
  * the next request hands their results to the model. The tool call that runs them is found
- * through async context, so parallel tool calls each get their own.
+ * through async context, so parallel tool calls each get their own; a plain `run()` of the SDK
+ * inside the call is found the same way (see {@link defaultProviderScope}).
  */
 export class NestedRuns {
   private readonly current = new AsyncLocalStorage<NestedCall>();
   private readonly usages = new Map<string, Usage>();
   /** The model provider of the step's runner: nested runners inherit it. */
   readonly provider: ModelProvider;
+  /** Where the SDK's default runner (`run()` of `@openai/agents`) finds {@link provider}. */
+  private readonly defaults = defaultProviderScope();
 
   /** `defaultModel` serves nested agents that name no model of their own (the run's model). */
   constructor(
@@ -106,7 +133,7 @@ export class NestedRuns {
     const call: NestedCall = {
       attempt, parentCallId, tool, prefix: nestedPrefix(attempt.stepId, attempt.attempt, parentCallId), calls: 0, pending: new Map(),
     };
-    const output = await this.current.run(call, invoke);
+    const output = await this.current.run(call, () => this.defaults.run(this.provider, invoke));
     // The SDK turns a tool's error into text for the model; a nested model that failed fails the call.
     if (call.failure) throw call.failure.error;
     return output;

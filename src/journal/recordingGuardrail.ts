@@ -5,6 +5,7 @@ import type {
 import type { EventData } from '../events/catalogue.js';
 import { guardrailCheckKey, RecordedError, type AnswerSource } from './answers.js';
 import { toErrorInfo } from './errorInfo.js';
+import type { NestedCalls } from './nestedRuns.js';
 import type { Recorder } from './recorder.js';
 import { toJson } from './recordingModel.js';
 import { Turnstile } from './turnstile.js';
@@ -17,6 +18,8 @@ export interface GuardrailScope {
   actorId: string;
   /** Recorded checks (replay, resume, fork): returned instead of running the guardrail. */
   answers?: AnswerSource;
+  /** Makes a model the guardrail's code calls (a guardrail agent's `run()`) part of the step. */
+  nested?: NestedCalls;
 }
 
 type Check = EventData<'GuardrailChecked'>;
@@ -54,7 +57,11 @@ async function check<T>(
   const key = guardrailCheckKey(base);
   const meta = { actorId: scope.actorId };
   const recorded = scope.answers?.guardrail(key);
+  // Runs inside it (a guardrail agent) are recorded under the check: `guardrail.<kind>.<name>[.<callId>]`.
+  const parent = ['guardrail', id.kind, id.guardrail, ...(id.callId !== undefined ? [id.callId] : [])].join('.');
   if (recorded) {
+    // Answered from the log: its nested runs do not run again, and their recorded usage counts.
+    scope.nested?.answered(parent);
     try {
       await gate?.wait(key);
       scope.recorder.record('GuardrailChecked', recorded, meta);
@@ -69,7 +76,7 @@ async function check<T>(
   if (scope.recorder.error) throw scope.recorder.error;
   let output: T;
   try {
-    output = await run();
+    output = scope.nested ? await scope.nested.within(parent, id.guardrail, run) : await run();
   } catch (err) {
     await scope.recorder.durable('GuardrailChecked', { ...base, tripwireTriggered: false, error: toErrorInfo(err) }, meta);
     throw err;

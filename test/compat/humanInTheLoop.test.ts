@@ -2,4 +2,4 @@ import { compatSuite } from './harness.js';
 import { brain } from './brains/humanInTheLoop.js';
 import { agent, input } from './examples/humanInTheLoop.js';
 
-compatSuite({ name: 'humanInTheLoop', input, agent, brain, killAt: 1 });
+compatSuite({ name: 'humanInTheLoop', input, agent, brain, killAt: 2 });
