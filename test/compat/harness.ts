@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { OpenAIProvider, Runner, type Agent, type RunResult } from '@openai/agents';
+import { InputGuardrailTripwireTriggered, OpenAIProvider, Runner, setDefaultModelProvider, type Agent, type RunResult } from '@openai/agents';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/events/envelope.js';
 import type { Turn } from '../../src/testing/index.js';
@@ -23,15 +23,22 @@ export interface CompatExample {
   brain: (ask: Ask) => Turn;
   /** The request (0-based) during which a run is SIGKILLed: the stub holds it. */
   killAt: number;
+  /** The workflow the agent runs in: one sequential step (default), or a handoff workflow (its handoffs join). */
+  kind?: 'sequential' | 'handoff';
+  /** An input on which a guardrail trips: the SDK throws, aigen ends the run failed with GUARDRAIL_TRIPPED. */
+  trips?: string;
 }
 
 const KEY = 'sk-test-compat-0123456789abcdef';
 
 /** The plain SDK against the stub: approve every interruption until the run ends. */
-async function sdkBaseline(example: CompatExample, stub: OpenAIStub, useResponses: boolean): Promise<unknown> {
-  const runner = new Runner({ modelProvider: new OpenAIProvider({ apiKey: KEY, baseURL: stub.baseURL, useResponses }), tracingDisabled: true });
+async function sdkBaseline(example: CompatExample, stub: OpenAIStub, useResponses: boolean, input = example.input): Promise<unknown> {
+  const modelProvider = new OpenAIProvider({ apiKey: KEY, baseURL: stub.baseURL, useResponses });
+  // A plain run() inside the example (a guardrail agent) uses the SDK's default provider.
+  setDefaultModelProvider(modelProvider);
+  const runner = new Runner({ modelProvider, tracingDisabled: true });
   const agent = example.agent();
-  let result: RunResult<unknown, Agent<any, any>> = await runner.run(agent, example.input);
+  let result: RunResult<unknown, Agent<any, any>> = await runner.run(agent, input);
   while (result.interruptions.length > 0) {
     for (const i of result.interruptions) result.state.approve(i);
     result = await runner.run(agent, result.state);
@@ -42,10 +49,11 @@ async function sdkBaseline(example: CompatExample, stub: OpenAIStub, useResponse
 /** The project file of a sandbox: the example's agent as a one-step workflow. */
 function projectFile(example: CompatExample, store: string): string {
   const module = resolve(import.meta.dirname, 'examples', `${example.name}.ts`);
-  return `import { defineConfig, DeterministicWorkflow } from 'aigen';
+  const kind = example.kind === 'handoff' ? 'HandoffWorkflow' : 'DeterministicWorkflow';
+  return `import { defineConfig, ${kind} } from 'aigen';
 import { agent } from ${JSON.stringify(module)};
 export default defineConfig({
-  workflows: { ${example.name}: () => new DeterministicWorkflow({ name: ${JSON.stringify(example.name)}, agents: [agent()] }) },
+  workflows: { ${example.name}: () => new ${kind}({ name: ${JSON.stringify(example.name)}, agents: [agent()] }) },
   store: ${JSON.stringify(store)},
 });
 `;
@@ -129,6 +137,26 @@ export function compatSuite(example: CompatExample): void {
         const done = forked.status === 'waiting' ? await approveAll(sb, forked.runId) : forked;
         expect(done.status, ok(fork)).toBe('completed');
         expect(done.result).toEqual(expected);
+      } finally {
+        await stub.close();
+      }
+    }, 180_000);
+
+    it.runIf(example.trips !== undefined)('a tripped guardrail: the SDK throws, aigen ends the run failed with GUARDRAIL_TRIPPED, and replay matches with zero model requests', async () => {
+      const stub = await startOpenAIStub({ responses: (req: StubRequest) => example.brain(askOf(req)) });
+      try {
+        await expect(sdkBaseline(example, stub, useResponses, example.trips)).rejects.toBeInstanceOf(InputGuardrailTripwireTriggered);
+        const sb = projectSandbox(example, storeUrl(), stub, useResponses);
+        sandboxes.push(sb);
+        const r = await aigen(['run', example.name, example.trips!, '--json'], { sb });
+        expect(r.code, ok(r)).toBe(1);
+        const run = json<RunJson>(r);
+        expect(run.status).toBe('failed');
+        expect(run.error?.code).toBe('GUARDRAIL_TRIPPED');
+        const before = modelRequests(stub);
+        const replay = await aigen(['replay', run.runId, '--json'], { sb });
+        expect(json<{ match: boolean }>(replay).match, ok(replay)).toBe(true);
+        expect(modelRequests(stub)).toBe(before);
       } finally {
         await stub.close();
       }
