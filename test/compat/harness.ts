@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InputGuardrailTripwireTriggered, OpenAIProvider, Runner, setDefaultModelProvider, type Agent, type RunResult } from '@openai/agents';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/events/envelope.js';
 import type { Turn } from '../../src/testing/index.js';
-import { aigen, finished, json, REPO, start, storedEvents, type Result, type Sandbox } from '../e2e/cli/helpers.js';
+import { aigen, finished, json, projectSandbox, start, storedEvents, type Result, type Sandbox } from '../e2e/cli/helpers.js';
 import { hang, startOpenAIStub, type OpenAIStub, type StubRequest, type StubTurn } from '../support/openaiStub.js';
 import { testStoreUrls } from '../support/stores.js';
 import { askOf, type Ask } from './ask.js';
@@ -59,16 +58,11 @@ export default defineConfig({
 `;
 }
 
-/** A working directory inside the repository (so the project file's packages resolve). */
-function projectSandbox(example: CompatExample, store: string, stub: OpenAIStub, useResponses: boolean): Sandbox {
-  const root = join(REPO, 'test-artifacts');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(join(root, `compat-${example.name}-`));
-  writeFileSync(join(dir, 'aigen.config.ts'), projectFile(example, store));
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('AIGEN_') || key.startsWith('OPENAI_')) delete env[key];
-  Object.assign(env, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: stub.baseURL, AIGEN_MODEL: 'gpt-4.1-mini', ...(useResponses ? {} : { AIGEN_OPENAI_API: 'chat_completions' }) });
-  return { dir, store, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+/** A sandbox whose project file runs the example, pointed at the stub on one API. */
+function exampleSandbox(example: CompatExample, store: string, stub: OpenAIStub, useResponses: boolean): Sandbox {
+  const sb = projectSandbox(`compat-${example.name}`, () => projectFile(example, store));
+  Object.assign(sb.env, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: stub.baseURL, AIGEN_MODEL: 'gpt-4.1-mini', ...(useResponses ? {} : { AIGEN_OPENAI_API: 'chat_completions' }) });
+  return { ...sb, store };
 }
 
 interface RunJson { runId: string; status: string; result: unknown; error?: { code: string; message: string } }
@@ -119,7 +113,7 @@ export function compatSuite(example: CompatExample): void {
       const stub = await startOpenAIStub({ responses: (req: StubRequest) => example.brain(askOf(req)) });
       try {
         const expected = await sdkBaseline(example, stub, useResponses);
-        const sb = projectSandbox(example, storeUrl(), stub, useResponses);
+        const sb = exampleSandbox(example, storeUrl(), stub, useResponses);
         sandboxes.push(sb);
         const run = await runToEnd(sb, example);
         expect(run.status, JSON.stringify(run)).toBe('completed');
@@ -146,7 +140,7 @@ export function compatSuite(example: CompatExample): void {
       const stub = await startOpenAIStub({ responses: (req: StubRequest) => example.brain(askOf(req)) });
       try {
         await expect(sdkBaseline(example, stub, useResponses, example.trips)).rejects.toBeInstanceOf(InputGuardrailTripwireTriggered);
-        const sb = projectSandbox(example, storeUrl(), stub, useResponses);
+        const sb = exampleSandbox(example, storeUrl(), stub, useResponses);
         sandboxes.push(sb);
         const r = await aigen(['run', example.name, example.trips!, '--json'], { sb });
         expect(r.code, ok(r)).toBe(1);
@@ -167,7 +161,7 @@ export function compatSuite(example: CompatExample): void {
       const stub = await startOpenAIStub({ responses: brain });
       try {
         const expected = await sdkBaseline(example, await startOpenAIStubFor(example), useResponses);
-        const sb = projectSandbox(example, storeUrl(), stub, useResponses);
+        const sb = exampleSandbox(example, storeUrl(), stub, useResponses);
         sandboxes.push(sb);
         const runId = await killAt(sb, example, stub);
         const before = await storedEvents(sb, runId);

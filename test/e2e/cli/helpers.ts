@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RecordedEvent } from '../../../src/events/envelope.js';
@@ -22,6 +22,22 @@ export interface Sandbox {
   store: string;
   env: NodeJS.ProcessEnv;
   cleanup(): void;
+}
+
+/**
+ * A working directory inside the repository (so a project file's imports, zod and
+ * @openai/agents, resolve) with its own SQLite store, a project file written by `config` from
+ * the store's URL, and no AIGEN_* or OpenAI variables of the caller.
+ */
+export function projectSandbox(prefix: string, config: (store: string) => string): Sandbox {
+  const root = join(REPO, 'test-artifacts');
+  mkdirSync(root, { recursive: true });
+  const dir = mkdtempSync(join(root, `${prefix}-`));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('AIGEN_') || key.startsWith('OPENAI_')) delete env[key];
+  const store = `sqlite:${join(dir, 'aigen.db')}`;
+  writeFileSync(join(dir, 'aigen.config.ts'), config(store));
+  return { dir, store, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function sandbox(): Sandbox {

@@ -1,7 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aigen, json, jsonLines, lines, REPO, type Sandbox } from './helpers.js';
+import { aigen, json, jsonLines, lines, projectSandbox, type Sandbox } from './helpers.js';
 
 /*
  * A project file whose code writes to stdout: at load time, and from a tool the offline model
@@ -36,14 +34,7 @@ export default defineConfig({
 const TOOL_TEXT = ['console.log from noisy_lookup', "{ looking: 'up' }", 'process.stdout.write from noisy_lookup', 'a Buffer from noisy_lookup'];
 
 beforeAll(() => {
-  // Inside the repository, so the project file's imports (zod, @openai/agents) resolve.
-  const root = join(REPO, 'test-artifacts');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(join(root, 'cli-json-stdout-'));
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('AIGEN_') || key === 'OPENAI_API_KEY') delete env[key];
-  sb = { dir, store: `sqlite:${join(dir, 'json.db')}`, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-  writeFileSync(join(dir, 'aigen.config.ts'), CONFIG(sb.store));
+  sb = projectSandbox('cli-json-stdout', CONFIG);
 });
 afterAll(() => sb.cleanup());
 

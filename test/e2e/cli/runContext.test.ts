@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aigen, json, oneLineError, REPO, storedEvents, type Sandbox } from './helpers.js';
+import { aigen, json, oneLineError, projectSandbox, storedEvents, type Sandbox } from './helpers.js';
 
 /* `aigen run --run-context` and `aigen fork --run-context`, with a project file whose tool reads the SDK run context. */
 
@@ -19,14 +19,8 @@ export default defineConfig({
 `;
 
 beforeAll(() => {
-  // Inside the repository, so the project file's imports (zod, @openai/agents) resolve.
-  const root = join(REPO, 'test-artifacts');
-  mkdirSync(root, { recursive: true });
-  const dir = mkdtempSync(join(root, 'cli-run-context-'));
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('AIGEN_') || key === 'OPENAI_API_KEY') delete env[key];
-  sb = { dir, store: `sqlite:${join(dir, 'context.db')}`, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-  writeFileSync(join(dir, 'aigen.config.ts'), CONFIG(sb.store));
+  sb = projectSandbox('cli-run-context', CONFIG);
+  const dir = sb.dir;
   writeFileSync(join(dir, 'context.json'), JSON.stringify({ user: 'bo', token: 'tok-secret-12345' }));
   writeFileSync(join(dir, 'broken.json'), '{ user: bo');
 });
