@@ -2,7 +2,8 @@ import { Runner } from '@openai/agents';
 import type { Observable } from 'rxjs';
 import { defaultCatalog, type Catalog } from '../config/catalog.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { Workflow } from '../machines/workflow.js';
+import type { Workflow } from '../machines/workflow.js';
+import { workflowFromSpec, type WorkflowOrName } from './workflowSpec.js';
 import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver } from '../models/resolveModel.js';
 import { installSpanRecorder } from '../journal/spans.js';
 import type { WatchUpdate } from '../projections/api.js';
@@ -29,13 +30,7 @@ import { WorkersUnsupportedError } from './errors.js';
 import { approvalAnswer, decide, signalAnswer, type ApproveOptions, type DecisionDeps, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
 import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
 
-/**
- * What `execute`, `start` and `submit` run: a workflow, or what `createWorkflow` makes of a
- * registered name, an agent list (`['research', 'writer']` or `'research,writer'`) or a workflow
- * file, created from the engine's catalog.
- */
-export type WorkflowOrName = Workflow | string | readonly string[];
-
+export type { WorkflowOrName } from './workflowSpec.js';
 export { DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type ExecuteOptions, type RunOptions } from './runOptions.js';
 
 /**
@@ -224,11 +219,7 @@ export class WorkflowEngine {
 
   /** A workflow, or one created from this engine's catalog by name, agent list or file (as `createWorkflow`). */
   private workflowOf(spec: WorkflowOrName): Workflow {
-    if (typeof spec === 'string' || Array.isArray(spec)) return this.catalog.createWorkflow(spec);
-    if (!(spec instanceof Workflow)) {
-      throw new ValidationError(`expected a workflow (createWorkflow('content_generation'), new DeterministicWorkflow({ … })) or a workflow name, got ${typeof spec}`, { path: 'workflow' });
-    }
-    return spec;
+    return workflowFromSpec(this.catalog, spec);
   }
 
   private launch(workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode = { kind: 'live' }): RunHandle {
