@@ -52,7 +52,7 @@ function buildAgent(scope: BuildScope, a: AgentSpec, path: Path, model: string |
   const tools = catalog.listTools();
   (a.tools ?? []).forEach((t, i) => {
     if (!tools.includes(t)) {
-      report(scope, [...path, 'tools', i], `unknown tool '${t}'${didYouMean(t, tools) || (tools.length ? ` (registered tools: ${tools.join(', ')})` : ' (no tools are registered; see registerTool)')}`);
+      report(scope, [...path, 'tools', i], `unknown tool '${t}'${didYouMean(t, tools) || (tools.length ? ` (registered tools: ${tools.join(', ')})` : " (no tools are registered: list them in the project file's `tools`)")}`);
     }
   });
   if (scope.issues.length > before) return undefined;

@@ -9,6 +9,7 @@ import type { AnyFunctionTool, Catalog, WorkflowFactory } from './catalog.js';
 import { ProjectFileError } from './projectErrors.js';
 import { readWorkflowFile } from './load.js';
 import { fieldPath } from './source.js';
+import { didYouMean } from './suggest.js';
 import { describe } from './zodIssues.js';
 
 /** An agent type written as data in the project file. */
@@ -187,6 +188,16 @@ function sdkAgentFactory(type: string, agent: AnySdkAgent, file: string): AgentF
   return (options) => AigenAgent.fromSdk(agent, { type, agentId: type, ...options });
 }
 
+/** An agent definition naming a tool that is neither built in nor among the file's `tools` is refused at load time. */
+function refuseUnknownTools(type: string, def: AgentDefinition, catalog: Catalog, file: string): void {
+  const known = catalog.listTools();
+  (def.tools ?? []).forEach((t, i) => {
+    if (typeof t !== 'string' || known.includes(t)) return;
+    const hint = didYouMean(t, known) || (known.length ? ` (known tools: ${known.join(', ')})` : " (no tools are registered: list them in the project file's `tools`)");
+    throw new ProjectFileError(file, `agents.${type}.tools[${i}]: unknown tool '${t}'${hint}`);
+  });
+}
+
 /**
  * Register a validated project config's tools, agent types and workflows in `catalog`.
  * `file` is the project file (workflow file paths are relative to its folder); `shown` is how messages name it.
@@ -196,7 +207,10 @@ export function applyProjectConfig(catalog: Catalog, config: ProjectConfig, file
   for (const [type, def] of Object.entries(config.agents ?? {})) {
     if (isSdkAgent(def)) catalog.registerAgent(type, sdkAgentFactory(type, def, shown), { description: def.handoffDescription || `${def.name} (${shown})` });
     else if (typeof def === 'function') catalog.registerAgent(type, def, { description: `${type} (${shown})` });
-    else catalog.registerAgent(type, agentFactory(type, def, shown), { description: def.description ?? `${type} (${shown})` });
+    else {
+      refuseUnknownTools(type, def, catalog, shown);
+      catalog.registerAgent(type, agentFactory(type, def, shown), { description: def.description ?? `${type} (${shown})` });
+    }
   }
   for (const [wfName, entry] of Object.entries(config.workflows ?? {})) {
     if (typeof entry === 'string') {

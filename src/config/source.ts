@@ -65,6 +65,37 @@ function jsonError(err: unknown): { message: string; offset: number | undefined 
   return { message, offset: m ? Number(m[1]) : undefined };
 }
 
+/**
+ * Plain values that run on over a line starting with `- `: a list item indented one space too
+ * far (`  - research\n   - writer`) continues the item above, read as `'research - writer'`.
+ * Each is reported at the line that was swallowed, with the field it joined.
+ */
+function joinedLines(doc: Document, text: string, lc: LineCounter, file: string): FileIssue[] {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
+  const out: FileIssue[] = [];
+  const walk = (node: unknown, path: PropertyKey[]): void => {
+    if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i]));
+    else if (isMap(node)) {
+      for (const p of node.items) if (isPair(p) && isScalar(p.key)) walk(p.value, [...path, String(p.key.value)]);
+    } else if (isScalar(node) && node.type === 'PLAIN' && node.range) {
+      const [start, end] = node.range;
+      const lines = text.slice(start, end).split('\n');
+      const at = lines.findIndex((l, i) => i > 0 && /^\s*-(\s|$)/.test(l));
+      if (at < 0) return;
+      const offset = start + lines.slice(0, at).join('\n').length + 1 + (/^\s*/.exec(lines[at]!)?.[0].length ?? 0);
+      const second = lines[at]!.trim();
+      out.push({
+        file,
+        ...positionOf(lc, offset),
+        field: fieldPath(path),
+        message: `two lines were read as one: '${second}' is indented further than the item above it, so YAML continued that item as '${String(node.value)}'; indent both items alike`,
+      });
+    }
+  };
+  walk(doc.contents, []);
+  return out;
+}
+
 /** Largest workflow file accepted: 1 MiB. */
 export const MAX_WORKFLOW_FILE_BYTES = 1024 * 1024;
 /** How many alias expansions a YAML workflow file may use. */
@@ -109,6 +140,8 @@ export function parseSource(text: string, file: string, format: 'yaml' | 'json')
       }),
     };
   }
+  const joined = joinedLines(doc, text, lineCounter, file);
+  if (joined.length > 0) return { issues: joined };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createWorkflow, loadWorkflowFile, WorkflowEngine } from '../../../src/index.js';
 import { createMemoryStore } from '../../../src/testing/index.js';
@@ -39,5 +41,26 @@ describe('example workflow files', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('example programs', () => {
+  it("docs/library.md's snippets are copied from examples/workflow-kinds.ts, so they typecheck and run", () => {
+    const example = readFileSync('examples/workflow-kinds.ts', 'utf8');
+    const snippets = [...readFileSync('docs/library.md', 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(snippets).toHaveLength(5);
+    for (const line of snippets.flatMap((b) => b.split('\n')).filter((l) => l.trim())) expect(example).toContain(line);
+  });
+
+  it('examples/workflow-kinds.ts builds one workflow of each kind in code and runs each offline to completed', { timeout: 120_000 }, async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/workflow-kinds.ts'], { env: { ...process.env, OPENAI_API_KEY: '' } });
+    const runs = stdout.trim().split('\n').map((line) => /^(\w+) (\w+): (\w+) \((\d+) characters\)$/.exec(line)?.slice(1, 4));
+    expect(runs).toEqual([
+      ['sequential', 'article', 'completed'],
+      ['handoff', 'desk', 'completed'],
+      ['branching', 'router', 'completed'],
+      ['parallel', 'perspectives', 'completed'],
+      ['loop', 'polished', 'completed'],
+    ]);
   });
 });
