@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InputGuardrailTripwireTriggered, OpenAIProvider, Runner, setDefaultModelProvider, type Agent, type RunResult } from '@openai/agents';
+import { InputGuardrailTripwireTriggered, OpenAIProvider, Runner, setDefaultModelProvider, type Agent, type ModelProvider, type RunResult } from '@openai/agents';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/events/envelope.js';
 import type { Turn } from '../../src/testing/index.js';
@@ -30,11 +30,21 @@ export interface CompatExample {
 
 const KEY = 'sk-test-compat-0123456789abcdef';
 
+/** What the SDK's default provider forwards to in this test process: the stub of the baseline running. */
+const baselineDefault: { current: ModelProvider | undefined } = { current: undefined };
+setDefaultModelProvider({
+  getModel: (name?: string) => {
+    if (!baselineDefault.current) throw new Error('no baseline is running');
+    return baselineDefault.current.getModel(name);
+  },
+});
+
 /** The plain SDK against the stub: approve every interruption until the run ends. */
 async function sdkBaseline(example: CompatExample, stub: OpenAIStub, useResponses: boolean, input = example.input): Promise<unknown> {
   const modelProvider = new OpenAIProvider({ apiKey: KEY, baseURL: stub.baseURL, useResponses });
-  // A plain run() inside the example (a guardrail agent) uses the SDK's default provider.
-  setDefaultModelProvider(modelProvider);
+  // A plain run() inside the example (a guardrail agent) uses the SDK's default runner, which
+  // keeps the first default provider it gets: that one forwards to this baseline's stub.
+  baselineDefault.current = modelProvider;
   const runner = new Runner({ modelProvider, tracingDisabled: true });
   const agent = example.agent();
   let result: RunResult<unknown, Agent<any, any>> = await runner.run(agent, input);
@@ -146,7 +156,10 @@ export function compatSuite(example: CompatExample): void {
         expect(r.code, ok(r)).toBe(1);
         const run = json<RunJson>(r);
         expect(run.status).toBe('failed');
-        expect(run.error?.code).toBe('GUARDRAIL_TRIPPED');
+        // The step fails with GUARDRAIL_TRIPPED (not retried); the run fails as its first step did.
+        expect(run.error?.message).toMatch(/guardrail '.+' tripped/);
+        const failures = (await storedEvents(sb, run.runId)).filter((e) => e.type === 'StepFailed').map((e) => e.data as { error: { code: string }; willRetry: boolean });
+        expect(failures).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'GUARDRAIL_TRIPPED' }), willRetry: false })]);
         const before = modelRequests(stub);
         const replay = await aigen(['replay', run.runId, '--json'], { sb });
         expect(json<{ match: boolean }>(replay).match, ok(replay)).toBe(true);
