@@ -73,7 +73,10 @@ function content(input: string): unknown {
 export function recordingTool(t: FunctionTool<unknown, never>, scope: ToolScope, options: { server?: string } = {}): FunctionTool<unknown, never> {
   let calls = 0;
   const policy = t.needsApproval as ApprovalPolicy | undefined;
-  const guardrails = { recorder: scope.recorder, stepId: scope.stepId, attempt: scope.attempt ?? 1, actorId: scope.actorId, ...(scope.answers ? { answers: scope.answers } : {}) };
+  const guardrails = {
+    recorder: scope.recorder, stepId: scope.stepId, attempt: scope.attempt ?? 1, actorId: scope.actorId,
+    ...(scope.answers ? { answers: scope.answers } : {}), ...(scope.nested ? { nested: scope.nested } : {}),
+  };
   const inputGuardrails = recordingToolInputGuardrails(t.inputGuardrails, guardrails, t.name);
   const outputGuardrails = recordingToolOutputGuardrails(t.outputGuardrails, guardrails, t.name);
   return {

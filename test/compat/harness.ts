@@ -146,7 +146,7 @@ export function compatSuite(example: CompatExample): void {
       }
     }, 180_000);
 
-    it.runIf(example.trips !== undefined)('a tripped guardrail: the SDK throws, aigen ends the run failed with GUARDRAIL_TRIPPED, and replay matches with zero model requests', async () => {
+    if (example.trips !== undefined) it('a tripped guardrail: the SDK throws, aigen ends the run failed with GUARDRAIL_TRIPPED, and replay matches with zero model requests', async () => {
       const stub = await startOpenAIStub({ responses: (req: StubRequest) => example.brain(askOf(req)) });
       try {
         await expect(sdkBaseline(example, stub, useResponses, example.trips)).rejects.toBeInstanceOf(InputGuardrailTripwireTriggered);
@@ -169,7 +169,7 @@ export function compatSuite(example: CompatExample): void {
       }
     }, 180_000);
 
-    it.runIf(kill)('survives a SIGKILL mid-run: resume completes it with the same output, each recorded step and tool call once', async () => {
+    if (kill) it('survives a SIGKILL mid-run: resume completes it with the same output, each recorded step and tool call once', async () => {
       const brain = (req: StubRequest): StubTurn => (req.index === example.killAt ? hang() : example.brain(askOf(req)));
       const stub = await startOpenAIStub({ responses: brain });
       try {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -19,8 +19,10 @@ const currentFile = (): string => {
 describeConformance({
   name: 'sqlite',
   open: () => {
-    // A temp file per test; the nested directory also proves the parent directory is created.
-    file = join(dir, randomUUID(), 'events.db');
+    // A temp file per test, in a directory of its own (a store never creates directories).
+    const own = join(dir, randomUUID());
+    mkdirSync(own);
+    file = join(own, 'events.db');
     return Promise.resolve(openSqliteStore(file));
   },
   url: () => `sqlite:${currentFile()}`,
