@@ -58,6 +58,16 @@ async function untilQuiet(store: EventStore, runId: string, ready: (events: Awai
   }
 }
 
+/** A run whose process is stuck mid-turn: A and C returned, B never does (the process "died"). */
+async function stuckMidTurn() {
+  const store = createMemoryStore();
+  const first = weatherTool({ hang: (city) => city === 'B' });
+  const doomed = new WorkflowEngine({ store, modelResolver: () => weatherModel() });
+  const runId = await doomed.start(weatherWorkflow(first.tool), 'weather');
+  await untilQuiet(store, runId, (events) => dataOf(events, 'ToolReturned').length === 2);
+  return { store, doomed, runId };
+}
+
 function weatherWorkflow(t: ReturnType<typeof weatherTool>['tool']) {
   return new DeterministicWorkflow({ name: 'parallel_weather', agents: [createAgent('research', { tools: [t] })] });
 }
@@ -85,12 +95,7 @@ describe('parallel tool calls of one turn', () => {
   });
 
   it('after a crash with some calls of the turn returned, a resume runs only the calls that had not returned', async () => {
-    const store = createMemoryStore();
-    // The process "dies" while B is still running: A and C returned.
-    const first = weatherTool({ hang: (city) => city === 'B' });
-    const doomed = new WorkflowEngine({ store, modelResolver: () => weatherModel() });
-    const runId = await doomed.start(weatherWorkflow(first.tool), 'weather');
-    await untilQuiet(store, runId, (events) => dataOf(events, 'ToolReturned').length === 2);
+    const { store, doomed, runId } = await stuckMidTurn();
     const second = weatherTool();
     const model = weatherModel();
     const engine = new WorkflowEngine({ store, modelResolver: () => model });
@@ -109,11 +114,7 @@ describe('parallel tool calls of one turn', () => {
   });
 
   it('a verifying replay of a run whose call never returned calls nothing live and reports the missing answer', async () => {
-    const store = createMemoryStore();
-    const first = weatherTool({ hang: (city) => city === 'B' });
-    const doomed = new WorkflowEngine({ store, modelResolver: () => weatherModel() });
-    const runId = await doomed.start(weatherWorkflow(first.tool), 'weather');
-    await untilQuiet(store, runId, (events) => dataOf(events, 'ToolReturned').length === 2);
+    const { store, doomed, runId } = await stuckMidTurn();
     const second = weatherTool();
     const replay = await new WorkflowEngine({ store, modelResolver: () => weatherModel() }).replay(runId, { workflow: weatherWorkflow(second.tool) });
     expect(replay.match).toBe(false);
