@@ -4,8 +4,7 @@
  * "live" switch, the list of events, and the selected event in full (as text).
  */
 import { h } from './dom.js';
-import { summary } from './events.js';
-import { isTerminalEventType } from './run-state.js';
+import { aboutEventType, isTerminalEventType, summarizeEvent } from './run-state.js';
 
 /** @typedef {import('./run-state.js').AigenEvent} AigenEvent */
 
@@ -74,8 +73,8 @@ export function createTimeline(handlers) {
         list.append(h('li', { 'data-position': e.streamPosition, onclick: () => select(e.streamPosition, false) },
           h('span', { class: 'pos' }, `#${e.streamPosition}`),
           h('span', { class: 'off' }, `+${offset} ms`),
-          h('span', { class: `type type-${e.type}` }, e.type),
-          h('span', { class: 'sum' }, summary(e))));
+          h('span', { class: `type type-${e.type}`, title: aboutEventType(e.type) ?? '' }, e.type),
+          h('span', { class: 'sum' }, summarizeEvent(e))));
       }
       listed = all.length;
       if (live) select(last(), true);

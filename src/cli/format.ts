@@ -1,15 +1,7 @@
-import type { Usage } from '../events/common.js';
 import type { Styles } from './output.js';
+import { printable } from '../projections/text.js';
 
-/** How many characters of a runId are shown (any unique prefix is accepted back). */
-export const SHORT_ID = 8;
-
-/** The first characters of a runId; a child run keeps its branch suffix. */
-export function shortId(runId: string): string {
-  const dot = runId.indexOf('.');
-  if (dot > 0) return `${runId.slice(0, Math.min(SHORT_ID, dot))}${runId.slice(dot)}`;
-  return runId.slice(0, SHORT_ID);
-}
+export { SHORT_ID, shortId, formatCount, formatTokens, printable, oneLine, formatState } from '../projections/text.js';
 
 /** `850ms`, `2.3s`, `1m 05s`, `2h 03m`. */
 export function formatDuration(ms: number | undefined): string {
@@ -20,17 +12,6 @@ export function formatDuration(ms: number | undefined): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${String(Math.floor(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
-
-/** `1,749`. */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** `1,749 tokens`; empty when nothing was used. */
-export function formatTokens(usage: Usage | undefined): string {
-  if (!usage || usage.totalTokens === 0) return '';
-  return `${formatCount(usage.totalTokens)} tokens`;
 }
 
 /** `3m ago`, `2h ago`, `5d ago`, or the date for older times. */
@@ -54,43 +35,11 @@ export function formatClock(iso: string): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
 }
 
-/**
- * Recorded text made safe for a terminal: control characters (ESC, BEL, CR, DEL, C1 …) from
- * inputs or model output are shown as visible symbols (`␛`, `␇`) instead of being obeyed.
- * Newlines and tabs are kept. Only for text output: `--json` prints values as recorded.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => {
-    const code = c.charCodeAt(0);
-    if (code < 0x20) return String.fromCharCode(0x2400 + code);
-    return code === 0x7f ? '␡' : `\\x${code.toString(16)}`;
-  });
-}
-
-/** Collapse whitespace to one line, cut at `max` characters, and neutralise control characters. */
-export function oneLine(text: string, max = 80): string {
-  const flat = printable(text.replace(/\s+/g, ' ').trim());
-  return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
-}
-
 /** Any value as display text: strings as they are (control characters neutralised), everything else as JSON. */
 export function asText(value: unknown): string {
   if (typeof value === 'string') return printable(value);
   if (value === undefined || value === null) return '';
   return JSON.stringify(value, null, 2);
-}
-
-/** An XState state value as text: `working`, `review.critic`. */
-export function formatState(value: unknown): string {
-  if (value === undefined || value === null) return '-';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => (v === null || (typeof v === 'object' && Object.keys(v).length === 0) ? k : `${k}.${formatState(v)}`))
-      .join(', ');
-  }
-  return JSON.stringify(value);
 }
 
 /** The colour of a status word. */

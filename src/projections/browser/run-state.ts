@@ -11,6 +11,7 @@ import type { RunState } from '../runState.js';
 
 export { evolve, foldRunState, initialRunState } from '../runState.js';
 export { TERMINAL_EVENT_TYPES, isTerminalEventType } from '../../events/terminal.js';
+export { aboutEventType, summarizeEvent } from '../describe.js';
 
 export type { RunState, StepView, ActorView, ActorTask, WaitingFor, ApprovalView, RunLifecycle } from '../runState.js';
 export type { AigenEvent, RecordedEvent } from '../../events/envelope.js';

@@ -142,6 +142,13 @@ describe('tool approvals without a worker (sqlite)', () => {
     expect(events.at(-1)!.type).toBe('RunCompleted');
     expect(decided(events)?.by).toBeTruthy();
     expect(indexOf(events, 'ToolReturned')).toBeGreaterThan(indexOf(events, 'ApprovalDecided'));
+
+    // `aigen events` describes the wait and its decision in words, as it does every other event.
+    const listedEvents = await aigen(['events', runId!], { sb });
+    expect(listedEvents.code, listedEvents.stderr).toBe(0);
+    expect(listedEvents.stdout).toMatch(/ApprovalRequested +\S+ tool issue_refund\(\{/);
+    expect(listedEvents.stdout).toMatch(/ApprovalDecided +\S+ approved by /);
+    for (const line of listedEvents.stdout.trim().split('\n')) expect(line).not.toMatch(/^ *\d+ \S+ \w+ +[{[]/);
   });
 
   it('reject --reason reaches the model, which answers accordingly; the tool never runs; replay --verify matches', async () => {

@@ -26,6 +26,17 @@ describe.concurrent('hints and usage errors', { timeout: 120_000 }, () => {
     expect(jsonLines(r.stdout).map((e) => e.type)).toEqual(['RunStarted', 'RunCancelled']);
   });
 
+  it('aigen events --types says what every event type records; aigen events without a run id says how to call it (exit 2)', async () => {
+    const types = await aigen(['events', '--types', '--json'], { sb });
+    expect(types.code, types.stderr).toBe(0);
+    const listed = jsonLines(types.stdout) as unknown as Array<{ type: string; about: string }>;
+    expect(listed.map((t) => t.type)).toEqual(expect.arrayContaining(['RunStarted', 'ApprovalRequested', 'RunClaimed', 'RunCancelled']));
+    for (const t of listed) expect(t.about.length, t.type).toBeGreaterThan(10);
+    const bare = await aigen(['events'], { sb });
+    expect(bare.code).toBe(2);
+    expect(oneLineError(bare)).toContain('aigen events --types');
+  });
+
   it('a misspelt workflow name in aigen run gets a "did you mean" (exit 2)', async () => {
     const r = await aigen(['run', 'content_generaton', 'Tides'], { sb });
     expect(r.code).toBe(2);
