@@ -149,6 +149,7 @@ export {
   type ActorTask,
   type WaitingFor,
   type ApprovalView,
+  type WaitStepView,
 } from './projections/runState.js';
 export { domainWorkflow, refundDesk, type FactoryOptions } from './machines/builtins.js';
 

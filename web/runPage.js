@@ -97,16 +97,10 @@ export async function runPage(root, runId, onConnection) {
 
   /** The recording time of the selected event. */
   const now = () => events.find((e) => e.streamPosition === position)?.metadata.recordedAt;
-  /**
-   * Whether another process had taken the run over by the selected position (after its process
-   * died or gave it back): a resume, or a worker's claim of a run that had already begun.
-   */
-  const resumed = () => events.some((e) => e.streamPosition <= position && (e.type === 'RunResumed' || (e.type === 'RunClaimed' && e.data.fromPosition > 0)));
-
   const renderSlow = () => {
     const f = foldRunState(events, position);
     const at = now();
-    renderFacts(facts, f, status, at, resumed());
+    renderFacts(facts, f, status, at);
     renderTrace(traceHost, trace, { sdk, ...(at ? { now: at } : {}) });
   };
 
@@ -137,7 +131,7 @@ export async function runPage(root, runId, onConnection) {
     renderActors(actorsHost, f, agentStates);
     renderLane(laneHost, events, position, (p) => timeline.select(p));
     renderOutputs(outputsHost, f, liveOutputs());
-    renderFacts(facts, f, status, now(), resumed());
+    renderFacts(facts, f, status, now());
     timeline.show(position);
     forkButton.textContent = `Fork from #${position}`;
     const last = events[events.length - 1];

@@ -20,9 +20,8 @@ export function runLink(runId, label = shortId(runId)) {
  * @param {RunState} f  the run folded up to the selected position
  * @param {import('./run-state.js').RunStatus | undefined} status  the status view as of the position (may lag behind `f` by a request)
  * @param {string | undefined} now  recording time of the selected event
- * @param {boolean} [resumed]  whether the run was resumed (after its process died) by the selected position
  */
-export function renderFacts(host, f, status, now, resumed = false) {
+export function renderFacts(host, f, status, now) {
   // Only the lease table knows that nobody works on a running run any more (its process died).
   const shown = f.status === 'running' && status?.status === 'stalled' ? 'stalled' : f.status;
   /** @type {Array<[string, Node | string]>} */
@@ -30,7 +29,7 @@ export function renderFacts(host, f, status, now, resumed = false) {
     ['status', h('span', { class: `pill status-${shown}`, 'data-testid': 'run-status' }, shown)],
     ['model', status?.model ?? ''],
     ['started', clock(status?.startedAt)],
-    ['duration', h('span', { 'data-testid': 'run-duration' }, durationText(status, now, resumed))],
+    ['duration', h('span', { 'data-testid': 'run-duration' }, durationText(f, now))],
     ['tokens', tokens(status?.usage) || '0'],
     ['cost', h('span', { 'data-testid': 'run-cost' }, status ? cost(status.costUsd) : '')],
     ['steps', String(f.steps.length)],
@@ -50,18 +49,18 @@ export function renderFacts(host, f, status, now, resumed = false) {
 }
 
 /**
- * How long the run took: its active time (the time its processes worked on it, as recorded) and,
- * for a run that was resumed after its process died, the wall-clock time from start to end beside it.
- * @param {import('./run-state.js').RunStatus | undefined} status
- * @param {string | undefined} now
- * @param {boolean} resumed
+ * How long the run took, both ways: its active time (less waits, queueing and stalls) and the
+ * wall clock from start to end (to the selected event while it goes on).
+ * @param {RunState} f  the run folded up to the selected position
+ * @param {string | undefined} now  recording time of the selected event
  */
-function durationText(status, now, resumed) {
-  const started = status?.startedAt ? Date.parse(status.startedAt) : undefined;
-  const until = status?.endedAt ?? now;
-  const wall = started !== undefined && until ? Date.parse(until) - started : undefined;
-  if (status?.durationMs === undefined) return resumed ? `${duration(wall)} wall clock` : duration(wall);
-  return resumed ? `${duration(status.durationMs)} active · ${duration(wall)} wall clock` : duration(status.durationMs);
+function durationText(f, now) {
+  const started = f.startedAt ? Date.parse(f.startedAt) : undefined;
+  const until = f.endedAt ?? now;
+  const wall = f.durationMs ?? (started !== undefined && until ? Math.max(0, Date.parse(until) - started) : undefined);
+  const working = f.status === 'running' || f.status === 'retrying';
+  const active = f.activeMs + (working && now && f.lastActivityAt ? Math.max(0, Date.parse(now) - Date.parse(f.lastActivityAt)) : 0);
+  return `${duration(active)} active · ${duration(wall)} wall clock`;
 }
 
 /**

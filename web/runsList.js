@@ -48,7 +48,7 @@ export async function runsPage(root, onConnection) {
   const body = h('tbody', {});
   const more = h('button', { type: 'button', class: 'link', hidden: true }, 'Load more');
   const table = h('table', { class: 'runs', 'data-testid': 'runs' },
-    h('thead', {}, h('tr', {}, ...['Status', 'Workflow', 'Run', 'Input', 'Started', 'Duration', 'Tokens', 'Cost'].map((t) => h('th', {}, t)))),
+    h('thead', {}, h('tr', {}, ...['Status', 'Workflow', 'Run', 'Input', 'Started', 'Active · wall clock', 'Tokens', 'Cost'].map((t) => h('th', {}, t)))),
     body);
 
   const render = throttle(() => {
@@ -115,7 +115,7 @@ function rowEl(r) {
     h('td', {}, h('a', { href, class: 'mono' }, shortId(r.runId))),
     h('td', { class: 'preview' }, r.inputPreview),
     h('td', { title: r.startedAt }, ago(r.startedAt)),
-    h('td', {}, r.durationMs === undefined ? '…' : duration(r.durationMs)),
+    h('td', { 'data-testid': 'run-durations' }, `${duration(r.activeMs)} · ${r.durationMs === undefined ? '…' : duration(r.durationMs)}`),
     h('td', {}, tokens(r.usage)),
     h('td', { 'data-testid': 'run-cost' }, cost(r.costUsd)));
 }

@@ -17,7 +17,10 @@ export interface RunJson {
   partial: boolean;
   error: ErrorInfo | null;
   usage: Usage;
+  /** Wall clock from the run's start to its end (or to now, while it waits), waits and stalls included. */
   durationMs: number;
+  /** Active time: the wall clock less waits, queueing and stalls. */
+  activeMs: number;
   /** What a `waiting` run waits for (as in `aigen status --json`). */
   waitingFor?: RunStatus['waitingFor'];
 }
@@ -64,7 +67,8 @@ function reconcile(result: ExecuteResult, final: RunStatus | undefined): RunJson
     partial: result.partial,
     error: result.error ?? null,
     usage: result.usage,
-    durationMs: result.durationMs,
+    durationMs: final ? (final.durationMs ?? Math.max(0, Date.now() - Date.parse(final.startedAt))) : result.durationMs,
+    activeMs: final ? final.activeMs : result.durationMs,
     ...(result.status === 'waiting' && final ? { waitingFor: final.waitingFor } : {}),
   };
   if (final?.status === 'cancelled' && result.status !== 'cancelled') {
@@ -79,7 +83,7 @@ function printSummary(ctx: CliContext, r: RunJson, final: RunStatus | undefined,
   const s = err.style;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const facts = [
-    formatDuration(r.durationMs),
+    `${formatDuration(r.durationMs)} wall clock, ${formatDuration(r.activeMs)} active`,
     formatTokens(r.usage),
     final ? plural(final.steps.length, 'step') : '',
     final?.childRuns.length ? plural(final.childRuns.length, 'child run') : '',

@@ -18,7 +18,10 @@ export interface RunRow {
   parentRunId: string | undefined;
   startedAt: string;
   endedAt: string | undefined;
+  /** Wall clock from start to end, once the run ended. */
   durationMs: number | undefined;
+  /** Active time so far: the wall clock less waits, queueing and stalls (see `RunState.activeMs`). */
+  activeMs: number;
   usage: Usage;
   /** First characters of the input. */
   inputPreview: string;

@@ -48,6 +48,8 @@ export function initialRunState(): RunState {
     startedAt: '',
     endedAt: undefined,
     durationMs: undefined,
+    activeMs: 0,
+    lastActivityAt: '',
     states: {},
     actors: {},
     steps: [],
@@ -56,6 +58,7 @@ export function initialRunState(): RunState {
     childRuns: [],
     waitingFor: [],
     approvals: [],
+    waits: [],
     output: undefined,
     partial: false,
     error: undefined,
@@ -80,6 +83,7 @@ function started(s: RunState, e: RecordedEvent<'RunStarted', EventData<'RunStart
     rootRunId: e.metadata.rootRunId ?? e.data.runId,
     forkOf: e.data.forkOf,
     startedAt: e.metadata.recordedAt,
+    lastActivityAt: e.metadata.recordedAt,
     lastPosition: e.streamPosition,
     eventCount: s.eventCount + 1,
   };
@@ -103,6 +107,8 @@ function copyState(s: RunState): RunState {
     startedAt: s.startedAt,
     endedAt: s.endedAt,
     durationMs: s.durationMs,
+    activeMs: s.activeMs,
+    lastActivityAt: s.lastActivityAt,
     states: s.states,
     actors: s.actors,
     steps: s.steps,
@@ -111,6 +117,7 @@ function copyState(s: RunState): RunState {
     childRuns: s.childRuns,
     waitingFor: s.waitingFor,
     approvals: s.approvals,
+    waits: s.waits,
     output: s.output,
     partial: s.partial,
     error: s.error,
@@ -168,6 +175,14 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
   const next = copyState(s);
   next.lastPosition = position;
   next.eventCount = s.eventCount + 1;
+  if (STATUS_EVENT_TYPES.has(e.type)) {
+    // The time since the previous such event was active unless the run waited, sat queued, or
+    // lay stalled until this claim or resume took it over.
+    if ((s.status === 'running' || s.status === 'retrying') && e.type !== 'RunClaimed' && e.type !== 'RunResumed') {
+      next.activeMs = s.activeMs + ms(s.lastActivityAt, at);
+    }
+    next.lastActivityAt = at;
+  }
   switch (e.type) {
     case 'Transitioned':
       next.states = { ...s.states, [e.data.actorId]: e.data.to };
@@ -274,12 +289,12 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
         partial: e.data.partial,
         usage: e.data.usage,
         endedAt: at,
-        durationMs: e.data.durationMs,
+        durationMs: ms(s.startedAt, at),
         waitingFor: [],
       });
       break;
     case 'RunFailed':
-      Object.assign(next, { status: 'failed', error: e.data.error, usage: e.data.usage, endedAt: at, durationMs: e.data.durationMs, waitingFor: [] });
+      Object.assign(next, { status: 'failed', error: e.data.error, usage: e.data.usage, endedAt: at, durationMs: ms(s.startedAt, at), waitingFor: [] });
       break;
     case 'RunCancelled':
       Object.assign(next, {
@@ -288,7 +303,7 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
         error: { code: 'RUN_CANCELLED', message: e.data.reason },
         usage: e.data.usage,
         endedAt: at,
-        durationMs: e.data.durationMs,
+        durationMs: ms(s.startedAt, at),
         waitingFor: [],
       });
       break;

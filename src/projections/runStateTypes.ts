@@ -61,6 +61,26 @@ export interface WaitingFor extends ParkedWait {
  * One approval the run asked for (ApprovalRequested) and, once decided (ApprovalDecided), its
  * decision: kept after the run ended, so a finished run still shows who approved what and when.
  */
+/** A signal the run waited for, or a sleep: one entry each, kept after it ended. */
+export interface WaitStepView {
+  kind: 'signal' | 'sleep';
+  /** The signal's id, or the sleep's timer id. */
+  id: string;
+  /** The signal's name; `sleep` for a sleep. */
+  name: string;
+  stepId: string | undefined;
+  /** `waiting` until it ends: the signal arrived (`received`), its timeout fired (`timedOut`), the sleep ended (`done`). */
+  status: 'waiting' | 'received' | 'timedOut' | 'done';
+  startedAt: string;
+  /** When a sleep is due, or a signal's timeout. */
+  dueAt: string | undefined;
+  endedAt: string | undefined;
+  /** Who sent the signal. */
+  by: string | undefined;
+  /** Stream position of the event that started it. */
+  position: number;
+}
+
 export interface ApprovalView {
   approvalId: string;
   /** `tool`: a tool call (`tool` and `arguments` set); `step`: a workflow step's input. */
@@ -120,7 +140,16 @@ export interface RunState {
   forks: Array<{ runId: string; position: number }>;
   startedAt: string;
   endedAt: string | undefined;
+  /** Wall clock from `startedAt` to `endedAt`, once the run ended: waits, queues and crashes included. */
   durationMs: number | undefined;
+  /**
+   * Active time so far: the wall clock less the time the run waited (an approval, a signal, a
+   * timer), sat queued for a worker, or lay stalled until a process took it over. Counted from
+   * the times of the events {@link STATUS_EVENT_TYPES} names, so every fold of the run agrees.
+   */
+  activeMs: number;
+  /** When the last of those events was recorded (ISO; `''` before any). */
+  lastActivityAt: string;
   /** Current state value of the workflow actor and of every agent actor, by actor id. */
   states: Record<string, StateValue>;
   /** Every actor by id, in order of first appearance: machine, state value, current task. */
@@ -136,6 +165,8 @@ export interface RunState {
   waitingFor: WaitingFor[];
   /** Every approval this run asked for, in the order asked, with its decision once decided. */
   approvals: ApprovalView[];
+  /** Every signal this run waited for and every sleep, in the order started, with how each ended. */
+  waits: WaitStepView[];
   output: unknown;
   partial: boolean;
   error: ErrorInfo | undefined;

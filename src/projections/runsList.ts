@@ -31,6 +31,7 @@ export function runRecord(s: RunStatus): RunRecord {
     startedAt: s.startedAt,
     endedAt: s.endedAt,
     durationMs: s.durationMs,
+    activeMs: s.activeMs,
     usage: s.usage,
     inputPreview: s.input.length > PREVIEW ? `${s.input.slice(0, PREVIEW)}…` : s.input,
     rootRunId: s.rootRunId,
@@ -126,20 +127,27 @@ export function toPage<R extends RunRecord>(rows: R[], limit: number): { rows: R
 /** Columns of the runs table, in insert order. */
 export const RUN_COLUMNS = [
   'run_id', 'workflow', 'kind', 'status', 'model', 'parent_run_id', 'root_run_id', 'fork_of_run_id', 'fork_of_position',
-  'started_at', 'ended_at', 'duration_ms', 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'input_preview', 'event_count',
+  'started_at', 'ended_at', 'duration_ms', 'active_ms', 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'input_preview', 'event_count',
 ] as const;
+
+/** The kind of value in each runs-table column (the adapters map them to their SQL types). */
+export const RUN_COLUMN_KINDS: Readonly<Record<(typeof RUN_COLUMNS)[number], 'text' | 'int'>> = {
+  run_id: 'text', workflow: 'text', kind: 'text', status: 'text', model: 'text', parent_run_id: 'text', root_run_id: 'text',
+  fork_of_run_id: 'text', fork_of_position: 'int', started_at: 'text', ended_at: 'text', duration_ms: 'int', active_ms: 'int',
+  requests: 'int', input_tokens: 'int', output_tokens: 'int', total_tokens: 'int', input_preview: 'text', event_count: 'int',
+};
 
 /**
  * Columns a run's later events can change. The others are fixed by its RunStarted, so an update
  * leaves the indexes on them (started_at, workflow, fork_of) alone.
  */
-export const CHANGING_RUN_COLUMNS = ['status', 'ended_at', 'duration_ms', 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'event_count'] as const;
+export const CHANGING_RUN_COLUMNS = ['status', 'ended_at', 'duration_ms', 'active_ms', 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'event_count'] as const;
 
 /** A record as column values, in {@link RUN_COLUMNS} order. */
 export function runValues(r: RunRecord): unknown[] {
   return [
     r.runId, r.workflow, r.kind, r.status, r.model, r.parentRunId ?? null, r.rootRunId, r.forkOf?.runId ?? null, r.forkOf?.position ?? null,
-    r.startedAt, r.endedAt ?? null, r.durationMs ?? null, r.usage.requests, r.usage.inputTokens, r.usage.outputTokens,
+    r.startedAt, r.endedAt ?? null, r.durationMs ?? null, r.activeMs, r.usage.requests, r.usage.inputTokens, r.usage.outputTokens,
     r.usage.totalTokens, r.inputPreview, r.eventCount,
   ];
 }
@@ -159,6 +167,7 @@ export function fromRunRow(row: Record<string, unknown>): RunRecord {
     startedAt: row.started_at as string,
     endedAt: opt(row.ended_at) as string | undefined,
     durationMs: row.duration_ms === null || row.duration_ms === undefined ? undefined : num(row.duration_ms),
+    activeMs: num(row.active_ms),
     usage: { requests: num(row.requests), inputTokens: num(row.input_tokens), outputTokens: num(row.output_tokens), totalTokens: num(row.total_tokens) },
     inputPreview: row.input_preview as string,
     rootRunId: row.root_run_id as string,

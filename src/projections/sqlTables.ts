@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS ${t('projection_runs')} (
   started_at ${text} NOT NULL,
   ended_at text,
   duration_ms ${int},
+  active_ms ${int} NOT NULL,
   requests ${int} NOT NULL,
   input_tokens ${int} NOT NULL,
   output_tokens ${int} NOT NULL,

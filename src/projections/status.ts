@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../events/envelope.js';
 import { foldRunState, type RunState } from './runState.js';
 
-export type { RunLifecycle, StepView, ActorView, ActorTask, WaitingFor, ApprovalView } from './runState.js';
+export type { RunLifecycle, StepView, ActorView, ActorTask, WaitingFor, ApprovalView, WaitStepView } from './runState.js';
 
 /** The status view of one run: the run state folded by {@link evolve} (see `runState.ts`). */
 export type RunStatus = RunState;

@@ -1,5 +1,5 @@
 import type { AigenEvent } from '../events/envelope.js';
-import type { ApprovalView, RunState, WaitingFor } from './runStateTypes.js';
+import type { ApprovalView, RunState, WaitingFor, WaitStepView } from './runStateTypes.js';
 
 type WaitEvent = Extract<
   AigenEvent,
@@ -66,6 +66,21 @@ function decided(next: RunState, e: Extract<WaitEvent, { type: 'ApprovalDecided'
   next.approvals = approvals;
 }
 
+/** A signal wait or sleep of this run (not a branch's) starts, once. */
+function waitStarted(next: RunState, w: Omit<WaitStepView, 'status' | 'endedAt' | 'by'>): void {
+  if (next.waits.some((x) => x.kind === w.kind && x.id === w.id)) return;
+  next.waits = [...next.waits, { ...w, status: 'waiting', endedAt: undefined, by: undefined }];
+}
+
+/** The open wait that `match` picks ends, with `status`. */
+function waitEnded(next: RunState, match: (w: WaitStepView) => boolean, patch: Pick<WaitStepView, 'status' | 'endedAt'> & { by?: string }): void {
+  const i = next.waits.findIndex((w) => w.status === 'waiting' && match(w));
+  if (i < 0) return;
+  const waits = next.waits.slice();
+  waits[i] = { ...waits[i]!, ...patch };
+  next.waits = waits;
+}
+
 /**
  * The waits of a run: a request adds an entry (a timeout timer only sets its wait's `dueAt`), a
  * decision, signal or fired timer removes it. A parallel branch that waits adds its waits (with
@@ -98,10 +113,13 @@ export function foldWait(next: RunState, e: WaitEvent): RunState {
       break;
     }
     case 'SignalAwaited':
+      waitStarted(next, { kind: 'signal', id: e.data.signalId, name: e.data.name, stepId: e.data.stepId, startedAt: sinceAt, dueAt: e.data.dueAt, position: since });
       add({ kind: 'signal', id: e.data.signalId, name: e.data.name, prompt: e.data.prompt, stepId: e.data.stepId, since, sinceAt, dueAt: e.data.dueAt });
       break;
     case 'TimerStarted': {
       const d = e.data;
+      if (d.purpose === 'sleep') waitStarted(next, { kind: 'sleep', id: d.timerId, name: 'sleep', stepId: d.stepId, startedAt: sinceAt, dueAt: d.dueAt, position: since });
+      else if (d.for !== undefined) next.waits = next.waits.map((w) => (w.kind === 'signal' && w.id === d.for ? { ...w, dueAt: d.dueAt } : w));
       if (d.purpose === 'sleep') add({ kind: 'timer', id: d.timerId, name: 'sleep', stepId: d.stepId, since, sinceAt, dueAt: d.dueAt });
       else if (d.for !== undefined) next.waitingFor = next.waitingFor.map((w) => (w.runId === undefined && w.id === d.for ? { ...w, dueAt: d.dueAt, timerId: d.timerId } : w));
       break;
@@ -111,12 +129,19 @@ export function foldWait(next: RunState, e: WaitEvent): RunState {
       remove((w) => w.kind === 'approval' && w.runId === undefined && w.id === e.data.approvalId);
       break;
     case 'SignalReceived':
+      waitEnded(next, (w) => w.kind === 'signal' && w.id === e.data.signalId, { status: 'received', endedAt: sinceAt, by: e.data.by });
       remove((w) => w.kind === 'signal' && w.runId === undefined && w.id === e.data.signalId);
       break;
-    case 'TimerFired':
+    case 'TimerFired': {
       // A sleep ends; a timed-out signal ends too (an approval's timeout ends with its decision).
+      const signal = next.waitingFor.find((w) => w.runId === undefined && w.kind === 'signal' && w.timerId === e.data.timerId);
+      waitEnded(next, (w) => (w.kind === 'sleep' && w.id === e.data.timerId) || (signal !== undefined && w.kind === 'signal' && w.id === signal.id), {
+        status: signal ? 'timedOut' : 'done',
+        endedAt: sinceAt,
+      });
       remove((w) => w.runId === undefined && ((w.kind === 'timer' && w.id === e.data.timerId) || (w.kind === 'signal' && w.timerId === e.data.timerId)));
       break;
+    }
     case 'BranchParked':
       for (const w of e.data.waitingFor) add({ ...w, since, sinceAt });
       break;

@@ -29,6 +29,10 @@ export interface ExecuteResult {
   partial: boolean;
   error?: ErrorInfo;
   usage: Usage;
+  /**
+   * How long this call executed the run. A run resumed, continued or claimed here counts from
+   * then; `getWorkflowStatus` has the run's wall clock (`durationMs`) and active time (`activeMs`).
+   */
   durationMs: number;
   /** What a `waiting` run waits for. */
   waitingFor?: ParkedWait[];

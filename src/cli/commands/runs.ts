@@ -49,7 +49,7 @@ function printRuns(ctx: CliContext, rows: ReadonlyArray<RunRow & { costUsd: numb
   }
   const now = Date.now();
   const lines = table([
-    ['RUN', 'WORKFLOW', 'STATUS', 'WORKER', 'STARTED', 'DURATION', 'TOKENS', 'COST', 'INPUT'].map((h) => s.dim(h)),
+    ['RUN', 'WORKFLOW', 'STATUS', 'WORKER', 'STARTED', 'WALL', 'ACTIVE', 'TOKENS', 'COST', 'INPUT'].map((h) => s.dim(h)),
     ...rows.map((r) => [
       s.bold(shortId(r.runId)),
       r.workflow,
@@ -57,6 +57,7 @@ function printRuns(ctx: CliContext, rows: ReadonlyArray<RunRow & { costUsd: numb
       r.worker ?? '-',
       formatAgo(r.startedAt, now),
       r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
+      formatDuration(r.activeMs),
       formatTokens(r.usage).replace(' tokens', '') || '-',
       formatCost(r.costUsd),
       oneLine(r.inputPreview, 40),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CostedStatus } from '../../projections/cost.js';
-import type { ApprovalView, RunStatus } from '../../projections/status.js';
+import type { ApprovalView, RunStatus, WaitStepView } from '../../projections/status.js';
 import type { CliContext } from '../context.js';
 import { formatAgo, formatDuration, formatState, formatTokens, oneLine, paintStatus, printable, shortId, statusMark, table } from '../format.js';
 import { intOption } from '../input.js';
@@ -39,7 +39,8 @@ function printStatus(ctx: CliContext, st: CostedStatus<RunStatus>, at: number | 
     ['run', st.runId],
     ['model', st.model],
     ['started', `${st.startedAt} (${formatAgo(st.startedAt)})`],
-    ['duration', st.durationMs === undefined ? 'running' : formatDuration(st.durationMs)],
+    ['wall clock', st.durationMs === undefined ? `running, ${formatDuration(Math.max(0, Date.now() - Date.parse(st.startedAt)))} so far` : formatDuration(st.durationMs)],
+    ['active', `${formatDuration(st.activeMs)} ${s.dim('(less waits, queueing and stalls)')}`],
     ['usage', `${formatTokens(st.usage) || '0 tokens'}, ${st.usage.requests} model call${st.usage.requests === 1 ? '' : 's'}`],
     ['cost', formatCost(st.costUsd, st.cost)],
     ['input', oneLine(st.input, 100)],
@@ -49,10 +50,10 @@ function printStatus(ctx: CliContext, st: CostedStatus<RunStatus>, at: number | 
   if (st.states.workflow !== undefined) facts.push(['state', formatState(st.states.workflow)]);
   for (const line of table(facts.map(([k, v]) => [s.dim(k ?? ''), v ?? '']), { indent: '  ' })) out.line(line);
 
-  if (st.steps.length > 0) {
+  if (st.steps.length > 0 || st.waits.length > 0) {
     out.line();
     out.line(s.bold('Steps'));
-    const rows = st.steps.map((step) => [
+    const agentRows = st.steps.map((step) => ({ at: step.startedAt, row: [
       statusMark(step.status, s),
       step.stepId,
       paintStatus(step.status, s),
@@ -61,7 +62,9 @@ function printStatus(ctx: CliContext, st: CostedStatus<RunStatus>, at: number | 
       formatDuration(step.durationMs),
       formatTokens(step.usage),
       formatCost(step.costUsd),
-    ]);
+    ] }));
+    const waitRows = st.waits.map((w) => ({ at: w.startedAt, row: waitRow(w, s) }));
+    const rows = [...agentRows, ...waitRows].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((r) => r.row);
     for (const line of table(rows, { indent: '  ' })) out.line(line);
     for (const step of st.steps) if (step.error && step.status === 'failed') out.line(`  ${s.red('✗')} ${step.stepId}: ${oneLine(step.error.message, 200)}`);
   }
@@ -91,6 +94,15 @@ function printStatus(ctx: CliContext, st: CostedStatus<RunStatus>, at: number | 
     out.line(`\n${s.bold(st.partial ? 'Result (partial)' : 'Result')}`);
     out.line(`  ${oneLine(typeof st.output === 'string' ? st.output : JSON.stringify(st.output), 300)}`);
   }
+}
+
+/** A signal wait or a sleep as a row of the steps table: what it waits for, how it ended, how long it took. */
+function waitRow(w: WaitStepView, s: CliContext['output']['out']['style']): string[] {
+  const ended = w.endedAt === undefined ? undefined : Date.parse(w.endedAt) - Date.parse(w.startedAt);
+  const what = w.kind === 'sleep' ? `sleep until ${w.dueAt ?? '?'}` : `signal ${printable(w.name)}${w.by ? ` from ${printable(w.by)}` : ''}`;
+  const status = w.status === 'waiting' ? s.yellow('waiting') : w.status === 'timedOut' ? s.red('timed out') : s.green(w.status === 'received' ? 'received' : 'done');
+  const mark = w.status === 'waiting' ? s.yellow('⏸') : w.status === 'timedOut' ? s.red('✗') : s.green('✓');
+  return [mark, printable(w.stepId ?? w.name), status, what, '', ended === undefined ? s.dim(`since ${formatAgo(w.startedAt)}`) : formatDuration(ended), '', ''];
 }
 
 /**

@@ -2,12 +2,12 @@ import { inTransaction } from '../../store/postgres/transaction.js';
 import pg from 'pg';
 import { StoreUnavailableError } from '../../errors.js';
 import { CheckpointConflictError } from '../errors.js';
-import { CHANGING_RUN_COLUMNS, fromRunRow, RUN_COLUMNS, runsPageSql, runValues, type NormalizedRunsQuery, type RunRecord } from '../runsList.js';
+import { CHANGING_RUN_COLUMNS, fromRunRow, RUN_COLUMN_KINDS, RUN_COLUMNS, runsPageSql, runValues, type NormalizedRunsQuery, type RunRecord } from '../runsList.js';
 import { fromErrorRow, fromUsageRow, prefixEnd, VIEW_TABLES, viewTablesSql } from '../sqlTables.js';
 import type { UsageRow } from '../usage.js';
 import type { BeforeCheckpointHook, ProjectionError, StoredRunViews, ViewCommit, ViewMeta, ViewStore } from '../viewStore.js';
 
-const RUN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'bigint'];
+const RUN_TYPES = RUN_COLUMNS.map((c) => (RUN_COLUMN_KINDS[c] === 'int' ? 'bigint' : 'text'));
 
 /** Column arrays of many rows, for `unnest($1::t[], …)` inserts. */
 function columns(rows: readonly unknown[][], width: number): unknown[][] {

@@ -133,10 +133,23 @@ describe('tool approvals without a worker (sqlite)', () => {
     const listed = await aigen(['runs', '--status', 'waiting', '--json'], { sb });
     expect(json<Array<{ runId: string }>>(listed).map((r) => r.runId)).toEqual([runId]);
 
+    // Someone takes a while to decide: that is wall clock, not active time.
+    await new Promise((r) => setTimeout(r, 2500));
     const approved = await aigen(['approve', runId!], { sb });
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.stderr).toMatch(/continuing run .* here/);
     expect(approved.stderr).toMatch(/completed/);
+    expect(approved.stderr).toMatch(/ \d[\d.]* ?m?s wall clock, \d[\d.]* ?m?s active/);
+    const status = json<{ durationMs: number; activeMs: number }>(await aigen(['status', runId!, '--json'], { sb }));
+    expect(status.durationMs).toBeGreaterThanOrEqual(2500);
+    expect(status.activeMs).toBeGreaterThan(0);
+    expect(status.activeMs).toBeLessThanOrEqual(status.durationMs - 2500);
+    const row = json<Array<{ durationMs: number; activeMs: number }>>(await aigen(['runs', '--json'], { sb }))[0]!;
+    expect(row).toMatchObject({ durationMs: status.durationMs, activeMs: status.activeMs });
+    const text = await aigen(['status', runId!], { sb });
+    expect(text.stdout).toMatch(/wall clock +\d/);
+    expect(text.stdout).toMatch(/active +\d/);
+    expect((await aigen(['runs'], { sb })).stdout).toMatch(/WALL +ACTIVE/);
     expect(approved.stdout).toMatch(/refund/i);
     const events = await eventsOf(sb.shared, runId!);
     expect(events.at(-1)!.type).toBe('RunCompleted');

@@ -211,6 +211,15 @@ describe('signal steps', () => {
     const tasks = dataOf<{ agentId: string; input: string }>(events, 'TaskSent');
     expect(tasks.map((t) => t.agentId)).toEqual(['quote', 'confirmation']);
     expect(tasks[1]!.input).toContain('{"amount":12.5,"currency":"EUR"}');
+
+    // status lists the signal step between the agent steps it came between, with who sent it.
+    const status = await aigen(['status', parked.runId], { sb });
+    const steps = status.stdout.slice(status.stdout.indexOf('Steps')).split('\n').slice(1, 4);
+    expect(steps[0]).toMatch(/1-quote +completed/);
+    expect(steps[1]).toMatch(/2-payment +received +signal payment from \S+ +\d/);
+    expect(steps[2]).toMatch(/3-confirmation +completed/);
+    const viewed = json<{ waits: unknown[] }>(await aigen(['status', parked.runId, '--json'], { sb }));
+    expect(viewed.waits).toEqual([expect.objectContaining({ kind: 'signal', id: '2-payment.signal', stepId: '2-payment', status: 'received' })]);
   });
 });
 
@@ -241,5 +250,11 @@ describe('sleep steps', () => {
     expect(typed(events, 'TimerFired')[0]!.streamPosition).toBeGreaterThan(rescued.streamPosition);
     const due = Date.parse((typed(events, 'TimerStarted')[0]!.data as { dueAt: string }).dueAt);
     expect(Date.parse(typed(events, 'TimerFired')[0]!.metadata.recordedAt)).toBeGreaterThanOrEqual(due);
+
+    // status lists the sleep as a step of its own, done, between the writer and the editor.
+    const status = await aigen(['status', runId], { sb });
+    const steps = status.stdout.slice(status.stdout.indexOf('Steps')).split('\n').slice(1, 4);
+    expect(steps.map((l) => /^\s*\S+\s+(\S+)/.exec(l)?.[1])).toEqual(['1-writer', '2-nap', '3-editor']);
+    expect(steps[1]).toMatch(/2-nap +done +sleep until \d{4}-/);
   });
 });

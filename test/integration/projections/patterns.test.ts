@@ -76,7 +76,9 @@ describe('views of every pattern, field by field against the events', () => {
         rootRunId: started.metadata.rootRunId,
         startedAt: started.metadata.recordedAt,
         endedAt: end.metadata.recordedAt,
-        durationMs: (end.data as Data).durationMs,
+        // Wall clock; these runs neither waited nor stalled, so all of it was active.
+        durationMs: ms(started.metadata.recordedAt, end.metadata.recordedAt),
+        activeMs: ms(started.metadata.recordedAt, end.metadata.recordedAt),
         output: (end.data as Data).output,
         partial: (end.data as Data).partial,
         usage: (end.data as Data).usage,
@@ -139,7 +141,8 @@ describe('views of every pattern, field by field against the events', () => {
         parentRunId: d.parentRunId,
         startedAt: events[0]!.metadata.recordedAt,
         endedAt: end.metadata.recordedAt,
-        durationMs: (end.data as Data).durationMs,
+        durationMs: ms(events[0]!.metadata.recordedAt, end.metadata.recordedAt),
+        activeMs: ms(events[0]!.metadata.recordedAt, end.metadata.recordedAt),
         usage: (end.data as Data).usage,
         rootRunId: events[0]!.metadata.rootRunId,
       });

@@ -12,7 +12,8 @@ import { dropSchemas, pgUrl, tempDir } from './support.js';
  */
 
 const COUNT = 100_000;
-const STATUSES: RunLifecycle[] = ['completed', 'completed', 'completed', 'completed', 'failed', 'running', 'partial', 'cancelled', 'retrying', 'completed'];
+// One run in twenty of each rarer status: selective enough that every planner prefers the status index to a filtered scan.
+const STATUSES: RunLifecycle[] = [...Array<RunLifecycle>(15).fill('completed'), 'failed', 'running', 'partial', 'cancelled', 'retrying'];
 const WORKFLOWS = ['content_generation', 'dynamic_content', 'content_router', 'multi_perspective', 'self_improving'];
 
 function record(i: number, base = Date.parse('2025-01-01T00:00:00.000Z')): RunRecord {
@@ -29,6 +30,7 @@ function record(i: number, base = Date.parse('2025-01-01T00:00:00.000Z')): RunRe
     startedAt: new Date(base + Math.floor(i / 3) * 1000).toISOString(),
     endedAt: undefined,
     durationMs: undefined,
+    activeMs: 0,
     usage: { requests: 1, inputTokens: i % 100, outputTokens: 1, totalTokens: (i % 100) + 1 },
     inputPreview: `input ${i}`,
     rootRunId: child ? `parent-${i}` : runId,
