@@ -99,9 +99,12 @@ const agentDefinition = z.strictObject({
   outputType: outputType.optional(),
 });
 
-const workflowEntry = z.union([fn, z.string().min(1), z.strictObject({ factory: fn, description: z.string().optional(), kind: z.string().optional(), concurrency: z.number().int().positive().optional() })], {
+const workflowObject = z.strictObject({ factory: fn, description: z.string().optional(), kind: z.string().optional(), concurrency: z.number().int().positive().optional() });
+const workflowEntry = z.union([fn, z.string().min(1), workflowObject], {
   error: 'expected a factory (options, catalog) => Workflow, { factory, description, concurrency }, or a workflow file path',
 });
+
+const priceSchema = z.strictObject({ inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative() });
 
 /** The zod schema of a project file's default export. */
 export const projectConfigSchema = z.strictObject({
@@ -110,11 +113,24 @@ export const projectConfigSchema = z.strictObject({
   workflows: z.record(name, workflowEntry).optional(),
   store: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
-  prices: z.record(z.string().min(1), z.strictObject({ inputPerMillion: z.number().nonnegative(), outputPerMillion: z.number().nonnegative() })).optional(),
+  prices: z.record(z.string().min(1), priceSchema).optional(),
 });
 
-function message(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+/** The keys an object of the project file may have, by its path (for "did you mean"). */
+function knownKeys(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return Object.keys(projectConfigSchema.shape);
+  if (path.length !== 2) return [];
+  if (path[0] === 'agents') return Object.keys(agentDefinition.shape);
+  if (path[0] === 'workflows') return Object.keys(workflowObject.shape);
+  if (path[0] === 'prices') return Object.keys(priceSchema.shape);
+  return [];
+}
+
+function message(issue: z.core.$ZodIssue, path: readonly PropertyKey[]): string {
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeys(path);
+    return issue.keys.map((k) => `unknown key '${k}'${didYouMean(k, known) || (known.length > 0 ? ` (allowed: ${known.join(', ')})` : '')}`).join('; ');
+  }
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required field missing';
   if (issue.code === 'invalid_type') return `expected ${issue.expected}, got ${describe(issue.input)}`;
   return issue.message;
@@ -130,7 +146,7 @@ function flatten(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]): Ar
       const option = i.errors.find((o) => !rootTypeError(o));
       if (option) return flatten(option, path);
     }
-    return [[path, message(i)]];
+    return [[path, message(i, path)]];
   });
 }
 
