@@ -17,7 +17,7 @@ describe.concurrent('aigen run', () => {
     const r = await aigen(['run', 'content_generation', 'Generate content about AI', '--json'], { sb });
     expect(r.code, r.stderr).toBe(0);
     const out = json<RunJson>(r);
-    expect(Object.keys(out).sort()).toEqual(['durationMs', 'error', 'partial', 'result', 'runId', 'status', 'usage', 'workflow']);
+    expect(Object.keys(out).sort()).toEqual(['activeMs', 'durationMs', 'error', 'partial', 'result', 'runId', 'status', 'usage', 'workflow']);
     expect(out).toMatchObject({ workflow: 'content_generation', status: 'completed', partial: false, error: null });
     expect(out.runId).toMatch(/^[0-9a-f-]{36}$/);
     expect(typeof out.result).toBe('string');
