@@ -29,6 +29,8 @@ export interface Conversation {
   readonly calledTools: readonly string[];
   /** Tool results by tool name (latest wins). */
   readonly toolResults: ReadonlyMap<string, string>;
+  /** The arguments (JSON text) of the latest call of each tool, by tool name. */
+  readonly toolArguments: ReadonlyMap<string, string>;
 }
 
 const COMMON_FIRST_WORDS = new Set([
@@ -56,6 +58,7 @@ export function readConversation(input: string | readonly AgentInputItem[]): Con
   const calledTools: string[] = [];
   const namesByCallId = new Map<string, string>();
   const toolResults = new Map<string, string>();
+  const toolArguments = new Map<string, string>();
   let latestUser = '';
   const assistant: string[] = [];
 
@@ -77,6 +80,7 @@ export function readConversation(input: string | readonly AgentInputItem[]): Con
         calledTools.push(raw.name);
         const callId = str(raw.callId) ?? str(raw.call_id);
         if (callId) namesByCallId.set(callId, raw.name);
+        toolArguments.set(raw.name, str(raw.arguments) ?? '');
         full.push(`${raw.name}(${str(raw.arguments) ?? ''})`);
       } else if (type === 'function_call_result' || type === 'function_call_output') {
         const callId = str(raw.callId) ?? str(raw.call_id) ?? '';
@@ -99,6 +103,7 @@ export function readConversation(input: string | readonly AgentInputItem[]): Con
     previous: framed.previous ?? latestContent(assistant),
     calledTools,
     toolResults,
+    toolArguments,
   };
 }
 

@@ -5,13 +5,14 @@ import { composeRoleText, criticApproves, makeContext, routingMessage } from './
 import type { ComposeContext } from './compose/index.js';
 import { readConversation } from './conversation.js';
 import type { Conversation } from './conversation.js';
-import { Chooser, hashHex } from './hash.js';
+import { hashHex } from './hash.js';
+import { toolArguments } from './args.js';
 import { flavorFromName, pickTarget, resolveRole, roleFromName } from './roles.js';
 import type { OfflineRole } from './roles.js';
 import { refundDeskTurn } from './refund.js';
 import { fillSchema } from './schema.js';
 import { applyStyle } from './style.js';
-import { tokenCount } from './text.js';
+import { paragraphs, tokenCount } from './text.js';
 
 /** Settings of one offline model instance that shape its answers. */
 export interface RespondSettings {
@@ -52,13 +53,8 @@ export function respond(request: ModelRequest, settings: RespondSettings): Model
   const desk = mayCall ? refundDeskTurn(ordinary.map((t) => t.name), conversation, (name, args) => functionCall(name, args, salt), (text) => message(text, salt)) : undefined;
   if (desk) return finish(request, conversation, desk, salt);
   if (mayCall && tool && !conversation.toolResults.has(tool.name)) {
-    const args = fillSchema(tool.parameters, {
-      subject: conversation.subject,
-      title: conversation.subject,
-      text: conversation.topic,
-      rng: new Chooser(`${tool.name}|${conversation.topic}`, settings.seed),
-    });
-    output.push(functionCall(tool.name, JSON.stringify(args ?? {}), salt));
+    const args = toolArguments(tool.parameters, { text: conversation.topic, subject: conversation.subject });
+    output.push(functionCall(tool.name, JSON.stringify(args), salt));
     return finish(request, conversation, output, salt);
   }
 
@@ -83,11 +79,18 @@ export function respond(request: ModelRequest, settings: RespondSettings): Model
   return finish(request, conversation, output, salt);
 }
 
-/** The role text, or a JSON document satisfying a structured output type. */
+/**
+ * The role text, or a JSON document satisfying a structured output type. Once the agent's tool
+ * has answered (or an earlier agent's output quotes a tool's result), the text of a shaped role
+ * quotes that result, whatever the style asks.
+ */
 function finalText(request: ModelRequest, ctx: ComposeContext): string {
   const composed = composeRoleText(ctx);
   // Reviews, classifications and routing notes keep their fixed shape: workflows read them.
-  const text = SHAPED_ROLES.has(ctx.role) ? applyStyle(composed, ctx.style, ctx.title) : composed;
+  const shaped = SHAPED_ROLES.has(ctx.role);
+  const keep = shaped ? (ctx.quotedResult ?? '') : '';
+  const withResult = keep === '' || composed.includes(keep) ? composed : withSentence(composed, keep);
+  const text = shaped ? applyStyle(withResult, ctx.style, ctx.title, keep) : composed;
   if (request.outputType === 'text') return text;
   const approved = ctx.role === 'critic' ? criticApproves(ctx) : undefined;
   const preferred =
@@ -107,6 +110,14 @@ function finalText(request: ModelRequest, ctx: ComposeContext): string {
     ...(approved === undefined ? {} : { approved }),
   });
   return JSON.stringify(value);
+}
+
+/** `text` with `sentence` as a paragraph of its own after a `#` title or `…:` heading line, else first. */
+function withSentence(text: string, sentence: string): string {
+  const blocks = paragraphs(text);
+  const at = blocks[0] !== undefined && (/^#\s/.test(blocks[0]) || /:$/.test(blocks[0])) ? 1 : 0;
+  blocks.splice(at, 0, sentence);
+  return blocks.join('\n\n');
 }
 
 /** The label the strategy role picks, for a structured output type. */

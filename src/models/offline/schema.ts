@@ -160,7 +160,7 @@ function fillNumber(schema: Schema, hints: SchemaHints, key: string, integer: bo
   return integer ? low + pick : Math.round((low + ((high - low) * pick) / 999) * 100) / 100;
 }
 
-function resolveRef(root: Schema, ref: string): Schema | undefined {
+export function resolveRef(root: Schema, ref: string): Schema | undefined {
   if (!ref.startsWith('#')) return undefined;
   let node: unknown = root;
   for (const part of ref.slice(1).split('/').filter(Boolean)) {
@@ -175,7 +175,7 @@ function withoutCombinator(schema: Schema, combinator: string): Schema {
   return rest;
 }
 
-function isSchema(value: unknown): value is Schema {
+export function isSchema(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -101,15 +101,21 @@ const PLAIN: ReadonlyArray<readonly [RegExp, string]> = [
  * Reshape `text` to follow a style: working notes dropped when a length limit applies, the body
  * cut to the sentence or word limit, turned into bullets or sectioned, the title added or
  * removed, the tone made formal or child-friendly. A `Revised draft (revision K):` header, which
- * review loops count, is always kept. Identity when the style asks for nothing.
+ * review loops count, is always kept, and so is `keep` (the sentence quoting a tool's result):
+ * it leads the shortened or reshaped text, counted in its limits, and is never rewritten.
+ * Identity when the style asks for nothing.
  *
  * @example
  * ```ts
  * applyStyle('# T\n\nOne. Two. Three.', { maxSentences: 2 }, 'tea'); // '# T\n\nOne. Two.'
+ * applyStyle('# T\n\nOne. Two. Tool: 42.', { maxSentences: 2 }, 'tea', 'Tool: 42.'); // '# T\n\nTool: 42. One.'
  * ```
  */
-export function applyStyle(text: string, style: Style, subjectTitle: string): string {
+export function applyStyle(text: string, style: Style, subjectTitle: string, keep?: string): string {
   if (!shapes(style)) return text;
+  const limited = style.maxSentences !== undefined || style.maxWords !== undefined;
+  const pinned = keep !== undefined && keep !== '' && text.includes(keep) && (limited || style.bullets || style.sections) ? keep : undefined;
+  if (pinned !== undefined) text = withoutSentence(text, pinned);
   let blocks = paragraphs(text);
   const header = blocks[0] !== undefined && /^Revised draft \(revision \d+\):?$/.test(blocks[0]) ? blocks.shift() : undefined;
   if (style.pieceOnly || style.bullets || style.sections) blocks = blocks.filter((b) => !NOTES.test(b) && !b.startsWith('|'));
@@ -118,7 +124,9 @@ export function applyStyle(text: string, style: Style, subjectTitle: string): st
   if (style.title === 'none') title = undefined;
 
   let body = blocks.map((b) => b.replace(/^#{2,}\s+.*$/gm, '').trim()).filter(Boolean);
-  const fix = (s: string) => (style.formal ? formal(s) : style.children ? childlike(s) : s);
+  const retone = (s: string) => (style.formal ? formal(s) : style.children ? childlike(s) : s);
+  // The tool's result is quoted as it came, whatever the tone.
+  const fix = (s: string) => (keep ? s.split(keep).map(retone).join(keep) : retone(s));
   body = body.map(fix);
   let sents = body.flatMap((b) => (isList(b) ? listItems(b) : sentences(b)));
   if (style.children) sents = [`Let's learn about ${subjectTitle}!`, ...sents.map(shortSentence)];
@@ -127,8 +135,9 @@ export function applyStyle(text: string, style: Style, subjectTitle: string): st
     const substantial = sents.filter((s) => s.split(/\s+/).length > 6);
     if (substantial.length > 0) sents = substantial;
   }
-  if (style.maxSentences !== undefined) sents = sents.slice(0, style.maxSentences);
-  if (style.maxWords !== undefined) sents = cutWords(sents, style.maxWords);
+  if (style.maxSentences !== undefined) sents = sents.slice(0, Math.max(0, style.maxSentences - (pinned ? 1 : 0)));
+  if (style.maxWords !== undefined) sents = cutWords(sents, Math.max(0, style.maxWords - (pinned ? pinned.split(/\s+/).length : 0)));
+  if (pinned !== undefined) sents.splice(style.children ? 1 : 0, 0, pinned);
 
   let out: string[];
   if (style.bullets) out = [sents.map((s) => `- ${s}`).join('\n')];
@@ -136,6 +145,20 @@ export function applyStyle(text: string, style: Style, subjectTitle: string): st
   else if (style.maxSentences !== undefined || style.maxWords !== undefined) out = [sents.join(' ')];
   else out = regroup(body, sents);
   return [...(header ? [header] : []), ...(title ? [title] : []), ...out].filter((b) => b !== '').join('\n\n');
+}
+
+/**
+ * `text` without `sentence`; a line left holding only a bullet or a label ("Short answer:",
+ * "- Verified a detail with a tool:") goes with it.
+ */
+function withoutSentence(text: string, sentence: string): string {
+  const lines = text.split('\n');
+  const i = lines.findIndex((l) => l.includes(sentence));
+  if (i === -1) return text;
+  const rest = (lines[i] ?? '').replace(sentence, '').replace(/[ \t]{2,}/g, ' ').trimEnd();
+  if (/^\s*(?:(?:[-*•]|\d+[.)])\s*)?(?:[^.!?]{0,40}:)?\s*$/.test(rest)) lines.splice(i, 1);
+  else lines[i] = rest;
+  return lines.join('\n');
 }
 
 function isList(block: string): boolean {

@@ -71,7 +71,8 @@ export function composeComparison(ctx: ComposeContext, points: readonly string[]
 
 /**
  * An answer-shaped text for a question: the question as the title, a direct short answer first,
- * then the reasons, then a bottom line.
+ * then the reasons, then a bottom line. Once a tool has answered (see `quotedResult`), the short
+ * answer is its result.
  *
  * @example
  * ```ts
@@ -81,6 +82,14 @@ export function composeComparison(ctx: ComposeContext, points: readonly string[]
 export function composeAnswer(ctx: ComposeContext, points: readonly string[]): string {
   const q = ctx.request.text.replace(/[.!]+$/, '');
   const question = /\?$/.test(q) ? q : `${q}?`;
+  if (ctx.quotedResult !== undefined) {
+    // The tool's result is the answer; the reasons would only be guesses around it.
+    return [
+      `# ${capitalize(question)}`,
+      `Short answer: ${ctx.quotedResult}`,
+      'Bottom line: that is what the tool returned for this question; ask again with other details to look up something else.',
+    ].join('\n\n');
+  }
   const word = /^(\w+)/.exec(q)?.[1]?.toLowerCase() ?? '';
   const short =
     word === 'why'

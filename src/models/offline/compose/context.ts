@@ -3,7 +3,8 @@ import { Chooser } from '../hash.js';
 import { isPlural, readRequest, type RequestShape } from '../request.js';
 import type { OfflineRole, RoleFlavor } from '../roles.js';
 import { styleFrom, type Style } from '../style.js';
-import { clip, titleCase } from '../text.js';
+import { carriedResult, resultSentence, type ToolOutcome } from '../result.js';
+import { titleCase } from '../text.js';
 
 /** Everything a composer needs to write one role's text. */
 export interface ComposeContext {
@@ -24,8 +25,13 @@ export interface ComposeContext {
   readonly rng: Chooser;
   /** How many `(revision ` markers the critic needs to see before it approves. */
   readonly approveAfterRevisions: number;
-  /** The result of the agent's ordinary function tool, once it has run. */
-  readonly toolResult: { readonly name: string; readonly output: string } | undefined;
+  /** The result of the agent's ordinary function tool (and the call's arguments), once it has answered. */
+  readonly toolResult: ToolOutcome | undefined;
+  /**
+   * The sentence quoting a tool's result that the answer must carry: the agent's own tool's
+   * (see `resultSentence`), else the one an earlier agent's output quotes (see `carriedResult`).
+   */
+  readonly quotedResult: string | undefined;
 }
 
 /** Inputs of {@link makeContext}. */
@@ -57,6 +63,10 @@ export function makeContext(options: MakeContextOptions): ComposeContext {
   // Instructions that ask for a voice or a form also vary the phrasing, so agents with
   // different instructions write visibly different texts about the same topic.
   const styleKey = Object.keys(style).length > 0 ? `|${JSON.stringify(style)}` : '';
+  const toolResult: ToolOutcome | undefined =
+    options.toolName !== undefined && output !== undefined
+      ? { name: options.toolName, output, arguments: conversation.toolArguments.get(options.toolName) }
+      : undefined;
   return {
     role: options.role,
     flavor: options.flavor ?? style.flavor,
@@ -68,10 +78,8 @@ export function makeContext(options: MakeContextOptions): ComposeContext {
     title: titleCase(subject.replace(/^(?:a|an|the)\s+/i, '')) || 'The Topic',
     rng: new Chooser(`${conversation.topic}${styleKey}`, options.seed),
     approveAfterRevisions: options.approveAfterRevisions,
-    toolResult:
-      options.toolName !== undefined && output !== undefined
-        ? { name: options.toolName, output: clip(output, 240) }
-        : undefined,
+    toolResult,
+    quotedResult: toolResult ? resultSentence(toolResult) : carriedResult(conversation.previous),
   };
 }
 
@@ -99,16 +107,14 @@ export function fill(template: string, ctx: Pick<ComposeContext, 'subject' | 'ti
 }
 
 /**
- * A sentence reporting the tool result, or `''` when the agent has none.
+ * The sentence that quotes the tool's result (or says the call was rejected), or `''` when the
+ * agent's tool has not answered; see `resultSentence`.
  *
  * @example
  * ```ts
- * toolSentence(ctx); // 'The `lookup` tool returned: 42 results.'
+ * toolSentence(ctx); // 'The `lookup` tool (query: tea) returned: 42 results.'
  * ```
  */
 export function toolSentence(ctx: ComposeContext): string {
-  const result = ctx.toolResult;
-  if (!result) return '';
-  const output = result.output.trim() === '' ? '(no output)' : result.output.trim();
-  return `The \`${result.name}\` tool returned: ${/[.!?…]$/.test(output) ? output : `${output}.`}`;
+  return ctx.toolResult ? resultSentence(ctx.toolResult) : '';
 }

@@ -62,7 +62,8 @@ export function composeOrchestrator(ctx: ComposeContext): string {
 }
 
 /**
- * The generic assistant's answer for agent types the offline model does not know.
+ * The generic assistant's answer for agent types the offline model does not know; once its tool
+ * has answered, the sentence quoting its result.
  *
  * @example
  * ```ts
@@ -70,6 +71,8 @@ export function composeOrchestrator(ctx: ComposeContext): string {
  * ```
  */
 export function composeAssistant(ctx: ComposeContext): string {
+  // Once its tool has answered, the result is the answer (or that the call was rejected, and why).
+  if (ctx.toolResult) return toolSentence(ctx);
   const findings = researchFindings(ctx);
   if (ctx.request.kind === 'comparison') return composeComparison(ctx, []);
   if (ctx.request.kind === 'ticket') return composeReply(ctx);

@@ -77,7 +77,7 @@ export function composeWriter(ctx: ComposeContext): string {
     body.push([ctx.rng.pick(`lead-${i}`, leads), ...group].join(' '));
   });
   const tool = toolSentence(ctx);
-  if (tool) body.push(`${tool} That result fits the picture above and gives it a concrete anchor.`);
+  if (tool) body.push(tool);
   const headings = flavor === 'technical' && critique === undefined ? technicalHeadings(body.length) : [];
   const article = [
     `# ${fill(ctx.rng.pick('title', TITLES[flavor]), ctx)}`,
