@@ -7,7 +7,7 @@ import {
   amounts, dates, emails, ids, isoDate, links, mentionAt, negatedAt, numberNear, numbers, places, properNouns, quoted, times,
 } from './extract.js';
 import type { Mention } from './extract.js';
-import { isSchema, resolveRef } from './schema.js';
+import { constrain, isSchema, num, resolveRef } from './schema.js';
 import { clip } from './text.js';
 
 type Schema = Record<string, unknown>;
@@ -330,14 +330,6 @@ function matches(schema: Schema, value: string): boolean {
   }
 }
 
-function constrain(schema: Schema, value: string): string {
-  const min = num(schema.minLength) ?? 0;
-  const max = num(schema.maxLength);
-  let out = value.length < min ? value.padEnd(min, '.') : value;
-  if (max !== undefined && out.length > max) out = max >= 2 ? clip(out, max) : out.slice(0, max);
-  return out;
-}
-
 function enumValues(schema: unknown, out = new Set<string>(), depth = 0): Set<string> {
   if (depth > 12 || typeof schema !== 'object' || schema === null) return out;
   if (Array.isArray(schema)) {
@@ -350,6 +342,3 @@ function enumValues(schema: unknown, out = new Set<string>(), depth = 0): Set<st
   return out;
 }
 
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}

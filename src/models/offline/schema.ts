@@ -140,7 +140,8 @@ function textPoints(text: string): string[] {
   return text.split('\n').some((l) => /^\s*(?:[-*•]|\d+[.)])\s+/.test(l)) ? bullets : lines.length > 0 ? lines : bullets;
 }
 
-function constrain(schema: Schema, value: string): string {
+/** A string fitted to a schema's `minLength` (padded) and `maxLength` (clipped). */
+export function constrain(schema: Schema, value: string): string {
   const min = num(schema.minLength) ?? 0;
   const max = num(schema.maxLength);
   let out = value.length < min ? value.padEnd(min, '.') : value;
@@ -179,6 +180,7 @@ export function isSchema(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function num(value: unknown): number | undefined {
+/** A schema keyword's value when it is a finite number. */
+export function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
