@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * The message lane: a sequence diagram of tasks, results, handoffs, branch decisions and child
- * runs between the workflow and its actors. Rows after the selected position are faded; a click
+ * The message lane: a sequence diagram of tasks, results, tool calls, approvals, handoffs, branch
+ * decisions and child runs between the workflow and its actors. Rows after the selected position are faded; a click
  * selects the row's event.
  */
 import { h, s } from './dom.js';
@@ -9,7 +9,7 @@ import { agentLabel } from './graph.js';
 
 /** @typedef {import('./run-state.js').AigenEvent} AigenEvent */
 
-const TYPES = new Set(['TaskSent', 'StepCompleted', 'StepFailed', 'HandoffRequested', 'BranchTaken', 'ChildRunStarted', 'ChildRunFinished', 'RunCompleted', 'RunFailed', 'RunCancelled']);
+const TYPES = new Set(['TaskSent', 'StepCompleted', 'StepFailed', 'ToolCalled', 'ToolReturned', 'ToolFailed', 'ApprovalRequested', 'ApprovalDecided', 'HandoffRequested', 'BranchTaken', 'ChildRunStarted', 'ChildRunFinished', 'RunCompleted', 'RunFailed', 'RunCancelled']);
 const COL_W = 118;
 const ROW_H = 26;
 const TOP = 34;
@@ -21,6 +21,21 @@ const TOP = 34;
 function senderOf(actorId) {
   const i = actorId.lastIndexOf('/');
   return i < 0 ? 'workflow' : actorId.slice(0, i);
+}
+
+/**
+ * A tool call's arguments in a few characters: `{"city":"Lyon"}` → `city: Lyon`.
+ * @param {string} args  the arguments as the model sent them (JSON text)
+ */
+function shortArgs(args) {
+  let text = args;
+  try {
+    const v = /** @type {unknown} */ (JSON.parse(args));
+    if (v && typeof v === 'object' && !Array.isArray(v)) text = Object.entries(v).map(([k, x]) => `${k}: ${typeof x === 'string' ? x : JSON.stringify(x)}`).join(', ');
+  } catch {
+    // Not JSON: shown as sent.
+  }
+  return text.length > 22 ? `${text.slice(0, 21)}…` : text;
 }
 
 /**
@@ -37,6 +52,16 @@ function message(e) {
       return { from: actor, to: senderOf(actor), label: `result${e.data.usage.totalTokens ? ` · ${e.data.usage.totalTokens} tok` : ''}`, kind: 'result' };
     case 'StepFailed':
       return { from: actor, to: senderOf(actor), label: e.data.willRetry ? 'failed · retry' : 'failed', kind: 'failure' };
+    case 'ToolCalled':
+      return { from: actor, to: actor, label: `${e.data.tool}(${shortArgs(e.data.arguments)})`, kind: 'tool' };
+    case 'ToolReturned':
+      return { from: actor, to: actor, label: `${e.data.tool} returned`, kind: 'tool' };
+    case 'ToolFailed':
+      return { from: actor, to: actor, label: `${e.data.tool} failed`, kind: 'failure' };
+    case 'ApprovalRequested':
+      return { from: actor, to: actor, label: `asks approval · ${e.data.name}`, kind: 'wait' };
+    case 'ApprovalDecided':
+      return { from: actor, to: actor, label: `${e.data.decision === 'approve' ? 'approved' : 'rejected'} by ${e.data.by}${e.data.timedOut ? ' (timed out)' : ''}`, kind: e.data.decision === 'approve' ? 'result' : 'failure' };
     case 'HandoffRequested':
       return { from: e.data.from, to: e.data.to, label: 'handoff', kind: 'handoff' };
     case 'BranchTaken':

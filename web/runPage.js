@@ -81,10 +81,15 @@ export async function runPage(root, runId, onConnection) {
     (/** @type {Error} */ err) => replace(chartHost, h('p', { class: 'error' }, `Cannot draw the statechart: ${err.message}`)),
   );
 
+  /** Whether the page shows the run as it is now: following it, at its newest event. */
+  const atNewest = () => timeline.live && position >= (events[events.length - 1]?.streamPosition ?? 0);
   const fetchViews = throttle(() => {
     const at = position;
     const mine = ++requests;
-    Promise.all([api(`/api/runs/${id}?at=${at}`), api(`/api/runs/${id}/trace?at=${at}`)]).then(
+    // At the newest event the views are asked for as they are now: a parallel branch (a child run)
+    // goes on between its parent's events, and its spans are shown as far as it has got.
+    const query = atNewest() ? '' : `?at=${at}`;
+    Promise.all([api(`/api/runs/${id}${query}`), api(`/api/runs/${id}/trace${query}`)]).then(
       ([st, tr]) => {
         if (mine !== requests && at !== position) return;
         status = /** @type {import('./run-state.js').RunStatus} */ (st);
@@ -95,8 +100,15 @@ export async function runPage(root, runId, onConnection) {
     );
   }, 300);
 
-  /** The recording time of the selected event. */
-  const now = () => events.find((e) => e.streamPosition === position)?.metadata.recordedAt;
+  /**
+   * Where the page's clock stands: the recording time of the selected event, or the present while
+   * it follows a run that goes on (running spans and durations grow with it).
+   */
+  const now = () => {
+    const last = events[events.length - 1];
+    if (atNewest() && last && !isTerminalEventType(last.type)) return new Date().toISOString();
+    return events.find((e) => e.streamPosition === position)?.metadata.recordedAt;
+  };
   const renderSlow = () => {
     const f = foldRunState(events, position);
     const at = now();
@@ -111,7 +123,7 @@ export async function runPage(root, runId, onConnection) {
    */
   const live = new Map();
   /** Live text is shown only while the timeline follows the run's newest event. */
-  const liveOutputs = () => (timeline.live && position >= (events[events.length - 1]?.streamPosition ?? 0) ? [...live.values()] : []);
+  const liveOutputs = () => (atNewest() ? [...live.values()] : []);
   /** @param {{ stepId: string, agentId: string, callId: string, text: string, index: number, snapshot?: boolean, toolCall?: unknown }} d */
   const applyDelta = (d) => {
     if (d.toolCall) return;
@@ -127,7 +139,7 @@ export async function runPage(root, runId, onConnection) {
     chartHost.classList.toggle('live', timeline.live && f.status === 'running');
     // The states the run waits in are drawn as waiting (see style.css), not as working.
     chartHost.classList.toggle('waiting', f.status === 'waiting');
-    waiting.render(f, events, timeline.live && position >= (events[events.length - 1]?.streamPosition ?? 0));
+    waiting.render(f, events, atNewest());
     renderActors(actorsHost, f, agentStates);
     renderLane(laneHost, events, position, (p) => timeline.select(p));
     renderOutputs(outputsHost, f, liveOutputs());
@@ -161,6 +173,13 @@ export async function runPage(root, runId, onConnection) {
     });
   });
 
+  // While the page follows a run that goes on, its views are fetched again now and then: the run's
+  // own stream is quiet while its branches work or a model call takes long.
+  const refresh = setInterval(() => {
+    const last = events[events.length - 1];
+    if (atNewest() && last && !isTerminalEventType(last.type)) fetchViews();
+  }, 1500);
+
   const flush = throttle(() => timeline.setEvents(events), 80);
   const flushLive = throttle(() => renderOutputs(outputsHost, foldRunState(events, position), liveOutputs()), 80);
   const close = openStream(`/api/runs/${id}/events`, {
@@ -180,5 +199,8 @@ export async function runPage(root, runId, onConnection) {
     },
     onState: onConnection,
   });
-  return close;
+  return () => {
+    clearInterval(refresh);
+    close();
+  };
 }

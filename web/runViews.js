@@ -3,6 +3,7 @@
 import { h, replace } from './dom.js';
 import { asText, clock, cost, duration, shortId, stateText, tokens } from './format.js';
 import { agentLabel } from './graph.js';
+import { markdown } from './markdown.js';
 
 /** @typedef {import('./run-state.js').RunState} RunState */
 
@@ -46,6 +47,13 @@ export function renderFacts(host, f, status, now) {
   }
   replace(host, ...facts.map(([k, v]) => h('div', { class: 'fact', 'data-fact': k }, h('span', { class: 'k' }, k), h('span', { class: 'v' }, v))));
   if (f.error) host.append(h('div', { class: 'fact error-fact' }, h('span', { class: 'k' }, 'error'), h('span', { class: 'v' }, `${f.error.code}: ${f.error.message}`)));
+  const failed = f.status === 'partial' ? f.steps.findLast((st) => st.status === 'failed') : undefined;
+  if (f.status === 'partial') {
+    host.append(h('div', { class: 'fact error-fact', 'data-testid': 'partial-reason' }, h('span', { class: 'k' }, 'partial'),
+      h('span', { class: 'v' }, failed
+        ? `step ${failed.stepId} failed${failed.error ? ` (${failed.error.code}: ${failed.error.message})` : ''}; the output is the content made before it`
+        : 'a step failed; the output is the content made before it')));
+  }
 }
 
 /**
@@ -64,15 +72,22 @@ function durationText(f, now) {
 }
 
 /**
- * The actors as the page shows them: once a run was cancelled or failed, an agent it left working
- * (or waiting to retry) is `stopped`, not still at work.
+ * The actors as the page shows them: an agent whose step waits for an approval (or a signal) is
+ * `waiting`, not working; once a run was cancelled or failed, an agent it left working (or waiting
+ * to retry) is `stopped`, not still at work.
  * @param {RunState} f
  * @returns {RunState['actors']}
  */
 export function shownActors(f) {
-  if (f.status !== 'cancelled' && f.status !== 'failed') return f.actors;
-  return Object.fromEntries(Object.entries(f.actors).map(([id, a]) =>
-    [id, a.machine === 'agent' && (a.state === 'working' || a.state === 'retrying') ? { ...a, state: 'stopped' } : a]));
+  const ended = f.status === 'cancelled' || f.status === 'failed';
+  const waitingSteps = new Set(f.waitingFor.map((w) => w.stepId));
+  if (!ended && waitingSteps.size === 0) return f.actors;
+  return Object.fromEntries(Object.entries(f.actors).map(([id, a]) => {
+    if (a.machine !== 'agent') return [id, a];
+    if (ended && (a.state === 'working' || a.state === 'retrying')) return [id, { ...a, state: 'stopped' }];
+    if (!ended && a.state === 'working' && a.task && waitingSteps.has(a.task.stepId)) return [id, { ...a, state: 'waiting' }];
+    return [id, a];
+  }));
 }
 
 /**
@@ -84,7 +99,9 @@ export function shownActors(f) {
  */
 export function renderActors(host, f, agentStates) {
   const actors = shownActors(f);
-  const states = Object.values(actors).some((a) => a.machine === 'agent' && a.state === 'stopped') ? [...agentStates, 'stopped'] : agentStates;
+  // `waiting` and `stopped` are how the page shows an agent (see shownActors), not machine states.
+  const shownOnly = ['waiting', 'stopped'].filter((st) => !agentStates.includes(st) && Object.values(actors).some((a) => a.machine === 'agent' && a.state === st));
+  const states = [...agentStates, ...shownOnly];
   const items = Object.entries(actors).filter(([, a]) => a.machine !== undefined).map(([actorId, a]) => {
     if (a.machine === 'agent') {
       return h('li', { class: 'actor', 'data-actor': actorId },
@@ -128,7 +145,10 @@ export function renderOutputs(host, f, live = []) {
       h('pre', { class: 'output', 'data-testid': 'live-output' }, l.text)));
   }
   if (f.output !== undefined) {
-    blocks.push(h('details', { class: 'output-block final', open: true }, h('summary', {}, h('strong', {}, 'Run output')), h('pre', { class: 'output', 'data-testid': 'run-output' }, asText(f.output))));
+    // The run's output is usually Markdown: rendered (safely, see markdown.js); JSON stays text.
+    const body = typeof f.output === 'string' ? markdown(f.output, { 'data-testid': 'run-output', class: 'output markdown' }) : h('pre', { class: 'output', 'data-testid': 'run-output' }, asText(f.output));
+    blocks.push(h('details', { class: 'output-block final', open: true },
+      h('summary', {}, h('strong', {}, f.status === 'partial' ? 'Run output (partial)' : 'Run output')), body));
   }
   replace(host, blocks.length ? h('div', {}, ...blocks) : h('p', { class: 'muted' }, 'No output yet at this point of the run.'));
 }

@@ -21,6 +21,7 @@ export function createTimeline(handlers) {
   const range = h('input', { type: 'range', min: '0', max: '0', value: '0', step: '1', class: 'scrubber', 'data-testid': 'scrubber', 'aria-label': 'event position' });
   const where = h('span', { class: 'where', 'data-testid': 'scrubber-label' });
   const liveBox = h('input', { type: 'checkbox', checked: true, 'data-testid': 'live' });
+  const liveLabel = h('label', { class: 'live' }, liveBox, ' live');
   const list = h('ol', { class: 'events', 'data-testid': 'events' });
   const detail = h('pre', { class: 'event-detail', 'data-testid': 'event-detail' });
   const last = () => events[events.length - 1]?.streamPosition ?? 0;
@@ -28,7 +29,7 @@ export function createTimeline(handlers) {
   /** @param {number} position @param {boolean} follow */
   const select = (position, follow) => {
     live = follow;
-    liveBox.checked = follow;
+    liveBox.checked = follow && !ended;
     range.value = String(position);
     handlers.onSelect(position, follow);
   };
@@ -45,7 +46,7 @@ export function createTimeline(handlers) {
       range,
       button('›', 'next event', () => step(1)),
       button('»', 'last event', () => select(last(), false)),
-      h('label', { class: 'live' }, liveBox, ' live'),
+      liveLabel,
     ),
     where,
   );
@@ -66,6 +67,10 @@ export function createTimeline(handlers) {
     setEvents(all) {
       events = all;
       ended = all.length > 0 && isTerminalEventType(all[all.length - 1]?.type ?? '');
+      // An ended run has nothing more to follow: the switch is off and says why.
+      liveBox.disabled = ended;
+      liveBox.checked = live && !ended;
+      liveLabel.title = ended ? 'the run has ended: nothing more will arrive' : 'follow the run as events arrive';
       range.max = String(last());
       for (const e of all.slice(listed)) {
         const t0 = all[0] ? Date.parse(all[0].metadata.recordedAt) : 0;

@@ -186,7 +186,7 @@ export class BranchingWorkflow extends Workflow {
           },
         },
         ...branchStates,
-        ...finalStates(),
+        ...finalStates({ partial: true }),
       },
       output: ({ context }) => workflowOutput(context),
     });

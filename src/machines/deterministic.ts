@@ -7,10 +7,6 @@ import { stepKey, toStep, Workflow, type BuildContext, type Step, type StepInput
 
 /** The sequential kind's own guard and action. */
 const sequentialSetup = workflowSetup.extend({
-  guards: {
-    /** The step is the workflow's first: its failure fails the run. */
-    isFirstStep: (_, index: number) => index === 0,
-  },
   actions: {
     /** The first step failed: the workflow fails with a WorkflowError naming it. */
     failFirstStep: assign((_, p: { workflow: string; key: string; error: string; waits: boolean }) => ({
@@ -96,15 +92,16 @@ export class DeterministicWorkflow extends Workflow {
                 params: ({ event }) => ({ text: outcomeOf(event).text, ...(step instanceof WaitingStep ? {} : { output: outcomeOf(event).output }), key }),
               },
             },
-            {
-              guard: { type: 'isFirstStep', params: i },
-              target: 'failed',
-              actions: {
-                type: 'failFirstStep',
-                params: ({ event }) => ({ workflow: this.name, key, error: outcomeOf(event).error?.message ?? 'unknown error', waits: step instanceof WaitingStep }),
-              },
-            },
-            { target: 'partial', actions: { type: 'keepError', params: ({ event }) => outcomeOf(event).error } },
+            // The first step's failure fails the run; a later one's ends it with the content so far.
+            i === 0
+              ? {
+                  target: 'failed',
+                  actions: {
+                    type: 'failFirstStep',
+                    params: ({ event }) => ({ workflow: this.name, key, error: outcomeOf(event).error?.message ?? 'unknown error', waits: step instanceof WaitingStep }),
+                  },
+                }
+              : { target: 'partial', actions: { type: 'keepError', params: ({ event }) => outcomeOf(event).error } },
           ],
         },
       });
@@ -113,7 +110,7 @@ export class DeterministicWorkflow extends Workflow {
       id: this.name,
       initial: keys[0]!,
       context: ({ input }) => initialContext(input),
-      states: { ...states, ...finalStates() },
+      states: { ...states, ...finalStates({ partial: this.agentSteps.length > 1 }) },
       output: ({ context }) => workflowOutput(context),
     });
   }

@@ -131,7 +131,7 @@ export class HandoffWorkflow extends Workflow {
       id: this.name,
       initial: this.handoffAgents[0]!.agentId,
       context: ({ input }) => initialContext(input),
-      states: { ...states, ...finalStates() },
+      states: { ...states, ...finalStates({ partial: false }) },
       output: ({ context }) => workflowOutput(context),
     });
   }

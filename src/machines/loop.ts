@@ -131,7 +131,7 @@ export class LoopWorkflow extends Workflow {
             onDone: [failed, { target: 'critique', actions: { type: 'keepRevision', params: ({ event }) => outcomeOf(event).text } }],
           },
         },
-        ...finalStates(),
+        ...finalStates({ partial: false }),
       },
       output: ({ context }) => workflowOutput(context),
     });

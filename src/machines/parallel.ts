@@ -125,7 +125,7 @@ export class ParallelWorkflow extends Workflow {
             onDone: [failWhenStepFails(), { target: 'completed', actions: { type: 'keepResult', params: ({ event }) => ({ text: outcomeOf(event).text, output: outcomeOf(event).output }) } }],
           },
         },
-        ...finalStates(),
+        ...finalStates({ partial: false }),
       },
       output: ({ context }) => workflowOutput(context),
     });

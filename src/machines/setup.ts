@@ -102,10 +102,18 @@ export const workflowSetup = setup({
   },
 });
 
-/** The final states every workflow machine ends in; each sets `status` on entry. */
-export function finalStates() {
+/**
+ * The final states a workflow machine ends in; each sets `status` on entry. Pass
+ * `{ partial: false }` when the machine never ends with part of its content, so its statechart
+ * shows no state it can never reach.
+ * @example
+ * ```ts
+ * createMachine({ initial: 'work', states: { work: { … }, ...finalStates({ partial: false }) } });
+ * ```
+ */
+export function finalStates(options: { partial?: boolean } = {}) {
   const final = (status: WorkflowStatus) => workflowSetup.createStateConfig({ type: 'final', entry: { type: 'setStatus', params: status } });
-  return { completed: final('completed'), partial: final('partial'), failed: final('failed') };
+  return { completed: final('completed'), ...(options.partial !== false ? { partial: final('partial') } : {}), failed: final('failed') };
 }
 
 /** The transition every step's onDone tries first: a failed step fails the workflow, keeping its error. */

@@ -7,7 +7,7 @@
  */
 import type { EventData } from '../events/catalogue.js';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
-import { addUsage, zeroUsage } from '../events/usage.js';
+import { addUsage, subtractUsage, zeroUsage } from '../events/usage.js';
 import { foldWait, takeOver } from './waitFold.js';
 import { ownerId, type ActorView, type RunState, type StepView } from './runStateTypes.js';
 
@@ -151,7 +151,7 @@ function patchActor(actors: Readonly<Record<string, ActorView>>, id: string, pat
  * `eventCount`, so a reader of the status alone may read those events without their payload.
  */
 export const STATUS_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'RunStarted', 'Transitioned', 'TaskSent', 'StepCompleted', 'StepFailed', 'HandoffRequested', 'BranchTaken',
+  'RunStarted', 'Transitioned', 'TaskSent', 'ModelResponded', 'StepCompleted', 'StepFailed', 'HandoffRequested', 'BranchTaken',
   'ChildRunStarted', 'ChildRunFinished', 'RunClaimed', 'RunResumed', 'RunReleased', 'ApprovalRequested',
   'SignalAwaited', 'TimerStarted', 'ApprovalDecided', 'SignalReceived', 'TimerFired', 'BranchParked', 'BranchAnswered',
   'RunCompleted', 'RunFailed', 'RunCancelled',
@@ -211,8 +211,19 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
             position,
           },
         ];
-      } else next.steps = patchStep(s.steps, i, { status: 'running', attempts: e.data.attempt, position });
+      } else next.steps = patchStep(s.steps, i, { status: 'running', attempts: e.data.attempt, usage: zeroUsage(), position });
       if (s.status === 'retrying') next.status = 'running';
+      break;
+    }
+    case 'ModelResponded': {
+      // A running step's tokens count as soon as its model answers (a step waiting for an
+      // approval has spent them too); its StepCompleted then gives the step's own total.
+      const i = findStep(s.steps, e.data.stepId);
+      if (i >= 0 && s.steps[i]!.status === 'running') {
+        const u = e.data.response.usage;
+        next.steps = patchStep(s.steps, i, { usage: addUsage(s.steps[i]!.usage, u) });
+        next.usage = addUsage(s.usage, u);
+      }
       break;
     }
     case 'StepCompleted': {
@@ -230,13 +241,15 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
           position,
         });
       }
-      next.usage = addUsage(s.usage, e.data.usage);
+      next.usage = addUsage(i >= 0 && s.steps[i]!.status === 'running' ? subtractUsage(s.usage, s.steps[i]!.usage) : s.usage, e.data.usage);
       break;
     }
     case 'StepFailed': {
       const i = findStep(s.steps, e.data.stepId);
       if (i >= 0) {
         const from = s.steps[i]!.startedAt;
+        // A failed attempt's tokens are not the run's (its total counts completed steps only).
+        if (s.steps[i]!.status === 'running') next.usage = subtractUsage(s.usage, s.steps[i]!.usage);
         next.steps = patchStep(s.steps, i, {
           status: e.data.willRetry ? 'retrying' : 'failed',
           error: e.data.error,

@@ -24,6 +24,7 @@ export interface StepView {
   startedAt: string;
   endedAt: string | undefined;
   durationMs: number | undefined;
+  /** Tokens of the current attempt: its model calls so far while it runs, its total once it completed. */
   usage: Usage;
   /** The step's output once it completed. */
   output: unknown;
@@ -170,6 +171,10 @@ export interface RunState {
   output: unknown;
   partial: boolean;
   error: ErrorInfo | undefined;
+  /**
+   * Tokens of the completed steps and branches, and of the model calls of steps still running
+   * (or waiting for an approval); once the run ended, the total its end event recorded.
+   */
   usage: Usage;
   /** Stream position of the last folded event (-1 before any). */
   lastPosition: number;

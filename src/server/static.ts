@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { extname, join, resolve, sep } from 'node:path';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { BROWSER_MODULE_PATH, browserModule } from './browserModule.js';
@@ -11,14 +11,21 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.
 const TYPES = new Map([
   ['.html', 'text/html; charset=utf-8'],
   ['.js', 'text/javascript; charset=utf-8'],
+  ['.mjs', 'text/javascript; charset=utf-8'],
   ['.css', 'text/css; charset=utf-8'],
   ['.svg', 'image/svg+xml'],
   ['.png', 'image/png'],
   ['.ico', 'image/x-icon'],
 ]);
 
-/** Files served from packages under `/vendor/` (a Map: a name like `__proto__` is just unknown). */
-const VENDOR = new Map([['elk.bundled.js', 'elkjs/lib/elk.bundled.js']]);
+/**
+ * Files served from packages under `/vendor/`: the file's package and its path there (a Map: a
+ * name like `__proto__` is just unknown).
+ */
+const VENDOR = new Map<string, readonly [pkg: string, file: string]>([
+  ['elk.bundled.js', ['elkjs', 'lib/elk.bundled.js']],
+  ['markdown-it.mjs', ['markdown-it', 'dist/browser/markdown-it.esm.min.mjs']],
+]);
 
 /** Tooling files that live in the UI folder but are not part of the UI. */
 const NOT_SERVED = /(^|[/\\])(eslint\.config\.js|tsconfig\.json|[^/\\]*\.d\.ts)$/;
@@ -49,7 +56,9 @@ export function staticRoutes(webRoot: string = DEFAULT_WEB_ROOT): Hono {
   app.get('/runs/:id', index);
   app.get('/vendor/:file', (c) => {
     const target = VENDOR.get(c.req.param('file'));
-    return target ? sendFile(c, require.resolve(target), 'public, max-age=86400') : c.notFound();
+    if (!target) return c.notFound();
+    const [pkg, file] = target;
+    return sendFile(c, join(dirname(require.resolve(`${pkg}/package.json`)), file), 'public, max-age=86400');
   });
   app.get(BROWSER_MODULE_PATH, async (c) => c.body(await browserModule(), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }));
   app.get('/*', (c) => {

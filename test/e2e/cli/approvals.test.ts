@@ -132,6 +132,13 @@ describe('tool approvals without a worker (sqlite)', () => {
     expect(ran.stderr).toContain(`aigen approve ${runId!.slice(0, 8)}`);
     const listed = await aigen(['runs', '--status', 'waiting', '--json'], { sb });
     expect(json<Array<{ runId: string }>>(listed).map((r) => r.runId)).toEqual([runId]);
+    // The step waits mid-way, its model calls made: runs and status count their tokens, as the log does.
+    const spent = (await eventsOf(sb.shared, runId!)).filter((e) => e.type === 'ModelResponded')
+      .reduce((n, e) => n + (e.data as { response: { usage: { totalTokens: number } } }).response.usage.totalTokens, 0);
+    expect(spent).toBeGreaterThan(0);
+    expect(json<Array<{ usage: { totalTokens: number } }>>(listed)[0]!.usage.totalTokens).toBe(spent);
+    expect((await aigen(['runs', '--status', 'waiting'], { sb })).stdout).toMatch(new RegExp(`waiting .*\\b${spent}\\b`));
+    expect(json<{ usage: { totalTokens: number } }>(await aigen(['status', runId!, '--json'], { sb })).usage.totalTokens).toBe(spent);
 
     // Someone takes a while to decide: that is wall clock, not active time.
     await new Promise((r) => setTimeout(r, 2500));

@@ -26,6 +26,18 @@ describe.skipIf(!hasChromium)('approving from the run page', () => {
     expect(await panel.textContent()).toContain('issue_refund');
     expect(await page.locator('[data-testid=approval-content]').textContent()).toContain('1042');
     await page.locator('.chart-host.waiting .st.active').first().waitFor({ timeout: 20_000 });
+    // The waiting step spent tokens before it asked: the header counts them, as the log does.
+    const spent = (await runEvents(ui.t.store, runId)).filter((e) => e.type === 'ModelResponded')
+      .reduce((n, e) => n + (e.data as { response: { usage: { totalTokens: number } } }).response.usage.totalTokens, 0);
+    expect(spent).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-fact=tokens] .v').textContent(), { timeout: 10_000 }).toBe(`${spent.toLocaleString('en-US')} tok`);
+    // Its agent waits too: not drawn as working.
+    const agent = page.locator('li.actor', { has: page.locator('.pill.on') }).first();
+    expect(await agent.locator('.pill.on').textContent()).toBe('waiting');
+    expect(await page.locator('g.chip[data-agent-state="working"]').count()).toBe(0);
+    expect(await page.locator('g.chip[data-agent-state="waiting"]').count()).toBe(1);
+    // The message lane shows the request for approval.
+    expect(await page.locator('[data-testid=lane] .msg-wait').textContent()).toContain('asks approval · issue_refund');
 
     await page.locator('[data-testid=approval-comment]').fill('receipt checked');
     await page.locator('[data-testid=approve]').click();
@@ -34,6 +46,13 @@ describe.skipIf(!hasChromium)('approving from the run page', () => {
     expect(await panel.isHidden()).toBe(true);
     await page.locator('[data-testid=events] .type-ApprovalDecided').first().waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-testid=events]').textContent()).toMatch(/approved by .*: receipt checked/);
+    // The lane has the decision and the tool call it allowed, with its arguments.
+    const lane = page.locator('[data-testid=lane]');
+    await lane.locator('.msg-tool', { hasText: 'issue_refund returned' }).waitFor({ timeout: 10_000 });
+    expect(await lane.locator('.msg-tool', { hasText: /^issue_refund\(.*1042/ }).count()).toBe(1);
+    expect(await lane.locator('.msg-result', { hasText: /^approved by / }).count()).toBe(1);
+    // Ended: nothing left to follow live.
+    expect(await page.isChecked('[data-testid=live]')).toBe(false);
 
     const events = await runEvents(ui.t.store, runId);
     const decided = events.find((e) => e.type === 'ApprovalDecided')!;

@@ -21,7 +21,7 @@ describe('STATUS_EVENT_TYPES', () => {
 
   it('names every catalogue type whose payload evolve reads; any other type only advances the position and the count', () => {
     const ignored = eventTypes.filter((t) => !STATUS_EVENT_TYPES.has(t));
-    expect(ignored).toContain('ModelResponded');
+    expect(ignored).toContain('ModelCalled');
     expect(ignored).toContain('SpanRecorded');
     for (const type of ignored) expect(evolve(running, envelope(type))).toEqual({ ...running, lastPosition: 5, eventCount: 6 });
   });
