@@ -147,6 +147,9 @@ describe('tool approvals without a worker (sqlite)', () => {
     expect(approved.stderr).toMatch(/continuing run .* here/);
     expect(approved.stderr).toMatch(/completed/);
     expect(approved.stderr).toMatch(/ \d[\d.]* ?m?s wall clock, \d[\d.]* ?m?s active/);
+    // The result is a line of its own on stdout; what comes next starts on a new line.
+    expect(approved.stdout).toMatch(/^Your refund of \$40\.00 for order A1042 has been issued[^\n]*\n$/);
+    expect(approved.stderr).toMatch(/\n\n✓ completed /);
     const status = json<{ durationMs: number; activeMs: number }>(await aigen(['status', runId!, '--json'], { sb }));
     expect(status.durationMs).toBeGreaterThanOrEqual(2500);
     expect(status.activeMs).toBeGreaterThan(0);
