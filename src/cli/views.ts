@@ -10,6 +10,7 @@ import {
   statusAt,
   watchRun,
   type ProjectionsHandle,
+  type PriceTable,
   type ProjectionsOptions,
   type RenderTraceOptions,
   type RunRow,
@@ -32,6 +33,8 @@ export interface RunViews {
   trace(runId: string, at?: number): Promise<TraceView>;
   renderTrace(trace: TraceView, options?: RenderTraceOptions): string;
   runs(query: RunsQuery): Promise<RunRow[]>;
+  /** Runs-list rows with their cost (child runs included), priced from the views alone. */
+  priceRuns<R extends RunRow>(rows: readonly R[], prices: PriceTable): Promise<Array<R & { costUsd: number | null }>>;
   /** `{ event, status }` for each event of a run, live, completing after its terminal event. */
   watchRun(runId: string): Observable<WatchUpdate>;
   close(): Promise<void>;
@@ -86,6 +89,9 @@ export async function openViews(storeUrl: string, store: EventStore, options: Pr
     async runs(query) {
       const p = await projections();
       return runsWithLiveness(store, query.status, async (status) => (await p.runs({ ...query, status })).rows);
+    },
+    async priceRuns(rows, prices) {
+      return (await projections()).priceRuns(rows, prices);
     },
     watchRun: (runId) => watchRun(store, runId),
     async close() {

@@ -23,6 +23,8 @@ export interface RunRow {
   /** Active time so far: the wall clock less waits, queueing and stalls (see `RunState.activeMs`). */
   activeMs: number;
   usage: Usage;
+  /** Tokens of every model call in this run's own stream, by model (see `RunState.modelUsage`). */
+  modelUsage: Record<string, Usage>;
   /** First characters of the input. */
   inputPreview: string;
   /** The top-level run of this run's tree (itself for a top-level run). */
@@ -106,6 +108,8 @@ export interface Projections {
   /** Drop the views and the checkpoint and rebuild from the first event. */
   rebuild(): Promise<void>;
   runs(query?: RunsQuery): Promise<RunsPage>;
+  /** Rows of the runs list with their cost (child runs included), priced from the views alone. */
+  priceRuns<R extends RunRow>(rows: readonly R[], prices: PriceTable): Promise<Array<R & { costUsd: number | null }>>;
   status(runId: string): Promise<RunStatus | undefined>;
   trace(runId: string): Promise<TraceView | undefined>;
   usage(options?: { runId?: string; prices?: PriceTable }): Promise<UsageView>;

@@ -3,7 +3,7 @@ import { addUsage, zeroUsage } from '../events/usage.js';
 import type { AigenEvent } from '../events/envelope.js';
 import { runStreamId } from '../events/streams.js';
 import type { EventStore } from '../store/eventStore.js';
-import type { PriceTable, UsageLine } from './api.js';
+import type { PriceTable, RunRow, UsageLine } from './api.js';
 import { costUsd } from './usage.js';
 
 /** Tokens and cost of one run (child runs included), per step, agent and model. */
@@ -108,6 +108,42 @@ export async function runCost(store: EventStore, runId: string, prices: PriceTab
     }
   }
   return priceEvents(events, prices);
+}
+
+/** A runs-list row with its cost: USD, or null when a model it used has no price. */
+export type CostedRunRow<R extends RunRow = RunRow> = R & { costUsd: number | null };
+
+/**
+ * Price runs-list rows from the views alone: each row's cost is that of every model call in its
+ * own stream and in the runs below it (its child runs, theirs…), taken from the `modelUsage` of
+ * the rows in `trees` (the rows of every run under the same top-level runs). The same figure as
+ * {@link runCost}, without reading any stream.
+ * @example
+ * ```ts
+ * const costed = priceRunRows(page.rows, await views.runTrees(page.rows.map((r) => r.rootRunId ?? r.runId)), prices);
+ * ```
+ */
+export function priceRunRows<R extends RunRow>(rows: readonly R[], trees: readonly RunRow[], prices: PriceTable): Array<CostedRunRow<R>> {
+  const byId = new Map<string, RunRow>();
+  const below = new Map<string, string[]>();
+  for (const r of [...trees, ...rows]) {
+    if (byId.has(r.runId)) continue;
+    byId.set(r.runId, r);
+    if (r.parentRunId !== undefined) below.set(r.parentRunId, [...(below.get(r.parentRunId) ?? []), r.runId]);
+  }
+  return rows.map((row) => {
+    const models = new Map<string, Usage>();
+    const seen = new Set<string>();
+    const pending = [row.runId];
+    while (pending.length > 0) {
+      const id = pending.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const [model, usage] of Object.entries(byId.get(id)?.modelUsage ?? {})) models.set(model, addUsage(models.get(model) ?? zeroUsage(), usage));
+      pending.push(...(below.get(id) ?? []));
+    }
+    return { ...row, costUsd: line({ usage: zeroUsage(), models }, prices).costUsd ?? null };
+  });
 }
 
 /** A status view with its cost: `costUsd` on the run and on each step, and the breakdown in `cost`. */

@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { PriceTable, Projections, RunRow, RunsPage, RunsQuery, TraceView, UsageView } from './api.js';
 import { nestChildren, statusAt, traceAt, withForks } from './at.js';
+import { priceRunRows, type CostedRunRow } from './cost.js';
 import { usageFromStore } from './fromStore.js';
 import { ProjectionRunner, type RunnerOptions } from './runner.js';
 import { normalizeRunsQuery, toPage } from './runsList.js';
@@ -78,6 +79,11 @@ export class StoreProjections implements ProjectionsHandle {
   async runs(query?: RunsQuery): Promise<RunsPage> {
     const q = normalizeRunsQuery(query);
     return toPage(await this.views.queryRuns(q), q.limit);
+  }
+
+  async priceRuns<R extends RunRow>(rows: readonly R[], prices: PriceTable): Promise<Array<CostedRunRow<R>>> {
+    const roots = [...new Set(rows.map((r) => r.rootRunId ?? r.runId))];
+    return priceRunRows(rows, await this.views.runTrees(roots), prices);
   }
 
   async status(runId: string): Promise<RunStatus | undefined> {

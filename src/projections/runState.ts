@@ -63,6 +63,7 @@ export function initialRunState(): RunState {
     partial: false,
     error: undefined,
     usage: zeroUsage(),
+    modelUsage: {},
     lastPosition: -1,
     eventCount: 0,
   };
@@ -122,6 +123,7 @@ function copyState(s: RunState): RunState {
     partial: s.partial,
     error: s.error,
     usage: s.usage,
+    modelUsage: s.modelUsage,
     lastPosition: s.lastPosition,
     eventCount: s.eventCount,
   };
@@ -216,6 +218,8 @@ export function evolve(s: RunState, event: RecordedEvent): RunState {
       break;
     }
     case 'ModelResponded': {
+      const { model, response } = e.data;
+      next.modelUsage = { ...s.modelUsage, [model]: addUsage(s.modelUsage[model] ?? zeroUsage(), response.usage) };
       // A running step's tokens count as soon as its model answers (a step waiting for an
       // approval has spent them too); its StepCompleted then gives the step's own total.
       const i = findStep(s.steps, e.data.stepId);

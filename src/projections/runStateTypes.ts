@@ -176,6 +176,11 @@ export interface RunState {
    * (or waiting for an approval); once the run ended, the total its end event recorded.
    */
   usage: Usage;
+  /**
+   * Tokens of every model call in this run's own stream, by model: failed attempts and agents used
+   * as tools included, child runs not (each has its own). What the run's cost is priced from.
+   */
+  modelUsage: Record<string, Usage>;
   /** Stream position of the last folded event (-1 before any). */
   lastPosition: number;
   /** How many events were folded: equals `lastPosition + 1` unless an event was skipped as unreadable. */

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { RunRow, RunsQuery } from './api.js';
+import type { Usage } from '../events/common.js';
 import type { RunLifecycle, RunStatus } from './status.js';
 import { RUN_LIFECYCLES } from './runState.js';
 
@@ -33,6 +34,7 @@ export function runRecord(s: RunStatus): RunRecord {
     durationMs: s.durationMs,
     activeMs: s.activeMs,
     usage: s.usage,
+    modelUsage: s.modelUsage,
     inputPreview: s.input.length > PREVIEW ? `${s.input.slice(0, PREVIEW)}…` : s.input,
     rootRunId: s.rootRunId,
     forkOf: s.forkOf,
@@ -127,28 +129,28 @@ export function toPage<R extends RunRecord>(rows: R[], limit: number): { rows: R
 /** Columns of the runs table, in insert order. */
 export const RUN_COLUMNS = [
   'run_id', 'workflow', 'kind', 'status', 'model', 'parent_run_id', 'root_run_id', 'fork_of_run_id', 'fork_of_position',
-  'started_at', 'ended_at', 'duration_ms', 'active_ms', 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'input_preview', 'event_count',
+  'started_at', 'ended_at', 'duration_ms', 'active_ms', 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'model_usage', 'input_preview', 'event_count',
 ] as const;
 
 /** The kind of value in each runs-table column (the adapters map them to their SQL types). */
 export const RUN_COLUMN_KINDS: Readonly<Record<(typeof RUN_COLUMNS)[number], 'text' | 'int'>> = {
   run_id: 'text', workflow: 'text', kind: 'text', status: 'text', model: 'text', parent_run_id: 'text', root_run_id: 'text',
   fork_of_run_id: 'text', fork_of_position: 'int', started_at: 'text', ended_at: 'text', duration_ms: 'int', active_ms: 'int',
-  requests: 'int', input_tokens: 'int', output_tokens: 'int', total_tokens: 'int', input_preview: 'text', event_count: 'int',
+  requests: 'int', input_tokens: 'int', output_tokens: 'int', total_tokens: 'int', model_usage: 'text', input_preview: 'text', event_count: 'int',
 };
 
 /**
  * Columns a run's later events can change. The others are fixed by its RunStarted, so an update
  * leaves the indexes on them (started_at, workflow, fork_of) alone.
  */
-export const CHANGING_RUN_COLUMNS = ['status', 'ended_at', 'duration_ms', 'active_ms', 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'event_count'] as const;
+export const CHANGING_RUN_COLUMNS = ['status', 'ended_at', 'duration_ms', 'active_ms', 'requests', 'input_tokens', 'output_tokens', 'total_tokens', 'model_usage', 'event_count'] as const;
 
 /** A record as column values, in {@link RUN_COLUMNS} order. */
 export function runValues(r: RunRecord): unknown[] {
   return [
     r.runId, r.workflow, r.kind, r.status, r.model, r.parentRunId ?? null, r.rootRunId, r.forkOf?.runId ?? null, r.forkOf?.position ?? null,
     r.startedAt, r.endedAt ?? null, r.durationMs ?? null, r.activeMs, r.usage.requests, r.usage.inputTokens, r.usage.outputTokens,
-    r.usage.totalTokens, r.inputPreview, r.eventCount,
+    r.usage.totalTokens, JSON.stringify(r.modelUsage), r.inputPreview, r.eventCount,
   ];
 }
 
@@ -169,6 +171,7 @@ export function fromRunRow(row: Record<string, unknown>): RunRecord {
     durationMs: row.duration_ms === null || row.duration_ms === undefined ? undefined : num(row.duration_ms),
     activeMs: num(row.active_ms),
     usage: { requests: num(row.requests), inputTokens: num(row.input_tokens), outputTokens: num(row.output_tokens), totalTokens: num(row.total_tokens) },
+    modelUsage: JSON.parse(row.model_usage as string) as Record<string, Usage>,
     inputPreview: row.input_preview as string,
     rootRunId: row.root_run_id as string,
     forkOf: forkRun === undefined ? undefined : { runId: forkRun, position: num(row.fork_of_position) },

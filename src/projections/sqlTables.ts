@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS ${t('projection_runs')} (
   input_tokens ${int} NOT NULL,
   output_tokens ${int} NOT NULL,
   total_tokens ${int} NOT NULL,
+  model_usage text NOT NULL,
   input_preview text NOT NULL,
   event_count ${int} NOT NULL
 );
@@ -48,6 +49,7 @@ CREATE INDEX IF NOT EXISTS projection_runs_status ON ${t('projection_runs')} (st
 CREATE INDEX IF NOT EXISTS projection_runs_workflow ON ${t('projection_runs')} (workflow, started_at, run_id);
 CREATE INDEX IF NOT EXISTS projection_runs_workflow_status ON ${t('projection_runs')} (workflow, status, started_at, run_id);
 CREATE INDEX IF NOT EXISTS projection_runs_fork_of ON ${t('projection_runs')} (fork_of_run_id);
+CREATE INDEX IF NOT EXISTS projection_runs_root ON ${t('projection_runs')} (root_run_id);
 CREATE TABLE IF NOT EXISTS ${t('projection_usage')} (
   run_id ${text} NOT NULL,
   agent_id ${text} NOT NULL,

@@ -75,6 +75,8 @@ export interface ViewStore {
   queryRuns(q: NormalizedRunsQuery): Promise<RunRecord[]>;
   /** The plan the database uses for {@link queryRuns} (for tests and diagnostics). */
   explainRuns(q: NormalizedRunsQuery): Promise<string>;
+  /** The runs-list rows of these top-level runs and of every run below them (their trees). */
+  runTrees(rootRunIds: readonly string[]): Promise<RunRecord[]>;
   /** Usage rows of every run, or of one run and the runs below it. */
   usageRows(runId?: string): Promise<UsageRow[]>;
   /** Run ids starting with `prefix`, at most `limit`, the exact match first. */

@@ -33,8 +33,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
         rootOnly: flags.children !== true,
         limit: flags.limit,
       });
-      const [{ runCost }, prices, store] = await Promise.all([import('../../projections/cost.js'), cliPrices(ctx), ctx.openStore()]);
-      const costed = await Promise.all(rows.map(async (r) => ({ ...r, costUsd: (await runCost(store, r.runId, prices)).costUsd ?? null })));
+      const costed = await views.priceRuns(rows, await cliPrices(ctx));
       if (ctx.json) ctx.output.json(costed);
       else printRuns(ctx, costed);
     });

@@ -15,6 +15,8 @@ export class MemoryViewData {
   indexes = new Map<string, SortedKeys>();
   ids = new SortedKeys();
   forks = new Map<string, Array<{ runId: string; position: number }>>();
+  /** Run ids by their top-level run. */
+  trees = new Map<string, Set<string>>();
 }
 
 const key = (r: { startedAt: string; runId: string }) => `${r.startedAt}\u0000${r.runId}`;
@@ -76,6 +78,7 @@ export class MemoryViewStore implements ViewStore {
     if (old) for (const name of indexNames(old)) d.indexes.get(name)?.delete(key(old));
     else {
       d.ids.add(r.runId);
+      this.plant(r);
       if (r.forkOf) d.forks.set(r.forkOf.runId, [...(d.forks.get(r.forkOf.runId) ?? []), { runId: r.runId, position: r.forkOf.position }]);
     }
     d.runs.set(r.runId, r);
@@ -84,6 +87,13 @@ export class MemoryViewStore implements ViewStore {
       if (!index) d.indexes.set(name, (index = new SortedKeys()));
       index.add(key(r));
     }
+  }
+
+  /** File a new run under its top-level run. */
+  private plant(r: RunRecord): void {
+    const tree = this.data.trees.get(r.rootRunId);
+    if (tree) tree.add(r.runId);
+    else this.data.trees.set(r.rootRunId, new Set([r.runId]));
   }
 
   reset(versions: Record<string, number>): Promise<void> {
@@ -120,6 +130,12 @@ export class MemoryViewStore implements ViewStore {
     return Promise.resolve(`walk index ${indexFor(q).split(':')[0]!} descending${q.rootOnly ? ', filter parent_run_id IS NULL' : ''}`);
   }
 
+  runTrees(rootRunIds: readonly string[]): Promise<RunRecord[]> {
+    const out: RunRecord[] = [];
+    for (const root of rootRunIds) for (const id of this.data.trees.get(root) ?? []) out.push(this.data.runs.get(id)!);
+    return Promise.resolve(out);
+  }
+
   usageRows(runId?: string): Promise<UsageRow[]> {
     const all = [...this.data.usage.values()].flat();
     return Promise.resolve(runId === undefined ? all : all.filter((r) => r.runId === runId || r.rootRunId === runId));
@@ -144,6 +160,7 @@ export class MemoryViewStore implements ViewStore {
     const byIndex = new Map<string, string[]>();
     for (const r of rows) {
       d.runs.set(r.runId, r);
+      this.plant(r);
       for (const name of indexNames(r)) {
         const list = byIndex.get(name) ?? [];
         list.push(key(r));

@@ -129,6 +129,11 @@ export class PostgresViewStore implements ViewStore {
     return (await this.rows<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params)).map((r) => r['QUERY PLAN']).join('\n');
   }
 
+  async runTrees(rootRunIds: readonly string[]): Promise<RunRecord[]> {
+    if (rootRunIds.length === 0) return [];
+    return (await this.rows<Record<string, unknown>>(`SELECT * FROM ${this.t('projection_runs')} WHERE root_run_id = ANY($1::text[])`, [rootRunIds])).map(fromRunRow);
+  }
+
   async usageRows(runId?: string): Promise<UsageRow[]> {
     const rows = runId === undefined
       ? await this.rows<Record<string, unknown>>(`SELECT * FROM ${this.t('projection_usage')}`)

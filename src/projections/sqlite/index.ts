@@ -121,6 +121,12 @@ export class SqliteViewStore implements ViewStore {
     return Promise.resolve(rows.map((r) => r.detail).join('\n'));
   }
 
+  runTrees(rootRunIds: readonly string[]): Promise<RunRecord[]> {
+    if (rootRunIds.length === 0) return Promise.resolve([]);
+    const rows = this.db.prepare(`SELECT * FROM projection_runs WHERE root_run_id IN (${rootRunIds.map(() => '?').join(', ')})`).all(...rootRunIds);
+    return Promise.resolve((rows as Array<Record<string, unknown>>).map(fromRunRow));
+  }
+
   usageRows(runId?: string): Promise<UsageRow[]> {
     const rows = runId === undefined
       ? this.stmt('SELECT * FROM projection_usage').all()

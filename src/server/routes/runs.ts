@@ -87,7 +87,7 @@ export function runRoutes(deps: ServerOptions): Hono {
       nextCursor = page.nextCursor;
       return page.rows;
     });
-    const rows = await Promise.all(live.map(async (r) => ({ ...r, costUsd: (await runCost(store, r.runId, prices)).costUsd ?? null })));
+    const rows = await projections.priceRuns(live, prices);
     return c.json({ runs: rows, nextCursor: nextCursor ?? null });
   });
 

@@ -32,6 +32,7 @@ function record(i: number, base = Date.parse('2025-01-01T00:00:00.000Z')): RunRe
     durationMs: undefined,
     activeMs: 0,
     usage: { requests: 1, inputTokens: i % 100, outputTokens: 1, totalTokens: (i % 100) + 1 },
+    modelUsage: { offline: { requests: 1, inputTokens: i % 100, outputTokens: 1, totalTokens: (i % 100) + 1 } },
     inputPreview: `input ${i}`,
     rootRunId: child ? `parent-${i}` : runId,
     forkOf: undefined,
@@ -136,6 +137,26 @@ describe.each([
     expect(page2.rows.map((r) => r.runId)).toEqual(want.slice(100, 200));
     // The new runs head a fresh first page.
     expect((await projections.runs({ limit: 1 })).rows[0]!.startedAt.startsWith('2030')).toBe(true);
+  });
+
+  it('prices a page from the rows under its top-level runs: child runs and theirs count, a model without a price makes it null', async () => {
+    const at = (n: number) => record(COUNT + 100 + n, Date.parse('2031-01-01T00:00:00.000Z'));
+    const tokens = (input: number) => ({ requests: 1, inputTokens: input, outputTokens: 0, totalTokens: input });
+    const root = { ...at(0), runId: 'tree-root', rootRunId: 'tree-root', parentRunId: undefined, modelUsage: { 'gpt-4o': tokens(1000), offline: tokens(5) } };
+    const child = { ...at(1), runId: 'tree-child', rootRunId: 'tree-root', parentRunId: 'tree-root', modelUsage: { 'gpt-4o': tokens(2000) } };
+    const grandchild = { ...at(2), runId: 'tree-grandchild', rootRunId: 'tree-root', parentRunId: 'tree-child', modelUsage: { 'gpt-4o': tokens(4000) } };
+    const local = { ...at(3), runId: 'tree-local', rootRunId: 'tree-local', parentRunId: undefined, modelUsage: { 'my-llama': tokens(10) } };
+    await projections.views.bulkInsertRuns([root, child, grandchild, local]);
+    const prices = { 'gpt-4o': { inputPerMillion: 1000, outputPerMillion: 0 }, offline: { inputPerMillion: 0, outputPerMillion: 0 } };
+    const page = (await projections.runs({ limit: 4, rootOnly: true })).rows;
+    expect(page.map((r) => r.runId)).toEqual(expect.arrayContaining(['tree-root', 'tree-local']));
+    const priced = new Map((await projections.priceRuns(page, prices)).map((r) => [r.runId, r.costUsd]));
+    // 7,000 gpt-4o input tokens at $1,000 a million, over three generations.
+    expect(priced.get('tree-root')).toBeCloseTo(7, 10);
+    expect(priced.get('tree-local')).toBeNull();
+    // A child row listed by itself counts itself and what is below it.
+    const children = await projections.priceRuns([child, grandchild], prices);
+    expect(children.map((r) => r.costUsd)).toEqual([6, 4]);
   });
 
   it('refuses a bad cursor, limit or status', async () => {
