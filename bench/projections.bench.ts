@@ -11,25 +11,18 @@
  * `BENCH_ALL_VIEWS=1` adds a rebuild of all four views (status, runs, trace, usage).
  * Not a test. Figures: bench/results/projections.json. `BENCH_QUICK=1`: 50,000 events.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { aigenCodec } from '../src/events/codec.js';
-import type { RecordedEvent } from '../src/events/envelope.js';
-import { createWorkflow } from '../src/config/catalog.js';
 import { openProjections } from '../src/projections/open.js';
-import { createMemoryStore } from '../src/store/memory/index.js';
 import { openStore } from '../src/store/openStore.js';
-import { prepareDatabase } from '../src/store/sqlite/schema.js';
-import { WorkflowEngine } from '../src/runtime/engine.js';
 import type { EventStore } from '../src/store/eventStore.js';
+import { fill, INTERLEAVED, templateRun } from './lib/cloneRuns.js';
 import { QUICK, cleanup, tempDir } from './lib/env.js';
 import { writeResults } from './lib/results.js';
 import { note, printTable, ratio, verdict } from './lib/table.js';
 import { now } from './lib/stats.js';
 
 const TOTAL = QUICK ? 50_000 : 1_000_000;
-const INTERLEAVED = 200;
 const TARGET = 0.6;
 const ALL_VIEWS = process.env.BENCH_ALL_VIEWS === '1';
 
@@ -46,47 +39,6 @@ async function measure(events: number, fn: () => Promise<void> | void): Promise<
   const seconds = (now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, eventsPerSec: events / seconds };
-}
-
-/** The events of one real offline run, to clone. */
-async function templateRun(): Promise<RecordedEvent[]> {
-  const store = createMemoryStore();
-  const engine = new WorkflowEngine({ store, retryDelayMs: 10 });
-  const { runId } = await engine.execute(createWorkflow('content_generation'), undefined, 'Write about tides and the moon');
-  const events: RecordedEvent[] = [];
-  for await (const e of store.readStream(`run-${runId}`)) events.push(e);
-  await store.close();
-  return events;
-}
-
-/** Insert `total` events of cloned runs straight into the events table, `INTERLEAVED` runs at a time. */
-function fill(path: string, template: readonly RecordedEvent[], total: number): number {
-  const from = template[0]!.metadata.runId!;
-  // The codec's own serialisation of each template event; a clone only swaps the run id (same length).
-  const encoded = template.map((e) => aigenCodec.encode({ type: e.type, data: e.data, metadata: e.metadata }));
-  const db = new Database(path);
-  prepareDatabase(db, 'normal');
-  db.pragma('cache_size = -262144'); // 256 MiB: random event ids make the unique index the bottleneck
-  const insert = db.prepare('INSERT INTO events (event_id, stream_id, stream_position, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
-  const group = db.transaction((runIds: string[], count: number) => {
-    let n = 0;
-    for (let k = 0; k < encoded.length; k++) {
-      for (const id of runIds) {
-        if (n++ >= count) return;
-        const e = encoded[k]!;
-        insert.run(randomUUID(), `run-${id}`, k, e.type, e.data.replaceAll(from, id), e.metadata.replaceAll(from, id));
-      }
-    }
-  });
-  let inserted = 0;
-  while (inserted < total) {
-    const runIds = Array.from({ length: INTERLEAVED }, () => randomUUID());
-    const count = Math.min(total - inserted, runIds.length * encoded.length);
-    group(runIds, count);
-    inserted += count;
-  }
-  db.close();
-  return inserted;
 }
 
 /** Read every row in global order and parse its JSON, nothing else. */

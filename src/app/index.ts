@@ -1,4 +1,5 @@
 /** What the CLI and the server both do: resolve run ids and workflow specs, start, cancel, fork, read. */
+export { Application, type ApplicationParts } from './application.js';
 export { readRun, resolveRunId } from './runs.js';
 export { resolveWorkflow, type ResolveWorkflowOptions } from './workflows.js';
 export { startRun, startFork, submitRun, type StartRequest } from './start.js';

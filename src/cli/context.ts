@@ -7,7 +7,8 @@ import type { Logger, pino as Pino } from 'pino';
 import type { Catalog } from '../config/catalog.js';
 import type { ProjectConfig } from '../config/project.js';
 import type { PriceTable } from '../projections/api.js';
-import type { EngineOptions } from '../runtime/engine.js';
+import { Application } from '../app/application.js';
+import type { EngineOptions, WorkflowEngine } from '../runtime/engine.js';
 import type { EventStore } from '../store/eventStore.js';
 import { EXIT } from './errors.js';
 import { Output, type OutStream } from './output.js';
@@ -68,7 +69,8 @@ export class CliContext {
   /** Whether the running command only reads: it must not create a missing store. */
   private readOnly = false;
   private log: Logger | undefined;
-  private store: Promise<EventStore> | undefined;
+  /** The store and engine of the running command (see {@link app}). */
+  private application: Application | undefined;
   /** The URL the store and views are opened with (see {@link openedUrl}). */
   private opened: Promise<string> | undefined;
   private removeCopy: (() => void) | undefined;
@@ -177,16 +179,32 @@ export class CliContext {
     return this.log;
   }
 
+  /**
+   * The application of the running command: the store of `--store` / `AIGEN_STORE` and the one
+   * engine over it, built with {@link engineOptions}; closed when the command ends.
+   */
+  get app(): Application {
+    this.application ??= new Application({
+      store: async () => {
+        const { openStore } = await import('../store/openStore.js');
+        const started = Date.now();
+        const store = await openStore(await this.openedUrl(), { mustExist: this.readOnly });
+        this.logger.debug({ store: this.options.store, ms: Date.now() - started }, 'store opened');
+        return store;
+      },
+      engineOptions: () => this.engineOptions(),
+    });
+    return this.application;
+  }
+
   /** The event store of `--store` / `AIGEN_STORE`, opened once. */
   openStore(): Promise<EventStore> {
-    this.store ??= (async () => {
-      const { openStore } = await import('../store/openStore.js');
-      const started = Date.now();
-      const store = await openStore(await this.openedUrl(), { mustExist: this.readOnly });
-      this.logger.debug({ store: this.options.store, ms: Date.now() - started }, 'store opened');
-      return store;
-    })();
-    return this.store;
+    return this.app.store();
+  }
+
+  /** The engine over {@link openStore}, built once. */
+  engine(): Promise<WorkflowEngine> {
+    return this.app.engine();
   }
 
   /**
@@ -251,11 +269,8 @@ export class CliContext {
       await views?.close().catch((err: unknown) => this.logger.debug({ err }, 'projections close failed'));
       this.runViews = undefined;
     }
-    if (this.store) {
-      const store = await this.store.catch(() => undefined);
-      await store?.close().catch((err: unknown) => this.logger.debug({ err }, 'store close failed'));
-      this.store = undefined;
-    }
+    await this.application?.close().catch((err: unknown) => this.logger.debug({ err }, 'store close failed'));
+    this.application = undefined;
     this.removeCopy?.();
     this.removeCopy = undefined;
     this.opened = undefined;

@@ -2,8 +2,10 @@
  * The HTTP API and browser UI of aigen (`aigen serve`).
  * @example
  * ```ts
+ * const app = new Application({ store: () => openStore(url) });
+ * const [store, engine] = [await app.store(), await app.engine()];
  * const projections = await openProjections(url, store); projections.start();
- * const server = await serve({ store, engine: new WorkflowEngine({ store }), projections });
+ * const server = await serve({ store, engine, projections });
  * ```
  */
 export { createServer } from './app.js';

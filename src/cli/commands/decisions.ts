@@ -115,9 +115,9 @@ async function report(ctx: CliContext, engine: WorkflowEngine, outcome: Decision
 
 /** An engine over the command's store; tracing is exported while it runs. */
 async function newEngine(ctx: CliContext): Promise<WorkflowEngine> {
-  const [{ WorkflowEngine }, store] = await Promise.all([import('../../runtime/engine.js'), ctx.openStore()]);
+  await ctx.openStore();
   await exportTracesWhileRunning(ctx);
-  return new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
+  return ctx.engine();
 }
 
 async function decider(ctx: CliContext, as: string | undefined): Promise<string> {

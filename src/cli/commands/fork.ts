@@ -3,7 +3,7 @@ import { ValidationError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { intOption, readRunContext } from '../input.js';
 import { exitCodeOfRun, reportRunEnd, storeFlagOf } from '../runEnd.js';
-import { loadEngineModules, workflowFrom } from './replaySupport.js';
+import { workflowFrom } from './replaySupport.js';
 
 function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
   const m = /^([A-Za-z0-9_.-]+)\.instructions=(.*)$/s.exec(value);
@@ -23,10 +23,9 @@ export function registerFork(program: Command, ctx: CliContext): void {
     .option('--workflow <name|path>', 'the workflow code (default: the agent list or workflow file recorded with the run, else the workflow registered under its name)')
     .action(async (id: string, flags: { at: number; model?: string; set: Record<string, string>; workflow?: string; runContext?: string }, command: Command) => {
       const runContext = readRunContext(flags.runContext);
-      const { WorkflowEngine } = await loadEngineModules();
       const views = await ctx.views();
       const runId = await views.resolveRunId(id);
-      const engine = new WorkflowEngine({ store: await ctx.openStore(), ...(await ctx.engineOptions()) });
+      const engine = await ctx.engine();
       const workflow = flags.workflow ? await workflowFrom(ctx, flags.workflow) : undefined;
       const { startFork } = await import('../../app/start.js');
       const forkId = await startFork(engine, runId, {

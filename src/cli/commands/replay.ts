@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { Application } from '../../app/application.js';
 import { ValidationError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -23,8 +24,11 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .option('--workflow <name|path>', 'the workflow code to replay against (default: the agent list or workflow file recorded with the run, else the workflow registered under its name)')
     .addHelpText('after', '\nExit 0 when the replay matches, 1 on a divergence (printed with a diff).')
     .action(async (id: string | undefined, flags: ReplayFlags) => {
-      const { WorkflowEngine, createMemoryStore, importRuns, parseRunFile, runAt, readRun } = await loadEngineModules();
-      let store = await (flags.file ? Promise.resolve(createMemoryStore()) : ctx.openStore());
+      const { createMemoryStore, importRuns, parseRunFile, runAt, readRun } = await loadEngineModules();
+      // A run from a file replays in an application of its own, over a store holding just that file.
+      const app = flags.file ? new Application({ store: () => Promise.resolve(createMemoryStore()), engineOptions: () => ctx.engineOptions() }) : ctx.app;
+      if (app !== ctx.app) ctx.onClose(() => app.close());
+      const store = await app.store();
       let runId: string;
       if (flags.file) {
         const [root] = await importRuns(store, parseRunFile(readUserFile(flags.file), flags.file));
@@ -33,7 +37,6 @@ export function registerReplay(program: Command, ctx: CliContext): void {
       } else {
         if (!id) throw new ValidationError('give a runId or --file <run.jsonl>', { path: 'runId' });
         runId = await (await ctx.views()).resolveRunId(id);
-        store = await ctx.openStore();
       }
       if (flags.at !== undefined) {
         const events = await readRun(store, runId);
@@ -47,7 +50,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
         return;
       }
       const workflow = flags.workflow ? await workflowFrom(ctx, flags.workflow) : undefined;
-      const result = await new WorkflowEngine({ store, ...(await ctx.engineOptions()) }).replay(runId, workflow ? { workflow } : {});
+      const result = await (await app.engine()).replay(runId, workflow ? { workflow } : {});
       const json = { match: result.match, matchedEvents: result.matchedEvents, ...(result.divergence ? { divergence: result.divergence } : {}) };
       if (ctx.json) ctx.output.json(json);
       else if (result.match) ctx.output.out.line(`✓ replay matches: ${result.matchedEvents} events reproduced, no model or tool called`);

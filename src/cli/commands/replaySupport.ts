@@ -3,14 +3,13 @@ import type { CliContext } from '../context.js';
 
 /** The runtime modules the replay family of commands needs, loaded on demand (fast startup). */
 export async function loadEngineModules() {
-  const [engine, testing, files, travel, runs] = await Promise.all([
-    import('../../runtime/engine.js'),
+  const [testing, files, travel, runs] = await Promise.all([
     import('../../store/memory/index.js'),
     import('../../runtime/replay/runFiles.js'),
     import('../../runtime/replay/timeTravel.js'),
     import('../../app/runs.js'),
   ]);
-  return { WorkflowEngine: engine.WorkflowEngine, createMemoryStore: testing.createMemoryStore, ...files, runAt: travel.runAt, readRun: runs.readRun };
+  return { createMemoryStore: testing.createMemoryStore, ...files, runAt: travel.runAt, readRun: runs.readRun };
 }
 
 /** A workflow by registered name, agent type(s) or file path, from the catalog of the project. */

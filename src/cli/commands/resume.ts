@@ -4,7 +4,7 @@ import type { ExecuteResult } from '../../runtime/runExecution.js';
 import type { CliContext } from '../context.js';
 import { exportTracesWhileRunning } from '../otel.js';
 import { EXIT } from '../errors.js';
-import { loadEngineModules, workflowFrom } from './replaySupport.js';
+import { workflowFrom } from './replaySupport.js';
 
 export function registerResume(program: Command, ctx: CliContext): void {
   program
@@ -15,10 +15,9 @@ export function registerResume(program: Command, ctx: CliContext): void {
     .option('--force', 'take the run over even if the process that last ran it looks alive or is on another host')
     .option('--workflow <name|path>', 'the workflow code (default: the agent list or workflow file recorded with the run, else the workflow registered under its name)')
     .action(async (id: string | undefined, flags: { all?: boolean; workflow?: string; force?: boolean }) => {
-      const { WorkflowEngine } = await loadEngineModules();
-      const store = await ctx.openStore();
+      await ctx.openStore();
       await exportTracesWhileRunning(ctx);
-      const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
+      const engine = await ctx.engine();
       const workflow = flags.workflow ? await workflowFrom(ctx, flags.workflow) : undefined;
       let ids: string[];
       if (flags.all) ids = await engine.unfinishedRuns();

@@ -58,9 +58,8 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   if (flags.stream && ctx.json) throw new ValidationError('--stream writes text as it arrives and --json writes one JSON object: use one of them', { path: '--stream' });
   const runContext = readRunContext(flags.runContext);
   const input = await readInput(inputArg, ctx.proc.stdin);
-  const [{ catalog }, { WorkflowEngine }, { onRunDeltas }] = await Promise.all([
+  const [{ catalog }, { onRunDeltas }] = await Promise.all([
     ctx.project(),
-    import('../../runtime/engine.js'),
     import('../../runtime/liveStream.js'),
   ]);
   // A bare name is a workflow or an agent type (which runs as a one-step workflow).
@@ -76,7 +75,7 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   if (flags.detach) return submitDetached(ctx, store, workflow, input, { model: flags.model, maxRetries: flags.maxRetries, retryDelayMs: flags.retryDelay, stepTimeoutMs: flags.stepTimeout, runContext });
   await exportTracesWhileRunning(ctx);
   const views = await ctx.views();
-  const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
+  const engine = await ctx.engine();
   const runId = randomUUID();
   const { out, err } = ctx.output;
   const progress = new ProgressView(err, ctx.json || flags.stream ? 'off' : ctx.animate ? 'animate' : 'lines');

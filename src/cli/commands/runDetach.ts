@@ -27,9 +27,9 @@ export async function submitDetached(
     runContext?: Record<string, unknown> | undefined;
   },
 ): Promise<number> {
-  const [{ WorkflowEngine }, { WorkersUnsupportedError }] = await Promise.all([import('../../runtime/engine.js'), import('../../runtime/errors.js')]);
+  const { WorkersUnsupportedError } = await import('../../runtime/errors.js');
   if (store.kind === 'memory') throw new WorkersUnsupportedError('memory', 'detached runs');
-  const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
+  const engine = await ctx.engine();
   const runId = await engine.submit(workflow, input, {
     ...(options.model ? { model: options.model } : {}),
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),

@@ -43,10 +43,9 @@ Examples:
 
 async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<void> {
   const token = ctx.proc.env.AIGEN_API_TOKEN?.trim() || undefined;
-  const [{ serve, isLoopbackHost, checkApiToken, parseNamedTokens, ApiTokenRequiredError }, { openProjections }, { WorkflowEngine }, { RunMetrics }] = await Promise.all([
+  const [{ serve, isLoopbackHost, checkApiToken, parseNamedTokens, ApiTokenRequiredError }, { openProjections }, { RunMetrics }] = await Promise.all([
     import('../../server/index.js'),
     import('../../projections/open.js'),
-    import('../../runtime/engine.js'),
     import('../../projections/metrics.js'),
   ]);
   const tokens = parseNamedTokens(ctx.proc.env.AIGEN_API_TOKENS);
@@ -62,7 +61,7 @@ async function serveUntilStopped(ctx: CliContext, flags: ServeFlags): Promise<vo
   await exportTracesWhileRunning(ctx);
   await projections.catchUp();
   projections.start();
-  const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
+  const engine = await ctx.engine();
   const server = await serve({ store, engine, projections, catalog, metrics, prices, token, tokens, port: flags.port, host: flags.host });
   ctx.onClose(() => server.close());
   // Also a worker of its store (SQLite, PostgreSQL): queued runs and runs whose process died.

@@ -63,8 +63,7 @@ function workerLog(ctx: CliContext): WorkerLog {
 }
 
 async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<number> {
-  const [{ WorkflowEngine }, { Worker }, { WorkersUnsupportedError }] = await Promise.all([
-    import('../../runtime/engine.js'),
+  const [{ Worker }, { WorkersUnsupportedError }] = await Promise.all([
     import('../../runtime/worker.js'),
     import('../../runtime/errors.js'),
   ]);
@@ -74,7 +73,7 @@ async function runWorker(ctx: CliContext, flags: WorkerFlags): Promise<number> {
   const workflows = flags.workflows?.split(',').map((w) => w.trim()).filter(Boolean);
   if (flags.workflows !== undefined && workflows?.length === 0) throw new ValidationError('--workflows needs at least one workflow name', { path: '--workflows' });
   await exportTracesWhileRunning(ctx);
-  const engine = new WorkflowEngine({ store, ...(await ctx.engineOptions()) });
+  const engine = await ctx.engine();
   const log = workerLog(ctx);
   const worker = new Worker(engine, {
     concurrency: flags.concurrency,

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { Subject } from 'rxjs';
 import type { RawEvent } from '../../events/codec.js';
 import { StoreUnavailableError, ValidationError } from '../../errors.js';
@@ -11,6 +11,7 @@ import type { SchemaNames } from './schema.js';
 import { createStreamRows, unstorable, writeBatch } from './writeBatch.js';
 import { appendInOneStatement } from './appendFunction.js';
 import { PostgresLeases } from './leases.js';
+import { checkout, type CheckedOut } from './transaction.js';
 import type { PartialTextChannel } from '../partials.js';
 
 /** Tuning of {@link PostgresDriver}. */
@@ -83,19 +84,19 @@ export class PostgresDriver implements StoreDriver {
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const client = await this.connect(batch.length);
+      const { client, release } = await this.connect(batch.length);
       try {
         await createStreamRows(client, this.names, batch);
         await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
         const outcomes = await writeBatch(client, this.names, batch, payload);
         await client.query('COMMIT');
-        client.release();
+        release();
         if (outcomes.some((o) => !(o instanceof Error) && o.positions.length > 0)) this.wake$.next(hint);
         return outcomes;
       } catch (err) {
         let broken = false;
         await client.query('ROLLBACK').catch(() => (broken = true));
-        client.release(broken);
+        release(broken);
         const code = (err as { code?: unknown }).code;
         if (typeof code === 'string' && RETRYABLE.has(code) && attempt < ATTEMPTS) continue;
         throw new StoreUnavailableError(`${this.target} (commit of ${batch.length} appends)`, { cause: err });
@@ -187,9 +188,9 @@ export class PostgresDriver implements StoreDriver {
     }
   }
 
-  private async connect(count: number): Promise<PoolClient> {
+  private async connect(count: number): Promise<CheckedOut> {
     try {
-      return await this.pool.connect();
+      return await checkout(this.pool);
     } catch (err) {
       throw new StoreUnavailableError(`${this.target} (commit of ${count} appends)`, { cause: err });
     }

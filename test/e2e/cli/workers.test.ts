@@ -68,7 +68,9 @@ describe.each(['sqlite', 'postgres'] as const)('workers on %s', (kind) => {
     await eventually(async () => claimers(await eventsOf(sb.shared, runId!)).includes('B'), 'B to claim the run');
     a.kill('SIGCONT');
     await eventually(async () => isEnded(await eventsOf(sb.shared, runId!)), 'the run to end');
-    await eventually(() => Promise.resolve(/abandon/.test(a.log())), 'A to abandon the run');
+    await eventually(() => Promise.resolve(/abandon/.test(a.log())), 'A to abandon the run').catch((err: unknown) => {
+      throw new Error(`${String(err)}\nA's log:\n${a.log()}`);
+    });
     const events = await eventsOf(sb.shared, runId!);
     expect(events.filter((e) => ['RunCompleted', 'RunFailed', 'RunCancelled'].includes(e.type)).map((e) => e.type)).toEqual(['RunCompleted']);
     expect(completedSteps(events)).toEqual(STEPS);

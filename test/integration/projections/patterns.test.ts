@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openProjections, openStore, type EventStore, type ProjectionsHandle, type RecordedEvent, type TraceSpan, type Usage } from '../../../src/index.js';
+import { openProjections, openStore, runCost, type EventStore, type ProjectionsHandle, type RecordedEvent, type TraceSpan, type Usage } from '../../../src/index.js';
 import { runEvents } from '../../support/runs.js';
 import { PATTERNS, runPatterns, tempDir } from './support.js';
 
@@ -250,6 +250,20 @@ describe('views of every pattern, field by field against the events', () => {
     // An unpriced model shows tokens and no cost.
     const unpriced = await projections.usage({ prices: {} });
     expect(unpriced.overall).toEqual({ usage: overall, costUsd: undefined });
+  });
+
+  it('runs list priced from the views: each row costs what its events (and its child runs\') cost', async () => {
+    const prices = { offline: { inputPerMillion: 3, outputPerMillion: 11 } };
+    const page = (await projections.runs({ limit: 100 })).rows;
+    expect(page).toHaveLength(runs.length);
+    for (const row of await projections.priceRuns(page, prices)) {
+      const own = runs.find((r) => r.runId === row.runId)!.events;
+      const byModel = of(own, 'ModelResponded').reduce<Usage>((u, e) => plus(u, (e.data as Data).response.usage as Usage), zero());
+      expect(row.modelUsage).toEqual(byModel.requests > 0 ? { offline: byModel } : {});
+      expect(row.costUsd).toBeGreaterThan(0);
+      expect(row.costUsd).toBe((await runCost(store, row.runId, prices)).costUsd);
+    }
+    expect((await projections.priceRuns(page, {})).every((r) => r.costUsd === null)).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectionConfig, openPostgresStore } from '../../../src/store/postgres/index.js';
+import { inTransaction } from '../../../src/store/postgres/transaction.js';
 import { PG_URL } from '../../support/stores.js';
 
 const schemas: string[] = [];
@@ -39,6 +40,22 @@ describe('a PostgreSQL store whose other client is paused inside a transaction',
     expect(lost.map((e) => e.message).join(' ')).toMatch(/idle-in-transaction/);
     await paused.end().catch(() => undefined);
     await store.close();
+  });
+});
+
+describe('a PostgreSQL store in a process paused inside its own transaction', () => {
+  it('when the server ends the session meanwhile, the transaction fails with an error on resuming (no crash) and the pool goes on with a new connection', async () => {
+    const pool = new pg.Pool({ ...connectionConfig({ connectionString: PG_URL, idleInTransactionTimeoutMs: 300 }), max: 1 });
+    // The pause: nothing sent inside the transaction for longer than the server allows.
+    const paused = inTransaction(pool, async (client) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      return client.query('SELECT 1');
+    });
+    await expect(paused).rejects.toThrow();
+    // The one pooled client was destroyed, not handed out again dead.
+    const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+    expect(rows).toEqual([{ one: 1 }]);
+    await pool.end();
   });
 });
 

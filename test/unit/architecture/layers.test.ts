@@ -32,6 +32,12 @@ describe('the import graph of the repository', () => {
     targets.delete('journal');
     for (const t of targets) expect(['events', 'store', '(src)'], `journal imports ${t}`).toContain(t);
   });
+
+  it('builds engines in one place: no CLI command or server module constructs a WorkflowEngine (they ask the Application)', () => {
+    const constructing = [...files].filter(([path, source]) => /^src\/(cli|server)\//.test(path) && /new\s+WorkflowEngine\s*\(/.test(source.replace(/^\s*\*.*$/gm, '')));
+    expect(constructing.map(([path]) => path)).toEqual([]);
+    expect(files.get('src/app/application.ts')).toMatch(/new WorkflowEngine\(/);
+  });
 });
 
 describe('the checker', () => {
