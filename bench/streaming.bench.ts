@@ -111,9 +111,8 @@ async function fanOut(clients: number) {
     }
   });
   await new Promise((r) => setTimeout(r, 500)); // every client connected
-  const { deltaBusOf } = await import('../src/journal/deltas.js');
   let deltas = 0;
-  const sub = deltaBusOf(store).deltas$.subscribe(({ delta }) => {
+  const sub = engine.deltas.bus.deltas$.subscribe(({ delta }) => {
     deltas += 1;
     published.set(`${delta.callId}@${delta.index}`, now());
   });

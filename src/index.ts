@@ -110,6 +110,8 @@ export { WorkflowEngine, DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type RunOp
 export { type ModelDelta } from './journal/deltas.js';
 export { type StreamItem } from './journal/liveMerge.js';
 export { isDelta, type RunStream } from './runtime/liveStream.js';
+export { LiveDeltas } from './runtime/liveDeltas.js';
+export { Application, type ApplicationParts } from './app/application.js';
 export { Context } from './runtime/context.js';
 export { systemClock, type Clock } from './runtime/clock.js';
 export { WorkflowError, MaxTurnsExceededError, ApprovalRejectedError } from './machines/errors.js';

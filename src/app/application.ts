@@ -1,4 +1,5 @@
 import type { EngineOptions, WorkflowEngine } from '../runtime/engine.js';
+import type { LiveDeltas } from '../runtime/liveDeltas.js';
 import type { EventStore } from '../store/eventStore.js';
 
 /** How an {@link Application} gets what it is built from: each asked for once, when first needed. */
@@ -25,6 +26,7 @@ export interface ApplicationParts {
 export class Application {
   private opened: Promise<EventStore> | undefined;
   private built: Promise<WorkflowEngine> | undefined;
+  private live: Promise<LiveDeltas> | undefined;
 
   constructor(private readonly parts: ApplicationParts) {}
 
@@ -34,15 +36,25 @@ export class Application {
     return this.opened;
   }
 
-  /** The engine over {@link store}, built on first use. */
+  /** The live text of model calls over {@link store}: the engine publishes there, readers follow it. */
+  deltas(): Promise<LiveDeltas> {
+    this.live ??= (async () => {
+      const [{ LiveDeltas }, store] = await Promise.all([import('../runtime/liveDeltas.js'), this.store()]);
+      return new LiveDeltas(store);
+    })();
+    return this.live;
+  }
+
+  /** The engine over {@link store} and {@link deltas}, built on first use. */
   engine(): Promise<WorkflowEngine> {
     this.built ??= (async () => {
-      const [{ WorkflowEngine }, store, options] = await Promise.all([
+      const [{ WorkflowEngine }, store, deltas, options] = await Promise.all([
         import('../runtime/engine.js'),
         this.store(),
+        this.deltas(),
         this.parts.engineOptions?.() ?? Promise.resolve({}),
       ]);
-      return new WorkflowEngine({ ...options, store });
+      return new WorkflowEngine({ ...options, store, deltas });
     })();
     return this.built;
   }
@@ -52,6 +64,7 @@ export class Application {
     const opened = this.opened;
     this.opened = undefined;
     this.built = undefined;
+    this.live = undefined;
     if (opened) await (await opened.catch(() => undefined))?.close();
   }
 }

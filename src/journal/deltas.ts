@@ -70,7 +70,7 @@ export function channelKey(d: { runId: string; callId: string; toolCall?: { id: 
  *
  * @example
  * ```ts
- * const bus = deltaBusOf(store);
+ * const bus = new DeltaBus(); // an engine has one: engine.deltas.bus
  * bus.deltas$.subscribe(({ delta }) => console.log(delta.callId, delta.text));
  * ```
  */
@@ -156,16 +156,4 @@ export class DeltaBus {
   partial(key: string): PartialOutput | undefined {
     return this.partials.get(key);
   }
-}
-
-const buses = new WeakMap<object, DeltaBus>();
-
-/**
- * The delta bus of a store in this process: the engine publishes there, and every reader of
- * that store in the same process (engine.stream, the HTTP server) subscribes there.
- */
-export function deltaBusOf(store: object): DeltaBus {
-  let bus = buses.get(store);
-  if (!bus) buses.set(store, (bus = new DeltaBus()));
-  return bus;
 }

@@ -1,17 +1,15 @@
 import { userInfo } from 'node:os';
 import type { EventData } from '../events/catalogue.js';
-import type { NewEvent, RecordedEvent } from '../events/envelope.js';
-import { runStreamId } from '../events/streams.js';
+import type { RecordedEvent } from '../events/envelope.js';
 import { validatePayload, type JsonSchema } from '../machines/payloadSchema.js';
-import { foldRunState, type RunState, type WaitingFor } from '../projections/runState.js';
-import { ConcurrencyError } from '../store/errors.js';
+import type { RunState, WaitingFor } from '../projections/runState.js';
 import type { EventStore } from '../store/eventStore.js';
 import { NotWaitingError } from './errors.js';
 import type { RecordedRunDeps } from './replay/modes.js';
 import { waitsAnywhere } from './parking.js';
 import { resumeRun } from './resume.js';
 import type { ExecuteResult } from './runExecution.js';
-import { readRunLog } from './runLog.js';
+import { handleCommand } from './command.js';
 import { runStartedOf } from './replay/engineSupport.js';
 
 /** Options of `engine.approve()`. */
@@ -99,34 +97,8 @@ export type Answer =
 export type AnswerOrBranch = Answer | { branch: string };
 
 /**
- * Append the event `build` makes from a run's log (nothing when it makes none) under
- * `expectedVersion`: a concurrent append makes it read and build again.
- */
-async function appendChecked<T>(
-  store: EventStore,
-  runId: string,
-  build: (state: RunState, log: readonly RecordedEvent[]) => { event: Pick<NewEvent, 'type' | 'data'> | undefined; value: T },
-): Promise<{ value: T; log: RecordedEvent[]; state: RunState }> {
-  for (let attempt = 0; ; attempt++) {
-    const log = await readRunLog(store, runId);
-    const state = foldRunState(log);
-    const { event, value } = build(state, log);
-    if (!event) return { value, log, state };
-    const { rootRunId, traceId } = log[0]!.metadata;
-    try {
-      await store.append(runStreamId(runId), [{ ...event, metadata: { runId, rootRunId, traceId } }], { expectedVersion: state.lastPosition });
-      const all = [...log, ...(await tail(store, runId, state.lastPosition))];
-      return { value, log: all, state: foldRunState(all) };
-    } catch (err) {
-      if (err instanceof ConcurrencyError && attempt < 4) continue;
-      throw err;
-    }
-  }
-}
-
-/**
- * Append a decision or signal to a run that waits for it, under `expectedVersion` (a concurrent
- * append makes it read and check again). A wait of a parallel branch that the run lists is
+ * Append a decision or signal to a run that waits for it, as a command (`handleCommand`: a
+ * concurrent append makes it read and check again). A wait of a parallel branch that the run lists is
  * answered in the branch's log, and every run above the branch records that it was answered
  * (BranchAnswered). Throws NotWaitingError when the run does not wait for it, ValidationError for
  * a payload its schema refuses (nothing recorded).
@@ -136,9 +108,12 @@ export async function recordAnswer(
   runId: string,
   answer: (state: RunState, log: readonly RecordedEvent[]) => AnswerOrBranch,
 ): Promise<{ runId: string; id: string; after: RunState }> {
-  const { value, log, state } = await appendChecked<AnswerOrBranch>(store, runId, (st, lg) => {
-    const a = answer(st, lg);
-    return 'branch' in a ? { event: undefined, value: a } : { event: { type: a.type, data: a.data }, value: a };
+  const { value, log, state } = await handleCommand<AnswerOrBranch>(store, runId, {
+    name: 'decision',
+    decide: (st, lg) => {
+      const a = answer(st, lg);
+      return { events: 'branch' in a ? [] : [a], value: a };
+    },
   });
   if ('branch' in value) return recordAnswer(store, value.branch, answer);
   await answerAbove(store, runId, value.id, runStartedOf(log).parentRunId);
@@ -148,19 +123,15 @@ export async function recordAnswer(
 /** Record in each run above a branch (from `parentRunId` up) that the branch's wait `id` was answered, where it lists it. */
 async function answerAbove(store: EventStore, branchRunId: string, id: string, parentRunId: string | undefined): Promise<void> {
   for (let above = parentRunId; above !== undefined; ) {
-    const { log } = await appendChecked(store, above, (state) => {
-      const listed = state.endedAt === undefined && state.waitingFor.some((w) => w.runId === branchRunId && w.id === id);
-      return { event: listed ? { type: 'BranchAnswered', data: { runId: branchRunId, id } } : undefined, value: undefined };
+    const { log } = await handleCommand(store, above, {
+      name: 'branch answer',
+      decide: (state) => {
+        const listed = state.endedAt === undefined && state.waitingFor.some((w) => w.runId === branchRunId && w.id === id);
+        return { events: listed ? [{ type: 'BranchAnswered', data: { runId: branchRunId, id } }] : [], value: undefined };
+      },
     });
     above = runStartedOf(log).parentRunId;
   }
-}
-
-/** Events of a run after `position`. */
-async function tail(store: EventStore, runId: string, position: number): Promise<RecordedEvent[]> {
-  const out: RecordedEvent[] = [];
-  for await (const e of store.readStream(runStreamId(runId), { from: position + 1 })) out.push(e);
-  return out;
 }
 
 /** The ApprovalDecided an approve or reject appends, checked against what the run waits for. */

@@ -28,6 +28,7 @@ import { assertRunContext } from './runContext.js';
 import { leaseMsOf, RunLeases } from './runLeases.js';
 import { WorkersUnsupportedError } from './errors.js';
 import { approvalAnswer, decide, signalAnswer, type ApproveOptions, type DecisionDeps, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
+import { LiveDeltas } from './liveDeltas.js';
 import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
 
 export type { WorkflowOrName } from './workflowSpec.js';
@@ -44,7 +45,9 @@ export { DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type ExecuteOptions, type 
  */
 export class WorkflowEngine {
   readonly store: EventStore;
-  private readonly options: Required<Omit<EngineOptions, 'store' | 'catalog' | 'leaseMs'>>;
+  /** The live text of this engine's model calls (and, followed, other processes'). */
+  readonly deltas: LiveDeltas;
+  private readonly options: Required<Omit<EngineOptions, 'store' | 'deltas' | 'catalog' | 'leaseMs'>>;
   /** Leases of the runs this engine starts and executes itself (absent on stores without leases). */
   private readonly leases: RunLeases | undefined;
   /** Where tool and workflow names are resolved. */
@@ -64,6 +67,7 @@ export class WorkflowEngine {
     }
     const env = options.env ?? process.env;
     this.store = options.store;
+    this.deltas = options.deltas ?? new LiveDeltas(this.store);
     this.catalog = options.catalog ?? defaultCatalog;
     this.options = {
       maxRetries: options.maxRetries ?? 3,
@@ -146,7 +150,7 @@ export class WorkflowEngine {
   async execute(workflow: WorkflowOrName, context: Context | undefined, input: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
     const { onDelta, ...runOptions } = options;
     const handle = this.launch(this.workflowOf(workflow), input, context ?? new Context(), runOptions);
-    const stop = onDelta ? onRunDeltas(this.store, handle.runId, onDelta) : undefined;
+    const stop = onDelta ? onRunDeltas(this.deltas, handle.runId, onDelta) : undefined;
     try {
       await handle.started;
       return await handle.done;
@@ -169,7 +173,7 @@ export class WorkflowEngine {
    * ```
    */
   stream(runId: string): RunStream {
-    return toRunStream(streamRun(this.store, runId));
+    return toRunStream(streamRun(this.deltas, runId));
   }
 
   /**
@@ -231,6 +235,7 @@ export class WorkflowEngine {
     this.catalog.resolveTools(workflow);
     const params = (runId: string, wf: Workflow, text: string, ctx: Context, runMode: ExecutionMode): RunParams => ({
       store: this.store,
+      deltas: this.deltas,
       workflow: wf,
       input: text,
       context: ctx,

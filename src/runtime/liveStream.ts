@@ -2,10 +2,10 @@ import { Observable, takeWhile } from 'rxjs';
 import type { RecordedEvent } from '../events/envelope.js';
 import { runStreamId } from '../events/streams.js';
 import { isTerminalEventType } from '../events/terminal.js';
-import { deltaBusOf, type ModelDelta } from '../journal/deltas.js';
+import type { ModelDelta } from '../journal/deltas.js';
 import { mergeLive, type StreamItem } from '../journal/liveMerge.js';
 import type { EventFilter, EventStore, GlobalFrom, SubscribeOptions } from '../store/eventStore.js';
-import { followRemoteDeltas } from './remoteDeltas.js';
+import type { LiveDeltas } from './liveDeltas.js';
 
 /**
  * A run's recorded events and live model deltas, in order: an rxjs `Observable` that is also an
@@ -59,9 +59,9 @@ async function callsOpenAt(store: EventStore, runId: string, from: GlobalFrom): 
 }
 
 /** Follow other processes' deltas (from the store) while `source` is subscribed. */
-function withRemote<T>(store: EventStore, source: Observable<T>): Observable<T> {
+function withRemote<T>(deltas: LiveDeltas, source: Observable<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const { stop } = followRemoteDeltas(store);
+    const { stop } = deltas.follow();
     const sub = source.subscribe(subscriber);
     return () => {
       sub.unsubscribe();
@@ -76,7 +76,7 @@ function withRemote<T>(store: EventStore, source: Observable<T>): Observable<T> 
  * `snapshot` delta of its text so far.
  */
 export function streamRun(
-  store: EventStore,
+  deltas: LiveDeltas,
   runId: string,
   options: {
     from?: GlobalFrom;
@@ -86,6 +86,7 @@ export function streamRun(
   } = {},
 ): Observable<StreamItem> {
   const from = options.from ?? 'start';
+  const store = deltas.store;
   return new Observable<StreamItem>((subscriber) => {
     let inner: { unsubscribe(): void } | undefined;
     let closed = false;
@@ -94,8 +95,8 @@ export function streamRun(
         if (closed) return;
         const subscribe = options.subscribe ?? ((o: SubscribeOptions) => store.subscribe(o));
         const events$ = subscribe({ streamId: runStreamId(runId), from, ...(options.filter ? { filter: options.filter } : {}) });
-        const merged = mergeLive(events$, deltaBusOf(store), { runs: (id) => id === runId, openBefore: (_run, callId) => before.has(callId) });
-        inner = withRemote(store, merged)
+        const merged = mergeLive(events$, deltas.bus, { runs: (id) => id === runId, openBefore: (_run, callId) => before.has(callId) });
+        inner = withRemote(deltas, merged)
           .pipe(takeWhile((item) => isDelta(item) || !isTerminalEventType(item.type), true))
           .subscribe(subscriber);
       },
@@ -112,10 +113,10 @@ export function streamRun(
  * Every run's events from `from` with the live deltas of their model calls. Calls under way when
  * the reader arrives start with a `snapshot` delta.
  */
-export function streamAll(store: EventStore, options: { from: GlobalFrom; filter?: EventFilter }): Observable<StreamItem> {
-  const bus = deltaBusOf(store);
+export function streamAll(deltas: LiveDeltas, options: { from: GlobalFrom; filter?: EventFilter }): Observable<StreamItem> {
+  const { bus, store } = deltas;
   return new Observable<StreamItem>((subscriber) => {
-    const remote = followRemoteDeltas(store);
+    const remote = deltas.follow();
     let inner: { unsubscribe(): void } | undefined;
     let closed = false;
     // The calls in flight when the reader arrives (here and, after one poll, elsewhere) start with a snapshot.
@@ -196,13 +197,13 @@ export function toRunStream(source: Observable<StreamItem>): RunStream {
  * function that stops.
  */
 export function onRunDeltas(
-  store: EventStore,
+  deltas: LiveDeltas,
   runId: string,
   onDelta: (delta: ModelDelta) => void,
   onEnd?: (call: { runId: string; callId: string }) => void,
 ): () => void {
   const mine = (id: string) => id === runId || id.startsWith(`${runId}.`);
-  const bus = deltaBusOf(store);
+  const { bus } = deltas;
   const sub = bus.deltas$.subscribe(({ delta, origin }) => {
     if (origin === 'local' && mine(delta.runId)) onDelta(delta);
   });

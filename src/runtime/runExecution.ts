@@ -18,8 +18,6 @@ import { ReplayDivergenceError, ReplayRecorder } from '../journal/replayRecorder
 import { childEventKey } from '../journal/answers.js';
 import { Turnstile } from '../journal/turnstile.js';
 import { InFlightCalls } from '../journal/inFlight.js';
-import { deltaBusOf } from '../journal/deltas.js';
-import { exportDeltas } from './remoteDeltas.js';
 import { createStepRunner } from './stepRunner.js';
 import { createWaitJournal } from '../journal/waitJournal.js';
 import type { ParkedWait } from '../journal/waits.js';
@@ -54,7 +52,7 @@ export function startRun(p: RunParams): RunHandle {
   // branch replayed from its log may finish before a sibling's start is recorded otherwise.
   const childGate = new Turnstile(p.answers?.childEvents ?? []);
   const inFlight = new InFlightCalls();
-  exportDeltas(p.store);
+  p.deltas.exportToStore();
   const waits = createWaitJournal({
     recorder,
     answers: p.answers,
@@ -80,7 +78,7 @@ export function startRun(p: RunParams): RunHandle {
         p.context.storeOutput(agentId, text);
       },
       ...(p.answers ? { answers: p.answers } : {}),
-      deltas: deltaBusOf(p.store),
+      deltas: p.deltas.bus,
       waits,
       inFlight,
       ...(p.runContext !== undefined ? { runContext: p.runContext } : {}),

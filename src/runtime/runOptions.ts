@@ -1,4 +1,5 @@
 import type { Catalog } from '../config/catalog.js';
+import type { LiveDeltas } from './liveDeltas.js';
 import type { ModelDelta } from '../journal/deltas.js';
 import type { ModelResolver } from '../models/resolveModel.js';
 import type { EventStore } from '../store/eventStore.js';
@@ -41,6 +42,11 @@ export interface ExecuteOptions extends RunOptions {
 /** Options of `WorkflowEngine`. */
 export interface EngineOptions {
   store: EventStore;
+  /**
+   * The live text of the engine's model calls (default: its own over `store`). Readers in the same
+   * process, such as the HTTP server, share it through `engine.deltas`.
+   */
+  deltas?: LiveDeltas;
   /** Retries after a step's first failure (default 3: four attempts in all). */
   maxRetries?: number;
   /** Delay before the first retry; doubles each retry (default 5000). */

@@ -1,4 +1,5 @@
 import type { Runner } from '@openai/agents';
+import type { LiveDeltas } from './liveDeltas.js';
 import type { ErrorInfo, Usage } from '../events/common.js';
 import type { AnswerSource } from '../journal/answers.js';
 import type { Recorder, RunIdentity } from '../journal/recorder.js';
@@ -41,6 +42,8 @@ export interface ExecuteResult {
 /** Everything one run needs, resolved by the engine. */
 export interface RunParams {
   store: EventStore;
+  /** Where the run's model calls publish their live text. */
+  deltas: LiveDeltas;
   workflow: Workflow;
   input: string;
   context: Context;

@@ -96,18 +96,23 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
   return Math.round(policy.jitter ? base * (0.75 + random() * 0.5) : base);
 }
 
+/**
+ * The signal of one attempt: aborted when the run stops the step (cancelled, parked, handed over)
+ * or when the step times out. The timeout goes with the abort: a step stopped while it waits on
+ * something that never settles (a parked wait) leaves no timer holding the process open.
+ */
 function linkedSignal(parent: AbortSignal, clock: Clock, timeoutMs: number | undefined, stepId: string) {
   const controller = new AbortController();
-  const onAbort = () => controller.abort(new RunCancelledError(`step ${stepId} cancelled`));
+  let timer: unknown;
+  const onAbort = () => {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    controller.abort(new RunCancelledError(`step ${stepId} cancelled`));
+  };
   if (parent.aborted) onAbort();
   else parent.addEventListener('abort', onAbort, { once: true });
-  const timer =
-    !timeoutMs
-      ? undefined
-      : clock.setTimeout(
-          () => controller.abort(new StepTimeoutError(`step ${stepId} took longer than ${timeoutMs} ms`)),
-          timeoutMs,
-        );
+  if (timeoutMs && !controller.signal.aborted) {
+    timer = clock.setTimeout(() => controller.abort(new StepTimeoutError(`step ${stepId} took longer than ${timeoutMs} ms`)), timeoutMs);
+  }
   return {
     signal: controller.signal,
     dispose: () => {

@@ -12,6 +12,7 @@ import type {
   ReadStreamOptions,
   SubscribeOptions,
 } from './eventStore.js';
+import { StoreClosedError } from './errors.js';
 import { GroupCommitter } from './groupCommit.js';
 import type { LeaseStore } from './leases.js';
 import { OrderedPartials, type PartialTextChannel } from './partials.js';
@@ -69,7 +70,7 @@ export class DriverEventStore implements EventStore {
         path: 'expectedVersion',
       });
     }
-    if (this.closed) throw new Error('event store is closed');
+    if (this.closed) throw new StoreClosedError('append');
     return this.committer.submit({ streamId, events: encoded, expectedVersion });
   }
 
@@ -79,6 +80,7 @@ export class DriverEventStore implements EventStore {
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     let from = options.from ?? (direction === 'forwards' ? 0 : Number.MAX_SAFE_INTEGER);
     const to = options.to ?? (direction === 'forwards' ? Number.MAX_SAFE_INTEGER : 0);
+    if (this.closed) throw new StoreClosedError('read a stream');
     while (remaining > 0) {
       const limit = Math.min(PAGE, remaining);
       const rows = await this.driver.readStream(streamId, { from, to, direction, limit });
@@ -95,6 +97,7 @@ export class DriverEventStore implements EventStore {
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     const envelopeOnly = options.envelopeOnly?.length ? new Set(options.envelopeOnly) : undefined;
     const filter = envelopeOnly ? { ...options.filter, envelopeOnly: options.envelopeOnly } : options.filter;
+    if (this.closed) throw new StoreClosedError('read events');
     while (remaining > 0) {
       const limit = Math.min(PAGE, remaining);
       const rows = await this.driver.readAll(after, limit, filter);
@@ -111,6 +114,7 @@ export class DriverEventStore implements EventStore {
   }
 
   headPosition(): Promise<string | undefined> {
+    if (this.closed) return Promise.reject(new StoreClosedError('read the head position'));
     return this.driver.headPosition();
   }
 

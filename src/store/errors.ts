@@ -41,6 +41,23 @@ export class DuplicateEventIdError extends AigenError {
 }
 
 /**
+ * The store was used after `close()`. Not an outage: nothing retries it (a subscription through
+ * outages ends instead of asking a closed store again and again).
+ * @example
+ * ```ts
+ * await store.close();
+ * await store.headPosition(); // StoreClosedError: the event store is closed
+ * ```
+ */
+export class StoreClosedError extends AigenError {
+  readonly code = 'STORE_CLOSED';
+  readonly kind = 'user' as const;
+  constructor(what: string) {
+    super(`the event store is closed: cannot ${what}`);
+  }
+}
+
+/**
  * A store URL uses a scheme no adapter handles.
  * @example
  * ```ts

@@ -39,7 +39,7 @@ export function registerEvents(program: Command, ctx: CliContext): void {
       }
       if (flags.deltas) {
         const { isDelta, streamRun } = await import('../../runtime/liveStream.js');
-        await follow(ctx, streamRun(store, runId, { subscribe: (o) => followStore(ctx, store, o) }), (item) => {
+        await follow(ctx, streamRun(await ctx.app.deltas(), runId, { subscribe: (o) => followStore(ctx, store, o) }), (item) => {
           if (!isDelta(item)) {
             print(item);
             return isTerminalEventType(item.type);

@@ -82,7 +82,7 @@ async function runWorkflow(ctx: CliContext, spec: string, inputArg: string | und
   ctx.onClose(() => progress.stop());
   const streamer = flags.stream ? new TextStreamer(out, err) : undefined;
   const stopDeltas = onRunDeltas(
-    store,
+    engine.deltas,
     runId,
     (d) => {
       streamer?.delta(d);

@@ -113,7 +113,7 @@ export function eventRoutes(deps: ServerOptions): { run: Hono; all: Hono } {
     const finished = last !== undefined && isTerminalEventType(last.type);
     const ended = finished && from !== 'start' && (from === 'end' || !(await terminalAfter(store, runId, from)));
     const types = typesFilter(c);
-    return sseResponse(c, streamRun(store, runId, { from, ...(types ? { filter: { types } } : {}) }), {
+    return sseResponse(c, streamRun(deps.engine.deltas, runId, { from, ...(types ? { filter: { types } } : {}) }), {
       toMessage: itemMessage,
       join: joinDeltas,
       isLast: (e) => !isDelta(e) && isTerminalEventType(e.type),
@@ -126,7 +126,7 @@ export function eventRoutes(deps: ServerOptions): { run: Hono; all: Hono } {
     const types = typesFilter(c);
     const filter: EventFilter = { streamPrefix: 'run-', ...(types ? { types } : {}) };
     if (wantsEventStream(c)) {
-      return sseResponse(c, streamAll(store, { from: await sseFrom(c, store, 'end'), filter }), { toMessage: itemMessage, join: joinDeltas, ...heartbeat });
+      return sseResponse(c, streamAll(deps.engine.deltas, { from: await sseFrom(c, store, 'end'), filter }), { toMessage: itemMessage, join: joinDeltas, ...heartbeat });
     }
     const q = parseOr400(allEventsQuery, c.req.query(), 'query');
     const events: RecordedEvent[] = [];

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deltaBusOf } from '../../../src/journal/deltas.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
@@ -27,7 +26,7 @@ async function readUntil(body: ReadableStream<Uint8Array>, done: (blocks: string
 
 describe('a client that does not read', () => {
   it('never holds back publishing; the deltas queued for it are joined, so it costs the text, not a message per delta', async () => {
-    const bus = deltaBusOf(t.store);
+    const bus = t.engine.deltas.bus;
     const call = { runId: 'slow-reader-run', stepId: '1-writer', callId: '1-writer.1.1', agentId: 'writer' };
     bus.publish({ ...call, text: 'Start. ', index: 0 });
     // The call is under way when the client connects; the client then reads nothing for a while.

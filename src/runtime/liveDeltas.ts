@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { channelKey, deltaBusOf, type PartialOutput } from '../journal/deltas.js';
+import { channelKey, DeltaBus, type PartialOutput } from '../journal/deltas.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { PartialTextChannel, StoredPartial } from '../store/partials.js';
 
-/** This process, as the writer of partial text rows (readers skip their own). */
-const WRITER = randomUUID();
 /** How often a writer stores the text of its calls in flight (each write carries all the text so far). */
 const FLUSH_MS = 50;
 /** How many times in a row a failed delete of ended calls' rows is retried (one flush interval apart). */
@@ -12,14 +10,73 @@ const MAX_REMOVE_RETRIES = 20;
 /** Partial text older than this is from a call whose writer died: not shown. */
 const MAX_AGE_MS = 5 * 60_000;
 
-function stored(p: PartialOutput, now: number): StoredPartial {
+function stored(p: PartialOutput, writer: string, now: number): StoredPartial {
   return {
     runId: p.runId, callId: p.callId, channel: p.toolCall?.id ?? '', stepId: p.stepId, agentId: p.agentId,
-    ...(p.toolCall?.name !== undefined ? { toolName: p.toolCall.name } : {}), text: p.text, writer: WRITER, updatedAt: now,
+    ...(p.toolCall?.name !== undefined ? { toolName: p.toolCall.name } : {}), text: p.text, writer, updatedAt: now,
   };
 }
 
-const exporting = new WeakSet<EventStore>();
+/**
+ * The live text of model calls of one engine (its delta bus), and its way across processes: the
+ * deltas of the calls this engine makes are copied into the store's partial text channel, and
+ * readers follow the other writers' rows from there (SQLite, PostgreSQL; the memory store keeps
+ * them within the engine). The engine publishes on {@link bus}; `engine.stream`, the HTTP server
+ * and `aigen run --stream` read it.
+ * @example
+ * ```ts
+ * const deltas = new LiveDeltas(store);
+ * const { stop, ready } = deltas.follow(); // other processes' calls under way, while followed
+ * deltas.bus.deltas$.subscribe(({ delta }) => process.stdout.write(delta.text));
+ * ```
+ */
+export class LiveDeltas {
+  readonly bus = new DeltaBus();
+  /** This engine as the writer of partial text rows (readers skip their own). */
+  readonly writer = randomUUID();
+  private exporting = false;
+  private readonly follower: Follower = { readers: 0, ready: Promise.resolve() };
+
+  constructor(readonly store: EventStore) {}
+
+  /** Copy this engine's deltas into the store's partial text channel from now on (once). */
+  exportToStore(): void {
+    const channel = this.store.partials;
+    if (!channel || this.exporting) return;
+    this.exporting = true;
+    exportDeltas(this.bus, channel, this.writer);
+  }
+
+  /**
+   * Follow the deltas other writers publish through the store into {@link bus}. Readers share one
+   * poll. Returns the function that stops following, and a promise that resolves once the calls
+   * in flight elsewhere are known.
+   */
+  follow(): { stop: () => void; ready: Promise<void> } {
+    const channel = this.store.partials;
+    if (!channel) return { stop: () => undefined, ready: Promise.resolve() };
+    const follower = this.follower;
+    follower.readers += 1;
+    if (follower.readers === 1) {
+      let polled!: () => void;
+      follower.ready = new Promise<void>((resolve) => (polled = resolve));
+      follower.stop = poll(this.bus, channel, this.writer, polled);
+    }
+    let stopped = false;
+    return {
+      ready: follower.ready,
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        follower.readers -= 1;
+        if (follower.readers === 0) {
+          follower.stop?.();
+          follower.stop = undefined;
+        }
+      },
+    };
+  }
+}
 
 /**
  * Copy the deltas of this process's model calls into the store's partial text table, so readers
@@ -27,11 +84,7 @@ const exporting = new WeakSet<EventStore>();
  * carrying the latest text of the calls that changed; a call's rows are deleted once it ends.
  * Failures to write are ignored: the model call never waits for, or fails because of, a reader.
  */
-export function exportDeltas(store: EventStore): void {
-  const channel = store.partials;
-  if (!channel || exporting.has(store)) return;
-  exporting.add(store);
-  const bus = deltaBusOf(store);
+function exportDeltas(bus: DeltaBus, channel: PartialTextChannel, writer: string): void {
   const dirty = new Map<string, PartialOutput>();
   const written = new Set<string>();
   let ended: { runId: string; callId: string }[] = [];
@@ -48,7 +101,7 @@ export function exportDeltas(store: EventStore): void {
     timer = undefined;
     flushing = true;
     const now = Date.now();
-    const puts = [...dirty.values()].map((p) => stored(p, now));
+    const puts = [...dirty.values()].map((p) => stored(p, writer, now));
     dirty.clear();
     // From here on the call may have rows in the store: its end must delete them.
     for (const p of puts) written.add(`${p.runId}\u0000${p.callId}`);
@@ -99,11 +152,8 @@ interface Follower {
   ready: Promise<void>;
 }
 
-const followers = new WeakMap<EventStore, Follower>();
-
 /** Poll the partial text table into the bus while anyone reads; returns the stop function. */
-function poll(store: EventStore, channel: PartialTextChannel, polled: () => void): () => void {
-  const bus = deltaBusOf(store);
+function poll(bus: DeltaBus, channel: PartialTextChannel, writer: string, polled: () => void): () => void {
   let seen = new Map<string, { runId: string; callId: string; writer: string }>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -122,7 +172,7 @@ function poll(store: EventStore, channel: PartialTextChannel, polled: () => void
     }
     const now = new Map<string, { runId: string; callId: string; writer: string }>();
     for (const r of rows) {
-      if (r.writer === WRITER) continue;
+      if (r.writer === writer) continue;
       const call = `${r.runId}\u0000${r.callId}`;
       const before = seen.get(call);
       // Another process took the call over (a resume after a crash): its text starts over.
@@ -143,37 +193,5 @@ function poll(store: EventStore, channel: PartialTextChannel, polled: () => void
     stopped = true;
     clearTimeout(timer);
     for (const call of seen.values()) bus.forget(call.runId, call.callId);
-  };
-}
-
-/**
- * Start following the deltas other processes publish through `store` (when its adapter carries
- * them) into this process's delta bus. Readers share one poll per store. Returns the function that
- * stops following, and a promise that resolves once the calls in flight elsewhere are known.
- */
-export function followRemoteDeltas(store: EventStore): { stop: () => void; ready: Promise<void> } {
-  const channel = store.partials;
-  if (!channel) return { stop: () => undefined, ready: Promise.resolve() };
-  let f = followers.get(store);
-  if (!f) followers.set(store, (f = { readers: 0, ready: Promise.resolve() }));
-  const follower = f;
-  follower.readers += 1;
-  if (follower.readers === 1) {
-    let polled!: () => void;
-    follower.ready = new Promise<void>((resolve) => (polled = resolve));
-    follower.stop = poll(store, channel, polled);
-  }
-  let stopped = false;
-  return {
-    ready: follower.ready,
-    stop: () => {
-      if (stopped) return;
-      stopped = true;
-      follower.readers -= 1;
-      if (follower.readers === 0) {
-        follower.stop?.();
-        follower.stop = undefined;
-      }
-    },
   };
 }
