@@ -140,7 +140,9 @@ describe.skipIf(!hasChromium)('a UI that tells the truth', () => {
   }, 60_000);
 });
 
+/** Where `l` is drawn. The page may redraw the trace meanwhile (a view refresh): wait until it is there again. */
 async function box(l: Locator): Promise<{ x: number; width: number }> {
+  await l.waitFor({ state: 'visible' });
   const b = await l.boundingBox();
   if (!b) throw new Error('element is not visible');
   return b;
