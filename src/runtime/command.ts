@@ -41,8 +41,6 @@ export interface RunCommand<T> {
 /** What {@link handleCommand} did: the decided value, and the log and state after the append. */
 export interface CommandResult<T> {
   value: T;
-  /** The events appended (empty when the command decided none). */
-  appended: RecordedEvent[];
   log: RecordedEvent[];
   state: RunState;
 }
@@ -84,7 +82,7 @@ export async function handleCommand<T>(store: EventStore, runId: string, command
     const state = log.length === 0 ? initialRunState() : foldRunState(log);
     const { events, value } = command.decide(state, log);
     const last = log.at(-1);
-    if (events.length === 0 || !last) return { value, appended: [], log, state };
+    if (events.length === 0 || !last) return { value, log, state };
     const { rootRunId, traceId } = log[0]!.metadata;
     const metadata = { runId, rootRunId: rootRunId ?? runId, traceId, causationId: last.eventId, ...(command.tags ? { tags: command.tags } : {}) };
     try {
@@ -98,6 +96,6 @@ export async function handleCommand<T>(store: EventStore, runId: string, command
     const after: RecordedEvent[] = [];
     for await (const e of store.readStream(runStreamId(runId), { from: last.streamPosition + 1 })) after.push(e);
     const all = [...log, ...after];
-    return { value, appended: after.slice(0, events.length), log: all, state: foldRunState(all) };
+    return { value, log: all, state: foldRunState(all) };
   }
 }
