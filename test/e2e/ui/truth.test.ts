@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflow } from '../../../src/config/catalog.js';
 import type { EventData } from '../../../src/events/catalogue.js';
@@ -126,27 +126,39 @@ describe.skipIf(!hasChromium)('a UI that tells the truth', () => {
     await openRun(runId);
     await status('completed');
     await page.locator('label', { hasText: 'SDK spans' }).locator('input').check();
-    const sdk = page.locator('[data-testid=trace] .bar-sdk');
-    await sdk.first().waitFor();
-    expect(await sdk.count()).toBe(1);
-    const parent = page.locator(`[data-testid=trace] .bar[data-span="${await sdk.getAttribute('data-parent')}"]`);
-    expect(await parent.getAttribute('data-span')).toBe('step:1-writer');
-    const [child, step] = [await box(sdk), await box(parent)];
+    // Read in one frame: the page may redraw the trace (a view refresh) between two separate reads.
+    const drawn = await eventually(async () => (await page.evaluate<DrawnSdkSpan | null>(DRAWN_SDK_SPAN)) ?? undefined);
+    expect(drawn.sdkBars).toBe(1);
+    expect(drawn.parentSpan).toBe('step:1-writer');
+    const { child, step, track } = drawn;
     expect(child.x).toBeGreaterThanOrEqual(step.x - 0.5);
     expect(child.x + child.width).toBeLessThanOrEqual(step.x + step.width + 0.5);
     // The time axis is the run's: the step spans most of it, not a tenth.
-    const track = await box(page.locator('[data-testid=trace] .wf-track').first());
     expect(step.width).toBeGreaterThan(track.width * 0.5);
   }, 60_000);
 });
 
-/** Where `l` is drawn. The page may redraw the trace meanwhile (a view refresh): wait until it is there again. */
-async function box(l: Locator): Promise<{ x: number; width: number }> {
-  await l.waitFor({ state: 'visible' });
-  const b = await l.boundingBox();
-  if (!b) throw new Error('element is not visible');
-  return b;
+interface DrawnSdkSpan {
+  sdkBars: number;
+  parentSpan: string | null;
+  child: { x: number; width: number };
+  step: { x: number; width: number };
+  track: { x: number; width: number };
 }
+
+/** The first SDK bar, the bar it hangs under and the time track, measured in the page in one go (null until all are drawn). */
+const DRAWN_SDK_SPAN = `(() => {
+  const trace = document.querySelector('[data-testid=trace]');
+  const bars = trace ? trace.querySelectorAll('.bar-sdk') : [];
+  const sdk = bars[0];
+  if (!sdk) return null;
+  const parent = trace.querySelector('.bar[data-span="' + sdk.getAttribute('data-parent') + '"]');
+  const track = trace.querySelector('.wf-track');
+  if (!parent || !track) return null;
+  const at = (e) => { const r = e.getBoundingClientRect(); return { x: r.x, width: r.width }; };
+  const m = { sdkBars: bars.length, parentSpan: parent.getAttribute('data-span'), child: at(sdk), step: at(parent), track: at(track) };
+  return m.child.width > 0 && m.step.width > 0 ? m : null;
+})()`;
 
 describe.skipIf(!hasChromium)('a run resumed after its process died', () => {
   let sb: Sandbox;
