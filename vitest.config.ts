@@ -2,6 +2,20 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
 /**
+ * The browser's modules import the run-state fold as `./run-state.js`, which `aigen serve` bundles
+ * from `src/projections/browser/run-state.ts`; tests of those modules get the same source.
+ */
+const webRunState = {
+  name: 'web-run-state',
+  resolveId(id: string, importer: string | undefined) {
+    if (id === './run-state.js' && importer && /[\\/]web[\\/][^\\/]+\.js$/.test(importer)) {
+      return new URL('./src/projections/browser/run-state.ts', import.meta.url).pathname;
+    }
+    return undefined;
+  },
+};
+
+/**
  * Tiers by how long their files take; the longest start first so no long file starts last. The
  * crash test (twenty processes killed and resumed one after another) is the longest of its tier.
  */
@@ -19,6 +33,7 @@ class SlowestFirst extends BaseSequencer {
 }
 
 export default defineConfig({
+  plugins: [webRunState],
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,

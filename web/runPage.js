@@ -2,12 +2,13 @@
 /**
  * The run page: the statechart with live highlights, agent actors, the message lane, the event
  * timeline with time travel, the trace waterfall and the outputs. Events arrive over SSE
- * (catch-up, then live); the selected position is folded in the browser for the diagram, lane
- * and outputs, and the status and trace come from the API as of that position (`?at=P`).
+ * (catch-up, then live) and are folded incrementally in the browser (`runFold.js`) for the
+ * diagram, lane and outputs at the selected position, and the status and trace come from the API as of that position (`?at=P`).
  */
 import { api } from './api.js';
 import { h, replace, throttle } from './dom.js';
-import { foldRunState, isTerminalEventType } from './run-state.js';
+import { isTerminalEventType } from './run-state.js';
+import { createRunFold } from './runFold.js';
 import { renderLane } from './lane.js';
 import { renderActors, renderFacts, renderOutputs, shownActors } from './runViews.js';
 import { openStream } from './sse.js';
@@ -30,8 +31,8 @@ export async function runPage(root, runId, onConnection) {
   document.title = `${def.name} ${runId.slice(0, 8)} · aigen`;
   const agentStates = Object.keys(def.definition.machines.agent?.root.states ?? { working: 0, retrying: 0, done: 0, failed: 0 });
 
-  /** @type {AigenEvent[]} */
-  const events = [];
+  const fold = createRunFold();
+  const events = fold.events;
   let position = 0;
   /** @type {import('./run-state.js').RunStatus | undefined} */
   let status;
@@ -110,7 +111,7 @@ export async function runPage(root, runId, onConnection) {
     return events.find((e) => e.streamPosition === position)?.metadata.recordedAt;
   };
   const renderSlow = () => {
-    const f = foldRunState(events, position);
+    const f = fold.at(position);
     const at = now();
     renderFacts(facts, f, status, at);
     renderTrace(traceHost, trace, { sdk, ...(at ? { now: at } : {}) });
@@ -134,7 +135,7 @@ export async function runPage(root, runId, onConnection) {
   };
 
   const render = () => {
-    const f = foldRunState(events, position);
+    const f = fold.at(position);
     chart?.highlight(shownActors(f));
     chartHost.classList.toggle('live', timeline.live && f.status === 'running');
     // The states the run waits in are drawn as waiting (see style.css), not as working.
@@ -181,7 +182,7 @@ export async function runPage(root, runId, onConnection) {
   }, 1500);
 
   const flush = throttle(() => timeline.setEvents(events), 80);
-  const flushLive = throttle(() => renderOutputs(outputsHost, foldRunState(events, position), liveOutputs()), 80);
+  const flushLive = throttle(() => renderOutputs(outputsHost, fold.at(position), liveOutputs()), 80);
   const close = openStream(`/api/runs/${id}/events`, {
     onMessage: (type, data) => {
       if (type === 'delta') {
@@ -193,9 +194,7 @@ export async function runPage(root, runId, onConnection) {
       // A step's end: its recorded output replaces the text shown while it was generated.
       if (e.type === 'StepCompleted' || e.type === 'StepFailed') live.delete(/** @type {{ stepId: string }} */ (e.data).stepId);
       if (typeof e.streamPosition !== 'number') return;
-      if (events.length > 0 && e.streamPosition <= (events[events.length - 1]?.streamPosition ?? -1)) return;
-      events.push(e);
-      flush();
+      if (fold.push(e)) flush();
     },
     onState: onConnection,
   });

@@ -12,7 +12,7 @@ import type { EngineOptions, WorkflowEngine } from '../runtime/engine.js';
 import type { EventStore } from '../store/eventStore.js';
 import { EXIT } from './errors.js';
 import { Output, type OutStream } from './output.js';
-import type { RunViews } from './views.js';
+import type { CliReads } from './views.js';
 
 const require = createRequire(import.meta.url);
 
@@ -76,7 +76,7 @@ export class CliContext {
   private removeCopy: (() => void) | undefined;
   /** The SQLite file this command reads through a copy (see {@link openedUrl}), if it does. */
   copiedStore: string | undefined;
-  private runViews: Promise<RunViews> | undefined;
+  private runViews: Promise<CliReads> | undefined;
   private readonly cleanups: Array<() => unknown> = [];
   private interruptHandler: ((signal: NodeJS.Signals) => void) | undefined;
 
@@ -229,7 +229,7 @@ export class CliContext {
   }
 
   /** The read side (projections) of the store, opened once. */
-  views(): Promise<RunViews> {
+  views(): Promise<CliReads> {
     this.runViews ??= (async () => {
       const [{ openViews }, store, prices] = await Promise.all([import('./views.js'), this.openStore(), this.prices()]);
       return openViews(await this.openedUrl(), store, { prices });

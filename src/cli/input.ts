@@ -64,13 +64,6 @@ export function choiceOption<T extends string>(choices: readonly T[]): (value: s
   };
 }
 
-/** A `--at` position past the run's last event is a usage error naming the last position. */
-export function assertPositionInRun(runId: string, at: number, lastPosition: number | undefined): void {
-  if (lastPosition !== undefined && at > lastPosition) {
-    throw new ValidationError(`--at ${at} is past the end of run ${runId}: its last position is ${lastPosition}`, { path: '--at' });
-  }
-}
-
 /** A TCP port option: 0 to 65535 (0: any free port). */
 export function portOption(value: string): number {
   const n = Number(value);

@@ -5,8 +5,9 @@
  * {@link initialRunState}. This file imports types and usage sums only (no zod, no
  * Node), so the browser gets it bundled as it is.
  */
-import type { EventData } from '../events/catalogue.js';
+import type { EventData, EventType } from '../events/catalogue.js';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
+import { defineProjection, project, type EventOf } from '../events/projection.js';
 import { addUsage, subtractUsage, zeroUsage } from '../events/usage.js';
 import { foldWait, takeOver } from './waitFold.js';
 import { ownerId, type ActorView, type RunState, type StepView } from './runStateTypes.js';
@@ -148,20 +149,205 @@ function patchActor(actors: Readonly<Record<string, ActorView>>, id: string, pat
   return { ...actors, [id]: { ...current, ...patch } };
 }
 
+type Ev<K extends EventType> = EventOf<K>;
+
+/** The time a run spent active between two events it reads: none while it waited, sat queued or lay stalled. */
+function advance(s: RunState, e: AigenEvent, reads: boolean): RunState {
+  if (e.type === 'RunStarted') return s;
+  const next = copyState(s);
+  next.lastPosition = e.streamPosition;
+  next.eventCount = s.eventCount + 1;
+  if (reads) {
+    const at = e.metadata.recordedAt;
+    // A claim or resume takes over a run that lay stalled: that time was not active.
+    if ((s.status === 'running' || s.status === 'retrying') && e.type !== 'RunClaimed' && e.type !== 'RunResumed') {
+      next.activeMs = s.activeMs + ms(s.lastActivityAt, at);
+    }
+    next.lastActivityAt = at;
+  }
+  return next;
+}
+
+function taskSent(next: RunState, e: Ev<'TaskSent'>): RunState {
+  const at = e.metadata.recordedAt;
+  const position = e.streamPosition;
+  const actorId = e.metadata.actorId;
+  if (actorId !== undefined) next.actors = patchActor(next.actors, actorId, { task: { stepId: e.data.stepId, attempt: e.data.attempt, input: e.data.input } });
+  const i = findStep(next.steps, e.data.stepId);
+  if (i < 0) {
+    next.steps = [
+      ...next.steps,
+      {
+        stepId: e.data.stepId,
+        agentId: e.data.agentId,
+        actorId,
+        status: 'running',
+        attempts: e.data.attempt,
+        startedAt: at,
+        endedAt: undefined,
+        durationMs: undefined,
+        usage: zeroUsage(),
+        output: undefined,
+        outputPreview: undefined,
+        error: undefined,
+        position,
+      },
+    ];
+  } else next.steps = patchStep(next.steps, i, { status: 'running', attempts: e.data.attempt, usage: zeroUsage(), position });
+  if (next.status === 'retrying') next.status = 'running';
+  return next;
+}
+
+function modelResponded(next: RunState, e: Ev<'ModelResponded'>): RunState {
+  const { model, response } = e.data;
+  next.modelUsage = { ...next.modelUsage, [model]: addUsage(next.modelUsage[model] ?? zeroUsage(), response.usage) };
+  // A running step's tokens count as soon as its model answers (a step waiting for an
+  // approval has spent them too); its StepCompleted then gives the step's own total.
+  const i = findStep(next.steps, e.data.stepId);
+  if (i >= 0 && next.steps[i]!.status === 'running') {
+    const u = response.usage;
+    next.steps = patchStep(next.steps, i, { usage: addUsage(next.steps[i]!.usage, u) });
+    next.usage = addUsage(next.usage, u);
+  }
+  return next;
+}
+
+function stepCompleted(next: RunState, e: Ev<'StepCompleted'>): RunState {
+  const at = e.metadata.recordedAt;
+  const i = findStep(next.steps, e.data.stepId);
+  const step = i >= 0 ? next.steps[i]! : undefined;
+  next.usage = addUsage(step?.status === 'running' ? subtractUsage(next.usage, step.usage) : next.usage, e.data.usage);
+  if (step) {
+    next.steps = patchStep(next.steps, i, {
+      status: 'completed',
+      endedAt: at,
+      durationMs: ms(step.startedAt, at),
+      usage: e.data.usage,
+      output: e.data.output,
+      outputPreview: preview(e.data.output),
+      error: undefined,
+      position: e.streamPosition,
+    });
+  }
+  return next;
+}
+
+function stepFailed(next: RunState, e: Ev<'StepFailed'>): RunState {
+  const at = e.metadata.recordedAt;
+  const i = findStep(next.steps, e.data.stepId);
+  const step = i >= 0 ? next.steps[i]! : undefined;
+  if (step) {
+    // A failed attempt's tokens are not the run's (its total counts completed steps only).
+    if (step.status === 'running') next.usage = subtractUsage(next.usage, step.usage);
+    next.steps = patchStep(next.steps, i, {
+      status: e.data.willRetry ? 'retrying' : 'failed',
+      error: e.data.error,
+      position: e.streamPosition,
+      ...(e.data.willRetry ? {} : { endedAt: at, durationMs: ms(step.startedAt, at) }),
+    });
+  }
+  if (e.data.willRetry && next.status === 'running') next.status = 'retrying';
+  return next;
+}
+
+/** The run ended: its status, outcome and duration; it waits for nothing any more. */
+function ended(next: RunState, e: AigenEvent, end: Partial<RunState>): RunState {
+  const at = e.metadata.recordedAt;
+  return Object.assign(next, { ...end, endedAt: at, durationMs: ms(next.startedAt, at), waitingFor: [] });
+}
+
+/**
+ * The run-state projection: one handler per event type the run's state reads. Its bookkeeping
+ * (`every`) copies the state for each event and advances its position, count and active time;
+ * each handler then fills in that copy, so the state passed in is never changed. Events of
+ * other types (and unknown ones) only advance the position.
+ */
+export const runStateProjection = defineProjection<RunState>()({
+  name: 'run state',
+  reads: [
+    'RunStarted', 'Transitioned', 'TaskSent', 'ModelResponded', 'StepCompleted', 'StepFailed', 'HandoffRequested', 'BranchTaken',
+    'ChildRunStarted', 'ChildRunFinished', 'RunClaimed', 'RunResumed', 'RunReleased', 'ApprovalRequested',
+    'SignalAwaited', 'TimerStarted', 'ApprovalDecided', 'SignalReceived', 'TimerFired', 'BranchParked', 'BranchAnswered',
+    'RunCompleted', 'RunFailed', 'RunCancelled',
+  ],
+  every: advance,
+  on: {
+    RunStarted: started,
+    Transitioned: (next, e) => {
+      next.states = { ...next.states, [e.data.actorId]: e.data.to };
+      next.actors = patchActor(next.actors, e.data.actorId, { state: e.data.to, ...(e.data.machine !== undefined ? { machine: e.data.machine } : {}) });
+      return next;
+    },
+    TaskSent: taskSent,
+    ModelResponded: modelResponded,
+    StepCompleted: stepCompleted,
+    StepFailed: stepFailed,
+    HandoffRequested: (next, e) => {
+      next.handoffs = [...next.handoffs, { stepId: e.data.stepId, from: e.data.from, to: e.data.to }];
+      return next;
+    },
+    BranchTaken: (next, e) => {
+      next.branch = { stepId: e.data.stepId, branch: e.data.branch, reason: e.data.reason };
+      return next;
+    },
+    ChildRunStarted: (next, e) => {
+      next.childRuns = [...next.childRuns, { childRunId: e.data.childRunId, branch: e.data.branch, status: 'running' }];
+      return next;
+    },
+    ChildRunFinished: (next, e) => {
+      next.childRuns = next.childRuns.map((c) => (c.childRunId === e.data.childRunId ? { ...c, status: e.data.status } : c));
+      return next;
+    },
+    RunClaimed: (next, e) => {
+      next.worker = e.data.workerId;
+      if (next.status === 'queued' || next.status === 'pending') next.status = 'running';
+      takeOver(next);
+      return next;
+    },
+    RunResumed: (next, e) => {
+      if (e.data.owner) next.worker = ownerId(e.data.owner);
+      if (next.status === 'queued') next.status = 'running';
+      takeOver(next);
+      return next;
+    },
+    RunReleased: (next) => {
+      next.worker = undefined;
+      if (next.status === 'running' || next.status === 'retrying') next.status = 'queued';
+      return next;
+    },
+    ApprovalRequested: foldWait,
+    SignalAwaited: foldWait,
+    TimerStarted: foldWait,
+    ApprovalDecided: foldWait,
+    SignalReceived: foldWait,
+    TimerFired: foldWait,
+    BranchParked: foldWait,
+    BranchAnswered: foldWait,
+    RunCompleted: (next, e) =>
+      ended(next, e, { status: e.data.partial ? 'partial' : 'completed', output: e.data.output, partial: e.data.partial, usage: e.data.usage }),
+    RunFailed: (next, e) => ended(next, e, { status: 'failed', error: e.data.error, usage: e.data.usage }),
+    RunCancelled: (next, e) =>
+      ended(next, e, {
+        steps: next.steps.map((st) =>
+          st.status === 'running' || st.status === 'retrying' ? { ...st, status: 'cancelled', endedAt: e.metadata.recordedAt, position: e.streamPosition } : st,
+        ),
+        status: 'cancelled',
+        error: { code: 'RUN_CANCELLED', message: e.data.reason },
+        usage: e.data.usage,
+      }),
+  },
+});
+
 /**
  * The event types {@link evolve} reads. Every other type only advances `lastPosition` and
  * `eventCount`, so a reader of the status alone may read those events without their payload.
  */
-export const STATUS_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'RunStarted', 'Transitioned', 'TaskSent', 'ModelResponded', 'StepCompleted', 'StepFailed', 'HandoffRequested', 'BranchTaken',
-  'ChildRunStarted', 'ChildRunFinished', 'RunClaimed', 'RunResumed', 'RunReleased', 'ApprovalRequested',
-  'SignalAwaited', 'TimerStarted', 'ApprovalDecided', 'SignalReceived', 'TimerFired', 'BranchParked', 'BranchAnswered',
-  'RunCompleted', 'RunFailed', 'RunCancelled',
-]);
+export const STATUS_EVENT_TYPES: ReadonlySet<string> = new Set(runStateProjection.reads);
 
 /**
- * Apply one event of a run's stream to its state: a pure reducer that returns a new object and
- * never throws for a catalogue event. Events of types it does not know only advance the position.
+ * Apply one event of a run's stream to its state ({@link runStateProjection}): a pure reducer
+ * that returns a new object and never throws for a catalogue event. Events of types it does not
+ * know only advance the position.
  * @example
  * ```ts
  * let state = initialRunState();
@@ -170,164 +356,7 @@ export const STATUS_EVENT_TYPES: ReadonlySet<string> = new Set([
  * ```
  */
 export function evolve(s: RunState, event: RecordedEvent): RunState {
-  const e = event as AigenEvent;
-  if (e.type === 'RunStarted') return started(s, e);
-  const at = e.metadata.recordedAt;
-  const position = e.streamPosition;
-  const next = copyState(s);
-  next.lastPosition = position;
-  next.eventCount = s.eventCount + 1;
-  if (STATUS_EVENT_TYPES.has(e.type)) {
-    // The time since the previous such event was active unless the run waited, sat queued, or
-    // lay stalled until this claim or resume took it over.
-    if ((s.status === 'running' || s.status === 'retrying') && e.type !== 'RunClaimed' && e.type !== 'RunResumed') {
-      next.activeMs = s.activeMs + ms(s.lastActivityAt, at);
-    }
-    next.lastActivityAt = at;
-  }
-  switch (e.type) {
-    case 'Transitioned':
-      next.states = { ...s.states, [e.data.actorId]: e.data.to };
-      next.actors = patchActor(s.actors, e.data.actorId, { state: e.data.to, ...(e.data.machine !== undefined ? { machine: e.data.machine } : {}) });
-      break;
-    case 'TaskSent': {
-      const actorId = e.metadata.actorId;
-      if (actorId !== undefined) next.actors = patchActor(s.actors, actorId, { task: { stepId: e.data.stepId, attempt: e.data.attempt, input: e.data.input } });
-      const i = findStep(s.steps, e.data.stepId);
-      if (i < 0) {
-        next.steps = [
-          ...s.steps,
-          {
-            stepId: e.data.stepId,
-            agentId: e.data.agentId,
-            actorId,
-            status: 'running',
-            attempts: e.data.attempt,
-            startedAt: at,
-            endedAt: undefined,
-            durationMs: undefined,
-            usage: zeroUsage(),
-            output: undefined,
-            outputPreview: undefined,
-            error: undefined,
-            position,
-          },
-        ];
-      } else next.steps = patchStep(s.steps, i, { status: 'running', attempts: e.data.attempt, usage: zeroUsage(), position });
-      if (s.status === 'retrying') next.status = 'running';
-      break;
-    }
-    case 'ModelResponded': {
-      const { model, response } = e.data;
-      next.modelUsage = { ...s.modelUsage, [model]: addUsage(s.modelUsage[model] ?? zeroUsage(), response.usage) };
-      // A running step's tokens count as soon as its model answers (a step waiting for an
-      // approval has spent them too); its StepCompleted then gives the step's own total.
-      const i = findStep(s.steps, e.data.stepId);
-      if (i >= 0 && s.steps[i]!.status === 'running') {
-        const u = e.data.response.usage;
-        next.steps = patchStep(s.steps, i, { usage: addUsage(s.steps[i]!.usage, u) });
-        next.usage = addUsage(s.usage, u);
-      }
-      break;
-    }
-    case 'StepCompleted': {
-      const i = findStep(s.steps, e.data.stepId);
-      if (i >= 0) {
-        const from = s.steps[i]!.startedAt;
-        next.steps = patchStep(s.steps, i, {
-          status: 'completed',
-          endedAt: at,
-          durationMs: ms(from, at),
-          usage: e.data.usage,
-          output: e.data.output,
-          outputPreview: preview(e.data.output),
-          error: undefined,
-          position,
-        });
-      }
-      next.usage = addUsage(i >= 0 && s.steps[i]!.status === 'running' ? subtractUsage(s.usage, s.steps[i]!.usage) : s.usage, e.data.usage);
-      break;
-    }
-    case 'StepFailed': {
-      const i = findStep(s.steps, e.data.stepId);
-      if (i >= 0) {
-        const from = s.steps[i]!.startedAt;
-        // A failed attempt's tokens are not the run's (its total counts completed steps only).
-        if (s.steps[i]!.status === 'running') next.usage = subtractUsage(s.usage, s.steps[i]!.usage);
-        next.steps = patchStep(s.steps, i, {
-          status: e.data.willRetry ? 'retrying' : 'failed',
-          error: e.data.error,
-          position,
-          ...(e.data.willRetry ? {} : { endedAt: at, durationMs: ms(from, at) }),
-        });
-      }
-      if (e.data.willRetry && s.status === 'running') next.status = 'retrying';
-      break;
-    }
-    case 'HandoffRequested':
-      next.handoffs = [...s.handoffs, { stepId: e.data.stepId, from: e.data.from, to: e.data.to }];
-      break;
-    case 'BranchTaken':
-      next.branch = { stepId: e.data.stepId, branch: e.data.branch, reason: e.data.reason };
-      break;
-    case 'ChildRunStarted':
-      next.childRuns = [...s.childRuns, { childRunId: e.data.childRunId, branch: e.data.branch, status: 'running' }];
-      break;
-    case 'ChildRunFinished':
-      next.childRuns = s.childRuns.map((c) => (c.childRunId === e.data.childRunId ? { ...c, status: e.data.status } : c));
-      break;
-    case 'RunClaimed':
-      next.worker = e.data.workerId;
-      if (s.status === 'queued' || s.status === 'pending') next.status = 'running';
-      takeOver(next);
-      break;
-    case 'RunResumed':
-      if (e.data.owner) next.worker = ownerId(e.data.owner);
-      if (s.status === 'queued') next.status = 'running';
-      takeOver(next);
-      break;
-    case 'RunReleased':
-      next.worker = undefined;
-      if (s.status === 'running' || s.status === 'retrying') next.status = 'queued';
-      break;
-    case 'ApprovalRequested':
-    case 'SignalAwaited':
-    case 'TimerStarted':
-    case 'ApprovalDecided':
-    case 'SignalReceived':
-    case 'TimerFired':
-    case 'BranchParked':
-    case 'BranchAnswered':
-      return foldWait(next, e);
-    case 'RunCompleted':
-      Object.assign(next, {
-        status: e.data.partial ? 'partial' : 'completed',
-        output: e.data.output,
-        partial: e.data.partial,
-        usage: e.data.usage,
-        endedAt: at,
-        durationMs: ms(s.startedAt, at),
-        waitingFor: [],
-      });
-      break;
-    case 'RunFailed':
-      Object.assign(next, { status: 'failed', error: e.data.error, usage: e.data.usage, endedAt: at, durationMs: ms(s.startedAt, at), waitingFor: [] });
-      break;
-    case 'RunCancelled':
-      Object.assign(next, {
-        steps: s.steps.map((st) => (st.status === 'running' || st.status === 'retrying' ? { ...st, status: 'cancelled', endedAt: at, position } : st)),
-        status: 'cancelled',
-        error: { code: 'RUN_CANCELLED', message: e.data.reason },
-        usage: e.data.usage,
-        endedAt: at,
-        durationMs: ms(s.startedAt, at),
-        waitingFor: [],
-      });
-      break;
-    default:
-      break;
-  }
-  return next;
+  return project(runStateProjection, s, event as AigenEvent);
 }
 
 /**

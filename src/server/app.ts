@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { ServerOptions } from './deps.js';
 import { errorResponse, HttpError } from './errors.js';
+import { routeDeps } from './reads.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { eventRoutes } from './routes/events.js';
@@ -33,11 +34,12 @@ export function createServer(options: ServerOptions): Hono {
     app.use('/metrics', apiGuard(options.token, options.tokens));
     app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }));
   }
-  const events = eventRoutes(options);
+  const deps = routeDeps(options);
+  const events = eventRoutes(deps);
   app.route('/api/runs', events.run);
-  app.route('/api/runs', runRoutes(options));
-  app.route('/api/runs', decisionRoutes(options));
-  app.route('/api/approvals', approvalRoutes(options));
+  app.route('/api/runs', runRoutes(deps));
+  app.route('/api/runs', decisionRoutes(deps));
+  app.route('/api/approvals', approvalRoutes(deps));
   app.route('/api/events', events.all);
   app.route('/api/workflows', workflowRoutes(options.catalog ?? options.engine.catalog));
   app.all('/api/*', (c) => errorResponse(c, new HttpError(404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));

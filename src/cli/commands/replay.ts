@@ -3,7 +3,8 @@ import { Application } from '../../app/application.js';
 import { ValidationError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../errors.js';
-import { assertPositionInRun, intOption, readUserFile } from '../input.js';
+import { assertPositionInRun } from '../../app/reads.js';
+import { intOption, readUserFile } from '../input.js';
 import { loadEngineModules, workflowFrom } from './replaySupport.js';
 
 interface ReplayFlags {
@@ -40,7 +41,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
       }
       if (flags.at !== undefined) {
         const events = await readRun(store, runId);
-        assertPositionInRun(runId, flags.at, events.at(-1)?.streamPosition);
+        assertPositionInRun(runId, flags.at, events.at(-1)?.streamPosition, '--at');
         const at = runAt(events, flags.at);
         if (ctx.json) ctx.output.json(at);
         else {

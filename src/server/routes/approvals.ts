@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { pendingDecisions, type PendingDecision } from '../../app/waits.js';
-import type { ServerOptions } from '../deps.js';
+import type { PendingDecision } from '../../app/waits.js';
+import type { RouteDeps } from '../reads.js';
 
 /** One approval of `GET /api/approvals`. */
 export interface ApprovalJson {
@@ -18,7 +18,7 @@ export interface ApprovalJson {
 }
 
 /** The waiting runs (every page of the runs view). */
-async function waitingRunIds(deps: ServerOptions): Promise<string[]> {
+async function waitingRunIds(deps: RouteDeps): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
@@ -46,10 +46,10 @@ function approvalJson(p: PendingDecision): ApprovalJson {
 }
 
 /** `GET /api/approvals`: what waiting runs wait a person's approval for, oldest first. */
-export function approvalRoutes(deps: ServerOptions): Hono {
+export function approvalRoutes(deps: RouteDeps): Hono {
   const approvals = new Hono();
   approvals.get('/', async (c) => {
-    const pending = await pendingDecisions(deps.store, await waitingRunIds(deps));
+    const pending = await deps.reads.pendingDecisions(await waitingRunIds(deps));
     return c.json(pending.filter((p) => p.kind !== 'signal').map(approvalJson));
   });
   return approvals;

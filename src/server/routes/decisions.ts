@@ -2,9 +2,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { decide, sendSignal } from '../../app/decide.js';
 import { ValidationError } from '../../errors.js';
-import type { ServerOptions } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { resolveRun } from '../reads.js';
+import { resolveRun, type RouteDeps } from '../reads.js';
 import { callerName } from '../security.js';
 import { jsonBody, parseOr400, runIdParam } from '../validate.js';
 
@@ -38,11 +37,11 @@ function asBodyError(err: unknown, where: 'output' | 'payload'): never {
  * The decisions on waiting runs: `POST /api/runs/:id/approvals/:approvalId` and
  * `POST /api/runs/:id/signals/:name`. The decider is the caller: the name of the API token it sent.
  */
-export function decisionRoutes(deps: ServerOptions): Hono {
-  const { store, engine, projections } = deps;
+export function decisionRoutes(deps: RouteDeps): Hono {
+  const { engine } = deps;
   const decisions = new Hono();
   decisions.post('/:id/approvals/:approvalId', async (c) => {
-    const runId = await resolveRun(store, projections, runIdParam(c));
+    const runId = await resolveRun(deps.reads, runIdParam(c));
     const approvalId = param(c, 'approvalId');
     const body = await jsonBody(c, decisionSchema);
     const by = callerName(c, deps);
@@ -57,7 +56,7 @@ export function decisionRoutes(deps: ServerOptions): Hono {
   });
 
   decisions.post('/:id/signals/:name', async (c) => {
-    const runId = await resolveRun(store, projections, runIdParam(c));
+    const runId = await resolveRun(deps.reads, runIdParam(c));
     const name = param(c, 'name');
     const payload = await jsonBody(c, z.json(), null);
     const by = callerName(c, deps);

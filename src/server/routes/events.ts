@@ -1,13 +1,11 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { RecordedEvent } from '../../events/envelope.js';
-import { runStreamId } from '../../events/streams.js';
-import { isTerminalEventType, TERMINAL_EVENT_TYPES } from '../../events/terminal.js';
-import type { EventFilter, EventStore } from '../../store/eventStore.js';
+import { isTerminalEventType } from '../../events/terminal.js';
+import type { RunReads } from '../../app/reads.js';
 import { ValidationError } from '../../errors.js';
-import type { ServerOptions } from '../deps.js';
 import { HttpError } from '../errors.js';
-import { resolveRun, runEventsPage } from '../reads.js';
+import { resolveRun, type RouteDeps } from '../reads.js';
 import { sseResponse, type SseMessage } from '../sse.js';
 import type { ModelDelta } from '../../journal/deltas.js';
 import type { StreamItem } from '../../journal/liveMerge.js';
@@ -34,13 +32,13 @@ const allEventsQuery = z.object({ from: globalFromSchema.optional(), limit: limi
  * Where an SSE stream starts: `Last-Event-ID` (a reconnect) wins over `?from=`. A token the store
  * cannot read from (not one of its global positions: negative, garbage) is a 400.
  */
-async function sseFrom(c: Context, store: EventStore, fallback: 'start' | 'end'): Promise<string> {
+async function sseFrom(c: Context, reads: RunReads, fallback: 'start' | 'end'): Promise<string> {
   const lastId = c.req.header('last-event-id');
   const header = lastId !== undefined && lastId !== '';
   const from = header ? parseOr400(globalFromSchema, lastId, 'header') : (parseOr400(sseQuery, c.req.query(), 'query').from ?? fallback);
   if (from === 'start' || from === 'end') return from;
   try {
-    for await (const _ of store.readAll({ from, limit: 1 })) break;
+    await reads.checkGlobalPosition(from);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     const path = header ? 'header' : 'query.from';
@@ -49,16 +47,7 @@ async function sseFrom(c: Context, store: EventStore, fallback: 'start' | 'end')
   return from;
 }
 
-/** True when the run's terminal event comes after global position `from` (so a stream from there still ends by itself). */
-async function terminalAfter(store: EventStore, runId: string, from: string): Promise<boolean> {
-  const streamId = runStreamId(runId);
-  for await (const e of store.readAll({ from, filter: { streamPrefix: streamId, types: [...TERMINAL_EVENT_TYPES] } })) {
-    if (e.streamId === streamId) return true;
-  }
-  return false;
-}
-
-function typesFilter(c: Context): EventFilter['types'] {
+function typesFilter(c: Context): string[] | undefined {
   const types = c.req.query('types');
   return types ? types.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
 }
@@ -85,33 +74,28 @@ export function joinDeltas(queued: SseMessage, next: SseMessage): SseMessage | u
   return { event: 'delta', data: { ...a, text: a.text + b.text } };
 }
 
-async function lastEvent(store: EventStore, runId: string): Promise<RecordedEvent | undefined> {
-  for await (const e of store.readStream(runStreamId(runId), { direction: 'backwards', limit: 1 })) return e;
-  return undefined;
-}
-
 /**
  * `/api/runs/:id/events` (a page of JSON, or SSE with catch-up then live, ending after the run's
  * terminal event with an `end` message) and `/api/events` (every run's events: JSON pages or SSE).
  */
-export function eventRoutes(deps: ServerOptions): { run: Hono; all: Hono } {
-  const { store, projections } = deps;
+export function eventRoutes(deps: RouteDeps): { run: Hono; all: Hono } {
+  const { reads } = deps;
   const heartbeat = deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {};
   const run = new Hono();
   const all = new Hono();
 
   run.get('/:id/events', async (c) => {
-    const runId = await resolveRun(store, projections, runIdParam(c));
+    const runId = await resolveRun(reads, runIdParam(c));
     if (!wantsEventStream(c)) {
       const q = parseOr400(runEventsQuery, c.req.query(), 'query');
-      const page = await runEventsPage(store, runId, q.from ?? 0, q.limit ?? 1000);
+      const page = await reads.eventsPage(runId, q.from ?? 0, q.limit ?? 1000);
       return c.json({ events: page.events, next: page.next ?? null });
     }
-    const from = await sseFrom(c, store, 'start');
-    const last = await lastEvent(store, runId);
+    const from = await sseFrom(c, reads, 'start');
+    const last = await reads.lastEvent(runId);
     // A finished run streamed from its terminal event or past it: nothing more will come.
     const finished = last !== undefined && isTerminalEventType(last.type);
-    const ended = finished && from !== 'start' && (from === 'end' || !(await terminalAfter(store, runId, from)));
+    const ended = finished && from !== 'start' && (from === 'end' || !(await reads.endsAfter(runId, from)));
     const types = typesFilter(c);
     return sseResponse(c, streamRun(deps.engine.deltas, runId, { from, ...(types ? { filter: { types } } : {}) }), {
       toMessage: itemMessage,
@@ -124,16 +108,13 @@ export function eventRoutes(deps: ServerOptions): { run: Hono; all: Hono } {
 
   all.get('/', async (c) => {
     const types = typesFilter(c);
-    const filter: EventFilter = { streamPrefix: 'run-', ...(types ? { types } : {}) };
+    const filter = { streamPrefix: 'run-', ...(types ? { types } : {}) };
     if (wantsEventStream(c)) {
-      return sseResponse(c, streamAll(deps.engine.deltas, { from: await sseFrom(c, store, 'end'), filter }), { toMessage: itemMessage, join: joinDeltas, ...heartbeat });
+      return sseResponse(c, streamAll(deps.engine.deltas, { from: await sseFrom(c, reads, 'end'), filter }), { toMessage: itemMessage, join: joinDeltas, ...heartbeat });
     }
     const q = parseOr400(allEventsQuery, c.req.query(), 'query');
-    const events: RecordedEvent[] = [];
-    const limit = q.limit ?? 1000;
-    for await (const e of store.readAll({ from: q.from ?? 'start', limit, filter })) events.push(e);
-    const tail = events[events.length - 1];
-    return c.json({ events, next: events.length === limit && tail ? tail.globalPosition : null });
+    const page = await reads.allEventsPage(q.from ?? 'start', q.limit ?? 1000, filter);
+    return c.json({ events: page.events, next: page.next ?? null });
   });
 
   return { run, all };

@@ -1,13 +1,11 @@
-import { runsWithLiveness } from '../../app/liveness.js';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { RunRow } from '../../projections/api.js';
 import { RUN_LIFECYCLES, type RunLifecycle } from '../../projections/runState.js';
-import { priceTrace, runCost, withCost } from '../../projections/cost.js';
+import { priceTrace, withCost } from '../../projections/cost.js';
 import { DEFAULT_PRICES } from '../../projections/usage.js';
 import { cancelHttpRun, forkHttpRun, startHttpRun, submitHttpRun } from '../commands.js';
-import type { ServerOptions } from '../deps.js';
-import { resolveRun, runDefinition, runStatus, runTrace } from '../reads.js';
+import { resolveRun, type RouteDeps } from '../reads.js';
 import { sseResponse } from '../sse.js';
 import { atQuerySchema, jsonBody, parseOr400, runIdParam } from '../validate.js';
 import { wantsEventStream } from './events.js';
@@ -62,8 +60,8 @@ const cancelSchema = z.object({ reason: z.string().min(1).max(500).optional() })
  * trace and definition (`?at=P` for a view as of stream position P), and the commands start,
  * cancel and fork.
  */
-export function runRoutes(deps: ServerOptions): Hono {
-  const { store, engine, projections } = deps;
+export function runRoutes(deps: RouteDeps): Hono {
+  const { reads, engine, projections } = deps;
   const prices = deps.prices ?? DEFAULT_PRICES;
   const app = new Hono();
 
@@ -75,20 +73,15 @@ export function runRoutes(deps: ServerOptions): Hono {
       });
     }
     const q = parseOr400(runsQuerySchema, c.req.query(), 'query');
-    let nextCursor: string | undefined;
-    const live = await runsWithLiveness(store, q.status, async (status) => {
-      const page = await projections.runs({
-        ...(status ? { status } : {}),
-        ...(q.workflow ? { workflow: q.workflow } : {}),
-        ...(q.root ? { rootOnly: q.root === 'true' } : {}),
-        ...(q.limit ? { limit: q.limit } : {}),
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-      });
-      nextCursor = page.nextCursor;
-      return page.rows;
+    const page = await reads.runs({
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.workflow ? { workflow: q.workflow } : {}),
+      ...(q.root ? { rootOnly: q.root === 'true' } : {}),
+      ...(q.limit ? { limit: q.limit } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
     });
-    const rows = await projections.priceRuns(live, prices);
-    return c.json({ runs: rows, nextCursor: nextCursor ?? null });
+    const rows = await reads.priceRuns(page.rows, prices);
+    return c.json({ runs: rows, nextCursor: page.nextCursor ?? null });
   });
 
   app.post('/', async (c) => {
@@ -102,32 +95,32 @@ export function runRoutes(deps: ServerOptions): Hono {
   });
 
   app.get('/:id', async (c) => {
-    const runId = await resolveRun(store, projections, runIdParam(c));
+    const runId = await resolveRun(reads, runIdParam(c));
     const { at } = parseOr400(atQuerySchema, c.req.query(), 'query');
-    const status = withCost(await runStatus(store, projections, runId, at), await runCost(store, runId, prices, at));
+    const status = withCost(await reads.status(runId, at), await reads.cost(runId, prices, at));
     return c.json(status);
   });
 
   app.get('/:id/trace', async (c) => {
-    const runId = await resolveRun(store, projections, runIdParam(c));
+    const runId = await resolveRun(reads, runIdParam(c));
     const { at } = parseOr400(atQuerySchema, c.req.query(), 'query');
-    return c.json(priceTrace(await runTrace(store, projections, runId, at), prices));
+    return c.json(priceTrace(await reads.trace(runId, at), prices));
   });
 
   app.get('/:id/definition', async (c) => {
-    const runId = await resolveRun(store, projections, runIdParam(c));
-    return c.json(await runDefinition(store, runId));
+    const runId = await resolveRun(reads, runIdParam(c));
+    return c.json(await reads.definition(runId));
   });
 
   app.post('/:id/cancel', async (c) => {
-    const runId = await resolveRun(store, projections, runIdParam(c));
+    const runId = await resolveRun(reads, runIdParam(c));
     const { reason } = await jsonBody(c, cancelSchema, {});
     await cancelHttpRun(engine, runId, reason ?? 'cancelled over HTTP');
     return c.json({ runId, status: 'cancelled' });
   });
 
   app.post('/:id/fork', async (c) => {
-    const source = await resolveRun(store, projections, runIdParam(c));
+    const source = await resolveRun(reads, runIdParam(c));
     const { at, model, runContext } = await jsonBody(c, forkSchema);
     const runId = await forkHttpRun(engine, source, at, model, runContext);
     return c.json({ runId, forkOf: { runId: source, position: at } }, 202, { Location: `/api/runs/${runId}` });

@@ -188,7 +188,9 @@ async function followTailCancel(cmds: string[]): Promise<void> {
   const tail = shell(`exec ${tailCmd!}`);
   const tailed = finished(tail);
   const followed = finished(shell(followCmd!.replace('<runId>', runId)));
-  await new Promise((r) => setTimeout(r, 1000));
+  // Terminal 3 shows only new events: cancel once it has shown one (it is listening), however long
+  // its start took on a busy machine.
+  await waitForLine(tail.stdout, /\S/, 60_000);
   const cancelled = await finished(shell(cancelCmd!.replace('<runId>', runId)));
   expect(cancelled.code, cancelled.stderr).toBe(0);
 

@@ -38,6 +38,14 @@ describe('the import graph of the repository', () => {
     expect(constructing.map(([path]) => path)).toEqual([]);
     expect(files.get('src/app/application.ts')).toMatch(/new WorkflowEngine\(/);
   });
+
+  it('keeps server routes off the store: they read through the app, as the CLI does (one read side)', () => {
+    const reading = fileEdges(files).filter((e) => e.from.startsWith('src/server/routes/') && folderOf(e.to) === 'store');
+    expect(reading).toEqual([]);
+    // The read side they use instead, so a rename cannot make this pass vacuously.
+    expect(fileEdges(files)).toContainEqual({ from: 'src/server/reads.ts', to: 'src/app/reads.ts' });
+    expect(fileEdges(files)).toContainEqual({ from: 'src/cli/views.ts', to: 'src/app/reads.ts' });
+  });
 });
 
 describe('the checker', () => {
