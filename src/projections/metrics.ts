@@ -5,7 +5,7 @@ import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
 import { runIdOfStream } from '../events/streams.js';
 import { ValidationError } from '../errors.js';
 import type { PriceTable, Projections } from './api.js';
-import { costUsd, DEFAULT_PRICES } from './usage.js';
+import { costUsd, DEFAULT_PRICES } from './pricing.js';
 
 /** Options of {@link RunMetrics}. */
 export interface RunMetricsOptions {
