@@ -6,5 +6,5 @@ export { startRun, startFork, submitRun, type StartRequest } from './start.js';
 export { withLiveness, oneWithLiveness, runsWithLiveness } from './liveness.js';
 export { cancelRun, type CancelOutcome, type CancelOptions } from './cancel.js';
 export { UnknownWorkflowError } from './errors.js';
-export { pendingOf, pendingDecisions, type PendingDecision } from './waits.js';
+export { pendingOf, pendingOfState, pendingDecisions, type PendingDecision } from './waits.js';
 export { decide, sendSignal, pendingApproval, editedOutput, type DecisionRequest, type DecisionOutcome } from './decide.js';

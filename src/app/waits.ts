@@ -1,4 +1,5 @@
-import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
+import type { RecordedEvent } from '../events/envelope.js';
+import type { RunState } from '../projections/runStateTypes.js';
 import { foldRunStatus } from '../projections/status.js';
 import type { EventStore } from '../store/eventStore.js';
 import { readRun } from './runs.js';
@@ -32,58 +33,61 @@ export interface PendingDecision {
 }
 
 /**
- * What one run waits for, from its events: each entry of the fold's `waitingFor` that a person
- * decides, with the details of the request that started it. A run that ended waits for nothing.
+ * What one run waits for, from its events: {@link pendingOfState} of the run's folded state. A
+ * run that ended waits for nothing.
  * @example
  * ```ts
  * const [pending] = pendingOf(await readRun(store, runId)); pending?.kind; // 'tool'
  * ```
  */
 export function pendingOf(events: readonly RecordedEvent[]): PendingDecision[] {
-  if (events.length === 0) return [];
-  const status = foldRunStatus(events);
+  return events.length === 0 ? [] : pendingOfState(foldRunStatus(events));
+}
+
+/**
+ * What a run in state `status` waits for that a person decides: each entry of its `waitingFor`
+ * that is an approval or a signal of the run itself (a parallel branch's wait is listed by the
+ * branch, see {@link pendingOfRun}), with the approval's kind and agent from its `approvals`.
+ * @example
+ * ```ts
+ * pendingOfState(foldRunState(events)).map((p) => p.id); // ['2-review.approval']
+ * ```
+ */
+export function pendingOfState(status: RunState): PendingDecision[] {
   if (status.endedAt !== undefined) return [];
-  const requests = new Map<string, AigenEvent>();
-  for (const e of events as readonly AigenEvent[]) {
-    if (e.type === 'ApprovalRequested') requests.set(`approval:${e.data.approvalId}`, e);
-    else if (e.type === 'SignalAwaited') requests.set(`signal:${e.data.signalId}`, e);
-  }
   const out: PendingDecision[] = [];
   for (const w of status.waitingFor) {
-    // A parallel branch's wait is listed by the branch (see pendingOfRun).
-    if (w.kind === 'timer' || w.runId !== undefined) continue;
-    const request = requests.get(`${w.kind}:${w.id}`);
-    if (!request) continue;
+    if (w.kind === 'timer' || w.runId !== undefined || w.stepId === undefined) continue;
     const run = { runId: status.runId, workflow: status.workflow };
-    const when = { since: request.metadata.recordedAt, position: request.streamPosition };
-    if (request.type === 'ApprovalRequested') {
-      const d = request.data;
-      out.push({
-        ...run,
-        kind: d.kind,
-        id: d.approvalId,
-        name: d.name,
-        stepId: d.stepId,
-        ...(d.agentId !== undefined ? { agentId: d.agentId } : {}),
-        prompt: d.prompt,
-        content: d.content,
-        ...when,
-        ...(d.timeout ? { dueAt: d.timeout.dueAt, onTimeout: d.timeout.onTimeout } : {}),
-      });
-    } else if (request.type === 'SignalAwaited') {
-      const d = request.data;
+    const when = { since: w.sinceAt, position: w.since };
+    if (w.kind === 'signal') {
       out.push({
         ...run,
         kind: 'signal',
-        id: d.signalId,
-        name: d.name,
-        stepId: d.stepId,
-        ...(d.prompt !== undefined ? { prompt: d.prompt } : {}),
-        ...(d.schema !== undefined ? { schema: d.schema } : {}),
+        id: w.id,
+        name: w.name,
+        stepId: w.stepId,
+        ...(w.prompt !== undefined ? { prompt: w.prompt } : {}),
+        ...(w.schema !== undefined ? { schema: w.schema } : {}),
         ...when,
-        ...(d.dueAt !== undefined ? { dueAt: d.dueAt } : {}),
+        ...(w.dueAt !== undefined ? { dueAt: w.dueAt } : {}),
       });
+      continue;
     }
+    const approval = status.approvals.find((a) => a.approvalId === w.id);
+    if (!approval) continue;
+    out.push({
+      ...run,
+      kind: approval.kind,
+      id: w.id,
+      name: w.name,
+      stepId: w.stepId,
+      ...(approval.agentId !== undefined ? { agentId: approval.agentId } : {}),
+      prompt: w.prompt,
+      content: w.content,
+      ...when,
+      ...(w.onTimeout !== undefined ? { dueAt: w.dueAt, onTimeout: w.onTimeout } : {}),
+    });
   }
   return out;
 }
@@ -111,9 +115,9 @@ export async function pendingDecisions(store: EventStore, runIds: readonly strin
  * ```
  */
 export async function pendingOfRun(store: EventStore, runId: string): Promise<PendingDecision[]> {
-  const events = await readRun(store, runId);
-  const waits = foldRunStatus(events).waitingFor.filter((w) => w.runId !== undefined);
+  const status = foldRunStatus(await readRun(store, runId));
+  const waits = status.waitingFor.filter((w) => w.runId !== undefined);
   const branches = [...new Set(waits.map((w) => w.runId!))];
   const theirs = (await pendingDecisions(store, branches)).filter((p) => waits.some((w) => w.runId === p.runId && w.id === p.id));
-  return [...pendingOf(events), ...theirs];
+  return [...pendingOfState(status), ...theirs];
 }

@@ -4,7 +4,7 @@ import type { AigenEvent } from '../events/envelope.js';
 import { runStreamId } from '../events/streams.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { PriceTable, RunRow, UsageLine } from './api.js';
-import { costUsd } from './usage.js';
+import { addModelUsage, costUsd, priceLine, priceLines, type ModelUsage } from './pricing.js';
 
 /** Tokens and cost of one run (child runs included), per step, agent and model. */
 export interface RunCost {
@@ -18,30 +18,6 @@ export interface RunCost {
   unpriced: string[];
 }
 
-interface Acc {
-  usage: Usage;
-  models: Map<string, Usage>;
-}
-
-const acc = (): Acc => ({ usage: zeroUsage(), models: new Map() });
-
-function addTo(map: Map<string, Acc>, key: string, model: string, usage: Usage): void {
-  let a = map.get(key);
-  if (!a) map.set(key, (a = acc()));
-  a.usage = addUsage(a.usage, usage);
-  a.models.set(model, addUsage(a.models.get(model) ?? zeroUsage(), usage));
-}
-
-/** A line's cost: the sum over its models in name order, undefined as soon as one has no price. */
-function line(a: Acc, prices: PriceTable): UsageLine {
-  let cost: number | undefined = 0;
-  for (const model of [...a.models.keys()].sort()) {
-    const c = costUsd(model, a.models.get(model)!, prices);
-    cost = c === undefined || cost === undefined ? undefined : cost + c;
-  }
-  return { usage: a.usage, costUsd: cost };
-}
-
 /**
  * Price the model calls among `events` (ModelResponded, attributed to steps and agents by TaskSent).
  * A model without a price contributes its tokens and makes every line it is in `costUsd: undefined`,
@@ -53,10 +29,11 @@ function line(a: Acc, prices: PriceTable): UsageLine {
  */
 export function priceEvents(events: Iterable<AigenEvent>, prices: PriceTable): RunCost {
   const agents = new Map<string, string>();
-  const steps = new Map<string, Acc & { agentId: string; runId: string }>();
-  const byAgent = new Map<string, Acc>();
-  const byModel = new Map<string, Acc>();
-  const total = acc();
+  const steps = new Map<string, ModelUsage>();
+  const stepOf = new Map<string, { agentId: string; runId: string }>();
+  const byAgent = new Map<string, ModelUsage>();
+  const byModel = new Map<string, ModelUsage>();
+  const total = new Map<string, ModelUsage>();
   for (const e of events) {
     const runId = e.metadata.runId ?? e.streamId.replace(/^run-/, '');
     if (e.type === 'TaskSent') agents.set(`${runId}\u0000${e.data.stepId}`, e.data.agentId);
@@ -64,23 +41,19 @@ export function priceEvents(events: Iterable<AigenEvent>, prices: PriceTable): R
     const { stepId, model, response } = e.data;
     const agentId = agents.get(`${runId}\u0000${stepId}`) ?? e.metadata.actorId ?? 'unknown';
     const stepKey = runId === (e.metadata.rootRunId ?? runId) ? stepId : `${runId}/${stepId}`;
-    let step = steps.get(stepKey);
-    if (!step) steps.set(stepKey, (step = { ...acc(), agentId, runId }));
-    step.usage = addUsage(step.usage, response.usage);
-    step.models.set(model, addUsage(step.models.get(model) ?? zeroUsage(), response.usage));
-    addTo(byAgent, agentId, model, response.usage);
-    addTo(byModel, model, model, response.usage);
-    total.usage = addUsage(total.usage, response.usage);
-    total.models.set(model, addUsage(total.models.get(model) ?? zeroUsage(), response.usage));
+    if (!stepOf.has(stepKey)) stepOf.set(stepKey, { agentId, runId });
+    addModelUsage(steps, stepKey, model, response.usage);
+    addModelUsage(byAgent, agentId, model, response.usage);
+    addModelUsage(byModel, model, model, response.usage);
+    addModelUsage(total, '', model, response.usage);
   }
-  const lines = (map: Map<string, Acc>) => Object.fromEntries([...map].map(([k, a]) => [k, line(a, prices)]));
-  const overall = line(total, prices);
+  const overall = priceLine(total.get('') ?? new Map(), prices);
   return {
     costUsd: overall.costUsd,
-    usage: total.usage,
-    byStep: Object.fromEntries([...steps].map(([k, s]) => [k, { ...line(s, prices), agentId: s.agentId, runId: s.runId }])),
-    byAgent: lines(byAgent),
-    byModel: lines(byModel),
+    usage: overall.usage,
+    byStep: Object.fromEntries(Object.entries(priceLines(steps, prices)).map(([k, line]) => [k, { ...line, ...stepOf.get(k)! }])),
+    byAgent: priceLines(byAgent, prices),
+    byModel: priceLines(byModel, prices),
     unpriced: [...byModel.keys()].filter((m) => costUsd(m, zeroUsage(), prices) === undefined).sort(),
   };
 }
@@ -142,7 +115,7 @@ export function priceRunRows<R extends RunRow>(rows: readonly R[], trees: readon
       for (const [model, usage] of Object.entries(byId.get(id)?.modelUsage ?? {})) models.set(model, addUsage(models.get(model) ?? zeroUsage(), usage));
       pending.push(...(below.get(id) ?? []));
     }
-    return { ...row, costUsd: line({ usage: zeroUsage(), models }, prices).costUsd ?? null };
+    return { ...row, costUsd: priceLine(models, prices).costUsd ?? null };
   });
 }
 

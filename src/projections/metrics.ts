@@ -1,22 +1,16 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Observable, Subscription } from 'rxjs';
-import type { EventData } from '../events/catalogue.js';
 import type { AigenEvent, RecordedEvent } from '../events/envelope.js';
-import { runIdOfStream } from '../events/streams.js';
+import { project } from '../events/projection.js';
 import { ValidationError } from '../errors.js';
 import type { PriceTable, Projections } from './api.js';
-import { costUsd, DEFAULT_PRICES } from './usage.js';
+import { initialMetricsFacts, metricsProjection, type MetricSample } from './metricsProjection.js';
+import { costUsd, DEFAULT_PRICES } from './pricing.js';
 
 /** Options of {@link RunMetrics}. */
 export interface RunMetricsOptions {
   /** Prices of `aigen_cost_usd_total` (default {@link DEFAULT_PRICES}); a model without one adds no cost. */
   prices?: PriceTable;
-}
-
-/** What a step span needs to remember between TaskSent and its end. */
-interface OpenStep {
-  agentId: string;
-  startedAt: number;
 }
 
 const IN_FLIGHT = ['pending', 'running', 'retrying'] as const;
@@ -25,6 +19,14 @@ const IN_FLIGHT = ['pending', 'running', 'retrying'] as const;
  * Prometheus metrics of the runs in a store, kept from the events the projection runner commits
  * (so they move with runs executed by any process) and from the views (the gauges, computed at
  * each scrape). Counters count what this process has seen since it started, as Prometheus expects.
+ *
+ * The counting is split in two. What an event means for the metrics (a run started, a step
+ * attempt ended after so long, a lease expired: facts that need what earlier events of the run
+ * said) is the pure, declared {@link metricsProjection}; this class only adds the samples it
+ * yields to the prom-client counters. The counters stay out of the projection because they are
+ * process state (a registry scraped while events arrive), not a fold of the log: kept apart, the
+ * projection folds like every other view, and the model tokens are priced here, at read time,
+ * with this instance's price table.
  * @example
  * ```ts
  * const metrics = new RunMetrics(projections, { prices });
@@ -40,10 +42,8 @@ export class RunMetrics {
   private readonly tokens: Counter<'model' | 'direction'>;
   private readonly cost: Counter<'model'>;
   private readonly leaseExpirations: Counter;
-  private readonly workflows = new Map<string, string>();
-  private readonly steps = new Map<string, OpenStep>();
-  /** Runs a worker gave back (drain) and nobody has claimed since. */
-  private readonly released = new Set<string>();
+  /** What the metrics remember of the runs under way (see {@link metricsProjection}). */
+  private facts = initialMetricsFacts();
   private readonly prices: PriceTable;
   private subscription: Subscription | undefined;
 
@@ -110,59 +110,37 @@ export class RunMetrics {
     this.subscription = events.subscribe((e) => this.apply(e as AigenEvent));
   }
 
-  /** Count one recorded event. */
+  /**
+   * Count one recorded event: {@link metricsProjection} says what it yields, and this adds that
+   * to the counters (pricing model tokens with this instance's table).
+   */
   apply(e: AigenEvent): void {
-    const runId = runIdOfStream(e.streamId);
-    if (runId === undefined) return;
-    switch (e.type) {
-      case 'RunStarted':
-        this.workflows.set(runId, e.data.workflow.name);
-        this.started.inc({ workflow: e.data.workflow.name });
-        return;
-      case 'TaskSent':
-        this.steps.set(`${runId}\u0000${e.data.stepId}`, { agentId: e.data.agentId, startedAt: Date.parse(e.metadata.recordedAt) });
-        return;
-      case 'StepCompleted':
-      case 'StepFailed': {
-        const key = `${runId}\u0000${e.data.stepId}`;
-        const open = this.steps.get(key);
-        this.steps.delete(key);
-        if (open) this.stepDuration.observe({ agent: open.agentId }, Math.max(0, Date.parse(e.metadata.recordedAt) - open.startedAt) / 1000);
-        return;
-      }
-      case 'ModelResponded':
-        this.countUsage(e.data);
-        return;
-      case 'RunResumed':
-        this.leaseExpirations.inc();
-        return;
-      case 'RunReleased':
-        this.released.add(runId);
-        return;
-      case 'RunClaimed':
-        // A claim of a run under way (not its first) that nobody gave back: its holder's lease expired.
-        if (e.data.fromPosition > 0 && !this.released.delete(runId)) this.leaseExpirations.inc();
-        return;
-      case 'RunCompleted':
-      case 'RunFailed':
-      case 'RunCancelled': {
-        const status = e.type === 'RunCompleted' ? (e.data.partial ? 'partial' : 'completed') : e.type === 'RunFailed' ? 'failed' : 'cancelled';
-        this.finished.inc({ workflow: this.workflows.get(runId) ?? 'unknown', status });
-        this.workflows.delete(runId);
-        this.released.delete(runId);
-        for (const key of this.steps.keys()) if (key.startsWith(`${runId}\u0000`)) this.steps.delete(key);
-        return;
-      }
-      default:
-    }
+    this.facts = project(metricsProjection, this.facts, e);
+    for (const sample of this.facts.samples) this.count(sample);
   }
 
-  private countUsage(d: EventData<'ModelResponded'>): void {
-    const { model, response } = d;
-    this.tokens.inc({ model, direction: 'input' }, response.usage.inputTokens);
-    this.tokens.inc({ model, direction: 'output' }, response.usage.outputTokens);
-    const cost = costUsd(model, response.usage, this.prices);
-    if (cost !== undefined) this.cost.inc({ model }, cost);
+  private count(sample: MetricSample): void {
+    switch (sample.kind) {
+      case 'runStarted':
+        this.started.inc({ workflow: sample.workflow });
+        return;
+      case 'runFinished':
+        this.finished.inc({ workflow: sample.workflow, status: sample.status });
+        return;
+      case 'stepEnded':
+        this.stepDuration.observe({ agent: sample.agent }, sample.seconds);
+        return;
+      case 'modelUsage': {
+        const { model, usage } = sample;
+        this.tokens.inc({ model, direction: 'input' }, usage.inputTokens);
+        this.tokens.inc({ model, direction: 'output' }, usage.outputTokens);
+        const cost = costUsd(model, usage, this.prices);
+        if (cost !== undefined) this.cost.inc({ model }, cost);
+        return;
+      }
+      case 'leaseExpired':
+        this.leaseExpirations.inc();
+    }
   }
 
   /** The metrics in Prometheus text format. */

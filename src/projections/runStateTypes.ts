@@ -50,12 +50,20 @@ export interface ActorView {
   task: ActorTask | undefined;
 }
 
-/** Something a run waits for before it can continue (an approval, a signal, a timer). */
+/**
+ * Something a run waits for before it can continue (an approval, a signal, a timer): with the
+ * approval of the same id in {@link RunState.approvals} (its kind and agent), all a person needs
+ * to decide it (what `pendingOf` lists).
+ */
 export interface WaitingFor extends ParkedWait {
   /** Stream position of the event that started the wait. */
   since: number;
   /** When the wait started (ISO). */
   sinceAt: string;
+  /** How an approval's timeout decides it at `dueAt` (approvals with a timeout). */
+  onTimeout?: 'approve' | 'reject' | undefined;
+  /** The JSON Schema a signal's payload must match (signals that name one). */
+  schema?: unknown;
 }
 
 /**

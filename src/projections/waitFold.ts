@@ -82,8 +82,9 @@ function waitEnded(next: RunState, match: (w: WaitStepView) => boolean, patch: P
 }
 
 /**
- * The waits of a run: a request adds an entry (a timeout timer only sets its wait's `dueAt`), a
- * decision, signal or fired timer removes it. A parallel branch that waits adds its waits (with
+ * The waits of a run: a request adds an entry with what deciding it needs (the prompt, what to
+ * approve, an approval's timeout, a signal's schema; a timeout timer only sets its wait's `dueAt`),
+ * a decision, signal or fired timer removes it. A parallel branch that waits adds its waits (with
  * the branch's `runId`) when it parks the run (BranchParked); their answers remove them
  * (BranchAnswered). A waiting run holds no executor: the last wait's end
  * makes it `queued` (runnable) until it is claimed or resumed, or `running` when an executor
@@ -109,12 +110,12 @@ export function foldWait(next: RunState, e: WaitEvent): RunState {
     case 'ApprovalRequested': {
       const d = e.data;
       requested(next, e);
-      add({ kind: 'approval', id: d.approvalId, name: d.name, prompt: d.prompt, content: d.content, stepId: d.stepId, since, sinceAt, dueAt: d.timeout?.dueAt });
+      add({ kind: 'approval', id: d.approvalId, name: d.name, prompt: d.prompt, content: d.content, stepId: d.stepId, since, sinceAt, dueAt: d.timeout?.dueAt, onTimeout: d.timeout?.onTimeout });
       break;
     }
     case 'SignalAwaited':
       waitStarted(next, { kind: 'signal', id: e.data.signalId, name: e.data.name, stepId: e.data.stepId, startedAt: sinceAt, dueAt: e.data.dueAt, position: since });
-      add({ kind: 'signal', id: e.data.signalId, name: e.data.name, prompt: e.data.prompt, stepId: e.data.stepId, since, sinceAt, dueAt: e.data.dueAt });
+      add({ kind: 'signal', id: e.data.signalId, name: e.data.name, prompt: e.data.prompt, schema: e.data.schema, stepId: e.data.stepId, since, sinceAt, dueAt: e.data.dueAt });
       break;
     case 'TimerStarted': {
       const d = e.data;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pendingOf } from '../../../src/app/waits.js';
+import { pendingOf, pendingOfState } from '../../../src/app/waits.js';
 import type { RecordedEvent } from '../../../src/events/envelope.js';
+import { foldRunState } from '../../../src/projections/runState.js';
 import { parseNamedTokens } from '../../../src/server/security.js';
 import { runRecorder } from '../../support/recordedRun.js';
 
@@ -41,6 +42,19 @@ describe('what a run waits for, as the CLI and the API list it', () => {
       ev('ApprovalRequested', { approvalId: '2-review.approval', kind: 'step', name: 'review', stepId: '2-review', prompt: 'Publish?', content: 'draft', timeout: { dueAt: at(100), onTimeout: 'reject' } }),
     ];
     expect(pendingOf(events)).toEqual([expect.objectContaining({ kind: 'step', name: 'review', content: 'draft', dueAt: at(100), onTimeout: 'reject' })]);
+  });
+
+  it('is read from the run state: its waits hold the timeout and the schema, its approvals the kind and agent', () => {
+    const events = [
+      ...start(),
+      toolApproval(),
+      ev('SignalAwaited', { signalId: '2-pay.signal', name: 'payment', stepId: '2-pay', schema: { type: 'object' }, dueAt: at(90) }),
+      ev('TimerStarted', { timerId: '2-pay.timeout', dueAt: at(90), stepId: '2-pay', purpose: 'timeout', for: '2-pay.signal' }),
+    ];
+    const state = foldRunState(events);
+    expect(state.waitingFor[1]).toMatchObject({ kind: 'signal', schema: { type: 'object' }, dueAt: at(90), timerId: '2-pay.timeout' });
+    expect(pendingOfState(state)).toEqual(pendingOf(events));
+    expect(pendingOfState(state)[1]).toEqual({ runId: 'r1', workflow: 'review', kind: 'signal', id: '2-pay.signal', name: 'payment', stepId: '2-pay', schema: { type: 'object' }, since: at(2), position: 2, dueAt: at(90) });
   });
 });
 
