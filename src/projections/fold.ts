@@ -19,7 +19,7 @@ export interface RunViews {
 }
 
 /** Versions of the projections; a changed version (or set of views) rebuilds the views when opened. */
-export const PROJECTION_VERSIONS: Readonly<Record<'status' | 'runs' | 'trace' | 'usage', number>> = { status: 8, runs: 4, trace: 3, usage: 1 };
+export const PROJECTION_VERSIONS: Readonly<Record<'status' | 'runs' | 'trace' | 'usage', number>> = { status: 8, runs: 4, trace: 4, usage: 1 };
 
 /** The run stream of an event, or an {@link EventRejectedError} for any other stream. */
 export function runIdOf(event: RecordedEvent): string {

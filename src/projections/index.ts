@@ -4,7 +4,7 @@ export { applyRunViews, applyRunStatus, foldRunViews, PROJECTION_VERSIONS, type 
 export { statusAt, traceAt, nestChildren, scanForks, readRunEvents, runViewsAt, type ForkLookup, type ChildTraceLoader } from './at.js';
 export { watchRun } from './watch.js';
 export { traceView, renderTraceTree, traceToJson, type RenderTraceOptions } from './traceTree.js';
-export { applyTrace, initialTrace, type TraceState, type SpanRecord } from './trace.js';
+export { applyTrace, initialTrace, traceProjection, type TraceState, type SpanRecord, type SpanEvent } from './trace.js';
 export { DEFAULT_PRICES, costUsd, buildUsageView, applyUsage, type UsageRow, type UsageState } from './usage.js';
 export { encodeCursor, normalizeRunsQuery, runRecord, type RunRecord, type NormalizedRunsQuery } from './runsList.js';
 export { ProjectionRunner, type RunnerOptions } from './runner.js';

@@ -6,7 +6,7 @@ import { otlpEnabled } from './enabled.js';
 export { LogSpanExporter, type LogSpanExporterOptions, type SpanSink } from './logExporter.js';
 export { otlpEnabled } from './enabled.js';
 export type { OtlpSink } from './otlp.js';
-export { applyRunSpans, otelTraceId, runSpanId, startRunSpans, type LogSpan, type RunSpans } from './spans.js';
+export { applyRunSpans, endedSpans, otelSpanId, otelTraceId, runSpanId, startRunSpans, type LogSpan, type RunSpans } from './spans.js';
 
 /** A running OTel export: `stop()` exports what the log holds by then, then flushes and closes. */
 export interface TraceExport {

@@ -25,11 +25,12 @@ export interface LogSpanExporterOptions {
 
 /**
  * Exports the spans of recorded runs: reads the log after its checkpoint, folds each run's events
- * into spans ({@link applyRunSpans}), hands the spans a batch finished to the sink, and only then
- * moves the checkpoint. A span is built from recorded events only, its ids derive from event and
- * run ids, and it is handed over once: a process that dies mid-run leaves the spans it exported
- * behind the checkpoint, and whichever process exports next continues from there. A replay
- * writes nothing, so it exports nothing.
+ * with the trace projection and takes the spans each event ends ({@link applyRunSpans}), hands the
+ * spans a batch finished to the sink, and only then moves the checkpoint. A span is built from
+ * recorded events only, its ids derive from the run id and the trace span's id, and it is handed
+ * over once: a process that dies mid-run leaves the spans it exported behind the checkpoint, and
+ * whichever process exports next continues from there. A replay writes nothing, so it exports
+ * nothing.
  * @example
  * ```ts
  * const exporter = new LogSpanExporter(store, await openCheckpointStore(url, store), async (spans) => console.log(spans));
@@ -115,7 +116,7 @@ export class LogSpanExporter {
     return spans;
   }
 
-  /** A run's open spans before event `e`, folded from its stream (spans that ended before `e` were exported already). */
+  /** A run's trace before event `e`, folded from its stream (spans that ended before `e` were exported already). */
   private async rebuild(runId: string, e: AigenEvent): Promise<RunSpans | undefined> {
     const before: AigenEvent[] = [];
     if (e.streamPosition > 0) {

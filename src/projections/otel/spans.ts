@@ -1,5 +1,12 @@
+/**
+ * OTel spans of recorded runs, read from the trace projection ({@link traceProjection}): a run's
+ * events are folded with it, and each span that an event ends is exported then, mapped to the
+ * GenAI semantic conventions. There is no second span model here, only the mapping.
+ */
 import { createHash } from 'node:crypto';
 import type { AigenEvent } from '../../events/envelope.js';
+import { project } from '../../events/projection.js';
+import { initialTrace, RUN_SPAN, traceProjection, type SpanEvent, type SpanRecord, type TraceState } from '../trace.js';
 
 /** An attribute value of an exported span. */
 export type SpanAttribute = string | number | boolean | string[];
@@ -18,18 +25,14 @@ export interface LogSpan {
   status: { code: 'ok' | 'error' | 'unset'; message?: string };
 }
 
-/** A span opened by an event and not ended yet. */
-type OpenSpan = Omit<LogSpan, 'endedAt'>;
-
-/** The spans of one run still open after the events folded so far. */
+/** One run as the OTel export folds it: its trace projection so far, and the OTel trace it belongs to. */
 export interface RunSpans {
   runId: string;
+  /** The OTel trace id (the root run's, see {@link otelTraceId}). */
   traceId: string;
-  run: OpenSpan;
-  /** stepId → the span of its latest attempt. */
-  steps: Map<string, OpenSpan>;
-  /** callId → model or tool call span. */
-  calls: Map<string, OpenSpan>;
+  /** The run's trace projection after the events folded so far. */
+  trace: TraceState;
+  /** The run span has ended (and was exported): later events export nothing. */
   ended: boolean;
 }
 
@@ -50,7 +53,7 @@ export function otelTraceId(traceId: string): string {
 
 /**
  * The span id of a run's root span, derived from its run id, so a child run can name its parent's
- * span without reading it. Other span ids derive from the id of the event that opened them.
+ * span without reading it. Other span ids derive from the run id and the trace span's id.
  * @example
  * ```ts
  * runSpanId('7f3c'); // 16 hex digits, the same in every process
@@ -60,74 +63,203 @@ export function runSpanId(runId: string): string {
   return hex(`run:${runId}`, 16);
 }
 
-/** The span id of a span opened by the event with this id. */
-export const eventSpanId = (eventId: string) => hex(`event:${eventId}`, 16);
+/**
+ * The OTel span id of the trace projection's span `id` (`step:s1`, `model:c1`, …) in run `runId`.
+ * @example
+ * ```ts
+ * otelSpanId('7f3c', 'run') === runSpanId('7f3c'); // true
+ * ```
+ */
+export function otelSpanId(runId: string, id: string): string {
+  return id === RUN_SPAN ? runSpanId(runId) : hex(`span:${runId}/${id}`, 16);
+}
 
 const GEN_AI_SYSTEM = 'openai';
 
-function open(run: RunSpans, e: AigenEvent, name: string, parent: string, kind: LogSpan['kind'], attributes: Record<string, SpanAttribute>): OpenSpan {
-  return { traceId: run.traceId, spanId: eventSpanId(e.eventId), parentSpanId: parent, name, kind, startedAt: e.metadata.recordedAt, attributes, events: [], status: { code: 'unset' } };
+const isAttribute = (v: unknown): v is SpanAttribute =>
+  typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+
+/** The entries of `values` that are attribute values (undefined and objects are left out). */
+function attributes(values: Record<string, unknown>): Record<string, SpanAttribute> {
+  const out: Record<string, SpanAttribute> = {};
+  for (const [k, v] of Object.entries(values)) if (isAttribute(v)) out[k] = v;
+  return out;
 }
 
-const close = (span: OpenSpan, at: string, status: LogSpan['status']): LogSpan => ({ ...span, endedAt: at, status });
+const field = (v: unknown, key: string): unknown => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined);
 
-/** Remove and return the open span under `key` (undefined: none, e.g. opened before a lost batch). */
-function take(spans: Map<string, OpenSpan>, key: string): OpenSpan | undefined {
-  const span = spans.get(key);
-  spans.delete(key);
-  return span;
+const usageAttributes = (s: SpanRecord) => (s.usage ? { 'gen_ai.usage.input_tokens': s.usage.inputTokens, 'gen_ai.usage.output_tokens': s.usage.outputTokens } : {});
+
+/** How an ended run ended: `completed`, `partial`, `failed` or `cancelled`. */
+function runStatus(run: SpanRecord): string {
+  if (run.status === 'ok') return run.attributes.partial === true ? 'partial' : 'completed';
+  return run.attributes.cancelled !== undefined ? 'cancelled' : 'failed';
 }
 
-function setUsage(span: OpenSpan, usage: { inputTokens: number; outputTokens: number }): void {
-  span.attributes['gen_ai.usage.input_tokens'] = usage.inputTokens;
-  span.attributes['gen_ai.usage.output_tokens'] = usage.outputTokens;
+/** The span name and GenAI attributes of each kind of trace span that is exported as an OTel span. */
+const EXPORTED: Readonly<Partial<Record<SpanRecord['kind'], (t: TraceState, s: SpanRecord) => { name: string; attributes: Record<string, unknown> }>>> = {
+  run: (t, s) => {
+    const a = s.attributes;
+    const forkOf = a.forkOf === undefined ? undefined : `${String(field(a.forkOf, 'runId'))}@${String(field(a.forkOf, 'position'))}`;
+    return {
+      name: `workflow ${s.name}`,
+      attributes: {
+        'gen_ai.operation.name': 'invoke_workflow',
+        'gen_ai.system': GEN_AI_SYSTEM,
+        'gen_ai.request.model': a.model,
+        'aigen.run.id': t.runId,
+        'aigen.workflow.name': a.workflow,
+        'aigen.workflow.kind': a.kind,
+        'aigen.trace_id': t.traceId,
+        'aigen.run.parent_id': a.parentRunId,
+        'aigen.run.branch': a.branch,
+        'aigen.run.fork_of': forkOf,
+        'aigen.run.status': s.endedAt !== undefined ? runStatus(s) : undefined,
+      },
+    };
+  },
+  step: (_t, s) => ({
+    name: `invoke_agent ${s.name}`,
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.system': GEN_AI_SYSTEM,
+      'gen_ai.agent.name': s.name,
+      'gen_ai.agent.id': s.attributes.agentId ?? s.name,
+      'aigen.step.id': s.attributes.stepId,
+      'aigen.step.attempt': s.attributes.attempts,
+    },
+  }),
+  model: (_t, s) => ({
+    name: `chat ${s.name}`,
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.system': GEN_AI_SYSTEM,
+      'gen_ai.request.model': s.attributes.model,
+      'aigen.step.id': s.attributes.stepId,
+      'gen_ai.response.model': s.status === 'ok' ? s.attributes.model : undefined,
+      'gen_ai.response.id': s.attributes.responseId,
+    },
+  }),
+  tool: (_t, s) => ({
+    name: `execute_tool ${s.name}`,
+    attributes: {
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': s.name,
+      'gen_ai.tool.call.id': s.attributes.callId,
+      'aigen.step.id': s.attributes.stepId,
+    },
+  }),
+};
+
+/** The status of an ended span: ok, or an error with its message (a span the run's end ended says so). */
+function statusOf(t: TraceState, s: SpanRecord): LogSpan['status'] {
+  if (s.status === 'ok') return { code: 'ok' };
+  const a = s.attributes;
+  if (a.endedBy !== undefined) return { code: 'error', message: `run ${runStatus(t.run)} before it ended` };
+  if (s.kind === 'run' && typeof a.cancelled === 'string') return { code: 'error', message: `cancelled: ${a.cancelled}` };
+  const message = field(a.error, 'message');
+  return typeof message === 'string' ? { code: 'error', message } : { code: 'error' };
+}
+
+/** A span event of the trace span itself (a step's retry, the run's resume). */
+function ownEvent(e: SpanEvent): LogSpan['events'][number] {
+  const a = e.attributes;
+  const values = e.name === 'retry' ? { 'aigen.step.attempt': a.attempt, 'aigen.retry.in_ms': a.retryInMs } : { 'aigen.resume.reason': a.reason };
+  return { name: e.name, at: e.at, attributes: attributes(values) };
 }
 
 /**
- * The state of a run's spans from its RunStarted event. `traceId` is the OTel trace id the run
- * belongs to: its own, or its root run's for a child run (see {@link otelTraceId}).
+ * The span events of an exported span: its own events, the handoffs recorded under it, and for the
+ * run span its branch decisions and child runs (in the trace these are spans of their own).
+ */
+function eventsOf(t: TraceState, span: SpanRecord): LogSpan['events'] {
+  const out = (span.events ?? []).map(ownEvent);
+  if (span.kind !== 'run' && span.kind !== 'step') return out;
+  const isRun = span.id === RUN_SPAN;
+  for (const s of t.spans) {
+    const a = s.attributes;
+    if (s.kind === 'handoff' && s.parent === span.id) {
+      out.push({ name: 'handoff', at: s.startedAt, attributes: attributes({ 'aigen.handoff.from': a.from, 'aigen.handoff.to': a.to }) });
+    } else if (isRun && s.kind === 'branch') {
+      out.push({ name: 'branch', at: s.startedAt, attributes: attributes({ 'aigen.step.id': a.stepId, 'aigen.branch': a.branch, 'aigen.branch.reason': a.reason }) });
+    } else if (isRun && s.kind === 'child') {
+      out.push({ name: 'child_run.started', at: s.startedAt, attributes: attributes({ 'aigen.run.child_id': a.childRunId, 'aigen.run.branch': a.branch }) });
+      // A child the parent's failure or cancel ended in the trace did not finish: no event.
+      if (s.endedAt !== undefined && a.endedBy === undefined) out.push({ name: 'child_run.finished', at: s.endedAt, attributes: attributes({ 'aigen.run.child_id': a.childRunId, 'aigen.run.status': a.childStatus }) });
+    }
+  }
+  return out.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+}
+
+/** Trace span `s` of `t` as an ended OTel span (undefined for kinds not exported: approvals, handoffs, branches, child runs, SDK spans). */
+function logSpan(t: TraceState, traceId: string, s: SpanRecord, endedAt: string, status: LogSpan['status']): LogSpan | undefined {
+  const mapped = EXPORTED[s.kind]?.(t, s);
+  if (!mapped) return undefined;
+  const a = s.attributes;
+  const errorType = s.status === 'error' && a.endedBy === undefined ? field(a.error, 'code') : undefined;
+  const parentRunId = typeof a.parentRunId === 'string' ? a.parentRunId : undefined;
+  return {
+    traceId,
+    spanId: otelSpanId(t.runId, s.id),
+    parentSpanId: s.id === RUN_SPAN ? (parentRunId !== undefined ? runSpanId(parentRunId) : undefined) : otelSpanId(t.runId, s.parent),
+    name: mapped.name,
+    kind: s.kind === 'model' ? 'client' : 'internal',
+    startedAt: s.startedAt,
+    endedAt,
+    attributes: attributes({ ...mapped.attributes, ...usageAttributes(s), 'error.type': errorType }),
+    events: eventsOf(t, s),
+    status,
+  };
+}
+
+/**
+ * The OTel spans that one event ended: the exported spans that are ended in `after` and were not
+ * in `before` (a span keeps its index in the trace, so the two are compared index by index). When
+ * the run span ends, the spans still running end with it, so the exported trace is complete.
+ * @example
+ * ```ts
+ * const after = project(traceProjection, before, event);
+ * sink(endedSpans(before, after, otelTraceId(after.traceId)));
+ * ```
+ */
+export function endedSpans(before: TraceState, after: TraceState, traceId: string): LogSpan[] {
+  const out: LogSpan[] = [];
+  const push = (span: LogSpan | undefined) => span && out.push(span);
+  if (after.spans !== before.spans) {
+    after.spans.forEach((span, i) => {
+      const was = before.spans[i];
+      if (span === was || span.endedAt === undefined || (was?.id === span.id && was.endedAt !== undefined)) return;
+      push(logSpan(after, traceId, span, span.endedAt, statusOf(after, span)));
+    });
+  }
+  const end = after.run.endedAt;
+  if (before.run.endedAt === undefined && end !== undefined) {
+    // Spans a crash left open end with the run (a failed or cancelled run has ended them already).
+    const leftOpen: LogSpan['status'] = { code: 'error', message: `run ${runStatus(after.run)} before it ended` };
+    for (const span of after.spans) if (span.endedAt === undefined) push(logSpan(after, traceId, span, end, leftOpen));
+    push(logSpan(after, traceId, after.run, end, statusOf(after, after.run)));
+  }
+  return out;
+}
+
+/**
+ * The spans of a run from its RunStarted event. `traceId` is the OTel trace id the run belongs
+ * to: its own, or its root run's for a child run (see {@link otelTraceId}).
+ * @example
+ * ```ts
+ * const run = startRunSpans(runStarted, otelTraceId(runStarted.data.traceId));
+ * ```
  */
 export function startRunSpans(e: Extract<AigenEvent, { type: 'RunStarted' }>, traceId: string): RunSpans {
-  const d = e.data;
-  const attributes: Record<string, SpanAttribute> = {
-    'gen_ai.operation.name': 'invoke_workflow',
-    'gen_ai.system': GEN_AI_SYSTEM,
-    'gen_ai.request.model': d.model,
-    'aigen.run.id': d.runId,
-    'aigen.workflow.name': d.workflow.name,
-    'aigen.workflow.kind': d.workflow.kind,
-    'aigen.trace_id': d.traceId,
-  };
-  if (d.parentRunId !== undefined) attributes['aigen.run.parent_id'] = d.parentRunId;
-  if (d.branch !== undefined) attributes['aigen.run.branch'] = d.branch;
-  if (d.forkOf !== undefined) attributes['aigen.run.fork_of'] = `${d.forkOf.runId}@${d.forkOf.position}`;
-  const run: OpenSpan = {
-    traceId,
-    spanId: runSpanId(d.runId),
-    parentSpanId: d.parentRunId !== undefined ? runSpanId(d.parentRunId) : undefined,
-    name: `workflow ${d.workflow.name}`,
-    kind: 'internal',
-    startedAt: e.metadata.recordedAt,
-    attributes,
-    events: [],
-    status: { code: 'unset' },
-  };
-  return { runId: d.runId, traceId, run, steps: new Map(), calls: new Map(), ended: false };
-}
-
-/** The step span an event of `stepId` belongs to, else the run span. */
-const parentOf = (run: RunSpans, stepId: string) => run.steps.get(stepId)?.spanId ?? run.run.spanId;
-
-function addEvent(run: RunSpans, stepId: string | undefined, name: string, at: string, attributes: Record<string, SpanAttribute>): void {
-  const span = (stepId !== undefined ? run.steps.get(stepId) : undefined) ?? run.run;
-  span.events.push({ name, at, attributes });
+  return { runId: e.data.runId, traceId, trace: initialTrace(e), ended: false };
 }
 
 /**
- * Fold one recorded event into a run's open spans (mutating `run`) and return the spans it ends.
- * Agent steps are `invoke_agent` spans, model calls `chat` spans and tool calls `execute_tool`
- * spans (GenAI semantic conventions); handoffs, branch decisions, retries, child runs and resumes
- * are span events. Folding the same events always yields the same spans with the same ids.
+ * Fold one recorded event into a run's trace projection (updating `run`) and return the OTel
+ * spans it ends ({@link endedSpans}). Agent steps are `invoke_agent` spans, model calls `chat`
+ * spans and tool calls `execute_tool` spans (GenAI semantic conventions); handoffs, branch
+ * decisions, retries, child runs and resumes are span events. Folding the same events always
+ * yields the same spans with the same ids; after the run span ended, nothing more.
  * @example
  * ```ts
  * const run = startRunSpans(runStarted, otelTraceId(runStarted.data.traceId));
@@ -135,115 +267,9 @@ function addEvent(run: RunSpans, stepId: string | undefined, name: string, at: s
  * ```
  */
 export function applyRunSpans(run: RunSpans, e: AigenEvent): LogSpan[] {
-  const at = e.metadata.recordedAt;
-  switch (e.type) {
-    case 'TaskSent': {
-      const d = e.data;
-      run.steps.set(
-        d.stepId,
-        open(run, e, `invoke_agent ${d.agentId}`, run.run.spanId, 'internal', {
-          'gen_ai.operation.name': 'invoke_agent',
-          'gen_ai.system': GEN_AI_SYSTEM,
-          'gen_ai.agent.name': d.agentId,
-          'gen_ai.agent.id': d.agentId,
-          'aigen.step.id': d.stepId,
-          'aigen.step.attempt': d.attempt,
-        }),
-      );
-      return [];
-    }
-    case 'StepCompleted':
-    case 'StepFailed': {
-      const span = take(run.steps, e.data.stepId);
-      if (!span) return [];
-      if (e.type === 'StepCompleted') {
-        setUsage(span, e.data.usage);
-        return [close(span, at, { code: 'ok' })];
-      }
-      const d = e.data;
-      if (d.willRetry) span.events.push({ name: 'retry', at, attributes: { 'aigen.step.attempt': d.attempt, 'aigen.retry.in_ms': d.retryInMs ?? 0 } });
-      span.attributes['error.type'] = d.error.code;
-      return [close(span, at, { code: 'error', message: d.error.message })];
-    }
-    case 'ModelCalled': {
-      const d = e.data;
-      run.calls.set(
-        d.callId,
-        open(run, e, `chat ${d.model}`, parentOf(run, d.stepId), 'client', {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.system': GEN_AI_SYSTEM,
-          'gen_ai.request.model': d.model,
-          'aigen.step.id': d.stepId,
-        }),
-      );
-      return [];
-    }
-    case 'ModelResponded':
-    case 'ModelFailed': {
-      const span = take(run.calls, e.data.callId);
-      if (!span) return [];
-      if (e.type === 'ModelFailed') {
-        span.attributes['error.type'] = e.data.error.code;
-        return [close(span, at, { code: 'error', message: e.data.error.message })];
-      }
-      const r = e.data.response;
-      span.attributes['gen_ai.response.model'] = e.data.model;
-      if (r.responseId !== undefined) span.attributes['gen_ai.response.id'] = r.responseId;
-      setUsage(span, r.usage);
-      return [close(span, at, { code: 'ok' })];
-    }
-    case 'ToolCalled': {
-      const d = e.data;
-      run.calls.set(
-        d.callId,
-        open(run, e, `execute_tool ${d.tool}`, parentOf(run, d.stepId), 'internal', {
-          'gen_ai.operation.name': 'execute_tool',
-          'gen_ai.tool.name': d.tool,
-          'gen_ai.tool.call.id': d.callId,
-          'aigen.step.id': d.stepId,
-        }),
-      );
-      return [];
-    }
-    case 'ToolReturned':
-    case 'ToolFailed': {
-      const span = take(run.calls, e.data.callId);
-      if (!span) return [];
-      if (e.type === 'ToolFailed') return [close(span, at, { code: 'error', message: e.data.error.message })];
-      return [close(span, at, { code: 'ok' })];
-    }
-    case 'HandoffRequested':
-      addEvent(run, e.data.stepId, 'handoff', at, { 'aigen.handoff.from': e.data.from, 'aigen.handoff.to': e.data.to });
-      return [];
-    case 'BranchTaken':
-      addEvent(run, undefined, 'branch', at, { 'aigen.step.id': e.data.stepId, 'aigen.branch': e.data.branch, 'aigen.branch.reason': e.data.reason });
-      return [];
-    case 'ChildRunStarted':
-      addEvent(run, undefined, 'child_run.started', at, { 'aigen.run.child_id': e.data.childRunId, 'aigen.run.branch': e.data.branch });
-      return [];
-    case 'ChildRunFinished':
-      addEvent(run, undefined, 'child_run.finished', at, { 'aigen.run.child_id': e.data.childRunId, 'aigen.run.status': e.data.status });
-      return [];
-    case 'RunResumed':
-      addEvent(run, undefined, 'resumed', at, { 'aigen.resume.reason': e.data.reason });
-      return [];
-    case 'RunCompleted':
-    case 'RunFailed':
-    case 'RunCancelled': {
-      if (run.ended) return [];
-      run.ended = true;
-      setUsage(run.run, e.data.usage);
-      const status = e.type === 'RunCompleted' ? (e.data.partial ? 'partial' : 'completed') : e.type === 'RunFailed' ? 'failed' : 'cancelled';
-      run.run.attributes['aigen.run.status'] = status;
-      // Spans a crash or a cancel left open end with the run, so the trace is complete.
-      const leftOpen = [...run.calls.values(), ...run.steps.values()].map((s) => close(s, at, { code: 'error', message: `run ${status} before it ended` }));
-      run.calls.clear();
-      run.steps.clear();
-      const runStatus: LogSpan['status'] =
-        e.type === 'RunFailed' ? { code: 'error', message: e.data.error.message } : e.type === 'RunCancelled' ? { code: 'error', message: `cancelled: ${e.data.reason}` } : { code: 'ok' };
-      return [...leftOpen, close(run.run, at, runStatus)];
-    }
-    default:
-      return [];
-  }
+  if (run.ended) return [];
+  const before = run.trace;
+  run.trace = project(traceProjection, before, e);
+  run.ended = run.trace.run.endedAt !== undefined;
+  return endedSpans(before, run.trace, run.traceId);
 }
