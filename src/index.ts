@@ -138,8 +138,11 @@ export { rejectionOutput } from './journal/recordingTool.js';
 export { issueRefundTool } from './actors/refundDesk.js';
 
 // Projections
+export { defineProjection, project, readsType, type Projection, type ProjectionHandlers, type EventOf } from './events/projection.js';
+export { declaredProjections } from './projections/declared.js';
 export { foldRunStatus, type RunStatus } from './projections/status.js';
 export {
+  runStateProjection,
   evolve,
   initialRunState,
   foldRunState,
