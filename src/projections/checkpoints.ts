@@ -1,4 +1,4 @@
-import type { EventStore } from '../store/eventStore.js';
+import { localTable, type EventStore } from '../store/eventStore.js';
 import { UnknownStoreError } from '../store/errors.js';
 import { CheckpointConflictError } from './errors.js';
 
@@ -18,8 +18,6 @@ export interface CheckpointStore {
   write(name: string, expected: string | undefined, next: string): Promise<void>;
   close(): Promise<void>;
 }
-
-const memoryCheckpoints = new WeakMap<EventStore, Map<string, string>>();
 
 class MemoryCheckpointStore implements CheckpointStore {
   constructor(private readonly data: Map<string, string>) {}
@@ -93,9 +91,7 @@ export async function openCheckpointStore(storeUrl: string, store: EventStore): 
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(storeUrl)?.[1]?.toLowerCase();
   switch (scheme) {
     case 'memory': {
-      let data = memoryCheckpoints.get(store);
-      if (!data) memoryCheckpoints.set(store, (data = new Map<string, string>()));
-      return new MemoryCheckpointStore(data);
+      return new MemoryCheckpointStore(localTable(store, 'checkpoints', () => new Map<string, string>()));
     }
     case 'sqlite': {
       const { parseSqliteUrl } = await import('../store/sqlite/index.js');

@@ -1,4 +1,4 @@
-import type { EventStore } from '../store/eventStore.js';
+import { localTable, type EventStore } from '../store/eventStore.js';
 import { UnknownStoreError } from '../store/errors.js';
 import { KURRENT_SCHEMES } from '../store/openStore.js';
 import { ValidationError } from '../errors.js';
@@ -6,8 +6,6 @@ import { MemoryViewData, MemoryViewStore } from './memory/index.js';
 import { StoreProjections, type ProjectionsHandle, type ProjectionsOptions } from './projections.js';
 import type { ViewStore } from './viewStore.js';
 
-/** Views of each in-process store, so projections reopened over the same `memory:` store continue. */
-const memoryViews = new WeakMap<EventStore, MemoryViewData>();
 
 /** Where the views of a KurrentDB store live when neither `?views=` nor `AIGEN_VIEW_STORE` says. */
 export const DEFAULT_KURRENT_VIEW_STORE = 'sqlite:.aigen/views.db';
@@ -40,9 +38,7 @@ export async function openViewStore(storeUrl: string, store: EventStore): Promis
   }
   switch (scheme) {
     case 'memory': {
-      let data = memoryViews.get(store);
-      if (!data) memoryViews.set(store, (data = new MemoryViewData()));
-      return new MemoryViewStore(data);
+      return new MemoryViewStore(localTable(store, 'views', () => new MemoryViewData()));
     }
     case 'sqlite': {
       const { parseSqliteUrl } = await import('../store/sqlite/index.js');

@@ -35,6 +35,8 @@ export class DriverEventStore implements EventStore {
   private readonly committer: GroupCommitter;
   private closed = false;
   private ordered: OrderedPartials | undefined;
+  /** See {@link EventStore.localTables}. */
+  readonly localTables = new Map<string, unknown>();
 
   constructor(
     private readonly driver: StoreDriver,

@@ -112,6 +112,24 @@ export interface EventStore {
    * store cannot carry it (deltas then stay within the process). Not part of the event log.
    */
   readonly partials?: PartialTextChannel;
+  /**
+   * Tables kept in this process beside the events, by name: where an in-memory store keeps its
+   * views and checkpoints, as a SQLite file and a PostgreSQL schema keep theirs, so projections
+   * reopened over the same store object continue. Absent on stores that keep nothing here.
+   */
+  readonly localTables?: Map<string, unknown>;
   /** Flush pending appends and release connections. */
   close(): Promise<void>;
+}
+
+/**
+ * The table `name` the store keeps in this process (see {@link EventStore.localTables}), created by
+ * `create` the first time; a store that keeps none gets a fresh one each time.
+ */
+export function localTable<T>(store: EventStore, name: string, create: () => T): T {
+  const tables = store.localTables;
+  if (!tables) return create();
+  let table = tables.get(name) as T | undefined;
+  if (table === undefined) tables.set(name, (table = create()));
+  return table;
 }
