@@ -4,9 +4,9 @@ import type { RecordedEvent } from '../events/envelope.js';
 import type { Workflow } from '../machines/workflow.js';
 import { toErrorInfo } from '../journal/errorInfo.js';
 import { zeroUsage } from '../events/usage.js';
-import { Context } from './context.js';
 import { thisProcess } from './owner.js';
-import { runOptionsOf, runStartedOf } from './replay/engineSupport.js';
+import { runStartedOf } from './replay/engineSupport.js';
+import { reexecute } from './reexecute.js';
 import { isFinished, type RecordedRunDeps } from './replay/modes.js';
 import type { RunHandle } from './runExecution.js';
 import { CommandConflictError, handleCommand } from './command.js';
@@ -86,7 +86,7 @@ export async function claimRun(deps: RecordedRunDeps, runId: string, claim: Clai
     });
     return { kind: 'failed', code: error.code, message };
   }
-  const handle = deps.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'resume', log: claimed, owner: thisProcess(), claimed: true });
+  const handle = reexecute(deps, { log: claimed, source: runId, runId, mode: { kind: 'resume', log: claimed, owner: thisProcess(), claimed: true }, workflow });
   return { kind: 'running', handle };
 }
 

@@ -4,31 +4,28 @@ import { defaultCatalog, type Catalog } from '../config/catalog.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Workflow } from '../machines/workflow.js';
 import { workflowFromSpec, type WorkflowOrName } from './workflowSpec.js';
-import { assertModelAvailable, DEFAULT_MODEL, defaultModelResolver } from '../models/resolveModel.js';
+import { DEFAULT_MODEL, defaultModelResolver } from '../models/resolveModel.js';
 import { installSpanRecorder } from '../journal/spans.js';
 import type { WatchUpdate } from '../projections/api.js';
 import { foldRunStatus, type RunStatus } from '../projections/status.js';
 import { watchRun } from '../projections/watch.js';
 import type { EventStore } from '../store/eventStore.js';
-import { CancelWatch } from './cancelWatch.js';
 import { systemClock } from './clock.js';
 import { Context } from './context.js';
 import { launchFork } from './fork.js';
-import { markExecuting, thisProcess } from './owner.js';
-import { refuseLiveModels, type ForkOptions, type ReplayResult } from './replay/engineSupport.js';
-import { childModeOf } from './replay/childMode.js';
-import { modeParams, type ExecutionMode, type RecordedRunDeps } from './replay/modes.js';
+import type { ForkOptions, ReplayResult } from './replay/engineSupport.js';
+import type { RecordedRunDeps } from './replay/modes.js';
 import { resumeRun, type ResumeOptions } from './resume.js';
 import { readRunLog, unfinishedRootRuns } from './runLog.js';
 import { verifyRun } from './replay/verify.js';
-import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
+import type { ExecuteResult } from './runExecution.js';
 import { DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type ExecuteOptions, type RunOptions } from './runOptions.js';
 import { assertRebuildable, claimRun, type ClaimOutcome } from './claimRun.js';
-import { assertRunContext } from './runContext.js';
 import { leaseMsOf, RunLeases } from './runLeases.js';
 import { WorkersUnsupportedError } from './errors.js';
 import { approvalAnswer, decide, signalAnswer, type ApproveOptions, type DecisionDeps, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
 import { LiveDeltas } from './liveDeltas.js';
+import { RunLauncher, type LaunchSettings } from './launcher.js';
 import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
 
 export type { WorkflowOrName } from './workflowSpec.js';
@@ -47,19 +44,13 @@ export class WorkflowEngine {
   readonly store: EventStore;
   /** The live text of this engine's model calls (and, followed, other processes'). */
   readonly deltas: LiveDeltas;
-  private readonly options: Required<Omit<EngineOptions, 'store' | 'deltas' | 'catalog' | 'leaseMs'>>;
-  /** Leases of the runs this engine starts and executes itself (absent on stores without leases). */
-  private readonly leases: RunLeases | undefined;
+  private readonly options: LaunchSettings;
   /** Where tool and workflow names are resolved. */
   readonly catalog: Catalog;
-  private readonly runner: Runner;
-  private readonly active = new Map<string, RunHandle>();
-  /** Results of the runs that ended most recently, for {@link wait} after the end. */
-  private readonly ended = new Map<string, Promise<ExecuteResult>>();
+  /** Starts this engine's runs and keeps those executing here. */
+  private readonly launcher: RunLauncher;
   /** Runs this engine continues after a decision, until they end (or park again). */
   private readonly continued = new Map<string, Promise<ExecuteResult>>();
-  /** Follows RunCancelled events of every run while this engine runs any. */
-  private readonly cancellations: CancelWatch;
 
   constructor(options: EngineOptions) {
     if (!options?.store || typeof options.store.readStream !== 'function') {
@@ -87,10 +78,11 @@ export class WorkflowEngine {
     if (!(this.options.stepTimeoutMs >= 0) || !Number.isFinite(this.options.stepTimeoutMs)) {
       throw new ValidationError('stepTimeoutMs must be a number of milliseconds >= 0 (0: no limit)', { path: 'stepTimeoutMs' });
     }
-    this.leases = this.store.leases ? new RunLeases(this.store, this.store.leases, leaseMsOf(options.leaseMs, env)) : undefined;
+    // Leases of the runs this engine starts and executes itself (absent on stores without leases).
+    const leases = this.store.leases ? new RunLeases(this.store, this.store.leases, leaseMsOf(options.leaseMs, env)) : undefined;
     installSpanRecorder(env);
-    this.cancellations = new CancelWatch(this.store, (runId) => this.active.get(runId));
-    this.runner = new Runner({ tracingDisabled: false, traceIncludeSensitiveData: true });
+    const runner = new Runner({ tracingDisabled: false, traceIncludeSensitiveData: true });
+    this.launcher = new RunLauncher({ store: this.store, deltas: this.deltas, catalog: this.catalog, settings: this.options, leases, runner });
   }
 
   /**
@@ -101,7 +93,7 @@ export class WorkflowEngine {
    * ```
    */
   async start(workflow: WorkflowOrName, input: string, options: RunOptions & { context?: Context } = {}): Promise<string> {
-    const handle = this.launch(this.workflowOf(workflow), input, options.context ?? new Context(), options);
+    const handle = this.launcher.launch(this.workflowOf(workflow), input, options.context ?? new Context(), options);
     await handle.started;
     return handle.runId;
   }
@@ -126,7 +118,7 @@ export class WorkflowEngine {
       throw new ValidationError(`concurrency must be a whole number >= 1, got ${String(limit)}`, { path: 'concurrency' });
     }
     assertRebuildable(this.catalog, workflow);
-    const handle = this.launch(workflow, input, new Context(), runOptions, { kind: 'submit', concurrency: limit });
+    const handle = this.launcher.launch(workflow, input, new Context(), runOptions, { kind: 'submit', concurrency: limit });
     await handle.started;
     await leases.enqueue({ runId: handle.runId, workflow: workflow.name, limit });
     return handle.runId;
@@ -149,7 +141,7 @@ export class WorkflowEngine {
    */
   async execute(workflow: WorkflowOrName, context: Context | undefined, input: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
     const { onDelta, ...runOptions } = options;
-    const handle = this.launch(this.workflowOf(workflow), input, context ?? new Context(), runOptions);
+    const handle = this.launcher.launch(this.workflowOf(workflow), input, context ?? new Context(), runOptions);
     const stop = onDelta ? onRunDeltas(this.deltas, handle.runId, onDelta) : undefined;
     try {
       await handle.started;
@@ -181,7 +173,7 @@ export class WorkflowEngine {
    * that continued a parked run here (`continued: 'here'`), that is the continued run's outcome.
    */
   async wait(runId: string): Promise<ExecuteResult> {
-    const done = this.continued.get(runId) ?? this.active.get(runId)?.done ?? this.ended.get(runId);
+    const done = this.continued.get(runId) ?? this.launcher.outcome(runId);
     if (!done) throw new NotFoundError('active run', runId);
     return done;
   }
@@ -194,7 +186,7 @@ export class WorkflowEngine {
    * ```
    */
   async cancel(runId: string, reason = 'cancelled by user'): Promise<void> {
-    const handle = this.active.get(runId);
+    const handle = this.launcher.running(runId);
     if (!handle) throw new NotFoundError('active run', runId, { hint: 'only runs of this process can be cancelled' });
     await handle.cancel(reason);
   }
@@ -224,56 +216,6 @@ export class WorkflowEngine {
   /** A workflow, or one created from this engine's catalog by name, agent list or file (as `createWorkflow`). */
   private workflowOf(spec: WorkflowOrName): Workflow {
     return workflowFromSpec(this.catalog, spec);
-  }
-
-  private launch(workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode = { kind: 'live' }): RunHandle {
-    if (typeof input !== 'string') throw new ValidationError('input must be a string', { path: 'input' });
-    assertRunContext(options.runContext);
-    const model = options.model ?? this.options.model;
-    // A submitted run's models are checked where it executes (a worker has its own keys).
-    if (mode.kind !== 'verify' && mode.kind !== 'submit') for (const agent of workflow.agents()) assertModelAvailable(agent.model ?? model, this.options.env);
-    this.catalog.resolveTools(workflow);
-    const params = (runId: string, wf: Workflow, text: string, ctx: Context, runMode: ExecutionMode): RunParams => ({
-      store: this.store,
-      deltas: this.deltas,
-      workflow: wf,
-      input: text,
-      context: ctx,
-      model,
-      // The run's own options, else the run's workflow's `retry:` (a workflow file's), else the engine's.
-      retry: {
-        maxRetries: options.maxRetries ?? workflow.retryPolicy?.maxRetries ?? this.options.maxRetries,
-        retryDelayMs: options.retryDelayMs ?? workflow.retryPolicy?.retryDelayMs ?? this.options.retryDelayMs,
-        jitter: this.options.jitter,
-      },
-      stepTimeoutMs: options.stepTimeoutMs ?? this.options.stepTimeoutMs,
-      maxTurns: this.options.maxTurns,
-      clock: this.options.clock,
-      random: this.options.random,
-      modelResolver: runMode.kind === 'verify' ? refuseLiveModels : this.options.modelResolver,
-      runner: this.runner,
-      runId,
-      owner: thisProcess(),
-      ...(options.runContext !== undefined ? { runContext: options.runContext } : {}),
-      startChild: async (childWf, childInput, parent) => {
-        const childId = `${parent.runId}.${parent.branch}`;
-        const childMode = await childModeOf(this.store, runMode, childId, parent.branch);
-        return this.track(
-          startRun({
-            ...params(childId, childWf, childInput, new Context(), childMode),
-            parentRunId: parent.runId,
-            rootRunId: parent.rootRunId,
-            branch: parent.branch,
-          }),
-        );
-      },
-      ...modeParams(runMode, this.store, this.options.clock),
-    });
-    const handle = startRun(params(options.runId ?? newRunId(), workflow, input, context, mode));
-    if (mode.kind === 'submit') return handle;
-    // A run started here is held under a lease, as a worker holds its claims.
-    if ((mode.kind === 'live' || mode.kind === 'fork') && this.leases) return this.track({ ...handle, done: this.leases.hold(handle, workflow.name) });
-    return this.track(handle);
   }
 
   /**
@@ -370,7 +312,7 @@ export class WorkflowEngine {
         const settle = () => {
           if (this.continued.get(runId) !== done) return;
           this.continued.delete(runId);
-          this.ended.set(runId, done);
+          this.launcher.remember(runId, done);
         };
         done.then(settle, settle);
       },
@@ -378,25 +320,6 @@ export class WorkflowEngine {
   }
 
   private recordedRunDeps(): RecordedRunDeps {
-    return { store: this.store, catalog: this.catalog, launch: (...args) => this.launch(...args) };
-  }
-
-  private track(handle: RunHandle): RunHandle {
-    this.active.set(handle.runId, handle);
-    const release = markExecuting(handle.runId);
-    this.cancellations.start();
-    const forget = () => {
-      release();
-      this.active.delete(handle.runId);
-      this.ended.set(handle.runId, handle.done);
-      for (const id of this.ended.keys()) {
-        if (this.ended.size <= 100) break;
-        this.ended.delete(id);
-      }
-      if (this.active.size === 0) this.cancellations.stop();
-    };
-    handle.done.then(forget, forget);
-    handle.started.catch(forget);
-    return handle;
+    return { store: this.store, catalog: this.catalog, launcher: this.launcher };
   }
 }

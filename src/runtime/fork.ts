@@ -1,7 +1,7 @@
 import { recordedWorkflow } from '../config/recorded.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { Context } from './context.js';
-import { runOptionsOf, runStartedOf, type ForkOptions } from './replay/engineSupport.js';
+import { runStartedOf, type ForkOptions } from './replay/engineSupport.js';
+import { reexecute } from './reexecute.js';
 import type { RecordedRunDeps } from './replay/modes.js';
 import { newRunId, type RunHandle } from './runExecution.js';
 import { readRunLog } from './runLog.js';
@@ -25,15 +25,12 @@ export async function launchFork(deps: RecordedRunDeps, runId: string, options: 
     agent.instructions = text;
   }
   if (options.model) for (const agent of agents.values()) agent.model = options.model;
-  const runOptions = {
-    ...runOptionsOf(started, options.runId ?? newRunId()),
-    ...(options.model ? { model: options.model } : {}),
-    ...(options.runContext !== undefined ? { runContext: options.runContext } : {}),
-  };
-  return deps.launch(workflow, started.input, new Context(), runOptions, {
-    kind: 'fork',
+  return reexecute(deps, {
     log,
-    upTo: options.at,
-    source: { runId, position: options.at },
+    source: runId,
+    runId: options.runId ?? newRunId(),
+    mode: { kind: 'fork', log, upTo: options.at, source: { runId, position: options.at } },
+    workflow,
+    options: { ...(options.model ? { model: options.model } : {}), ...(options.runContext !== undefined ? { runContext: options.runContext } : {}) },
   });
 }

@@ -1,13 +1,12 @@
-import { recordedWorkflow } from '../config/recorded.js';
-import { Context } from './context.js';
 import { RunBusyError, RunFinishedError } from './errors.js';
 import { lastOwner, ownerState, thisProcess } from './owner.js';
-import { runOptionsOf, runStartedOf } from './replay/engineSupport.js';
+import { runStartedOf } from './replay/engineSupport.js';
 import { isFinished, type RecordedRunDeps } from './replay/modes.js';
 import type { ExecuteResult } from './runExecution.js';
 import { readRunLog } from './runLog.js';
 import type { Workflow } from '../machines/workflow.js';
 import { parkedAnywhere, parkLease } from './parking.js';
+import { reexecute } from './reexecute.js';
 
 /** Options of `engine.resume()`. */
 export interface ResumeOptions {
@@ -40,8 +39,7 @@ export async function resumeRun(deps: RecordedRunDeps, runId: string, options: R
           : `it was last run by process ${owner!.pid} on host ${owner!.host}, whose liveness cannot be checked from here; resume with --force if that process is gone`,
     });
   }
-  const workflow = options.workflow ?? recordedWorkflow(deps.catalog, started.workflow, runId);
-  const handle = deps.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'resume', log, owner: thisProcess() });
+  const handle = reexecute(deps, { log, source: runId, runId, mode: { kind: 'resume', log, owner: thisProcess() }, workflow: options.workflow });
   await handle.started;
   const result = await handle.done;
   // Another process appended first: it holds the run now (our claim, or a later append, lost).

@@ -27,14 +27,16 @@ export type ExecutionMode =
   | { kind: 'fork'; log: RecordedEvent[]; upTo: number; source: { runId: string; position: number } }
   | { kind: 'submit'; concurrency?: number | undefined };
 
-/** Starts a run of `workflow` in a mode (the engine's launcher). */
-export type LaunchRun = (workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode) => RunHandle;
+/** What launches runs in a mode: the engine's `RunLauncher`. */
+export interface Launcher {
+  launch(workflow: Workflow, input: string, context: Context, options: RunOptions, mode: ExecutionMode): RunHandle;
+}
 
-/** What the entry points that re-execute a recorded run (resume, fork) need of the engine. */
+/** What the entry points that re-execute a recorded run (resume, claim, fork, verify) need: the store, the catalog and the launcher. */
 export interface RecordedRunDeps {
   store: EventStore;
   catalog: Catalog;
-  launch: LaunchRun;
+  launcher: Launcher;
 }
 
 /** A clock whose delays fire at once while `instant()` holds (recorded retries), else real. */

@@ -1,9 +1,8 @@
-import { recordedWorkflow } from '../../config/recorded.js';
 import { ReplayDivergenceError, type ReplayRecorder } from '../../journal/replayRecorder.js';
 import type { Workflow } from '../../machines/workflow.js';
-import { Context } from '../context.js';
+import { reexecute } from '../reexecute.js';
 import { readRunLog } from '../runLog.js';
-import { runOptionsOf, runStartedOf, type ReplayResult } from './engineSupport.js';
+import type { ReplayResult } from './engineSupport.js';
 import type { RecordedRunDeps } from './modes.js';
 
 /**
@@ -13,9 +12,7 @@ import type { RecordedRunDeps } from './modes.js';
  */
 export async function verifyRun(deps: RecordedRunDeps, runId: string, options: { workflow?: Workflow } = {}): Promise<ReplayResult> {
   const log = await readRunLog(deps.store, runId);
-  const started = runStartedOf(log);
-  const workflow = options.workflow ?? recordedWorkflow(deps.catalog, started.workflow, runId);
-  const handle = deps.launch(workflow, started.input, new Context(), runOptionsOf(started, runId), { kind: 'verify', log });
+  const handle = reexecute(deps, { log, source: runId, runId, mode: { kind: 'verify', log }, workflow: options.workflow });
   const recorder = handle.recorder as ReplayRecorder;
   try {
     await handle.started;
