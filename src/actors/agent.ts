@@ -64,6 +64,11 @@ export class AigenAgent {
   modelSettings: ModelSettings;
   tools: Array<AnyTool | string>;
   readonly handoffs: string[];
+  /**
+   * The agents its handoff ids stand for, by id (set by the handoff workflow that holds it), so
+   * its `transfer_to_<id>` tools describe what each target does and a model can choose by meaning.
+   */
+  handoffPeers: ReadonlyMap<string, AigenAgent> | undefined;
   outputType: AgentOutputType;
   description: string;
   inputGuardrails: InputGuardrail[];
@@ -95,6 +100,7 @@ export class AigenAgent {
     this.tools = options.tools ?? [];
     refuseUnhonouredTools(this.tools, this.agentId);
     this.handoffs = [...(options.handoffs ?? [])];
+    this.handoffPeers = undefined;
     this.outputType = options.outputType ?? 'text';
     this.description = options.description ?? `${type} agent`;
     this.inputGuardrails = [...(options.inputGuardrails ?? [])];

@@ -13,20 +13,9 @@ export function transferToolName(agentId: string): string {
   return `transfer_to_${agentId.replace(/[^a-zA-Z0-9]/g, '_')}`;
 }
 
-/** The agents each agent may hand over to, by id (set by the handoff workflow). */
-const handoffPeers = new WeakMap<AigenAgent, ReadonlyMap<string, AigenAgent>>();
-
-/**
- * Tell an agent which agents its handoff ids stand for, so its `transfer_to_<id>` tools describe
- * what each target does (its description and instructions) and a model can choose by meaning.
- */
-export function setHandoffPeers(agent: AigenAgent, peers: ReadonlyMap<string, AigenAgent>): void {
-  handoffPeers.set(agent, peers);
-}
-
 /** The description of the transfer tool to `target`: what that agent does, when known. */
 function transferDescription(agent: AigenAgent, target: string): string {
-  const peer = handoffPeers.get(agent)?.get(target);
+  const peer = agent.handoffPeers?.get(target);
   const texts = peer ? [peer.description, ...(typeof peer.instructions === 'string' ? [peer.instructions] : [])] : [];
   const about = peer ? ` ${texts.map((t) => t.trim().replace(/([^.!?])$/, '$1.')).join(' ')}` : '';
   return `Handoff to the ${target} agent to handle the request.${about}`;

@@ -2,7 +2,6 @@ import { assign, type AnyStateMachine, type DoneActorEvent } from 'xstate';
 import { AigenAgent, toAigenAgent } from '../actors/agent.js';
 import type { AnySdkAgent } from '../actors/sdkFields.js';
 import type { StepOutcome } from '../actors/outcome.js';
-import { setHandoffPeers } from '../actors/sdkAgent.js';
 import { ValidationError } from '../errors.js';
 import { MaxTurnsExceededError } from './errors.js';
 import { errorInfo, failWhenStepFails, finalStates, initialContext, invokeStep, outcomeOf, workflowOutput, workflowSetup } from './setup.js';
@@ -91,7 +90,7 @@ export class HandoffWorkflow extends Workflow {
     );
     this.handoffAgents = agents;
     const byId = new Map(agents.map((a) => [a.agentId, a]));
-    for (const agent of agents) setHandoffPeers(agent, byId);
+    for (const agent of agents) agent.handoffPeers = byId;
     this.maxTurns = options.maxTurns;
   }
 
