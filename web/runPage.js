@@ -34,7 +34,7 @@ export async function runPage(root, runId, onConnection) {
   const fold = createRunFold();
   const events = fold.events;
   let position = 0;
-  /** @type {import('./run-state.js').RunStatus | undefined} */
+  /** @type {import('./run-state.js').RunStatusJson | undefined} */
   let status;
   /** @type {import('./run-state.js').TraceView | undefined} */
   let trace;
@@ -93,7 +93,7 @@ export async function runPage(root, runId, onConnection) {
     Promise.all([api(`/api/runs/${id}${query}`), api(`/api/runs/${id}/trace${query}`)]).then(
       ([st, tr]) => {
         if (mine !== requests && at !== position) return;
-        status = /** @type {import('./run-state.js').RunStatus} */ (st);
+        status = /** @type {import('./run-state.js').RunStatusJson} */ (st);
         trace = /** @type {import('./run-state.js').TraceView} */ (tr);
         renderSlow();
       },

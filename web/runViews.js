@@ -19,7 +19,7 @@ export function runLink(runId, label = shortId(runId)) {
  * The facts line under the title: status, model, time, usage, relations.
  * @param {HTMLElement} host
  * @param {RunState} f  the run folded up to the selected position
- * @param {import('./run-state.js').RunStatus | undefined} status  the status view as of the position (may lag behind `f` by a request)
+ * @param {import('./run-state.js').RunStatusJson | undefined} status  the status view as of the position (may lag behind `f` by a request)
  * @param {string | undefined} now  recording time of the selected event
  */
 export function renderFacts(host, f, status, now) {

@@ -37,11 +37,11 @@ export interface DecisionOutcome {
  * an edited output for a tool approval is a `ValidationError` on `output`.
  * @example
  * ```ts
- * const { continued, done } = await decide(engine, runId, { decision: 'approve', by: 'alice' });
+ * const { continued, done } = await recordDecision(engine, runId, { decision: 'approve', by: 'alice' });
  * if (continued === 'here') await done;
  * ```
  */
-export async function decide(engine: WorkflowEngine, runId: string, req: DecisionRequest): Promise<DecisionOutcome> {
+export async function recordDecision(engine: WorkflowEngine, runId: string, req: DecisionRequest): Promise<DecisionOutcome> {
   if (req.output !== undefined) {
     const approval = await pendingApproval(engine, runId, req.approvalId);
     if (approval?.kind === 'tool') throw new ValidationError(`approval ${approval.id} is of a tool call: only a step's output can be edited`, { path: 'output' });

@@ -7,4 +7,4 @@ export { withLiveness, oneWithLiveness, runsWithLiveness } from './liveness.js';
 export { cancelRun, type CancelOutcome, type CancelOptions } from './cancel.js';
 export { UnknownWorkflowError } from './errors.js';
 export { pendingOf, pendingOfState, pendingDecisions, type PendingDecision } from './waits.js';
-export { decide, sendSignal, pendingApproval, editedOutput, type DecisionRequest, type DecisionOutcome } from './decide.js';
+export { recordDecision, sendSignal, pendingApproval, editedOutput, type DecisionRequest, type DecisionOutcome } from './decide.js';

@@ -14,7 +14,7 @@ import { recordedWorkflow } from '../config/recorded.js';
 
 
 /** The executor taking a run. */
-export interface ClaimRequest {
+export interface Claimant {
   workerId: string;
   leaseMs: number;
 }
@@ -48,7 +48,7 @@ export function assertRebuildable(catalog: Catalog, workflow: Workflow): void {
  * a resume does (no recorded step runs again) and live from there. A queued run's log is just
  * its RunStarted, so it simply runs.
  */
-export async function claimRun(deps: RecordedRunDeps, runId: string, claim: ClaimRequest): Promise<ClaimOutcome> {
+export async function claimRun(deps: RecordedRunDeps, runId: string, claim: Claimant): Promise<ClaimOutcome> {
   let claimed: RecordedEvent[];
   try {
     const r = await handleCommand(deps.store, runId, {

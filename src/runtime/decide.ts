@@ -89,12 +89,12 @@ function pendingApproval(runId: string, state: RunState, approvalId: string | un
 }
 
 /** The event a decision or signal appends, and the id of the wait it answers. */
-export type Answer =
+export type DecisionEvent =
   | { type: 'ApprovalDecided'; data: EventData<'ApprovalDecided'>; id: string }
   | { type: 'SignalReceived'; data: EventData<'SignalReceived'>; id: string };
 
-/** An {@link Answer}, or the parallel branch (`runId`) that holds the wait: the answer is recorded there. */
-export type AnswerOrBranch = Answer | { branch: string };
+/** A {@link DecisionEvent}, or the parallel branch (`runId`) that holds the wait: the answer is recorded there. */
+export type DecisionEventOrBranch = DecisionEvent | { branch: string };
 
 /**
  * Append a decision or signal to a run that waits for it, as a command (`handleCommand`: a
@@ -106,9 +106,9 @@ export type AnswerOrBranch = Answer | { branch: string };
 export async function recordAnswer(
   store: EventStore,
   runId: string,
-  answer: (state: RunState, log: readonly RecordedEvent[]) => AnswerOrBranch,
+  answer: (state: RunState, log: readonly RecordedEvent[]) => DecisionEventOrBranch,
 ): Promise<{ runId: string; id: string; after: RunState }> {
-  const { value, log, state } = await handleCommand<AnswerOrBranch>(store, runId, {
+  const { value, log, state } = await handleCommand<DecisionEventOrBranch>(store, runId, {
     name: 'decision',
     decide: (st, lg) => {
       const a = answer(st, lg);
@@ -136,7 +136,7 @@ async function answerAbove(store: EventStore, branchRunId: string, id: string, p
 
 /** The ApprovalDecided an approve or reject appends, checked against what the run waits for. */
 export function approvalAnswer(runId: string, decision: 'approve' | 'reject', o: ApproveOptions & { reason?: string }) {
-  return (state: RunState): AnswerOrBranch => {
+  return (state: RunState): DecisionEventOrBranch => {
     const wait = pendingApproval(runId, state, o.approvalId);
     if (wait.runId !== undefined) return { branch: wait.runId };
     const comment = decision === 'reject' ? o.reason : o.comment;
@@ -153,7 +153,7 @@ export function approvalAnswer(runId: string, decision: 'approve' | 'reject', o:
 
 /** The SignalReceived a signal appends, checked against what the run waits for and the recorded schema. */
 export function signalAnswer(runId: string, name: string, payload: unknown, o: SignalOptions) {
-  return (state: RunState, log: readonly RecordedEvent[]): AnswerOrBranch => {
+  return (state: RunState, log: readonly RecordedEvent[]): DecisionEventOrBranch => {
     const wait = state.waitingFor.find((w) => w.kind === 'signal' && w.name === name);
     if (!wait) throw new NotWaitingError(`${describeWaits(runId, state)}, not for signal '${name}'`);
     if (wait.runId !== undefined) return { branch: wait.runId };
@@ -193,7 +193,7 @@ export async function continueAfter(deps: DecisionDeps, runId: string, after: Ru
 }
 
 /** Record a decision or signal (see {@link recordAnswer}) and continue the run (see {@link continueAfter}). */
-export async function decide(deps: DecisionDeps, runId: string, answer: (state: RunState, log: readonly RecordedEvent[]) => AnswerOrBranch, wanted: boolean | undefined): Promise<DecisionResult> {
+export async function applyDecision(deps: DecisionDeps, runId: string, answer: (state: RunState, log: readonly RecordedEvent[]) => DecisionEventOrBranch, wanted: boolean | undefined): Promise<DecisionResult> {
   const decided = await recordAnswer(deps.store, runId, answer);
   return { runId, id: decided.id, ...(await continueAfter(deps, decided.runId, decided.after, wanted !== false)) };
 }

@@ -23,7 +23,7 @@ import { DEFAULT_STEP_TIMEOUT_MS, type EngineOptions, type ExecuteOptions, type 
 import { assertRebuildable, claimRun, type ClaimOutcome } from './claimRun.js';
 import { leaseMsOf, RunLeases } from './runLeases.js';
 import { WorkersUnsupportedError } from './errors.js';
-import { approvalAnswer, decide, signalAnswer, type ApproveOptions, type DecisionDeps, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
+import { approvalAnswer, applyDecision, signalAnswer, type ApproveOptions, type DecisionDeps, type DecisionResult, type RejectOptions, type SignalOptions } from './decide.js';
 import { LiveDeltas } from './liveDeltas.js';
 import { RunLauncher, type LaunchSettings } from './launcher.js';
 import { onRunDeltas, streamRun, toRunStream, type RunStream } from './liveStream.js';
@@ -279,17 +279,17 @@ export class WorkflowEngine {
    * it continues on a live worker, else here (`done`). `engine.approve(runId, { by: 'ann' })`
    */
   approve(runId: string, options: ApproveOptions = {}): Promise<DecisionResult> {
-    return decide(this.decisionDeps(), runId, approvalAnswer(runId, 'approve', options), options.continue);
+    return applyDecision(this.decisionDeps(), runId, approvalAnswer(runId, 'approve', options), options.continue);
   }
 
   /** Reject what a waiting run asks; the model (tool call) or the step's error gets `reason`. `engine.reject(runId, { reason: 'no' })` */
   reject(runId: string, options: RejectOptions): Promise<DecisionResult> {
-    return decide(this.decisionDeps(), runId, approvalAnswer(runId, 'reject', options), options.continue);
+    return applyDecision(this.decisionDeps(), runId, approvalAnswer(runId, 'reject', options), options.continue);
   }
 
   /** Send a signal a run waits for; its payload is checked against the wait's JSON Schema. `engine.signal(runId, 'paid', { amount: 10 })` */
   signal(runId: string, name: string, payload: unknown, options: SignalOptions = {}): Promise<DecisionResult> {
-    return decide(this.decisionDeps(), runId, signalAnswer(runId, name, payload, options), options.continue);
+    return applyDecision(this.decisionDeps(), runId, signalAnswer(runId, name, payload, options), options.continue);
   }
 
   /**

@@ -12,7 +12,7 @@ import { childModeOf } from './replay/childMode.js';
 import { refuseLiveModels } from './replay/engineSupport.js';
 import { modeParams, type ExecutionMode } from './replay/modes.js';
 import { assertRunContext } from './runContext.js';
-import { newRunId, startRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
+import { newRunId, executeRun, type ExecuteResult, type RunHandle, type RunParams } from './runExecution.js';
 import type { RunLeases } from './runLeases.js';
 import type { EngineOptions, RunOptions } from './runOptions.js';
 
@@ -101,7 +101,7 @@ export class RunLauncher {
         const childId = `${parent.runId}.${parent.branch}`;
         const childMode = await childModeOf(store, runMode, childId, parent.branch);
         return this.track(
-          startRun({
+          executeRun({
             ...params(childId, childWf, childInput, new Context(), childMode),
             parentRunId: parent.runId,
             rootRunId: parent.rootRunId,
@@ -111,7 +111,7 @@ export class RunLauncher {
       },
       ...modeParams(runMode, store, settings.clock),
     });
-    const handle = startRun(params(options.runId ?? newRunId(), workflow, input, context, mode));
+    const handle = executeRun(params(options.runId ?? newRunId(), workflow, input, context, mode));
     if (mode.kind === 'submit') return handle;
     const leases = this.deps.leases;
     if ((mode.kind === 'live' || mode.kind === 'fork') && leases) return this.track({ ...handle, done: leases.hold(handle, workflow.name) });

@@ -17,7 +17,7 @@ export type Stop =
   | { kind: 'release'; reason: string; workerId: string };
 
 /**
- * What a run's lifecycle does to the world, given per run by `startRun`: the machine decides
+ * What a run's lifecycle does to the world, given per run by `executeRun`: the machine decides
  * when, these do it.
  */
 export interface RunEffects {

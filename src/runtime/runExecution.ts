@@ -23,7 +23,7 @@ export type { ExecuteResult, RunHandle, RunParams, RunStatusValue } from './runT
  * lifecycle is the {@link runLifecycle} statechart; this wires it to the run's recorder, store
  * and workflow, and gives its handle.
  */
-export function startRun(p: RunParams): RunHandle {
+export function executeRun(p: RunParams): RunHandle {
   const traceId = p.traceId ?? generateTraceId();
   const rootRunId = p.rootRunId ?? p.runId;
   const identity: RunIdentity = { runId: p.runId, rootRunId, traceId };

@@ -77,11 +77,11 @@ export function registerDecisions(program: Command, ctx: CliContext): void {
 
 /** Decide; `edited` is the text of `--edit` (the edited output of a step). */
 async function decideAndReport(ctx: CliContext, id: string, edited: string | undefined, req: DecisionRequest): Promise<void> {
-  const [{ decide, pendingApproval, editedOutput }, engine] = await Promise.all([import('../../app/decide.js'), newEngine(ctx)]);
+  const [{ recordDecision, pendingApproval, editedOutput }, engine] = await Promise.all([import('../../app/decide.js'), newEngine(ctx)]);
   const runId = await (await ctx.views()).resolveRunId(id);
   const pending = await pendingApproval(engine, runId, req.approvalId);
   const output = edited !== undefined ? editedOutput(edited, pending?.content, '--edit') : undefined;
-  const outcome = await decide(engine, runId, { ...req, ...(output !== undefined ? { output } : {}) });
+  const outcome = await recordDecision(engine, runId, { ...req, ...(output !== undefined ? { output } : {}) });
   const subject = pending ? (pending.kind === 'tool' ? `tool call ${pending.name}` : `approval ${pending.name}`) : (req.approvalId ?? 'the approval');
   const what = `${req.decision === 'approve' ? 'approved' : 'rejected'} ${subject}`;
   await report(ctx, engine, outcome, {

@@ -23,7 +23,7 @@ export type { WorkflowDefinition, MachineDefinition, StateDefinition } from '../
 export type RunDefinition = Omit<EventData<'RunStarted'>['workflow'], 'definition'> & { runId: string; definition: WorkflowDefinition };
 
 /** `GET /api/runs/:id`: the run state with its cost. */
-export type RunStatus = CostedStatus<RunState>;
+export type RunStatusJson = CostedStatus<RunState>;
 
 /** A row of `GET /api/runs`: USD cost, or null when a model of the run has no price; absent in live updates. */
 export type RunRow = RunRowView & { costUsd?: number | null };

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { decide, sendSignal } from '../../app/decide.js';
+import { recordDecision, sendSignal } from '../../app/decide.js';
 import { ValidationError } from '../../errors.js';
 import { HttpError } from '../errors.js';
 import { resolveRun, type RouteDeps } from '../reads.js';
@@ -45,7 +45,7 @@ export function decisionRoutes(deps: RouteDeps): Hono {
     const approvalId = param(c, 'approvalId');
     const body = await jsonBody(c, decisionSchema);
     const by = callerName(c, deps);
-    const outcome = await decide(engine, runId, {
+    const outcome = await recordDecision(engine, runId, {
       decision: body.decision,
       approvalId,
       by,
