@@ -79,7 +79,6 @@ export class MemoryViewStore implements ViewStore {
     else {
       d.ids.add(r.runId);
       this.plant(r);
-      if (r.forkOf) d.forks.set(r.forkOf.runId, [...(d.forks.get(r.forkOf.runId) ?? []), { runId: r.runId, position: r.forkOf.position }]);
     }
     d.runs.set(r.runId, r);
     for (const name of indexNames(r)) {
@@ -89,11 +88,13 @@ export class MemoryViewStore implements ViewStore {
     }
   }
 
-  /** File a new run under its top-level run. */
+  /** File a new run under its top-level run, and under the run it forks when it is a fork. */
   private plant(r: RunRecord): void {
-    const tree = this.data.trees.get(r.rootRunId);
+    const d = this.data;
+    const tree = d.trees.get(r.rootRunId);
     if (tree) tree.add(r.runId);
-    else this.data.trees.set(r.rootRunId, new Set([r.runId]));
+    else d.trees.set(r.rootRunId, new Set([r.runId]));
+    if (r.forkOf) d.forks.set(r.forkOf.runId, [...(d.forks.get(r.forkOf.runId) ?? []), { runId: r.runId, position: r.forkOf.position }]);
   }
 
   reset(versions: Record<string, number>): Promise<void> {
