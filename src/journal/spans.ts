@@ -9,6 +9,11 @@ import {
 import type { Recorder } from './recorder.js';
 import { toJson } from './recordingModel.js';
 
+/**
+ * The recorder of each run's SDK trace, by trace id. Process-wide because the SDK's tracing is:
+ * `@openai/agents` has one list of trace processors per process, so the one processor installed
+ * here routes each finished span to the run whose trace it belongs to.
+ */
 const recorders = new Map<string, Recorder>();
 
 /** Records every finished `@openai/agents` span of a registered trace as a SpanRecorded event. */

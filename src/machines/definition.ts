@@ -83,15 +83,3 @@ export function exportDefinition(machine: AnyStateMachine): WorkflowDefinition {
   addMachine(machine, machines);
   return { root: machine.id, machines };
 }
-
-const exported = new WeakMap<AnyStateMachine, WorkflowDefinition>();
-
-/**
- * {@link exportDefinition}, once per machine: a machine every run of a workflow shares is
- * exported once. The result is shared; treat it as read-only.
- */
-export function definitionOf(machine: AnyStateMachine): WorkflowDefinition {
-  let definition = exported.get(machine);
-  if (!definition) exported.set(machine, (definition = exportDefinition(machine)));
-  return definition;
-}

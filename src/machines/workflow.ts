@@ -1,6 +1,7 @@
 import type { AgentInputItem } from '@openai/agents';
 import type { AnyStateMachine } from 'xstate';
 import { AigenAgent, toAigenAgent } from '../actors/agent.js';
+import { exportDefinition, type WorkflowDefinition } from './definition.js';
 import type { AnySdkAgent } from '../actors/sdkFields.js';
 import { ValidationError } from '../errors.js';
 import type { StepRunner } from '../actors/agentMachine.js';
@@ -112,6 +113,8 @@ export abstract class Workflow {
    */
   protected readonly sharesMachine: boolean = false;
   private readonly shared = new Map<string, AnyStateMachine>();
+  /** The exported definition of each machine of this workflow (a shared machine is exported once). */
+  private readonly definitions = new WeakMap<AnyStateMachine, WorkflowDefinition>();
   readonly name: string;
   constructor(name: string | undefined) {
     if (typeof name !== 'string' || name.trim() === '') {
@@ -127,6 +130,15 @@ export abstract class Workflow {
     let machine = this.shared.get(ctx.prefix);
     if (!machine) this.shared.set(ctx.prefix, (machine = this.build({ services: servicesFromContextOnly, prefix: ctx.prefix })));
     return machine;
+  }
+  /**
+   * The drawable definition of `machine` (one of this workflow's), exported once per machine: a
+   * machine every run shares is exported once. The result is shared; treat it as read-only.
+   */
+  definition(machine: AnyStateMachine): WorkflowDefinition {
+    let definition = this.definitions.get(machine);
+    if (!definition) this.definitions.set(machine, (definition = exportDefinition(machine)));
+    return definition;
   }
   /** Whether one machine serves every run: the kind shares it, and so does every nested workflow. */
   private machineIsShared(): boolean {

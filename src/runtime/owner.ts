@@ -9,7 +9,12 @@ export type RunOwner = z.infer<typeof runOwnerSchema>;
 /** Whether a run's owner is still at work: `unknown` when it lives on another host. */
 export type OwnerState = 'alive' | 'dead' | 'unknown';
 
-/** Runs being executed by this process (by any engine in it). */
+/**
+ * Runs being executed by this process (by any engine in it). Process-wide on purpose: a run's
+ * recorded owner is a process (host and pid), so whether that owner still executes it is a fact
+ * about the process, which every engine in it must see (a resume from a second engine of the
+ * same process must find the run busy).
+ */
 const executing = new Map<string, number>();
 
 /** This process, as recorded in the runs it executes. */

@@ -8,7 +8,6 @@ import { InFlightCalls } from '../journal/inFlight.js';
 import { createTransitionInspector } from '../journal/inspector.js';
 import { RunRecorder, type Recorder, type RunIdentity } from '../journal/recorder.js';
 import { routeSpans } from '../journal/spans.js';
-import { definitionOf } from '../machines/definition.js';
 import { scrubSecretFields } from '../secrets.js';
 import { handedOver, runLifecycle, stopAsked, type RunEffects, type RunLifecycleEvent, type WorkflowEnd } from './runLifecycle.js';
 import { createRunServices, type LifecycleLink } from './runServices.js';
@@ -114,7 +113,7 @@ function runStartedData(p: RunParams, machine: AnyStateMachine, traceId: string)
       name: p.workflow.name,
       kind: p.workflow.kind,
       version: p.workflow.version,
-      definition: definitionOf(machine),
+      definition: p.workflow.definition(machine),
       ...(p.workflow.source ? { source: p.workflow.source } : {}),
     },
     input: p.input,

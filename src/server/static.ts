@@ -18,14 +18,16 @@ const TYPES = new Map([
   ['.ico', 'image/x-icon'],
 ]);
 
-/**
- * Files served from packages under `/vendor/`: the file's package and its path there (a Map: a
- * name like `__proto__` is just unknown).
- */
-const VENDOR = new Map<string, readonly [pkg: string, file: string]>([
-  ['elk.bundled.js', ['elkjs', 'lib/elk.bundled.js']],
-  ['markdown-it.mjs', ['markdown-it', 'dist/browser/markdown-it.esm.min.mjs']],
-]);
+/** Files served from packages under `/vendor/`: the file's package and its path there. */
+const VENDOR: Readonly<Record<string, readonly [pkg: string, file: string]>> = Object.freeze({
+  'elk.bundled.js': ['elkjs', 'lib/elk.bundled.js'],
+  'markdown-it.mjs': ['markdown-it', 'dist/browser/markdown-it.esm.min.mjs'],
+});
+
+/** The package file served as `/vendor/<name>` (own keys only: a name like `__proto__` is just unknown). */
+function vendorFile(name: string): readonly [pkg: string, file: string] | undefined {
+  return Object.hasOwn(VENDOR, name) ? VENDOR[name] : undefined;
+}
 
 /** Tooling files that live in the UI folder but are not part of the UI. */
 const NOT_SERVED = /(^|[/\\])(eslint\.config\.js|tsconfig\.json|[^/\\]*\.d\.ts)$/;
@@ -55,7 +57,7 @@ export function staticRoutes(webRoot: string = DEFAULT_WEB_ROOT): Hono {
   app.get('/', index);
   app.get('/runs/:id', index);
   app.get('/vendor/:file', (c) => {
-    const target = VENDOR.get(c.req.param('file'));
+    const target = vendorFile(c.req.param('file'));
     if (!target) return c.notFound();
     const [pkg, file] = target;
     return sendFile(c, join(dirname(require.resolve(`${pkg}/package.json`)), file), 'public, max-age=86400');

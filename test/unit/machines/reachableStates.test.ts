@@ -1,7 +1,7 @@
 import { Agent } from '@openai/agents';
 import { describe, expect, it } from 'vitest';
 import { BranchingWorkflow, createAgent, DeterministicWorkflow, HandoffWorkflow, LoopWorkflow, ParallelWorkflow, type Workflow } from '../../../src/index.js';
-import { definitionOf, type StateDefinition } from '../../../src/machines/definition.js';
+import type { StateDefinition } from '../../../src/machines/definition.js';
 import { unusedRunServices } from '../../support/runServices.js';
 
 /** Every state of a machine's definition, nested ones included. */
@@ -11,7 +11,7 @@ function allStates(state: StateDefinition): StateDefinition[] {
 
 /** The recorded definition of a workflow's top machine: what the statechart draws. */
 function drawn(workflow: Workflow) {
-  const def = definitionOf(workflow.machine({ services: unusedRunServices(), prefix: '' }));
+  const def = workflow.definition(workflow.machine({ services: unusedRunServices(), prefix: '' }));
   const states = allStates(def.machines[def.root]!.root);
   const targets = new Set(states.flatMap((s) => s.transitions.flatMap((t) => t.targets)));
   const edges = (key: string) => states.find((s) => s.key === key)!.transitions.flatMap((t) => t.targets);
